@@ -1,0 +1,49 @@
+# Fieldreg. `make run` starts the field app, `make test` runs every test.
+# Both first install the system packages a fresh Debian/Ubuntu machine lacks.
+
+export PATH := /usr/local/go/bin:$(PATH)
+GO ?= go
+HEADLESS := ./cmd/fieldctl ./cmd/fieldreg-hq
+TARGETS := linux/amd64 linux/arm linux/arm64 windows/amd64 darwin/arm64
+
+.PHONY: run test deps bench soak check demo screenshots fuzz build
+
+deps:
+	@./scripts/deps.sh
+
+build: deps
+	$(GO) build -o bin/fieldreg .
+	CGO_ENABLED=0 $(GO) build -o bin/ $(HEADLESS)
+
+run: deps
+	$(GO) run .
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -timeout 20m ./...
+
+# Benchmarks print the figures docs/benchmarks.md keeps. They are not timed tests.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./registry/... ./sync/... ./app/...
+
+# Long crash-loop and randomized runs, beyond what `make test` does.
+soak:
+	FIELDREG_SOAK=1 $(GO) test -timeout 120m -run 'Crash|Soak|Property' ./store/ ./sync/...
+
+# The headless binaries must build without cgo everywhere and never link Fyne.
+check:
+	@for t in $(TARGETS); do \
+		echo "build $$t"; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $(GO) build -o /dev/null $(HEADLESS) || exit 1; \
+	done
+	@for c in $(HEADLESS); do \
+		if $(GO) list -deps $$c | grep -q '^fyne.io/'; then echo "$$c links Fyne"; exit 1; fi; \
+	done
+	@echo "headless binaries: no cgo, no Fyne"
+
+fuzz:
+	@for p in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+			echo "fuzz $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s $$p || exit 1; \
+		done; \
+	done
