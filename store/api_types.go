@@ -1,0 +1,93 @@
+package store
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldreg/sync/change"
+)
+
+// User is one key slot of a workspace.
+type User struct {
+	Name string
+	Role Role
+}
+
+// Edit is what a user changes in one record. Set holds only the fields to write.
+type Edit struct {
+	Record  uuid.UUID // registry.NewID() for a new record
+	Kind    string
+	Set     map[string]string
+	Resolve bool // the writes resolve the fields' current conflicts (Write.Resolves = losing heads)
+}
+
+// Outcome is what ApplyRemote did with one change.
+type Outcome int
+
+// The outcomes of ApplyRemote.
+const (
+	Applied     Outcome = iota // merged and logged
+	Duplicate                  // already received: nothing changed
+	Quarantined                // refused; kept in quarantine with the reason
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Applied:
+		return "applied"
+	case Duplicate:
+		return "duplicate"
+	case Quarantined:
+		return "quarantined"
+	}
+	return "unknown"
+}
+
+// Result reports ApplyRemote's outcome for one change. LogSeq is the change's
+// place in the local log (zero when quarantined).
+type Result struct {
+	Outcome Outcome
+	LogSeq  uint64
+	Reason  string
+}
+
+// Logged is a change with its place in the local change log.
+type Logged struct {
+	LogSeq uint64
+	Change change.Change
+}
+
+// QuarantineEntry is a received change that was refused, with why.
+type QuarantineEntry struct {
+	Seq    uint64
+	Time   time.Time
+	Change change.Change
+	Reason string
+}
+
+// Hit is one search result. Higher scores are better matches.
+type Hit struct {
+	ID    uuid.UUID
+	Kind  string
+	Score float64
+}
+
+// AuditEntry is one link of the audit chain: who did what to which record and
+// which fields, never the values.
+type AuditEntry struct {
+	Seq    uint64
+	Time   time.Time
+	User   string
+	Action string
+	Record uuid.UUID
+	Kind   string
+	Fields []string
+	Detail string
+}
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	Records, Changes, AuditEntries int
+	Problems                       []string
+}

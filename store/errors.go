@@ -1,0 +1,37 @@
+package store
+
+import "errors"
+
+// Errors callers branch on, grouped by when they happen. Every error the store
+// returns wraps at most one of these, so errors.Is works through the context.
+var (
+	// Opening and unlocking.
+
+	// ErrWrongPassphrase means the user has no key slot or the passphrase
+	// does not unwrap it. Which of the two is deliberately not said.
+	ErrWrongPassphrase = errors.New("wrong user name or passphrase")
+	// ErrInUse means another process holds the workspace open.
+	ErrInUse = errors.New("workspace in use by another process")
+	// ErrExists is returned by Create for a directory that already holds a workspace.
+	ErrExists = errors.New("a workspace already exists here")
+	// ErrNoWorkspace is returned by Open for a directory without a workspace.
+	ErrNoWorkspace = errors.New("no workspace here")
+
+	// Using an open workspace.
+
+	// ErrLocked means the workspace was closed or wiped.
+	ErrLocked = errors.New("workspace is locked")
+	// ErrForbidden means the user's role does not allow the operation.
+	ErrForbidden = errors.New("not allowed for this role")
+	// ErrNotFound means there is no such record, draft, meta entry or user.
+	ErrNotFound = errors.New("not found")
+	// ErrTooLarge means a write would take the database file past Options.MaxSize.
+	ErrTooLarge = errors.New("workspace would exceed its size limit")
+
+	// Reading stored data.
+
+	// ErrCorrupt means a sealed value failed authentication or did not decode:
+	// the file was damaged or tampered with. The wrapping error names the
+	// bucket and key.
+	ErrCorrupt = errors.New("workspace data is corrupt")
+)

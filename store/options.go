@@ -1,0 +1,62 @@
+package store
+
+import (
+	"strconv"
+	"time"
+
+	"fieldreg/registry"
+)
+
+// KDFParams are the Argon2id parameters of a key slot.
+type KDFParams struct {
+	Time      uint32 // passes over memory
+	MemoryKiB uint32
+	Threads   uint8
+}
+
+// DefaultKDF follows RFC 9106's second recommended option, within what a
+// cheap tablet can afford at unlock: t=3, m=64 MiB, p=4.
+var DefaultKDF = KDFParams{Time: 3, MemoryKiB: 64 * 1024, Threads: 4}
+
+// Options tune a workspace. The zero value is right for production use.
+type Options struct {
+	KDF      KDFParams                   // for new key slots; zero → DefaultKDF
+	Now      func() time.Time            // nil → time.Now
+	Timeout  time.Duration               // wait for another process's lock; zero → 1s
+	MaxSize  int64                       // database file size limit; zero → platform default
+	Validate func(registry.Record) error // nil → no validation; called on every record a Commit produces
+	Indexes  []Indexer                   // extra in-memory indexes kept by the caller (duplicate matching)
+}
+
+// Indexer is an in-memory index the store keeps current: Index is called once
+// per record at unlock (every kind, deleted ones too — the indexer checks
+// rec.Deleted()), and again with the new state after every Commit, Delete or
+// ApplyRemote that changed the record. Calls are serialized.
+type Indexer interface{ Index(rec registry.Record) }
+
+// maxSize32 keeps a 32-bit process well below the ~1 GiB bbolt can map there.
+const maxSize32 = 800 << 20
+
+func (o Options) withDefaults() Options {
+	if o.KDF == (KDFParams{}) {
+		o.KDF = DefaultKDF
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Second
+	}
+	if o.MaxSize <= 0 {
+		o.MaxSize = defaultMaxSize(strconv.IntSize)
+	}
+	return o
+}
+
+// defaultMaxSize is the size limit for a platform with the given int size.
+func defaultMaxSize(intSize int) int64 {
+	if intSize == 32 {
+		return maxSize32
+	}
+	return 1 << 62
+}
