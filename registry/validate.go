@@ -1,0 +1,263 @@
+package registry
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"fieldreg/sync/change"
+)
+
+// The rules a FieldError names. They are stable codes: the CLI and the app
+// may branch on them, and Message translates them.
+const (
+	RuleRequired     = "required"      // a required field is empty
+	RuleType         = "type"          // the value is not of the field's type; Params: type
+	RuleChoice       = "choice"        // not one of the field's choices; Params: value
+	RuleMin          = "min"           // below the minimum; Params: min
+	RuleMax          = "max"           // above the maximum; Params: max
+	RuleMaxLength    = "max_length"    // longer than allowed; Params: max length
+	RulePattern      = "pattern"       // does not match the field's pattern
+	RuleFutureDate   = "future_date"   // a date after today where that cannot be
+	RuleAgeRange     = "age_range"     // an age outside 0..max; Params: max age
+	RuleUnknownField = "unknown_field" // the form has no such field
+	RuleUnknownKind  = "unknown_kind"  // there is no form for the record's kind
+	RuleOneHead      = "one_head"      // a household needs exactly one head; Params: heads found
+	RuleConsent      = "consent"       // consent must be given to register
+	RuleMember       = "member"        // a member points at another household
+)
+
+// FieldError is one broken rule: which record, which field, which rule.
+type FieldError struct {
+	Record uuid.UUID
+	Kind   string
+	Field  string
+	Rule   string
+	Params []string
+}
+
+// Error returns the English message, prefixed by the record and field:
+// "person 0190…: birth_date: date is in the future".
+func (e FieldError) Error() string {
+	var b strings.Builder
+	if e.Kind != "" {
+		b.WriteString(e.Kind)
+		if e.Record != uuid.Nil {
+			b.WriteString(" ")
+			b.WriteString(e.Record.String())
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message("en"))
+	return b.String()
+}
+
+// Message returns the rule's message in lang (English when lang is "" or has
+// no translation), without the record and field: the app shows it under the
+// field.
+func (e FieldError) Message(lang string) string { return ruleMessage(e.Rule, lang, e.Params) }
+
+// ValidationError is every rule a record (or household) breaks. Callers find
+// it with errors.As; the message joins the field errors.
+type ValidationError struct {
+	Errors []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		msgs[i] = fe.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Fields returns, per field name, the first error about it: what a form screen
+// shows under each field.
+func (e *ValidationError) Fields() map[string]FieldError {
+	out := make(map[string]FieldError, len(e.Errors))
+	for _, fe := range e.Errors {
+		if _, ok := out[fe.Field]; !ok {
+			out[fe.Field] = fe
+		}
+	}
+	return out
+}
+
+// errorsOrNil returns nil for no errors: a nil *ValidationError in an error
+// interface would not be nil.
+func errorsOrNil(errs []FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Errors: errs}
+}
+
+// Validate checks one record against its kind's form: required fields set,
+// every value of its field's type and within its rules, no field the form
+// does not know. Fields starting with "_" belong to the system; only
+// _deleted is allowed. A deleted record is not checked beyond that: deleting
+// must always be possible. now is the day future dates and ages are judged on.
+func (fs *Forms) Validate(r Record, now time.Time) error {
+	form, ok := fs.Form(r.Kind)
+	if !ok {
+		return errorsOrNil([]FieldError{{Record: r.ID, Kind: r.Kind, Rule: RuleUnknownKind, Params: []string{r.Kind}}})
+	}
+	var errs []FieldError
+	for _, name := range r.FieldNames() {
+		if name == change.DeletedField {
+			continue
+		}
+		if _, known := form.Field(name); !known {
+			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: RuleUnknownField})
+		}
+	}
+	if r.Deleted() {
+		return errorsOrNil(errs)
+	}
+	for _, d := range form.Fields {
+		if rule, params := d.check(r.Value(d.Name), now); rule != "" {
+			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: rule, Params: params})
+		}
+	}
+	return errorsOrNil(errs)
+}
+
+// ValidateValues checks a map of field values (a form being filled in, an
+// imported row) as Validate checks a record of that kind.
+func (fs *Forms) ValidateValues(kind string, id uuid.UUID, values map[string]string, now time.Time) error {
+	r := Record{ID: id, Kind: kind, Fields: make(map[string]change.Field, len(values))}
+	for name, v := range values {
+		r.Fields[name] = change.Field{Versions: []change.Version{{Value: v, Stamp: change.Stamp{HLC: 1}}}}
+	}
+	return fs.Validate(r, now)
+}
+
+// Validator returns a function checking records as Validate does, judging
+// dates on the day now returns: what store.Options.Validate takes.
+func (fs *Forms) Validator(now func() time.Time) func(Record) error {
+	return func(r Record) error { return fs.Validate(r, now()) }
+}
+
+// Check validates one value against the field's rules and returns the
+// broken rule and its parameters, or "" when the value is fine.
+func (d FieldDef) Check(value string, now time.Time) (rule string, params []string) {
+	return d.check(value, now)
+}
+
+func (d FieldDef) check(v string, now time.Time) (string, []string) {
+	if v == "" {
+		if d.Required || d.MustBeTrue {
+			return RuleRequired, nil
+		}
+		return "", nil
+	}
+	canon, err := CanonicalValue(d.Type, v)
+	if err != nil || canon != v {
+		// Stored values are canonical; anything else came in by a path that
+		// skipped CanonicalValue and would export or compare wrongly.
+		return RuleType, []string{string(d.Type)}
+	}
+	switch d.Type {
+	case TypeText:
+		if d.MaxLength > 0 && utf8.RuneCountInString(v) > d.MaxLength {
+			return RuleMaxLength, []string{strconv.Itoa(d.MaxLength)}
+		}
+	case TypeInteger, TypeDecimal:
+		x, _ := strconv.ParseFloat(v, 64)
+		if d.Min != nil && x < *d.Min {
+			return RuleMin, []string{formatBound(*d.Min)}
+		}
+		if d.Max != nil && x > *d.Max {
+			return RuleMax, []string{formatBound(*d.Max)}
+		}
+	case TypeBoolean:
+		if d.MustBeTrue && v != "true" {
+			return RuleConsent, nil
+		}
+	case TypeDate:
+		if rule, params := d.checkDate(v, now); rule != "" {
+			return rule, params
+		}
+	case TypeSelectOne:
+		if _, ok := d.Choice(v); !ok {
+			return RuleChoice, []string{v}
+		}
+	case TypeSelectMultiple:
+		seen := make(map[string]bool)
+		for _, code := range strings.Fields(v) {
+			if _, ok := d.Choice(code); !ok || seen[code] {
+				return RuleChoice, []string{code}
+			}
+			seen[code] = true
+		}
+	}
+	if d.Pattern != "" {
+		re := d.pattern
+		if re == nil {
+			return RulePattern, nil // a form that skipped ParseForm/NewForms: refuse rather than guess
+		}
+		if !re.MatchString(v) {
+			return RulePattern, nil
+		}
+	}
+	return "", nil
+}
+
+func (d FieldDef) checkDate(v string, now time.Time) (string, []string) {
+	if d.NotFuture && v > now.Format(DateLayout) {
+		return RuleFutureDate, nil
+	}
+	if d.MaxAge > 0 {
+		age, err := Age(v, now)
+		if err != nil {
+			return RuleType, []string{string(d.Type)}
+		}
+		if age < 0 || age > d.MaxAge {
+			return RuleAgeRange, []string{strconv.Itoa(d.MaxAge)}
+		}
+	}
+	return "", nil
+}
+
+func formatBound(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// ValidateHousehold checks what no single record can: among the members that
+// are not deleted, exactly one is the head, and every member points at the
+// household.
+func ValidateHousehold(household Record, members []Record) error {
+	var errs []FieldError
+	heads := 0
+	for _, m := range members {
+		if m.Deleted() {
+			continue
+		}
+		if ref := m.Value("household_id"); ref != household.ID.String() {
+			errs = append(errs, FieldError{Record: m.ID, Kind: m.Kind, Field: "household_id", Rule: RuleMember, Params: []string{household.ID.String()}})
+		}
+		if m.Value("relationship") == "head" {
+			heads++
+		}
+	}
+	if heads != 1 {
+		errs = append(errs, FieldError{Record: household.ID, Kind: household.Kind, Field: "relationship", Rule: RuleOneHead, Params: []string{strconv.Itoa(heads)}})
+	}
+	return errorsOrNil(errs)
+}
+
+// AsValidation returns the field errors in err, if it is or wraps a
+// *ValidationError.
+func AsValidation(err error) ([]FieldError, bool) {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Errors, true
+	}
+	return nil, false
+}
