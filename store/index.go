@@ -1,0 +1,161 @@
+package store
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+)
+
+// householdField links persons and assessments to their household.
+const householdField = "household_id"
+
+// index is what the store knows about records without decrypting them: kind,
+// household link, deletion, open conflicts, and name tokens. It holds ids
+// and tokens, never whole records.
+type index struct {
+	recs       map[uuid.UUID]recInfo
+	byKind     map[string][]uuid.UUID // live records, sorted
+	members    map[uuid.UUID][]uuid.UUID
+	assess     map[uuid.UUID][]uuid.UUID
+	conflicted map[uuid.UUID]bool
+	names      *nameIndex
+	kinds      map[string]string // interned kind names
+	bulk       bool              // loading: append now, sort once in finish
+}
+
+type recInfo struct {
+	kind      string
+	household uuid.UUID
+	deleted   bool
+}
+
+func newIndex() *index {
+	return &index{
+		recs:       make(map[uuid.UUID]recInfo),
+		byKind:     make(map[string][]uuid.UUID),
+		members:    make(map[uuid.UUID][]uuid.UUID),
+		assess:     make(map[uuid.UUID][]uuid.UUID),
+		conflicted: make(map[uuid.UUID]bool),
+		names:      newNameIndex(),
+		kinds:      make(map[string]string),
+		bulk:       true,
+	}
+}
+
+func cmpID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+func (ix *index) insertID(m map[uuid.UUID][]uuid.UUID, key, id uuid.UUID) {
+	if ix.bulk {
+		m[key] = append(m[key], id)
+		return
+	}
+	l := m[key]
+	i, found := slices.BinarySearchFunc(l, id, cmpID)
+	if !found {
+		m[key] = slices.Insert(l, i, id)
+	}
+}
+
+func removeID(m map[uuid.UUID][]uuid.UUID, key, id uuid.UUID) {
+	l := m[key]
+	if i, found := slices.BinarySearchFunc(l, id, cmpID); found {
+		l = slices.Delete(l, i, i+1)
+		if len(l) == 0 {
+			delete(m, key)
+		} else {
+			m[key] = l
+		}
+	}
+}
+
+func (ix *index) intern(kind string) string {
+	if k, ok := ix.kinds[kind]; ok {
+		return k
+	}
+	ix.kinds[kind] = kind
+	return kind
+}
+
+// update replaces what the index knows about rec.
+func (ix *index) update(rec registry.Record) {
+	id := rec.ID
+	if old, ok := ix.recs[id]; ok && !old.deleted {
+		ix.unlink(id, old)
+	}
+	info := recInfo{kind: ix.intern(rec.Kind), deleted: rec.Deleted()}
+	if h, err := uuid.Parse(rec.Value(householdField)); err == nil {
+		info.household = h
+	}
+	ix.recs[id] = info
+	delete(ix.conflicted, id)
+	if info.deleted {
+		ix.names.remove(id)
+		return
+	}
+	if ix.bulk {
+		ix.byKind[info.kind] = append(ix.byKind[info.kind], id)
+	} else {
+		l := ix.byKind[info.kind]
+		if i, found := slices.BinarySearchFunc(l, id, cmpID); !found {
+			ix.byKind[info.kind] = slices.Insert(l, i, id)
+		}
+	}
+	if info.household != uuid.Nil {
+		switch info.kind {
+		case registry.KindPerson:
+			ix.insertID(ix.members, info.household, id)
+		case registry.KindAssessment:
+			ix.insertID(ix.assess, info.household, id)
+		}
+	}
+	if len(rec.Conflicts()) > 0 {
+		ix.conflicted[id] = true
+	}
+	ix.names.set(id, info.kind, searchText(rec))
+}
+
+func (ix *index) unlink(id uuid.UUID, old recInfo) {
+	l := ix.byKind[old.kind]
+	if i, found := slices.BinarySearchFunc(l, id, cmpID); found {
+		ix.byKind[old.kind] = slices.Delete(l, i, i+1)
+	}
+	if old.household != uuid.Nil {
+		removeID(ix.members, old.household, id)
+		removeID(ix.assess, old.household, id)
+	}
+}
+
+// finish ends a bulk load: lists are sorted once instead of per insert.
+func (ix *index) finish() {
+	sortIDs := func(m map[uuid.UUID][]uuid.UUID) {
+		for _, l := range m {
+			slices.SortFunc(l, cmpID)
+		}
+	}
+	for _, l := range ix.byKind {
+		slices.SortFunc(l, cmpID)
+	}
+	sortIDs(ix.members)
+	sortIDs(ix.assess)
+	ix.names.finish()
+	ix.bulk = false
+}
+
+// searchFields are the fields whose words a name search finds, per kind.
+var searchFields = map[string][]string{
+	registry.KindPerson:    {"given_name", "family_name", "other_names"},
+	registry.KindHousehold: {"name", "head_name"},
+}
+
+func searchText(rec registry.Record) []string {
+	var text []string
+	for _, f := range searchFields[rec.Kind] {
+		if v := rec.Value(f); v != "" {
+			text = append(text, v)
+		}
+	}
+	return text
+}

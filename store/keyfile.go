@@ -1,0 +1,298 @@
+package store
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// The key file is small and fixed in size so that every change to it is an
+// in-place overwrite of the same bytes: no rename, no copy, no old version
+// left behind on disk for an attacker who later finds the passphrase.
+// The byte layout is described in doc.go.
+const (
+	keyMagic       = "FRKEYS\x00\x01"
+	keyVersion     = 1
+	keyHeaderSize  = 64
+	keySlotSize    = 256
+	keySlots       = 32
+	keyFileSize    = keyHeaderSize + keySlots*keySlotSize
+	maxNameLen     = 64
+	masterKeySize  = 32
+	slotSaltSize   = 16
+	slotWrappedLen = masterKeySize + chacha20poly1305.Overhead
+
+	// Slot field offsets.
+	slotState   = 0
+	slotRole    = 1
+	slotNameLen = 2
+	slotTime    = 4
+	slotMemory  = 8
+	slotThreads = 12
+	slotSalt    = 16
+	slotName    = 32
+	slotNonce   = slotName + maxNameLen // 96: the authenticated part ends here
+	slotWrapped = slotNonce + chacha20poly1305.NonceSizeX
+
+	// Bounds on KDF parameters read from a key file, so a damaged file
+	// cannot make unlock allocate gigabytes or run for hours.
+	maxKDFTime   = 64
+	maxKDFMemory = 1 << 20 // KiB: 1 GiB
+)
+
+// keyFile is the parsed key file.
+type keyFile struct {
+	device uuid.UUID
+	slots  [keySlots]keySlot
+}
+
+type keySlot struct {
+	used    bool
+	name    string
+	role    Role
+	kdf     KDFParams
+	salt    [slotSaltSize]byte
+	nonce   [chacha20poly1305.NonceSizeX]byte
+	wrapped [slotWrappedLen]byte
+}
+
+var roleCodes = map[Role]byte{RoleEnumerator: 1, RoleSupervisor: 2, RoleAdmin: 3}
+
+func roleFromCode(b byte) (Role, bool) {
+	for r, c := range roleCodes {
+		if c == b {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+func (k *keyFile) header() []byte {
+	h := make([]byte, keyHeaderSize)
+	copy(h, keyMagic)
+	binary.BigEndian.PutUint16(h[8:], keyVersion)
+	binary.BigEndian.PutUint16(h[10:], keySlots)
+	binary.BigEndian.PutUint16(h[12:], keySlotSize)
+	copy(h[16:32], k.device[:])
+	return h
+}
+
+func (s *keySlot) encode() []byte {
+	b := make([]byte, keySlotSize)
+	if !s.used {
+		return b
+	}
+	b[slotState] = 1
+	b[slotRole] = roleCodes[s.role]
+	b[slotNameLen] = byte(len(s.name))
+	binary.BigEndian.PutUint32(b[slotTime:], s.kdf.Time)
+	binary.BigEndian.PutUint32(b[slotMemory:], s.kdf.MemoryKiB)
+	b[slotThreads] = s.kdf.Threads
+	copy(b[slotSalt:], s.salt[:])
+	copy(b[slotName:], s.name)
+	copy(b[slotNonce:], s.nonce[:])
+	copy(b[slotWrapped:], s.wrapped[:])
+	return b
+}
+
+// encode returns the whole key file.
+func (k *keyFile) encode() []byte {
+	b := k.header()
+	for i := range k.slots {
+		b = append(b, k.slots[i].encode()...)
+	}
+	return b
+}
+
+// parseKeyFile decodes a key file. Damage it can see is ErrCorrupt; damage
+// it cannot see (a flipped salt or wrapped key) surfaces as a wrong passphrase.
+func parseKeyFile(b []byte) (*keyFile, error) {
+	bad := func(what string) error { return fmt.Errorf("key file: %s: %w", what, ErrCorrupt) }
+	if len(b) != keyFileSize {
+		return nil, bad(fmt.Sprintf("size %d, want %d", len(b), keyFileSize))
+	}
+	if string(b[:8]) != keyMagic {
+		return nil, bad("not a Fieldreg key file")
+	}
+	if v := binary.BigEndian.Uint16(b[8:]); v != keyVersion {
+		return nil, bad(fmt.Sprintf("format version %d is not supported", v))
+	}
+	if binary.BigEndian.Uint16(b[10:]) != keySlots || binary.BigEndian.Uint16(b[12:]) != keySlotSize {
+		return nil, bad("unexpected slot layout")
+	}
+	k := &keyFile{}
+	copy(k.device[:], b[16:32])
+	if !bytes.Equal(k.header(), b[:keyHeaderSize]) {
+		return nil, bad("reserved header bytes are not zero")
+	}
+	for i := range k.slots {
+		sb := b[keyHeaderSize+i*keySlotSize : keyHeaderSize+(i+1)*keySlotSize]
+		s := &k.slots[i]
+		switch sb[slotState] {
+		case 0:
+			continue
+		case 1:
+		default:
+			return nil, bad(fmt.Sprintf("slot %d: bad state", i))
+		}
+		s.used = true
+		role, ok := roleFromCode(sb[slotRole])
+		if !ok {
+			return nil, bad(fmt.Sprintf("slot %d: bad role", i))
+		}
+		s.role = role
+		n := int(sb[slotNameLen])
+		if n == 0 || n > maxNameLen {
+			return nil, bad(fmt.Sprintf("slot %d: bad name length", i))
+		}
+		s.name = string(sb[slotName : slotName+n])
+		s.kdf = KDFParams{
+			Time:      binary.BigEndian.Uint32(sb[slotTime:]),
+			MemoryKiB: binary.BigEndian.Uint32(sb[slotMemory:]),
+			Threads:   sb[slotThreads],
+		}
+		if err := s.kdf.check(); err != nil {
+			return nil, bad(fmt.Sprintf("slot %d: %v", i, err))
+		}
+		copy(s.salt[:], sb[slotSalt:])
+		copy(s.nonce[:], sb[slotNonce:])
+		copy(s.wrapped[:], sb[slotWrapped:])
+		if !bytes.Equal(s.encode(), sb) {
+			return nil, bad(fmt.Sprintf("slot %d: reserved bytes are not zero", i))
+		}
+	}
+	return k, nil
+}
+
+func (p KDFParams) check() error {
+	switch {
+	case p.Time < 1 || p.Time > maxKDFTime:
+		return fmt.Errorf("argon2id time %d out of range 1..%d", p.Time, maxKDFTime)
+	case p.MemoryKiB < 8 || p.MemoryKiB > maxKDFMemory:
+		return fmt.Errorf("argon2id memory %d KiB out of range 8..%d", p.MemoryKiB, maxKDFMemory)
+	case p.Threads < 1:
+		return errors.New("argon2id threads must be at least 1")
+	}
+	return nil
+}
+
+// checkUserName refuses names that cannot be stored or shown plainly.
+func checkUserName(name string) error {
+	if name == "" || len(name) > maxNameLen || !utf8.ValidString(name) {
+		return fmt.Errorf("user name must be 1 to %d bytes of UTF-8", maxNameLen)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return fmt.Errorf("user name %q: no spaces or control characters", name)
+		}
+	}
+	return nil
+}
+
+func (k *keyFile) find(name string) int {
+	for i := range k.slots {
+		if k.slots[i].used && k.slots[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// slotAD binds a wrapped key to the file header (device id) and to the slot's
+// own name, role and KDF parameters, so none of them can be edited.
+func (k *keyFile) slotAD(s *keySlot) []byte {
+	return append(k.header()[:32], s.encode()[:slotNonce]...)
+}
+
+func deriveKEK(passphrase []byte, s *keySlot) []byte {
+	return argon2.IDKey(passphrase, s.salt[:], s.kdf.Time, s.kdf.MemoryKiB, s.kdf.Threads, chacha20poly1305.KeySize)
+}
+
+// wrap fills slot s with master wrapped under a key derived from passphrase.
+func (k *keyFile) wrap(s *keySlot, passphrase, master []byte) error {
+	if _, err := io.ReadFull(rand.Reader, s.salt[:]); err != nil {
+		return fmt.Errorf("key slot salt: %w", err)
+	}
+	if _, err := io.ReadFull(rand.Reader, s.nonce[:]); err != nil {
+		return fmt.Errorf("key slot nonce: %w", err)
+	}
+	aead, err := chacha20poly1305.NewX(deriveKEK(passphrase, s))
+	if err != nil {
+		return err
+	}
+	copy(s.wrapped[:], aead.Seal(nil, s.nonce[:], master, k.slotAD(s)))
+	return nil
+}
+
+// unwrap returns the master key from slot s, or ErrWrongPassphrase.
+func (k *keyFile) unwrap(s *keySlot, passphrase []byte) ([]byte, error) {
+	aead, err := chacha20poly1305.NewX(deriveKEK(passphrase, s))
+	if err != nil {
+		return nil, err
+	}
+	master, err := aead.Open(nil, s.nonce[:], s.wrapped[:], k.slotAD(s))
+	if err != nil {
+		return nil, ErrWrongPassphrase
+	}
+	return master, nil
+}
+
+// readKeyFile reads the key file without changing it (not even its mtime).
+func readKeyFile(path string) (*keyFile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key file: %w", err)
+	}
+	return parseKeyFile(b)
+}
+
+// writeSlot overwrites slot i of the key file in place and syncs it.
+func writeSlot(path string, k *keyFile, i int) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("open key file: %w", err)
+	}
+	_, err = f.WriteAt(k.slots[i].encode(), int64(keyHeaderSize+i*keySlotSize))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write key slot: %w", err)
+	}
+	return nil
+}
+
+// createKeyFile writes a new key file; it fails if one exists.
+func createKeyFile(path string, k *keyFile) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return ErrExists
+		}
+		return fmt.Errorf("create key file: %w", err)
+	}
+	_, err = f.Write(k.encode())
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write key file: %w", err)
+	}
+	return nil
+}

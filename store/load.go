@@ -1,0 +1,174 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/registry"
+)
+
+// load decrypts the workspace once at unlock and builds the in-memory state:
+// sequence counters, the audit head, draft names and the record index.
+func (w *Workspace) load() error {
+	return w.db.View(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if tx.Bucket([]byte(name)) == nil {
+				return fmt.Errorf("bucket %s missing: %w", name, ErrCorrupt)
+			}
+		}
+		if k, _ := tx.Bucket([]byte(bucketChanges)).Cursor().Last(); k != nil {
+			w.lastLogSeq = binary.BigEndian.Uint64(k)
+		}
+		if k, _ := tx.Bucket([]byte(bucketQuarantine)).Cursor().Last(); k != nil {
+			w.quarSeq = binary.BigEndian.Uint64(k)
+		}
+		if err := w.loadDeviceSeq(tx); err != nil {
+			return err
+		}
+		if err := w.loadAuditHead(tx); err != nil {
+			return err
+		}
+		if err := w.loadQuarantine(tx); err != nil {
+			return err
+		}
+		if err := w.loadDrafts(tx); err != nil {
+			return err
+		}
+		return w.loadRecords(tx)
+	})
+}
+
+// loadDeviceSeq finds this device's last sequence number: the last seen key
+// with the device's prefix.
+func (w *Workspace) loadDeviceSeq(tx *bolt.Tx) error {
+	dev := w.keys.device
+	c := tx.Bucket([]byte(bucketSeen)).Cursor()
+	k, _ := c.Seek(seenKey(dev, ^uint64(0)))
+	if k == nil || !bytes.Equal(k, seenKey(dev, ^uint64(0))) {
+		k, _ = c.Prev()
+	}
+	if k != nil && len(k) == 24 && bytes.Equal(k[:16], dev[:]) {
+		w.deviceSeq = binary.BigEndian.Uint64(k[16:])
+	}
+	return nil
+}
+
+func (w *Workspace) loadAuditHead(tx *bolt.Tx) error {
+	plain, err := w.get(tx, bucketState, stateAuditHead)
+	if err != nil {
+		return err
+	}
+	if plain == nil {
+		return fmt.Errorf("audit head missing: %w", ErrCorrupt)
+	}
+	var h storedAuditHead
+	if err := decode(plain, &h); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	w.auditSeq, w.auditHash = h.Seq, h.Hash
+	return nil
+}
+
+func (w *Workspace) loadQuarantine(tx *bolt.Tx) error {
+	return tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
+		plain, err := w.seal[bucketQuarantine].open(k, v)
+		if err != nil {
+			return err
+		}
+		var q storedQuarantine
+		if err := decode(plain, &q); err != nil {
+			return fmt.Errorf("quarantine %x: %w", k, err)
+		}
+		w.quarSeen[devSeq{q.Change.Device, q.Change.Seq}] = true
+		return nil
+	})
+}
+
+func (w *Workspace) loadDrafts(tx *bolt.Tx) error {
+	return tx.Bucket([]byte(bucketDrafts)).ForEach(func(k, v []byte) error {
+		plain, err := w.seal[bucketDrafts].open(k, v)
+		if err != nil {
+			return err
+		}
+		var d storedNamed
+		if err := decode(plain, &d); err != nil {
+			return fmt.Errorf("draft %x: %w", k, err)
+		}
+		w.drafts[d.Name] = true
+		return nil
+	})
+}
+
+// loadRecords decrypts every record, in parallel batches, and feeds them to
+// the index and the caller's indexers in id order.
+func (w *Workspace) loadRecords(tx *bolt.Tx) error {
+	const batch = 2048
+	type item struct {
+		key, val []byte
+		rec      registry.Record
+		err      error
+	}
+	workers := runtime.GOMAXPROCS(0)
+	items := make([]item, 0, batch)
+	s := w.seal[bucketRecords]
+	w.idx.bulk = true
+	flush := func() error {
+		var wg sync.WaitGroup
+		for g := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := g; i < len(items); i += workers {
+					it := &items[i]
+					if len(it.key) != 16 {
+						it.err = fmt.Errorf("record key %x: %w", it.key, ErrCorrupt)
+						continue
+					}
+					plain, err := s.open(it.key, it.val)
+					if err != nil {
+						it.err = err
+						continue
+					}
+					var sr storedRecord
+					if err := decode(plain, &sr); err != nil {
+						it.err = fmt.Errorf("record %x: %w", it.key, err)
+						continue
+					}
+					it.rec = sr.record(uuid.UUID(it.key))
+				}
+			}()
+		}
+		wg.Wait()
+		for i := range items {
+			if items[i].err != nil {
+				return items[i].err
+			}
+			w.idx.update(items[i].rec)
+			for _, ix := range w.opts.Indexes {
+				ix.Index(items[i].rec)
+			}
+		}
+		items = items[:0]
+		return nil
+	}
+	c := tx.Bucket([]byte(bucketRecords)).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		items = append(items, item{key: k, val: v})
+		if len(items) == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	w.idx.finish()
+	return nil
+}

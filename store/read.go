@@ -1,0 +1,258 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/registry"
+	"fieldreg/sync/change"
+)
+
+func unixMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// Get decrypts one record, deleted or not.
+func (w *Workspace) Get(id uuid.UUID) (registry.Record, error) {
+	if err := w.rlock(); err != nil {
+		return registry.Record{}, err
+	}
+	defer w.mu.RUnlock()
+	var rec registry.Record
+	err := w.db.View(func(tx *bolt.Tx) error {
+		r, _, found, err := w.readRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return ErrNotFound
+		}
+		rec = r
+		return nil
+	})
+	if err != nil {
+		return registry.Record{}, fmt.Errorf("get record %s: %w", id, err)
+	}
+	return rec, nil
+}
+
+// Kind returns a record's kind from the index; ok is false for an unknown id.
+// Deleted records keep their kind.
+func (w *Workspace) Kind(id uuid.UUID) (string, bool) {
+	if w.rlock() != nil {
+		return "", false
+	}
+	defer w.mu.RUnlock()
+	info, ok := w.idx.recs[id]
+	return info.kind, ok
+}
+
+// IDs lists the live records of a kind, sorted (UUIDv7: creation order).
+func (w *Workspace) IDs(kind string) []uuid.UUID {
+	if w.rlock() != nil {
+		return nil
+	}
+	defer w.mu.RUnlock()
+	return slices.Clone(w.idx.byKind[kind])
+}
+
+// Count returns the number of live records of a kind.
+func (w *Workspace) Count(kind string) int {
+	if w.rlock() != nil {
+		return 0
+	}
+	defer w.mu.RUnlock()
+	return len(w.idx.byKind[kind])
+}
+
+// Members lists the live persons of a household.
+func (w *Workspace) Members(household uuid.UUID) []uuid.UUID {
+	if w.rlock() != nil {
+		return nil
+	}
+	defer w.mu.RUnlock()
+	return slices.Clone(w.idx.members[household])
+}
+
+// Assessments lists the live assessments of a household.
+func (w *Workspace) Assessments(household uuid.UUID) []uuid.UUID {
+	if w.rlock() != nil {
+		return nil
+	}
+	defer w.mu.RUnlock()
+	return slices.Clone(w.idx.assess[household])
+}
+
+// Conflicted lists live records with open conflicts, sorted.
+func (w *Workspace) Conflicted() []uuid.UUID {
+	if w.rlock() != nil {
+		return nil
+	}
+	defer w.mu.RUnlock()
+	var ids []uuid.UUID
+	for id := range w.idx.conflicted {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, cmpID)
+	return ids
+}
+
+// Search finds persons and households by name words, best first. limit ≤ 0
+// means no limit.
+func (w *Workspace) Search(query string, limit int) []Hit {
+	if w.rlock() != nil {
+		return nil
+	}
+	defer w.mu.RUnlock()
+	return w.idx.names.search(query, limit)
+}
+
+// Each decrypts the live records of a kind in id order and calls fn with
+// each; it stops at the first error fn returns.
+func (w *Workspace) Each(kind string, fn func(registry.Record) error) error {
+	if err := w.rlock(); err != nil {
+		return err
+	}
+	ids := slices.Clone(w.idx.byKind[kind])
+	defer w.mu.RUnlock()
+	return w.db.View(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			rec, _, found, err := w.readRecord(tx, id)
+			if err != nil {
+				return err
+			}
+			if !found {
+				return fmt.Errorf("record %s indexed but not stored: %w", id, ErrCorrupt)
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// readChange decrypts the change at a log seq.
+func (w *Workspace) readChange(tx *bolt.Tx, seq uint64) (change.Change, error) {
+	plain, err := w.get(tx, bucketChanges, seqKey(seq))
+	if err != nil {
+		return change.Change{}, err
+	}
+	if plain == nil {
+		return change.Change{}, fmt.Errorf("change %d missing: %w", seq, ErrCorrupt)
+	}
+	var s storedChange
+	if err := decode(plain, &s); err != nil {
+		return change.Change{}, fmt.Errorf("change %d: %w", seq, err)
+	}
+	return s.change(), nil
+}
+
+// History returns a record's changes in log order.
+func (w *Workspace) History(id uuid.UUID) ([]change.Change, error) {
+	if err := w.rlock(); err != nil {
+		return nil, err
+	}
+	defer w.mu.RUnlock()
+	var out []change.Change
+	err := w.db.View(func(tx *bolt.Tx) error {
+		_, log, found, err := w.readRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return ErrNotFound
+		}
+		for _, seq := range log {
+			c, err := w.readChange(tx, seq)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ChangesAfter returns up to limit changes of the log after logSeq, in order
+// (limit ≤ 0: all of them).
+func (w *Workspace) ChangesAfter(logSeq uint64, limit int) ([]Logged, error) {
+	if err := w.rlock(); err != nil {
+		return nil, err
+	}
+	defer w.mu.RUnlock()
+	var out []Logged
+	err := w.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketChanges)).Cursor()
+		for k, v := c.Seek(seqKey(logSeq + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			plain, err := w.seal[bucketChanges].open(k, v)
+			if err != nil {
+				return err
+			}
+			var s storedChange
+			if err := decode(plain, &s); err != nil {
+				return fmt.Errorf("change %x: %w", k, err)
+			}
+			out = append(out, Logged{LogSeq: binary.BigEndian.Uint64(k), Change: s.change()})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read change log: %w", err)
+	}
+	return out, nil
+}
+
+// LastLogSeq returns the seq of the last change in the log (0 when empty).
+func (w *Workspace) LastLogSeq() uint64 {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.lastLogSeq
+}
+
+// DeviceSeq returns the last sequence number this device used.
+func (w *Workspace) DeviceSeq() uint64 {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.deviceSeq
+}
+
+// OwnChangesAfter returns up to limit of this device's changes after device
+// seq deviceSeq, in order (limit ≤ 0: all of them).
+func (w *Workspace) OwnChangesAfter(deviceSeq uint64, limit int) ([]change.Change, error) {
+	if err := w.rlock(); err != nil {
+		return nil, err
+	}
+	defer w.mu.RUnlock()
+	dev := w.keys.device
+	var out []change.Change
+	err := w.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketSeen)).Cursor()
+		for k, v := c.Seek(seenKey(dev, deviceSeq+1)); k != nil && len(k) == 24 && uuid.UUID(k[:16]) == dev && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			plain, err := w.seal[bucketSeen].open(k, v)
+			if err != nil {
+				return err
+			}
+			if len(plain) != 8 {
+				return fmt.Errorf("seen %x: %w", k, ErrCorrupt)
+			}
+			ch, err := w.readChange(tx, binary.BigEndian.Uint64(plain))
+			if err != nil {
+				return err
+			}
+			out = append(out, ch)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read own changes: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/sync/change"
+)
+
+// ApplyRemote merges changes from other replicas (sync pull or HQ ingest).
+// It is idempotent by (Device, Seq). Each change is checked with
+// change.Validate, for clock skew, against the kind of the record it edits,
+// and with Options.Validate on the merged record; a change that fails is
+// quarantined with the reason and the rest of the batch goes on. meta entries
+// (e.g. the sync cursor) are written in the same transaction, so a cursor
+// never gets ahead of the changes it covers. The clock observes every
+// accepted stamp.
+func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte) ([]Result, error) {
+	if err := w.lock(); err != nil {
+		return nil, err
+	}
+	defer w.mu.Unlock()
+	results := make([]Result, len(changes))
+	var accepted []change.Stamp
+	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+		accepted = accepted[:0]
+		for i, c := range changes {
+			r, err := w.applyOne(tx, st, c)
+			if err != nil {
+				return err
+			}
+			results[i] = r
+			if r.Outcome == Applied {
+				accepted = append(accepted, c.Stamp)
+			}
+		}
+		for name, value := range meta {
+			w.putNamed(tx, st, bucketMeta, name, value)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apply remote changes: %w", err)
+	}
+	for _, s := range accepted {
+		w.clock.Observe(s) // skew was checked before accepting
+	}
+	return results, nil
+}
+
+func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
+	if seq, err := w.seenLogSeq(tx, c); err != nil || seq != 0 {
+		return Result{Outcome: Duplicate, LogSeq: seq}, err
+	}
+	if w.quarSeen[devSeq{c.Device, c.Seq}] || st.quarantinedNow(c) {
+		return Result{Outcome: Quarantined, Reason: "already quarantined"}, nil
+	}
+	reason, err := w.refusal(tx, st, c)
+	if err != nil {
+		return Result{}, err
+	}
+	if reason != "" {
+		w.quarantine(tx, st, c, reason)
+		return Result{Outcome: Quarantined, Reason: reason}, nil
+	}
+	p := st.records[c.Record]
+	seq := w.logChange(tx, st, p, c, "remote")
+	if c.Device == w.keys.device && c.Seq > st.deviceSeq {
+		// Our own changes coming back (say, after a restore): never reuse their numbers.
+		st.deviceSeq = c.Seq
+	}
+	return Result{Outcome: Applied, LogSeq: seq}, nil
+}
+
+// refusal says why c cannot be applied, or "" when it can.
+func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, error) {
+	if err := c.Validate(); err != nil {
+		return err.Error(), nil
+	}
+	if err := change.CheckSkew(c.Stamp, w.opts.Now()); err != nil {
+		return err.Error(), nil
+	}
+	p, err := w.pending(tx, st, c.Record, c.Kind)
+	if err != nil {
+		return "", err
+	}
+	if p.isNew && !p.dirty {
+		p.rec.Kind = c.Kind // a record nobody has written yet takes the kind of its first change
+	}
+	if p.rec.Kind != c.Kind {
+		return fmt.Sprintf("record %s is a %s, change says %s", c.Record, p.rec.Kind, c.Kind), nil
+	}
+	if w.opts.Validate != nil {
+		merged := p.rec.Clone()
+		change.Apply(merged.Fields, c)
+		if !merged.Deleted() {
+			if err := w.opts.Validate(merged); err != nil {
+				return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+func (w *Workspace) seenLogSeq(tx *bolt.Tx, c change.Change) (uint64, error) {
+	plain, err := w.get(tx, bucketSeen, seenKey(c.Device, c.Seq))
+	if err != nil || plain == nil {
+		return 0, err
+	}
+	if len(plain) != 8 {
+		return 0, fmt.Errorf("seen %s#%d: %w", c.Device, c.Seq, ErrCorrupt)
+	}
+	return binary.BigEndian.Uint64(plain), nil
+}
+
+func (st *txState) quarantinedNow(c change.Change) bool {
+	for _, k := range st.quarSeen {
+		if k == (devSeq{c.Device, c.Seq}) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
+	st.quarSeq++
+	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.Seq})
+	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(c), Reason: reason}
+	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
+	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, c.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.Seq))
+}
+
+// Quarantined lists the received changes that were refused, oldest first.
+func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
+	if err := w.rlock(); err != nil {
+		return nil, err
+	}
+	defer w.mu.RUnlock()
+	var out []QuarantineEntry
+	err := w.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
+			plain, err := w.seal[bucketQuarantine].open(k, v)
+			if err != nil {
+				return err
+			}
+			var q storedQuarantine
+			if err := decode(plain, &q); err != nil {
+				return fmt.Errorf("quarantine %x: %w", k, err)
+			}
+			out = append(out, QuarantineEntry{
+				Seq: binary.BigEndian.Uint64(k), Time: unixMilli(q.Time), Change: q.Change.change(), Reason: q.Reason,
+			})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read quarantine: %w", err)
+	}
+	return out, nil
+}

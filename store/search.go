@@ -1,0 +1,224 @@
+package store
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+)
+
+// nameIndex finds records by the words of their names. Words are normalized
+// with registry.NormalizeName and kept once each in a dictionary; each word
+// lists the records holding it. A query word matches a dictionary word
+// exactly, as a prefix, or — for words of four letters or more — with one
+// typo (one letter added, dropped, changed, or two neighbours swapped).
+type nameIndex struct {
+	tokID  map[string]uint32
+	toks   []string
+	post   [][]uint32 // token → record ordinals
+	sorted []uint32   // token ids in token order, for prefix search
+	byLen  map[int][]uint32
+
+	ord     map[uuid.UUID]uint32
+	ids     []uuid.UUID
+	kinds   []string
+	recToks [][]uint32
+	free    []uint32
+	bulk    bool
+}
+
+func newNameIndex() *nameIndex {
+	return &nameIndex{tokID: map[string]uint32{}, byLen: map[int][]uint32{}, ord: map[uuid.UUID]uint32{}, bulk: true}
+}
+
+func (n *nameIndex) token(t string) uint32 {
+	if id, ok := n.tokID[t]; ok {
+		return id
+	}
+	id := uint32(len(n.toks))
+	n.tokID[t] = id
+	n.toks = append(n.toks, t)
+	n.post = append(n.post, nil)
+	l := utf8.RuneCountInString(t)
+	n.byLen[l] = append(n.byLen[l], id)
+	if !n.bulk {
+		i, _ := slices.BinarySearchFunc(n.sorted, t, func(x uint32, t string) int { return strings.Compare(n.toks[x], t) })
+		n.sorted = slices.Insert(n.sorted, i, id)
+	}
+	return id
+}
+
+// set replaces the words of record id.
+func (n *nameIndex) set(id uuid.UUID, kind string, text []string) {
+	n.remove(id)
+	var toks []uint32
+	for _, s := range text {
+		for _, t := range registry.NameTokens(s) {
+			tid := n.token(t)
+			if !slices.Contains(toks, tid) {
+				toks = append(toks, tid)
+			}
+		}
+	}
+	if len(toks) == 0 {
+		return
+	}
+	var o uint32
+	if l := len(n.free); l > 0 {
+		o, n.free = n.free[l-1], n.free[:l-1]
+		n.ids[o], n.kinds[o], n.recToks[o] = id, kind, toks
+	} else {
+		o = uint32(len(n.ids))
+		n.ids = append(n.ids, id)
+		n.kinds = append(n.kinds, kind)
+		n.recToks = append(n.recToks, toks)
+	}
+	n.ord[id] = o
+	for _, t := range toks {
+		n.post[t] = append(n.post[t], o)
+	}
+}
+
+func (n *nameIndex) remove(id uuid.UUID) {
+	o, ok := n.ord[id]
+	if !ok {
+		return
+	}
+	for _, t := range n.recToks[o] {
+		if i := slices.Index(n.post[t], o); i >= 0 {
+			n.post[t] = slices.Delete(n.post[t], i, i+1)
+		}
+	}
+	n.recToks[o] = nil
+	delete(n.ord, id)
+	n.free = append(n.free, o)
+}
+
+func (n *nameIndex) finish() {
+	n.sorted = make([]uint32, len(n.toks))
+	for i := range n.sorted {
+		n.sorted[i] = uint32(i)
+	}
+	slices.SortFunc(n.sorted, func(a, b uint32) int { return strings.Compare(n.toks[a], n.toks[b]) })
+	n.bulk = false
+}
+
+// Match qualities: an exact word beats a prefix beats a typo.
+const (
+	qualityExact  = 1.0
+	qualityPrefix = 0.8
+	qualityTypo   = 0.6
+	minTypoRunes  = 4
+)
+
+// search scores records against the query's words. A record's score is the
+// mean quality of its best match for each query word, plus one when every
+// query word matched, so full matches always rank first.
+func (n *nameIndex) search(query string, limit int) []Hit {
+	qs := slices.Compact(slices.Sorted(slices.Values(registry.NameTokens(query))))
+	if len(qs) == 0 || limit == 0 {
+		return nil
+	}
+	type acc struct {
+		sum   float64
+		count int
+	}
+	scores := make(map[uint32]*acc)
+	for _, q := range qs {
+		best := make(map[uint32]float64)
+		add := func(tid uint32, quality float64) {
+			for _, o := range n.post[tid] {
+				if best[o] < quality {
+					best[o] = quality
+				}
+			}
+		}
+		// Exact and prefix: the dictionary words in [q, q+"\uffff").
+		i, _ := slices.BinarySearchFunc(n.sorted, q, func(x uint32, q string) int { return strings.Compare(n.toks[x], q) })
+		for ; i < len(n.sorted) && strings.HasPrefix(n.toks[n.sorted[i]], q); i++ {
+			tid := n.sorted[i]
+			if n.toks[tid] == q {
+				add(tid, qualityExact)
+			} else {
+				add(tid, qualityPrefix)
+			}
+		}
+		if l := utf8.RuneCountInString(q); l >= minTypoRunes {
+			for d := l - 1; d <= l+1; d++ {
+				for _, tid := range n.byLen[d] {
+					if t := n.toks[tid]; t != q && withinOneEdit(q, t) {
+						add(tid, qualityTypo)
+					}
+				}
+			}
+		}
+		for o, quality := range best {
+			a := scores[o]
+			if a == nil {
+				a = &acc{}
+				scores[o] = a
+			}
+			a.sum += quality
+			a.count++
+		}
+	}
+	hits := make([]Hit, 0, len(scores))
+	for o, a := range scores {
+		score := a.sum / float64(len(qs))
+		if a.count == len(qs) {
+			score++
+		}
+		hits = append(hits, Hit{ID: n.ids[o], Kind: n.kinds[o], Score: score})
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return cmpID(a.ID, b.ID)
+	})
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+// withinOneEdit reports whether a and b differ by at most one rune inserted,
+// deleted or replaced, or two neighbouring runes swapped.
+func withinOneEdit(a, b string) bool {
+	// Strip the common prefix and suffix, rune-aligned; what is left must be
+	// one edit.
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	for p > 0 && !utf8.RuneStart(a[p]) && p < len(a) || p > 0 && p < len(b) && !utf8.RuneStart(b[p]) {
+		p--
+	}
+	a, b = a[p:], b[p:]
+	s := 0
+	for s < len(a) && s < len(b) && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	for s > 0 && (!utf8.RuneStart(a[len(a)-s]) || !utf8.RuneStart(b[len(b)-s])) {
+		s--
+	}
+	a, b = a[:len(a)-s], b[:len(b)-s]
+	ra, rb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if ra <= 1 && rb <= 1 {
+		return true
+	}
+	if ra == 2 && rb == 2 {
+		a1, n := utf8.DecodeRuneInString(a)
+		a2, _ := utf8.DecodeRuneInString(a[n:])
+		b1, m := utf8.DecodeRuneInString(b)
+		b2, _ := utf8.DecodeRuneInString(b[m:])
+		return a1 == b2 && a2 == b1
+	}
+	return false
+}

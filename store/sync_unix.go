@@ -1,0 +1,5 @@
+//go:build !windows
+
+package store
+
+func isSyncUnsupported(error) bool { return false }

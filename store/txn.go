@@ -1,0 +1,221 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/registry"
+	"fieldreg/sync/change"
+)
+
+// txState is what a write transaction will change in memory once it commits.
+// Nothing in the Workspace moves until bbolt has synced, so a failed or
+// rolled-back transaction leaves the in-memory state as it was.
+type txState struct {
+	logSeq    uint64
+	deviceSeq uint64
+	auditSeq  uint64
+	auditHash []byte
+	quarSeq   uint64
+	quarSeen  []devSeq
+	records   map[uuid.UUID]*pendingRecord
+	order     []uuid.UUID // records in the order they were first touched
+	drafts    map[string]bool
+	written   int // bytes put, for the size limit
+	err       error
+}
+
+type pendingRecord struct {
+	rec   registry.Record
+	log   []uint64
+	isNew bool
+	dirty bool
+}
+
+func (w *Workspace) begin() *txState {
+	return &txState{
+		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, auditSeq: w.auditSeq,
+		auditHash: w.auditHash, quarSeq: w.quarSeq,
+		records: make(map[uuid.UUID]*pendingRecord), drafts: make(map[string]bool),
+	}
+}
+
+func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+func seenKey(device uuid.UUID, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(nil), device[:]...), seq)
+}
+
+// put seals value under key in bucket.
+func (w *Workspace) put(tx *bolt.Tx, st *txState, bucket string, key, plain []byte) {
+	if st.err != nil {
+		return
+	}
+	sealed := w.seal[bucket].seal(key, plain)
+	st.written += len(key) + len(sealed)
+	if err := tx.Bucket([]byte(bucket)).Put(key, sealed); err != nil {
+		st.err = fmt.Errorf("write %s: %w", bucket, err)
+	}
+}
+
+// get opens the sealed value under key in bucket; nil, nil when absent.
+func (w *Workspace) get(tx *bolt.Tx, bucket string, key []byte) ([]byte, error) {
+	b := tx.Bucket([]byte(bucket))
+	if b == nil {
+		return nil, fmt.Errorf("bucket %s missing: %w", bucket, ErrCorrupt)
+	}
+	v := b.Get(key)
+	if v == nil {
+		return nil, nil
+	}
+	return w.seal[bucket].open(key, v)
+}
+
+// readRecord decrypts one record; found is false when there is none.
+func (w *Workspace) readRecord(tx *bolt.Tx, id uuid.UUID) (rec registry.Record, log []uint64, found bool, err error) {
+	plain, err := w.get(tx, bucketRecords, id[:])
+	if err != nil || plain == nil {
+		return registry.Record{}, nil, false, err
+	}
+	var s storedRecord
+	if err := decode(plain, &s); err != nil {
+		return registry.Record{}, nil, false, fmt.Errorf("record %s: %w", id, err)
+	}
+	return s.record(id), s.Log, true, nil
+}
+
+// pending returns the record as this transaction sees it, loading it once.
+func (w *Workspace) pending(tx *bolt.Tx, st *txState, id uuid.UUID, kind string) (*pendingRecord, error) {
+	if p, ok := st.records[id]; ok {
+		return p, nil
+	}
+	rec, log, found, err := w.readRecord(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &pendingRecord{rec: rec, log: log}
+	if !found {
+		p.rec = registry.Record{ID: id, Kind: kind, Fields: map[string]change.Field{}}
+		p.isNew = true
+	}
+	st.records[id] = p
+	st.order = append(st.order, id)
+	return p, nil
+}
+
+// logChange applies c to its pending record and appends it to the change
+// log, the seen table and the audit chain.
+func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
+	change.Apply(p.rec.Fields, c)
+	st.logSeq++
+	p.log = append(p.log, st.logSeq)
+	p.dirty = true
+	w.put(tx, st, bucketChanges, seqKey(st.logSeq), encode(toStoredChange(c)))
+	w.put(tx, st, bucketSeen, seenKey(c.Device, c.Seq), seqKey(st.logSeq))
+	detail := ""
+	if c.Device != w.keys.device {
+		detail = fmt.Sprintf("from device %s #%d", c.Device, c.Seq)
+	}
+	w.appendAuditAs(tx, st, c.Author, action, c.Record, c.Kind, c.FieldNames(), detail)
+	return st.logSeq
+}
+
+// flush writes every record the transaction changed.
+func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
+	for _, id := range st.order {
+		p := st.records[id]
+		if p.dirty {
+			w.put(tx, st, bucketRecords, id[:], encode(toStoredRecord(p.rec, p.log)))
+		}
+	}
+}
+
+func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uuid.UUID, kind string, fields []string, detail string) {
+	w.appendAuditAs(tx, st, w.user, action, rec, kind, fields, detail)
+}
+
+// appendAuditAs adds a link to the audit chain: each entry holds the hash of
+// the previous link, and the head (last seq and hash) is kept in the state
+// bucket so a cut-off tail is noticed too.
+func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
+	st.auditSeq++
+	e := storedAudit{
+		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: user, Action: action,
+		Record: rec, Kind: kind, Fields: slices.Clone(fields), Detail: detail, Prev: st.auditHash,
+	}
+	if e.Prev == nil {
+		e.Prev = make([]byte, sha256.Size)
+	}
+	enc := encode(e)
+	st.auditHash = chainHash(e.Prev, enc)
+	w.put(tx, st, bucketAudit, seqKey(e.Seq), enc)
+	w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: e.Seq, Hash: st.auditHash}))
+}
+
+func chainHash(prev, entry []byte) []byte {
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(entry)
+	return h.Sum(nil)
+}
+
+// checkSize refuses a transaction that would take the file past MaxSize.
+// bbolt's copy-on-write can need about twice the bytes written.
+func (w *Workspace) checkSize(tx *bolt.Tx, st *txState) {
+	if st.err != nil {
+		return
+	}
+	if tx.Size()+2*int64(st.written)+2*int64(tx.DB().Info().PageSize) > w.opts.MaxSize {
+		st.err = fmt.Errorf("database is %d bytes, limit %d: %w", tx.Size(), w.opts.MaxSize, ErrTooLarge)
+	}
+}
+
+// update runs fn in one fsynced write transaction and, once it committed,
+// moves the in-memory state forward. The caller holds w.mu.
+func (w *Workspace) update(fn func(tx *bolt.Tx, st *txState) error) (*txState, error) {
+	st := w.begin()
+	err := w.db.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx, st); err != nil {
+			return err
+		}
+		w.flush(tx, st)
+		w.checkSize(tx, st)
+		return st.err
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.commitState(st)
+	return st, nil
+}
+
+func (w *Workspace) commitState(st *txState) {
+	w.lastLogSeq, w.deviceSeq = st.logSeq, st.deviceSeq
+	w.auditSeq, w.auditHash = st.auditSeq, st.auditHash
+	w.quarSeq = st.quarSeq
+	for _, k := range st.quarSeen {
+		w.quarSeen[k] = true
+	}
+	for name, present := range st.drafts {
+		if present {
+			w.drafts[name] = true
+		} else {
+			delete(w.drafts, name)
+		}
+	}
+	for _, id := range st.order {
+		p := st.records[id]
+		if !p.dirty {
+			continue
+		}
+		w.idx.update(p.rec)
+		for _, ix := range w.opts.Indexes {
+			ix.Index(p.rec)
+		}
+	}
+}

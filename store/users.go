@@ -1,0 +1,127 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Users lists the workspace's users, sorted by name.
+func (w *Workspace) Users() []User {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	var users []User
+	for _, s := range w.keys.slots {
+		if s.used {
+			users = append(users, User{Name: s.name, Role: s.role})
+		}
+	}
+	slices.SortFunc(users, func(a, b User) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return users
+}
+
+// AddUser gives a new user a key slot. Admins only.
+func (w *Workspace) AddUser(name string, role Role, passphrase []byte) error {
+	if !w.role.atLeast(RoleAdmin) {
+		return fmt.Errorf("add user %q: %w", name, ErrForbidden)
+	}
+	if err := checkUserName(name); err != nil {
+		return fmt.Errorf("add user: %w", err)
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return fmt.Errorf("add user %q: %w", name, err)
+	}
+	if err := w.lock(); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	if w.keys.find(name) >= 0 {
+		return fmt.Errorf("add user %q: %w", name, ErrExists)
+	}
+	free := -1
+	for i := range w.keys.slots {
+		if !w.keys.slots[i].used {
+			free = i
+			break
+		}
+	}
+	if free < 0 {
+		return fmt.Errorf("add user %q: all %d key slots are taken", name, keySlots)
+	}
+	s := keySlot{used: true, name: name, role: role, kdf: w.opts.KDF}
+	return w.writeSlot(free, s, passphrase, "user-add", fmt.Sprintf("%s as %s", name, role))
+}
+
+// SetPassphrase rewraps a user's slot under a new passphrase: one's own, or
+// anyone's for an admin.
+func (w *Workspace) SetPassphrase(name string, passphrase []byte) error {
+	if name != w.user && !w.role.atLeast(RoleAdmin) {
+		return fmt.Errorf("set passphrase of %q: %w", name, ErrForbidden)
+	}
+	if err := w.lock(); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	i := w.keys.find(name)
+	if i < 0 {
+		return fmt.Errorf("set passphrase of %q: %w", name, ErrNotFound)
+	}
+	s := w.keys.slots[i]
+	s.kdf = w.opts.KDF
+	return w.writeSlot(i, s, passphrase, "user-passwd", name)
+}
+
+// RemoveUser zeroes a user's key slot. Admins only, and never the last admin.
+func (w *Workspace) RemoveUser(name string) error {
+	if !w.role.atLeast(RoleAdmin) {
+		return fmt.Errorf("remove user %q: %w", name, ErrForbidden)
+	}
+	if err := w.lock(); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	i := w.keys.find(name)
+	if i < 0 {
+		return fmt.Errorf("remove user %q: %w", name, ErrNotFound)
+	}
+	if w.keys.slots[i].role == RoleAdmin {
+		admins := 0
+		for _, s := range w.keys.slots {
+			if s.used && s.role == RoleAdmin {
+				admins++
+			}
+		}
+		if admins == 1 {
+			return fmt.Errorf("remove user %q: the last admin cannot be removed: %w", name, ErrForbidden)
+		}
+	}
+	return w.writeSlot(i, keySlot{}, nil, "user-remove", name)
+}
+
+// writeSlot wraps the master key into slot s (unless it is being freed),
+// overwrites slot i of the key file in place, and audits it. The caller
+// holds w.mu.
+func (w *Workspace) writeSlot(i int, s keySlot, passphrase []byte, action, detail string) error {
+	if s.used {
+		if err := w.keys.wrap(&s, passphrase, w.master); err != nil {
+			return fmt.Errorf("%s: %w", action, err)
+		}
+	}
+	old := w.keys.slots[i]
+	w.keys.slots[i] = s
+	if err := writeSlot(keyPath(w.dir), w.keys, i); err != nil {
+		w.keys.slots[i] = old
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if err := w.auditEvent(action, detail); err != nil {
+		return fmt.Errorf("%s: done, but not audited: %w", action, err)
+	}
+	return nil
+}

@@ -1,0 +1,377 @@
+package store
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"fieldreg/sync/change"
+)
+
+// The two files of a workspace directory.
+const (
+	DBFile  = "workspace.db"
+	KeyFile = "workspace.key"
+)
+
+// Bucket names. Keys in them are record ids, sequence numbers, device ids
+// with sequence numbers, or keyed hashes of names: never personal data.
+const (
+	bucketRecords    = "records"
+	bucketChanges    = "changes"
+	bucketSeen       = "seen"
+	bucketAudit      = "audit"
+	bucketMeta       = "meta"
+	bucketDrafts     = "drafts"
+	bucketQuarantine = "quarantine"
+	bucketState      = "state"
+)
+
+var allBuckets = []string{bucketRecords, bucketChanges, bucketSeen, bucketAudit, bucketMeta, bucketDrafts, bucketQuarantine, bucketState}
+
+// stateAuditHead is the key, in the state bucket, of the audit chain's head:
+// it lets Verify notice entries cut off the end of the chain.
+var stateAuditHead = []byte("audit-head")
+
+// Workspace is an unlocked workspace. Its methods are safe for concurrent use.
+type Workspace struct {
+	mu     sync.RWMutex
+	dir    string
+	opts   Options
+	db     *bolt.DB // nil once closed or wiped
+	keys   *keyFile
+	master []byte
+	user   string
+	role   Role
+	clock  *change.Clock
+	seal   map[string]*sealer
+	names  namer
+
+	deviceSeq  uint64 // last sequence number this device used
+	lastLogSeq uint64
+	auditSeq   uint64
+	auditHash  []byte
+	quarSeq    uint64
+	quarSeen   map[devSeq]bool // quarantined (device, seq): refused again without a new entry
+	drafts     map[string]bool
+	idx        *index
+}
+
+type devSeq struct {
+	device uuid.UUID
+	seq    uint64
+}
+
+func keyPath(dir string) string { return filepath.Join(dir, KeyFile) }
+func dbPath(dir string) string  { return filepath.Join(dir, DBFile) }
+
+// Exists reports whether dir holds a workspace (or what is left of one).
+func Exists(dir string) bool {
+	for _, p := range []string{keyPath(dir), dbPath(dir)} {
+		if _, err := os.Lstat(p); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Create makes a new workspace in dir with one admin user and unlocks it.
+func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, error) {
+	opts = opts.withDefaults()
+	if err := checkUserName(admin); err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
+	if err := opts.KDF.check(); err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
+	if Exists(dir) {
+		return nil, fmt.Errorf("create workspace in %q: %w", dir, ErrExists)
+	}
+	master := make([]byte, masterKeySize)
+	rand.Read(master)
+	k := &keyFile{device: uuid.New()}
+	s := &k.slots[0]
+	*s = keySlot{used: true, name: admin, role: RoleAdmin, kdf: opts.KDF}
+	if err := k.wrap(s, passphrase, master); err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
+	if err := createKeyFile(keyPath(dir), k); err != nil {
+		return nil, fmt.Errorf("create workspace in %q: %w", dir, err)
+	}
+	w, err := create(dir, k, master, admin, opts)
+	if err != nil {
+		os.Remove(dbPath(dir))
+		os.Remove(keyPath(dir))
+		return nil, fmt.Errorf("create workspace in %q: %w", dir, err)
+	}
+	return w, nil
+}
+
+func create(dir string, k *keyFile, master []byte, admin string, opts Options) (*Workspace, error) {
+	if _, err := os.Lstat(dbPath(dir)); err == nil {
+		return nil, ErrExists
+	}
+	w, err := newWorkspace(dir, k, master, admin, RoleAdmin, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.openDB(); err != nil {
+		return nil, err
+	}
+	w.idx.finish()
+	var st *txState
+	err = w.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		st = w.begin()
+		w.appendAudit(tx, st, "create-workspace", uuid.Nil, "", nil, "")
+		return st.err
+	})
+	if err == nil {
+		w.commitState(st)
+	}
+	if err == nil {
+		err = syncDir(dir)
+	}
+	if err != nil {
+		w.db.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Open unlocks the workspace in dir as user. A wrong passphrase or unknown
+// user returns ErrWrongPassphrase and leaves every file untouched: the
+// database is not even opened until the key file has accepted the passphrase.
+func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error) {
+	opts = opts.withDefaults()
+	if _, err := os.Stat(keyPath(dir)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open workspace %q: %w", dir, ErrNoWorkspace)
+		}
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if _, err := os.Stat(dbPath(dir)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open workspace %q: database missing: %w", dir, ErrNoWorkspace)
+		}
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	k, err := readKeyFile(keyPath(dir))
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	i := k.find(user)
+	if i < 0 {
+		// Spend the same effort as a real attempt, so timing does not tell
+		// whether the user exists.
+		dummy := keySlot{kdf: opts.KDF}
+		if dummy.kdf.check() == nil {
+			deriveKEK(passphrase, &dummy)
+		}
+		return nil, fmt.Errorf("open workspace %q: %w", dir, ErrWrongPassphrase)
+	}
+	master, err := k.unwrap(&k.slots[i], passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	w, err := newWorkspace(dir, k, master, user, k.slots[i].role, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if err := w.openDB(); err != nil {
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if err := w.load(); err != nil {
+		w.db.Close()
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	return w, nil
+}
+
+func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role, opts Options) (*Workspace, error) {
+	w := &Workspace{
+		dir: dir, opts: opts, keys: k, master: master, user: user, role: role,
+		clock:    change.NewClock(k.device, opts.Now),
+		seal:     make(map[string]*sealer, len(allBuckets)),
+		quarSeen: make(map[devSeq]bool),
+		drafts:   make(map[string]bool),
+		idx:      newIndex(),
+	}
+	for _, b := range allBuckets {
+		s, err := newSealer(master, b)
+		if err != nil {
+			return nil, err
+		}
+		w.seal[b] = s
+	}
+	nk, err := subkey(master, "names")
+	if err != nil {
+		return nil, err
+	}
+	w.names = namer{key: nk}
+	return w, nil
+}
+
+func (w *Workspace) openDB() error {
+	db, err := bolt.Open(dbPath(w.dir), 0o600, &bolt.Options{
+		Timeout:      w.opts.Timeout,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return ErrInUse
+		}
+		return fmt.Errorf("open database: %w", err)
+	}
+	w.db = db
+	return nil
+}
+
+// Close locks the workspace: the database is closed and the keys forgotten.
+func (w *Workspace) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.db == nil {
+		return nil
+	}
+	err := w.db.Close()
+	w.forget()
+	if err != nil {
+		return fmt.Errorf("close workspace: %w", err)
+	}
+	return nil
+}
+
+// forget drops the keys and the index. The caller holds w.mu.
+func (w *Workspace) forget() {
+	w.db = nil
+	clear(w.master)
+	w.master = nil
+	w.seal = nil
+	w.idx = newIndex()
+	w.drafts = map[string]bool{}
+}
+
+// Wipe crypto-erases the open workspace: see the package function Wipe.
+func (w *Workspace) Wipe() (time.Duration, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	start := time.Now()
+	if w.db != nil {
+		w.db.Close() // the wipe goes ahead whatever close says
+		w.forget()
+	}
+	if _, err := Wipe(w.dir); err != nil {
+		return time.Since(start), err
+	}
+	return time.Since(start), nil
+}
+
+// Wipe crypto-erases the workspace in dir without unlocking it: the key file
+// is overwritten with random bytes and synced, then both files are removed.
+// The database alone is undecryptable, so even a copy made earlier is useless
+// once the key file is gone. It returns how long the erase took.
+func Wipe(dir string) (time.Duration, error) {
+	start := time.Now()
+	var errs []error
+	if f, err := os.OpenFile(keyPath(dir), os.O_WRONLY, 0); err == nil {
+		size := int64(keyFileSize)
+		if fi, err := f.Stat(); err == nil && fi.Size() > size {
+			size = fi.Size()
+		}
+		noise := make([]byte, size)
+		rand.Read(noise)
+		if _, err := f.WriteAt(noise, 0); err != nil {
+			errs = append(errs, fmt.Errorf("overwrite key file: %w", err))
+		}
+		if err := f.Sync(); err != nil {
+			errs = append(errs, fmt.Errorf("sync key file: %w", err))
+		}
+		f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, fmt.Errorf("open key file: %w", err))
+	}
+	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := syncDir(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return time.Since(start), fmt.Errorf("wipe workspace %q: %w", dir, err)
+	}
+	return time.Since(start), nil
+}
+
+// syncDir makes a file creation, rename or removal in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !isSyncUnsupported(err) {
+		return fmt.Errorf("sync directory: %w", err)
+	}
+	return nil
+}
+
+// Dir returns the workspace directory.
+func (w *Workspace) Dir() string { return w.dir }
+
+// User returns the unlocking user's name.
+func (w *Workspace) User() string { return w.user }
+
+// Role returns the unlocking user's role.
+func (w *Workspace) Role() Role { return w.role }
+
+// Device returns this workspace's device id, which stamps its changes.
+func (w *Workspace) Device() uuid.UUID { return w.keys.device }
+
+// Clock returns the workspace's hybrid logical clock.
+func (w *Workspace) Clock() *change.Clock { return w.clock }
+
+// FileSize returns the database file's size in bytes.
+func (w *Workspace) FileSize() int64 {
+	fi, err := os.Stat(dbPath(w.dir))
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// rlock takes the read lock and fails with ErrLocked on a closed workspace.
+func (w *Workspace) rlock() error {
+	w.mu.RLock()
+	if w.db == nil {
+		w.mu.RUnlock()
+		return ErrLocked
+	}
+	return nil
+}
+
+func (w *Workspace) lock() error {
+	w.mu.Lock()
+	if w.db == nil {
+		w.mu.Unlock()
+		return ErrLocked
+	}
+	return nil
+}
