@@ -70,8 +70,11 @@ type FieldDef struct {
 	Max       *float64  `json:"max,omitempty"`        // integer and decimal fields
 	MaxLength int       `json:"max_length,omitempty"` // text fields, in characters
 	Pattern   string    `json:"pattern,omitempty"`    // a Go regexp the whole value must match
-	Section   string    `json:"section,omitempty"`    // groups fields on screen; the assessment's themes
-	Default   string    `json:"default,omitempty"`    // the value a new record starts with
+	// MaxChoices bounds how many codes a select_multiple value may hold
+	// ("top three priority needs"); 0 is no bound.
+	MaxChoices int    `json:"max_choices,omitempty"`
+	Section    string `json:"section,omitempty"` // groups fields on screen; the assessment's themes
+	Default    string `json:"default,omitempty"` // the value a new record starts with
 	// MustBeTrue marks a boolean that must be "true" for the record to be
 	// saved at all: the household's consent.
 	MustBeTrue bool `json:"must_be_true,omitempty"`
@@ -97,6 +100,8 @@ type Form struct {
 	Kind   string     `json:"kind"`
 	Title  Labels     `json:"title"`
 	Fields []FieldDef `json:"fields"`
+	// SectionTitles names each section (FieldDef.Section) for the screen.
+	SectionTitles map[string]Labels `json:"section_titles,omitempty"`
 }
 
 // Field returns the definition of the field named name.
@@ -190,7 +195,7 @@ func (f *Form) check() error {
 		if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
 			return bad("field %q: min above max", d.Name)
 		}
-		if d.MaxLength < 0 || d.MaxAge < 0 {
+		if d.MaxLength < 0 || d.MaxAge < 0 || d.MaxChoices < 0 {
 			return bad("field %q: negative bound", d.Name)
 		}
 		if d.Pattern != "" {

@@ -29,6 +29,7 @@ const (
 	RuleOneHead      = "one_head"      // a household needs exactly one head; Params: heads found
 	RuleConsent      = "consent"       // consent must be given to register
 	RuleMember       = "member"        // a member points at another household
+	RuleMaxChoices   = "max_choices"   // too many codes in a select_multiple; Params: max
 )
 
 // FieldError is one broken rule: which record, which field, which rule.
@@ -197,6 +198,9 @@ func (d FieldDef) check(v string, now time.Time) (string, []string) {
 				return RuleChoice, []string{code}
 			}
 			seen[code] = true
+		}
+		if d.MaxChoices > 0 && len(seen) > d.MaxChoices {
+			return RuleMaxChoices, []string{strconv.Itoa(d.MaxChoices)}
 		}
 	}
 	if d.Pattern != "" {

@@ -87,6 +87,12 @@ var ruleMessages = map[string]Labels{
 		"es": "se necesita el consentimiento para registrar",
 		"ar": "يجب الحصول على الموافقة قبل التسجيل",
 	},
+	RuleMaxChoices: {
+		"en": "choose at most {0}",
+		"fr": "choisissez au plus {0} réponses",
+		"es": "elija como máximo {0}",
+		"ar": "اختر {0} كحد أقصى",
+	},
 	RuleMember: {
 		"en": "member does not belong to household {0}",
 		"fr": "ce membre n’appartient pas au ménage {0}",
