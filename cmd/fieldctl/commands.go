@@ -1,0 +1,195 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// command is one fieldctl command. Each lives in a file of its own; adding a
+// command is that file plus one line in commandTable.
+type command struct {
+	name    string // one or two words: "list", "user add"
+	args    string // what follows the name on the usage line
+	summary string
+	run     func(e *env, args []string) error
+}
+
+// commandTable lists every command in the order the usage shows them.
+func commandTable() []command {
+	return []command{
+		{"init", "[--kdf-time T] [--kdf-memory MiB] [--kdf-threads P]", "create a workspace and its first admin (--user)", runInit},
+		{"user add", "NAME --role enumerator|supervisor|admin", "add a user (admins only)", runUserAdd},
+		{"user passwd", "NAME", "change a user's passphrase (your own, or anyone's as admin)", runUserPasswd},
+		{"user list", "", "list users and their roles", runUserList},
+		{"user remove", "NAME", "remove a user's key slot (admins only)", runUserRemove},
+		{"register", "--file F.json", "register households with their members (JSON, the export's shape)", runRegister},
+		{"import", "--csv F [--mapping M.json]", "import a beneficiary list from CSV", runImport},
+		{"list", "[--kind K] [--names] [--json]", "list records", runList},
+		{"show", "ID [--json]", "show a record (a household with its members and assessments)", runShow},
+		{"search", "QUERY [--limit N] [--json]", "search by name, best matches first", runSearch},
+		{"edit", "ID FIELD=VALUE... [--resolve]", "change fields of a record (--resolve settles their conflicts)", runEdit},
+		{"delete", "ID", "delete a record; a household with its members (supervisors and admins)", runDelete},
+		{"export", "--format csv|hxl|json [--aggregate] --out F", "export records (person-level: supervisors and admins)", runExport},
+		{"verify", "", "check every stored value and the audit chain", runVerify},
+		{"wipe", "--yes", "crypto-erase the workspace: nothing can be recovered after", runWipe},
+	}
+}
+
+// run runs one command line and returns the process's exit code. Errors are
+// printed as one line on stderr.
+func run(e *env, args []string) int {
+	if len(args) == 0 {
+		printUsage(e.stderr)
+		return exitUsage
+	}
+	err := dispatch(e, args)
+	if err != nil {
+		fmt.Fprintln(e.stderr, errorLine(err))
+	}
+	return exitCode(err)
+}
+
+func dispatch(e *env, args []string) error {
+	global := flag.NewFlagSet("fieldctl", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	e.addGlobalFlags(global)
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(e.stdout)
+			return nil
+		}
+		return usagef("%v (see fieldctl help)", err)
+	}
+	args = global.Args()
+	if len(args) == 0 {
+		return usagef("no command given (see fieldctl help)")
+	}
+	if args[0] == "help" {
+		return help(e, args[1:])
+	}
+	c, rest, ok := findCommand(args)
+	if !ok {
+		return usagef("unknown command %q (see fieldctl help)", strings.Join(args[:min(2, len(args))], " "))
+	}
+	err := c.run(e, rest)
+	var usage usageError
+	if errors.As(err, &usage) && !usage.noUsageLine {
+		return usagef("%s: %v (usage: %s)", c.name, usage.msg, usageLine(c))
+	}
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
+}
+
+// findCommand matches the command named by the first one or two words.
+func findCommand(args []string) (command, []string, bool) {
+	table := commandTable()
+	if len(args) >= 2 {
+		for _, c := range table {
+			if c.name == args[0]+" "+args[1] {
+				return c, args[2:], true
+			}
+		}
+	}
+	for _, c := range table {
+		if c.name == args[0] {
+			return c, args[1:], true
+		}
+	}
+	return command{}, nil, false
+}
+
+func help(e *env, args []string) error {
+	if len(args) == 0 {
+		printUsage(e.stdout)
+		return nil
+	}
+	c, _, ok := findCommand(args)
+	if !ok {
+		return usagef("unknown command %q (see fieldctl help)", strings.Join(args, " "))
+	}
+	// A command prints its flags when asked for help.
+	err := c.run(e, []string{"-help"})
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
+}
+
+func usageLine(c command) string {
+	return strings.TrimSpace("fieldctl " + c.name + " " + c.args)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `usage: fieldctl [--workspace DIR] [--user NAME] [--passphrase-file F] COMMAND [ARGS]
+
+Commands:
+`)
+	for _, c := range commandTable() {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+		if c.args != "" {
+			fmt.Fprintf(w, "  %-14s   %s\n", "", c.args)
+		}
+	}
+	fmt.Fprint(w, `  help [COMMAND] show this, or a command's options
+
+The passphrase comes from FIELDREG_PASSPHRASE, --passphrase-file, or a prompt;
+a new one (init, user add, user passwd) from FIELDREG_NEW_PASSPHRASE or a prompt.
+The workspace is --workspace, else FIELDREG_WORKSPACE, else a per-user data directory;
+the user is --user, else FIELDREG_USER, else admin.
+
+Exit codes: 0 success, 1 failure, 2 usage, 3 wrong passphrase, 4 workspace in use.
+`)
+}
+
+// errHelpShown reports that a command printed its help on request.
+var errHelpShown = errors.New("help shown")
+
+// newFlags returns the flag set of a command, with the global options
+// registered too so they may follow the command name.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	e.addGlobalFlags(fs)
+	return fs
+}
+
+// parseFlags parses a command's flags wherever they stand among its arguments
+// ("show ID --json" as well as "show --json ID"), and returns the arguments.
+// After "--" everything is an argument.
+func parseFlags(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printCommandHelp(e.stdout, fs)
+				return nil, errHelpShown
+			}
+			return nil, usagef("%v", err)
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func printCommandHelp(w io.Writer, fs *flag.FlagSet) {
+	for _, c := range commandTable() {
+		if c.name == fs.Name() {
+			fmt.Fprintf(w, "usage: %s\n\n%s.\n\nOptions:\n", usageLine(c), c.summary)
+		}
+	}
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}

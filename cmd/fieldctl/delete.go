@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+
+	"fieldreg/registry"
+)
+
+func runDelete(e *env, args []string) error {
+	fs := newFlags(e, "delete")
+	args, err := parseFlags(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("want one record id")
+	}
+	id, err := parseID(args[0])
+	if err != nil {
+		return err
+	}
+	return e.withWorkspace(func(s *session) error {
+		rec, err := getRecord(s, id)
+		if err != nil {
+			return err
+		}
+		nMembers, nAssessments := len(s.ws.Members(id)), len(s.ws.Assessments(id))
+		if _, err := s.ws.Delete(id); err != nil {
+			return fmt.Errorf("delete %s %s: %w", rec.Kind, id, roleHint(err, "only supervisors and admins delete records"))
+		}
+		if rec.Kind == registry.KindHousehold {
+			fmt.Fprintf(e.stdout, "deleted household %s with %s and %s\n", id, plural(nMembers, "member"), plural(nAssessments, "assessment"))
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "deleted %s %s\n", rec.Kind, id)
+		return nil
+	})
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"golang.org/x/term"
+
+	"fieldreg/registry"
+	"fieldreg/store"
+)
+
+// env is what a command runs with: its streams, the environment, the clock,
+// and the global options. Commands get everything through it, so tests can
+// run them with other streams and a fixed clock.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+
+	// askSecret prompts on the terminal and reads a line without echo; nil
+	// when stdin is not a terminal.
+	askSecret func(prompt string) ([]byte, error)
+
+	// Global options, set by flags before or after the command name.
+	dir            string // --workspace
+	user           string // --user
+	passphraseFile string // --passphrase-file
+
+	// kdf is the Argon2id cost of key slots made while the workspace is
+	// open (user add, user passwd); zero means the store's default.
+	kdf store.KDFParams
+}
+
+func newEnv(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) *env {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: now}
+	if fd := int(stdin.Fd()); term.IsTerminal(fd) {
+		e.askSecret = func(prompt string) ([]byte, error) {
+			fmt.Fprint(stderr, prompt)
+			defer fmt.Fprintln(stderr)
+			return term.ReadPassword(fd)
+		}
+	}
+	return e
+}
+
+// addGlobalFlags registers the options every command accepts, so they may be
+// typed before or after the command name.
+func (e *env) addGlobalFlags(fs *flag.FlagSet) {
+	fs.StringVar(&e.dir, "workspace", e.dir, "workspace `directory` (default $FIELDREG_WORKSPACE, else a per-user data directory)")
+	fs.StringVar(&e.user, "user", e.user, "user `name` (default $FIELDREG_USER, else admin)")
+	fs.StringVar(&e.passphraseFile, "passphrase-file", e.passphraseFile, "read the passphrase from the first line of `file`")
+}
+
+// workspaceDir is --workspace, else $FIELDREG_WORKSPACE, else the per-user
+// data directory.
+func (e *env) workspaceDir() (string, error) {
+	if e.dir != "" {
+		return e.dir, nil
+	}
+	if d := e.getenv("FIELDREG_WORKSPACE"); d != "" {
+		return d, nil
+	}
+	return defaultWorkspaceDir(runtime.GOOS, e.getenv)
+}
+
+// defaultWorkspaceDir follows each system's convention for application data:
+// $XDG_DATA_HOME or ~/.local/share on Unix, the user config directory on
+// Windows and macOS (which is where their applications keep data).
+func defaultWorkspaceDir(goos string, getenv func(string) string) (string, error) {
+	switch goos {
+	case "windows", "darwin", "ios", "plan9":
+		d, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("no workspace directory: use --workspace or set FIELDREG_WORKSPACE (%w)", err)
+		}
+		return filepath.Join(d, "fieldreg"), nil
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "fieldreg"), nil
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "fieldreg"), nil
+	}
+	return "", errors.New("no workspace directory: use --workspace or set FIELDREG_WORKSPACE")
+}
+
+// userName is --user, else $FIELDREG_USER, else "admin".
+func (e *env) userName() string {
+	if e.user != "" {
+		return e.user
+	}
+	if u := e.getenv("FIELDREG_USER"); u != "" {
+		return u
+	}
+	return "admin"
+}
+
+// forms returns the built-in form schemas that validate every record.
+func (e *env) forms() (*registry.Forms, error) {
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		return nil, fmt.Errorf("load built-in forms: %w", err)
+	}
+	return forms, nil
+}
+
+// storeOptions are the options every command opens a workspace with: the
+// injected clock and schema validation of every record a commit produces.
+func (e *env) storeOptions(forms *registry.Forms) store.Options {
+	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf}
+}
+
+// session is an unlocked workspace with the forms that validate it.
+type session struct {
+	ws    *store.Workspace
+	forms *registry.Forms
+}
+
+// open unlocks the workspace as the current user. A missing workspace is
+// reported before any passphrase is asked for.
+func (e *env) open() (*session, error) {
+	dir, err := e.workspaceDir()
+	if err != nil {
+		return nil, err
+	}
+	if !store.Exists(dir) {
+		return nil, fmt.Errorf("no workspace in %s (create one with fieldctl init)", dir)
+	}
+	forms, err := e.forms()
+	if err != nil {
+		return nil, err
+	}
+	pass, err := e.passphrase()
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pass)
+	ws, err := store.Open(dir, e.userName(), pass, e.storeOptions(forms))
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
+	}
+	return &session{ws: ws, forms: forms}, nil
+}
+
+// withWorkspace runs fn on the unlocked workspace and closes it after, keeping
+// fn's error first.
+func (e *env) withWorkspace(fn func(s *session) error) error {
+	s, err := e.open()
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	if cerr := s.ws.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close workspace: %w", cerr)
+	}
+	return err
+}

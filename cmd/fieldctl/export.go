@@ -1,0 +1,188 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"fieldreg/exchange"
+	"fieldreg/registry"
+	"fieldreg/store"
+)
+
+func runExport(e *env, args []string) error {
+	fs := newFlags(e, "export")
+	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags) or json")
+	aggregate := fs.Bool("aggregate", false, "the sex-and-age table per location instead of one row per person (any role)")
+	out := fs.String("out", "", "write to `file` (replaced only once the export is complete)")
+	args, err := parseFlags(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument")
+	}
+	switch *format {
+	case "csv", "hxl":
+	case "json":
+		if *aggregate {
+			return usagef("--aggregate writes CSV: use --format csv or hxl")
+		}
+	case "":
+		return usagef("--format is required")
+	default:
+		return usagef("unknown format %q (want csv, hxl or json)", *format)
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	return e.withWorkspace(func(s *session) error {
+		kind := "person-level " + *format
+		if *aggregate {
+			kind = "aggregate " + *format
+		} else if s.ws.Role() == store.RoleEnumerator {
+			return fmt.Errorf("export: %w: person-level exports need a supervisor or admin; enumerators may export --aggregate", store.ErrForbidden)
+		}
+		// The audit entry comes first: an export that was started must be on
+		// record even if writing it fails halfway.
+		if err := s.ws.AuditEvent("export", kind); err != nil {
+			return fmt.Errorf("export: write audit entry: %w", err)
+		}
+		x := exporter{e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households")}
+		var n int
+		err := writeAtomically(*out, func(w io.Writer) error {
+			var err error
+			switch {
+			case *aggregate:
+				n, err = x.aggregate(w)
+			case *format == "json":
+				n, err = x.json(w)
+			default:
+				n, err = x.csv(w, *format == "hxl")
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		fmt.Fprintf(e.stderr, "exported %s (%s) to %s\n", plural(n, "household"), kind, *out)
+		return nil
+	})
+}
+
+// exporter walks households with their members for each export format.
+type exporter struct {
+	e        *env
+	s        *session
+	progress *progress
+}
+
+// each calls fn for every household that is not deleted, with its members
+// and assessments, and returns how many there were.
+func (x exporter) each(withAssessments bool, fn func(h registry.Record, members, assessments []registry.Record) error) (int, error) {
+	n := 0
+	err := x.s.ws.Each(registry.KindHousehold, func(h registry.Record) error {
+		ms, err := members(x.s, h.ID)
+		if err != nil {
+			return err
+		}
+		var as []registry.Record
+		if withAssessments {
+			if as, err = assessments(x.s, h.ID); err != nil {
+				return err
+			}
+		}
+		if err := fn(h, ms, as); err != nil {
+			return err
+		}
+		n++
+		x.progress.update(n)
+		return nil
+	})
+	x.progress.done(n)
+	return n, err
+}
+
+func (x exporter) json(w io.Writer) (int, error) {
+	jw := exchange.NewJSONWriter(w)
+	n, err := x.each(true, func(h registry.Record, ms, as []registry.Record) error {
+		return jw.Write(exchange.FromRecords(h, ms, as))
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, jw.Close()
+}
+
+func (x exporter) csv(w io.Writer, hxl bool) (int, error) {
+	cw, err := exchange.NewCSVWriter(w, x.s.forms, hxl)
+	if err != nil {
+		return 0, err
+	}
+	n, err := x.each(false, func(h registry.Record, ms, _ []registry.Record) error {
+		return cw.Write(h, ms)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, cw.Flush()
+}
+
+func (x exporter) aggregate(w io.Writer) (int, error) {
+	agg := exchange.NewAggregator(x.e.now())
+	n, err := x.each(false, func(h registry.Record, ms, _ []registry.Record) error {
+		agg.Add(h, ms)
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, agg.WriteCSV(w)
+}
+
+// writeAtomically writes name through name.tmp and renames it into place
+// once complete and synced, so a failed or interrupted export never leaves a
+// truncated file that looks whole. The temporary file is removed on error.
+func writeAtomically(name string, write func(w io.Writer) error) (err error) {
+	tmp := name + ".tmp"
+	// 0600: an export holds personal data; the user widens access knowingly.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(name))
+	return nil
+}
+
+// syncDir makes a rename durable where the system allows it; on systems
+// where a directory cannot be opened for sync the rename stands anyway.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return
+	}
+}

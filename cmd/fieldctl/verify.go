@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+)
+
+func runVerify(e *env, args []string) error {
+	fs := newFlags(e, "verify")
+	args, err := parseFlags(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument")
+	}
+	return e.withWorkspace(func(s *session) error {
+		report, err := s.ws.Verify()
+		if err != nil {
+			return fmt.Errorf("verify: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "%s, %s, %s\n", plural(report.Records, "record"), plural(report.Changes, "change"), plural(report.AuditEntries, "audit entry"))
+		for _, p := range report.Problems {
+			fmt.Fprintf(e.stdout, "problem: %s\n", p)
+		}
+		if len(report.Problems) > 0 {
+			return fmt.Errorf("verify found %s", plural(len(report.Problems), "problem"))
+		}
+		fmt.Fprintln(e.stdout, "ok")
+		return nil
+	})
+}
