@@ -68,3 +68,5 @@ func household(site string, names ...string) (uuid.UUID, []Edit) {
 	}
 	return h, edits
 }
+
+func parseID(s string) (uuid.UUID, error) { return uuid.Parse(s) }

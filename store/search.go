@@ -197,7 +197,7 @@ func withinOneEdit(a, b string) bool {
 	for p < len(a) && p < len(b) && a[p] == b[p] {
 		p++
 	}
-	for p > 0 && !utf8.RuneStart(a[p]) && p < len(a) || p > 0 && p < len(b) && !utf8.RuneStart(b[p]) {
+	for p > 0 && (p < len(a) && !utf8.RuneStart(a[p]) || p < len(b) && !utf8.RuneStart(b[p])) {
 		p--
 	}
 	a, b = a[p:], b[p:]

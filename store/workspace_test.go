@@ -247,4 +247,3 @@ func TestCreateOpenErrors(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
-
