@@ -1,0 +1,392 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/fxamacker/cbor/v2"
+	"github.com/google/uuid"
+
+	"fieldreg/sync/change"
+)
+
+// Limits bound what a decoder accepts. A length beyond a limit is refused
+// before anything is allocated for it.
+type Limits struct {
+	MaxBody    int // bytes of an encoded (decompressed) message
+	MaxChanges int // changes (or results, or sites) in one message
+	MaxWrites  int // field writes in one change, stamps resolved by one write
+	MaxString  int // bytes of one string: field name, value, author, reason
+}
+
+// DefaultLimits are generous for a device's batch and small enough that a
+// hostile message cannot exhaust a 32-bit device.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxBody:    16 << 20,
+		MaxChanges: 20000,
+		MaxWrites:  1000,
+		MaxString:  64 << 10,
+	}
+}
+
+// The wire forms of the messages. Keys are small integers; never reuse one.
+
+type wireRequest struct {
+	Version  int          `cbor:"1,keyasint,omitempty"`
+	Device   []byte       `cbor:"2,keyasint,omitempty"`
+	Push     []wireChange `cbor:"3,keyasint,omitempty"`
+	PushFrom uint64       `cbor:"4,keyasint,omitempty"`
+	Cursor   uint64       `cbor:"5,keyasint,omitempty"`
+	PullMax  int          `cbor:"6,keyasint,omitempty"`
+}
+
+type wireResponse struct {
+	Version int          `cbor:"1,keyasint,omitempty"`
+	Acked   uint64       `cbor:"2,keyasint,omitempty"`
+	Results []wireResult `cbor:"3,keyasint,omitempty"`
+	Pull    []wirePulled `cbor:"4,keyasint,omitempty"`
+	Cursor  uint64       `cbor:"5,keyasint,omitempty"`
+	More    bool         `cbor:"6,keyasint,omitempty"`
+	Order   Order        `cbor:"7,keyasint,omitempty"`
+}
+
+type wireResult struct {
+	Seq    uint64 `cbor:"1,keyasint,omitempty"`
+	Code   Code   `cbor:"2,keyasint,omitempty"`
+	Reason string `cbor:"3,keyasint,omitempty"`
+}
+
+type wirePulled struct {
+	SeqStep uint64     `cbor:"1,keyasint,omitempty"` // Seq - previous Seq in this response, wrapping
+	Change  wireChange `cbor:"2,keyasint"`
+}
+
+type wireError struct {
+	Version int    `cbor:"1,keyasint,omitempty"`
+	Code    Code   `cbor:"2,keyasint,omitempty"`
+	Message string `cbor:"3,keyasint,omitempty"`
+}
+
+type wireEnrollRequest struct {
+	Version   int    `cbor:"1,keyasint,omitempty"`
+	Token     string `cbor:"2,keyasint,omitempty"`
+	Name      string `cbor:"3,keyasint,omitempty"`
+	PublicKey []byte `cbor:"4,keyasint,omitempty"`
+}
+
+type wireEnrollResponse struct {
+	Version int      `cbor:"1,keyasint,omitempty"`
+	Cert    []byte   `cbor:"2,keyasint,omitempty"`
+	CA      []byte   `cbor:"3,keyasint,omitempty"`
+	Device  []byte   `cbor:"4,keyasint,omitempty"`
+	Team    string   `cbor:"5,keyasint,omitempty"`
+	Sites   []string `cbor:"6,keyasint,omitempty"`
+	HQAddr  string   `cbor:"7,keyasint,omitempty"`
+}
+
+var encMode = func() cbor.EncMode {
+	em, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		panic(err) // constant options: fails at init or never
+	}
+	return em
+}()
+
+var decModes sync.Map // Limits -> cbor.DecMode
+
+func decMode(l Limits) (cbor.DecMode, error) {
+	if dm, ok := decModes.Load(l); ok {
+		return dm.(cbor.DecMode), nil
+	}
+	maxArray := max(l.MaxChanges, l.MaxWrites, 16)
+	dm, err := cbor.DecOptions{
+		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
+		MaxNestedLevels:  16,
+		MaxArrayElements: min(maxArray, 1<<31-1),
+		MaxMapPairs:      64,
+		IndefLength:      cbor.IndefLengthForbidden,
+		TagsMd:           cbor.TagsForbidden,
+		UTF8:             cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		return nil, fmt.Errorf("wire limits %+v: %w", l, err)
+	}
+	decModes.Store(l, dm)
+	return dm, nil
+}
+
+func encode(v any) ([]byte, error) {
+	b, err := encMode.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %T: %w", v, err)
+	}
+	return b, nil
+}
+
+// decode checks the size, decodes strictly and checks the version. what
+// names the message in errors.
+func decode(data []byte, l Limits, v any, what string) error {
+	if len(data) > l.MaxBody {
+		return fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, len(data), l.MaxBody)
+	}
+	dm, err := decMode(l)
+	if err != nil {
+		return err
+	}
+	if err := dm.Unmarshal(data, v); err != nil {
+		var tooMany *cbor.MaxArrayElementsError
+		if errors.As(err, &tooMany) {
+			return fmt.Errorf("%w: %s: %v", ErrTooLarge, what, err)
+		}
+		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+	}
+	return nil
+}
+
+func checkVersion(v int, what string) error {
+	if v != Version {
+		return fmt.Errorf("%w: %s version %d, this side speaks %d", ErrVersion, what, v, Version)
+	}
+	return nil
+}
+
+func checkString(s string, l Limits, what string) error {
+	if len(s) > l.MaxString {
+		return fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, len(s), l.MaxString)
+	}
+	return nil
+}
+
+func checkCount(n, limit int, what string) error {
+	if n > limit {
+		return fmt.Errorf("%w: %d %s, limit %d", ErrTooLarge, n, what, limit)
+	}
+	return nil
+}
+
+func checkChange(w wireChange, l Limits) error {
+	if err := checkCount(len(w.Writes), l.MaxWrites, "writes in a change"); err != nil {
+		return err
+	}
+	for _, s := range []*string{w.Kind, w.Author} {
+		if s != nil {
+			if err := checkString(*s, l, "kind or author"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ww := range w.Writes {
+		if err := checkString(ww.Field, l, "field name"); err != nil {
+			return err
+		}
+		if err := checkString(ww.Value, l, "field value"); err != nil {
+			return err
+		}
+		if err := checkCount(len(ww.Resolves), l.MaxWrites, "resolved stamps"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EncodeRequest encodes a request. Push must hold Device's changes only;
+// other devices' changes are carried but cost 16 bytes more each.
+func EncodeRequest(r *SyncRequest) ([]byte, error) {
+	w := wireRequest{
+		Version:  r.Version,
+		PushFrom: r.PushFrom,
+		Cursor:   r.Cursor,
+		PullMax:  r.PullMax,
+		Device:   bytes16(r.Device),
+	}
+	cc := newChangeCoder(r.Device)
+	if len(r.Push) > 0 {
+		w.Push = make([]wireChange, len(r.Push))
+	}
+	for i, c := range r.Push {
+		w.Push[i] = cc.encode(c)
+	}
+	return encode(&w)
+}
+
+// DecodeRequest decodes a request within limits.
+func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
+	var w wireRequest
+	if err := decode(data, l, &w, "sync request"); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(w.Version, "sync request"); err != nil {
+		return nil, err
+	}
+	device, err := uuidFrom(w.Device, "device id")
+	if err != nil {
+		return nil, fmt.Errorf("sync request: %w", err)
+	}
+	if err := checkCount(len(w.Push), l.MaxChanges, "pushed changes"); err != nil {
+		return nil, fmt.Errorf("sync request: %w", err)
+	}
+	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax}
+	cc := newChangeCoder(device)
+	if len(w.Push) > 0 {
+		r.Push = make([]change.Change, len(w.Push))
+	}
+	for i, wc := range w.Push {
+		if err := checkChange(wc, l); err != nil {
+			return nil, fmt.Errorf("sync request: change %d: %w", i, err)
+		}
+		if r.Push[i], err = cc.decode(wc); err != nil {
+			return nil, fmt.Errorf("sync request: change %d: %w", i, err)
+		}
+	}
+	return r, nil
+}
+
+// EncodeResponse encodes a response.
+func EncodeResponse(r *SyncResponse) ([]byte, error) {
+	w := wireResponse{Version: r.Version, Acked: r.Acked, Cursor: r.Cursor, More: r.More, Order: r.Order}
+	for _, res := range r.Results {
+		w.Results = append(w.Results, wireResult(res))
+	}
+	cc := newChangeCoder(uuid.Nil)
+	var prev uint64
+	if len(r.Pull) > 0 {
+		w.Pull = make([]wirePulled, len(r.Pull))
+	}
+	for i, p := range r.Pull {
+		w.Pull[i] = wirePulled{SeqStep: p.Seq - prev, Change: cc.encode(p.Change)}
+		prev = p.Seq
+	}
+	return encode(&w)
+}
+
+// DecodeResponse decodes a response within limits.
+func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
+	var w wireResponse
+	if err := decode(data, l, &w, "sync response"); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(w.Version, "sync response"); err != nil {
+		return nil, err
+	}
+	if err := checkCount(len(w.Results), l.MaxChanges, "push results"); err != nil {
+		return nil, fmt.Errorf("sync response: %w", err)
+	}
+	if err := checkCount(len(w.Pull), l.MaxChanges, "pulled changes"); err != nil {
+		return nil, fmt.Errorf("sync response: %w", err)
+	}
+	r := &SyncResponse{Version: w.Version, Acked: w.Acked, Cursor: w.Cursor, More: w.More, Order: w.Order}
+	for i, res := range w.Results {
+		if err := checkString(res.Reason, l, "reason"); err != nil {
+			return nil, fmt.Errorf("sync response: result %d: %w", i, err)
+		}
+		r.Results = append(r.Results, PushResult(res))
+	}
+	cc := newChangeCoder(uuid.Nil)
+	var prev uint64
+	if len(w.Pull) > 0 {
+		r.Pull = make([]PulledChange, len(w.Pull))
+	}
+	for i, wp := range w.Pull {
+		if err := checkChange(wp.Change, l); err != nil {
+			return nil, fmt.Errorf("sync response: pulled change %d: %w", i, err)
+		}
+		c, err := cc.decode(wp.Change)
+		if err != nil {
+			return nil, fmt.Errorf("sync response: pulled change %d: %w", i, err)
+		}
+		prev += wp.SeqStep
+		r.Pull[i] = PulledChange{Seq: prev, Change: c}
+	}
+	return r, nil
+}
+
+// EncodeError encodes a refusal. Its version is always this package's.
+func EncodeError(e *Error) ([]byte, error) {
+	return encode(&wireError{Version: Version, Code: e.Code, Message: e.Message})
+}
+
+// DecodeError decodes a refusal. An error of another version is still
+// decoded: its code is all the receiver needs.
+func DecodeError(data []byte, l Limits) (*Error, error) {
+	var w wireError
+	if err := decode(data, l, &w, "error"); err != nil {
+		return nil, err
+	}
+	if err := checkString(w.Message, l, "error message"); err != nil {
+		return nil, err
+	}
+	return &Error{Code: w.Code, Message: w.Message}, nil
+}
+
+// EncodeEnrollRequest encodes an enrollment request.
+func EncodeEnrollRequest(r *EnrollRequest) ([]byte, error) {
+	return encode(&wireEnrollRequest{Version: r.Version, Token: r.Token, Name: r.Name, PublicKey: r.PublicKey})
+}
+
+// DecodeEnrollRequest decodes an enrollment request within limits.
+func DecodeEnrollRequest(data []byte, l Limits) (*EnrollRequest, error) {
+	var w wireEnrollRequest
+	if err := decode(data, l, &w, "enroll request"); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(w.Version, "enroll request"); err != nil {
+		return nil, err
+	}
+	for _, s := range []string{w.Token, w.Name} {
+		if err := checkString(s, l, "token or name"); err != nil {
+			return nil, fmt.Errorf("enroll request: %w", err)
+		}
+	}
+	if len(w.PublicKey) != 32 {
+		return nil, fmt.Errorf("%w: enroll request: public key of %d bytes, want 32", ErrMalformed, len(w.PublicKey))
+	}
+	return &EnrollRequest{Version: w.Version, Token: w.Token, Name: w.Name, PublicKey: w.PublicKey}, nil
+}
+
+// EncodeEnrollResponse encodes an enrollment response.
+func EncodeEnrollResponse(r *EnrollResponse) ([]byte, error) {
+	return encode(&wireEnrollResponse{
+		Version: r.Version, Cert: r.Cert, CA: r.CA, Device: bytes16(r.Device),
+		Team: r.Team, Sites: r.Sites, HQAddr: r.HQAddr,
+	})
+}
+
+// DecodeEnrollResponse decodes an enrollment response within limits.
+func DecodeEnrollResponse(data []byte, l Limits) (*EnrollResponse, error) {
+	var w wireEnrollResponse
+	if err := decode(data, l, &w, "enroll response"); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(w.Version, "enroll response"); err != nil {
+		return nil, err
+	}
+	device, err := uuidFrom(w.Device, "device id")
+	if err != nil {
+		return nil, fmt.Errorf("enroll response: %w", err)
+	}
+	if err := checkCount(len(w.Sites), l.MaxChanges, "sites"); err != nil {
+		return nil, fmt.Errorf("enroll response: %w", err)
+	}
+	for _, s := range append([]string{w.Team, w.HQAddr}, w.Sites...) {
+		if err := checkString(s, l, "team, site or address"); err != nil {
+			return nil, fmt.Errorf("enroll response: %w", err)
+		}
+	}
+	return &EnrollResponse{
+		Version: w.Version, Cert: w.Cert, CA: w.CA, Device: device,
+		Team: w.Team, Sites: w.Sites, HQAddr: w.HQAddr,
+	}, nil
+}
+
+// ChangeSize is the encoded size of c on its own, in bytes: an upper bound on
+// what it adds to a batch before compression. Batchers and PullMax use it.
+func ChangeSize(c change.Change) int {
+	w := newChangeCoder(uuid.Nil).encode(c)
+	b, err := encMode.Marshal(&w)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}

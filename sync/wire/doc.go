@@ -1,0 +1,37 @@
+// Package wire defines the sync protocol's messages and their encoding.
+//
+// A device and HQ exchange one message each way per round trip: a
+// SyncRequest carries a push batch (the device's changes HQ has not yet
+// acknowledged) and a pull request (HQ's changes after the device's cursor);
+// a SyncResponse carries the acknowledgement, quarantined changes, the pulled
+// changes and the new cursor. Enrollment has its own pair of messages, and any
+// refusal is an Error with a numeric Code.
+//
+// Encoding: deterministic CBOR (RFC 8949 core deterministic encoding) with
+// small integer map keys, so the same message always gives the same bytes.
+// Every message carries Version. A body on the wire is Compress(Encode…(m));
+// the receiver calls Decompress(body, limits.MaxBody) and then Decode….
+//
+// Domain types (change.Change) are converted to compact wire types at the
+// boundary, never sent as they are: within one batch a change omits its device
+// id when it is the same as the previous change's, its sequence number when it
+// is the previous change of that device plus one, its kind and author when
+// they repeat, and stores its clock reading as a difference from the previous
+// reading of the same device. A stamp names its device only when that is not
+// the change's own device. Decoding undoes all of this; the conversion is
+// lossless for any change, valid or not, so that HQ can quarantine a bad
+// change with the exact content it received.
+//
+// Glossary:
+//
+//   - Push: changes made on the device, in device sequence order, starting at
+//     PushFrom (the first sequence number HQ has not acknowledged).
+//   - Acked: the highest device sequence number HQ has stored, with every
+//     smaller one stored too. The device sends again from Acked+1.
+//   - Cursor: the last HQ sequence number a device has received. HQ numbers
+//     every change it accepts, so a cursor resumes a pull exactly.
+//   - Quarantine: a pushed change HQ refused (invalid, clock ahead…). It is
+//     acknowledged so it never blocks the queue, and reported in Results.
+//   - Order: an instruction from HQ to the device (wipe, revoked).
+//   - Limits: bounds on what a decoder accepts, checked before allocating.
+package wire

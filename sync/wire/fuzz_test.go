@@ -1,0 +1,93 @@
+package wire
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Every decoder of outside bytes is fuzzed: no panic, bounded memory, and a
+// message that decodes re-encodes to bytes that decode to the same encoding.
+
+func fuzzSeeds(f *testing.F) {
+	for _, e := range encodings {
+		b, err := e.encode()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte{})
+	f.Add([]byte{0xa1, 0x02, 0x5a, 0xff, 0xff, 0xff, 0xff, 0x00})
+	f.Add([]byte{0x9f, 0x9f, 0x9f, 0x9f})
+}
+
+func fuzzSmallLimits() Limits {
+	return Limits{MaxBody: 1 << 20, MaxChanges: 1000, MaxWrites: 100, MaxString: 4096}
+}
+
+// reencodeStable checks that encode(decode(encode(decode(x)))) == encode(decode(x)).
+func reencodeStable[M any](t *testing.T, data []byte, dec func([]byte, Limits) (M, error), enc func(M) ([]byte, error)) {
+	m, err := dec(data, fuzzSmallLimits())
+	if err != nil {
+		return
+	}
+	b1, err := enc(m)
+	if err != nil {
+		t.Fatalf("re-encode: %v", err)
+	}
+	m2, err := dec(b1, fuzzSmallLimits())
+	if err != nil {
+		t.Fatalf("decode of re-encoded message: %v", err)
+	}
+	b2, err := enc(m2)
+	if err != nil {
+		t.Fatalf("re-encode twice: %v", err)
+	}
+	if !bytes.Equal(b1, b2) {
+		t.Fatalf("encoding not stable:\n%x\n%x", b1, b2)
+	}
+}
+
+func FuzzDecodeRequest(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) { reencodeStable(t, data, DecodeRequest, EncodeRequest) })
+}
+
+func FuzzDecodeResponse(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) { reencodeStable(t, data, DecodeResponse, EncodeResponse) })
+}
+
+func FuzzDecodeError(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) { reencodeStable(t, data, DecodeError, EncodeError) })
+}
+
+func FuzzDecodeEnrollRequest(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) { reencodeStable(t, data, DecodeEnrollRequest, EncodeEnrollRequest) })
+}
+
+func FuzzDecodeEnrollResponse(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) { reencodeStable(t, data, DecodeEnrollResponse, EncodeEnrollResponse) })
+}
+
+func FuzzDecompress(f *testing.F) {
+	for _, e := range encodings {
+		b, err := e.encode()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(Compress(nil, b))
+	}
+	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00})
+	f.Add(Compress(nil, make([]byte, 1<<20)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const limit = 64 << 10
+		out, err := Decompress(data, limit)
+		if err == nil && len(out) > limit {
+			t.Fatalf("decompressed %d bytes past the %d limit", len(out), limit)
+		}
+	})
+}

@@ -1,0 +1,98 @@
+package wire
+
+import (
+	"github.com/google/uuid"
+
+	"fieldreg/sync/change"
+)
+
+// Version is the protocol version this package speaks. Every message carries
+// it; a receiver refuses a version it does not speak with CodeVersion.
+const Version = 1
+
+// SyncRequest is one round trip's worth of work from a device: a push batch
+// and a pull request.
+type SyncRequest struct {
+	Version int
+	Device  uuid.UUID
+	// Push holds consecutive changes of Device, from sequence PushFrom on.
+	Push     []change.Change
+	PushFrom uint64
+	// Cursor is the last HQ sequence number the device has stored.
+	Cursor uint64
+	// PullMax bounds the encoded size of the pulled changes, in bytes.
+	PullMax int
+}
+
+// SyncResponse answers a SyncRequest.
+type SyncResponse struct {
+	Version int
+	// Acked is the highest device sequence number HQ has stored, with every
+	// smaller one stored too (quarantined changes count as stored).
+	Acked uint64
+	// Results lists the pushed changes HQ quarantined, with why.
+	Results []PushResult
+	// Pull holds HQ's changes after the request's cursor, in HQ order.
+	Pull []PulledChange
+	// Cursor is the HQ sequence number of the last change in Pull (or the
+	// request's cursor when Pull is empty).
+	Cursor uint64
+	// More says HQ has more changes to pull after Cursor.
+	More  bool
+	Order Order
+}
+
+// PushResult reports a pushed change HQ quarantined.
+type PushResult struct {
+	Seq    uint64 // device sequence number
+	Code   Code
+	Reason string // for people; never parsed
+}
+
+// PulledChange is a change as HQ numbered it.
+type PulledChange struct {
+	Seq    uint64 // HQ sequence number
+	Change change.Change
+}
+
+// Order is an instruction from HQ to a device.
+type Order int
+
+// Orders. Never renumber.
+const (
+	OrderNone    Order = 0
+	OrderWipe    Order = 1 // crypto-erase the workspace now
+	OrderRevoked Order = 2 // the device may no longer sync; stop trying
+)
+
+func (o Order) String() string {
+	switch o {
+	case OrderNone:
+		return "none"
+	case OrderWipe:
+		return "wipe"
+	case OrderRevoked:
+		return "revoked"
+	}
+	return "unknown order"
+}
+
+// EnrollRequest is what a device sends, over TLS pinned to HQ's certificate,
+// to exchange a one-time token for a client certificate.
+type EnrollRequest struct {
+	Version   int
+	Token     string
+	Name      string // the device's name as people know it
+	PublicKey []byte // Ed25519 public key, 32 bytes
+}
+
+// EnrollResponse gives an enrolled device its identity.
+type EnrollResponse struct {
+	Version int
+	Cert    []byte // DER client certificate for PublicKey
+	CA      []byte // DER certificate of HQ's CA
+	Device  uuid.UUID
+	Team    string
+	Sites   []string
+	HQAddr  string // host:port for later syncs
+}
