@@ -1,20 +1,155 @@
 package exchange
 
 import (
+	"cmp"
+	"encoding/csv"
+	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"time"
 
 	"fieldreg/registry"
 )
 
-// Aggregator counts people by location, sex and age group.
-type Aggregator struct{}
+// ageGroups are the age bands of the aggregate table, in years, and their
+// HXL attributes: the generic group name and the exact band, both from the
+// HXL 1.1 dictionary (+infants +children +adolescents +adults +elderly;
+// +age0_4 … +age60plus), so a tool matching either finds the column.
+var ageGroups = []struct {
+	min, max int // inclusive; max < 0 means no upper bound
+	column   string
+	hxl      string
+}{
+	{0, 4, "0_4", "+infants+age0_4"},
+	{5, 11, "5_11", "+children+age5_11"},
+	{12, 17, "12_17", "+adolescents+age12_17"},
+	{18, 59, "18_59", "+adults+age18_59"},
+	{60, -1, "60_plus", "+elderly+age60plus"},
+}
 
-// NewAggregator counts ages on now.
-func NewAggregator(now time.Time) *Aggregator { return &Aggregator{} }
+// ageGroup returns the index in ageGroups of an age, or -1.
+func ageGroup(age int) int {
+	for i, g := range ageGroups {
+		if age >= g.min && (g.max < 0 || age <= g.max) {
+			return i
+		}
+	}
+	return -1
+}
 
-// Add counts one household and its members (deleted records are skipped).
-func (a *Aggregator) Add(household registry.Record, members []registry.Record) {}
+// location is one row of the aggregate table.
+type location struct{ admin1, admin2, site string }
 
-// WriteCSV writes the table with its HXL row.
-func (a *Aggregator) WriteCSV(w io.Writer) error { return nil }
+// tally is the counts of one location.
+type tally struct {
+	households int
+	persons    int
+	female     [5]int // by age group
+	male       [5]int
+	unknown    int // sex other or unknown, or no usable birth date
+}
+
+// Aggregator counts households and people per location (admin1, admin2,
+// site) by sex and age group: the table agencies share instead of person
+// records. It holds one small tally per location, never the records.
+//
+// Only households whose status is active (or unset) are counted: one that
+// moved, returned or closed is no longer part of the site's population.
+// People whose sex is "other" or "unknown", or whose age cannot be worked
+// out, are counted in the total and in a column of their own, never guessed
+// into a sex or age group.
+type Aggregator struct {
+	now     time.Time
+	tallies map[location]*tally
+}
+
+// NewAggregator makes an aggregator that works out ages on now's date.
+func NewAggregator(now time.Time) *Aggregator {
+	return &Aggregator{now: now, tallies: make(map[location]*tally)}
+}
+
+// Add counts one household and its members. Deleted records are skipped.
+func (a *Aggregator) Add(household registry.Record, members []registry.Record) {
+	if household.Deleted() {
+		return
+	}
+	if st := household.Value("status"); st != "" && st != "active" {
+		return
+	}
+	loc := location{household.Value("admin1"), household.Value("admin2"), household.Value("site")}
+	t := a.tallies[loc]
+	if t == nil {
+		t = &tally{}
+		a.tallies[loc] = t
+	}
+	t.households++
+	for _, m := range members {
+		if m.Deleted() {
+			continue
+		}
+		t.persons++
+		group := -1
+		if age, err := registry.Age(m.Value("birth_date"), a.now); err == nil {
+			group = ageGroup(age)
+		}
+		switch sex := m.Value("sex"); {
+		case group < 0:
+			t.unknown++
+		case sex == "female":
+			t.female[group]++
+		case sex == "male":
+			t.male[group]++
+		default:
+			t.unknown++
+		}
+	}
+}
+
+// aggregateHeader returns the header row and the HXL row of the table.
+func aggregateHeader() (header, hxl []string) {
+	header = []string{"admin1", "admin2", "site", "households", "persons"}
+	hxl = []string{"#adm1+name", "#adm2+name", "#loc+name", "#population+hh", "#population+total+ind"}
+	for _, sex := range []struct{ name, attr string }{{"female", "+f"}, {"male", "+m"}} {
+		for _, g := range ageGroups {
+			header = append(header, sex.name+"_"+g.column)
+			hxl = append(hxl, "#population+ind"+sex.attr+g.hxl)
+		}
+	}
+	header = append(header, "sex_or_age_unknown")
+	hxl = append(hxl, "#population+ind+unknown")
+	return header, hxl
+}
+
+// WriteCSV writes the table: a header, the HXL hashtag row, then one row per
+// location sorted by admin1, admin2 and site.
+func (a *Aggregator) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header, hxl := aggregateHeader()
+	cw.Write(header)
+	cw.Write(hxl)
+	locs := make([]location, 0, len(a.tallies))
+	for loc := range a.tallies {
+		locs = append(locs, loc)
+	}
+	slices.SortFunc(locs, func(x, y location) int {
+		return cmp.Or(cmp.Compare(x.admin1, y.admin1), cmp.Compare(x.admin2, y.admin2), cmp.Compare(x.site, y.site))
+	})
+	row := make([]string, 0, len(header))
+	for _, loc := range locs {
+		t := a.tallies[loc]
+		row = append(row[:0], loc.admin1, loc.admin2, loc.site, strconv.Itoa(t.households), strconv.Itoa(t.persons))
+		for _, counts := range [][5]int{t.female, t.male} {
+			for _, n := range counts {
+				row = append(row, strconv.Itoa(n))
+			}
+		}
+		row = append(row, strconv.Itoa(t.unknown))
+		cw.Write(row)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write aggregate csv: %w", err)
+	}
+	return nil
+}
