@@ -130,12 +130,10 @@ func printUsage(w io.Writer) {
 Commands:
 `)
 	for _, c := range commandTable() {
-		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
-		if c.args != "" {
-			fmt.Fprintf(w, "  %-14s   %s\n", "", c.args)
-		}
+		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimPrefix(usageLine(c), "fieldctl "), c.summary)
 	}
-	fmt.Fprint(w, `  help [COMMAND] show this, or a command's options
+	fmt.Fprint(w, `  help [COMMAND]
+        show this, or a command's options
 
 The passphrase comes from FIELDREG_PASSPHRASE, --passphrase-file, or a prompt;
 a new one (init, user add, user passwd) from FIELDREG_NEW_PASSPHRASE or a prompt.
