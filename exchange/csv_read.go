@@ -1,38 +1,494 @@
 package exchange
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"fieldreg/registry"
 )
 
-// Mapping maps a CSV column to a field name ("" or "-" to ignore).
-type Mapping map[string]string
-
-// ParseMapping reads a mapping from a JSON object.
-func ParseMapping(data []byte) (Mapping, error) { return nil, nil }
-
-// Row is one mapped CSV line.
+// Row is one CSV line mapped onto our fields and canonicalized.
 type Row struct {
-	Line         int
-	Household    map[string]string
-	Person       map[string]string
-	HouseholdKey string
+	Line         int               // 1-based line in the file, where the row starts
+	Household    map[string]string // household fields
+	Person       map[string]string // person fields (not household_id)
+	PersonID     string            // a UUID, or ""
+	HouseholdKey string            // the household_id column: our UUID or the other agency's key
 }
 
-// RowError is a problem with one line.
+// RowError is a problem with one line. The line is skipped; the rest of the
+// file is still read.
 type RowError struct {
-	Line           int
-	Field, Message string
+	Line    int
+	Field   string // the field (or column) at fault; "" for the whole line
+	Message string
 }
 
-// ReadOptions tune ReadCSV.
-type ReadOptions struct {
+func (e RowError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+	}
+	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Message)
+}
+
+// progressEvery is how many lines pass between Progress calls.
+const progressEvery = 10000
+
+// maxRowErrors bounds the errors a reader keeps: a file with the wrong
+// mapping would otherwise make one error per line, a million of them.
+const maxRowErrors = 1000
+
+// The special targets of a column, besides plain fields.
+const (
+	targetField = iota
+	targetHouseholdKey
+	targetPersonID
+	targetAge
+)
+
+// target is where a column's cells go.
+type target struct {
+	special int
+	kind    string // household or person, for targetField
+	field   string
+	typ     registry.FieldType
+	geoPart int // index in geoParts, or -1
+}
+
+// CSVReader reads a beneficiary list one household at a time: consecutive
+// rows with the same household_id (or key) make one household; a row
+// without one is a household of its own, its person the head. Memory stays
+// that of one household whatever the file's size.
+type CSVReader struct {
+	// Progress, when set, is called with the number of lines read every
+	// 10,000 lines and once at the end.
 	Progress func(lines int)
+
+	forms   *registry.Forms
+	now     time.Time
+	r       *csv.Reader
+	targets []target // by column index; nil entries are ignored columns
+	peeked  []string
+	line    int
+
+	pending    *Household
+	pendingKey string
+	errs       []RowError
+	dropped    int
+	done       bool
+	reported   bool // the final Progress call was made
 }
 
-// ReadCSV reads a beneficiary list.
+// NewCSVReader reads the header (and an HXL hashtag row under it, if any)
+// and resolves every column through m (nil m: columns named as our fields).
+// A column it cannot place is an error naming it: map it, or map it to "-".
+// The file is UTF-8, with or without a byte-order mark; the delimiter,
+// comma, semicolon or tab, is taken from the header line.
+func NewCSVReader(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) (*CSVReader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	head, _ := br.Peek(64 << 10)
+	cr := &CSVReader{forms: forms, now: now, r: csv.NewReader(br)}
+	cr.r.Comma = detectDelimiter(head)
+	cr.r.FieldsPerRecord = -1
+	cr.r.LazyQuotes = true
+	cr.r.ReuseRecord = true
+
+	header, err := cr.r.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%w: empty file: no header", ErrInput)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: header: %w", ErrInput, err)
+	}
+	header = slices.Clone(header)
+	if err := cr.resolve(header, m); err != nil {
+		return nil, err
+	}
+	// Skip an HXL hashtag row: every non-empty cell starts with '#'.
+	next, err := cr.r.Read()
+	switch {
+	case err == io.EOF:
+		cr.done = true
+	case err != nil && !errors.Is(err, csv.ErrFieldCount):
+		return nil, fmt.Errorf("%w: line 2: %w", ErrInput, err)
+	case !isHXLRow(next):
+		cr.peeked = slices.Clone(next)
+	}
+	return cr, nil
+}
+
+func detectDelimiter(head []byte) rune {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	best, bestCount := ',', 0
+	for _, d := range []rune{',', ';', '\t'} {
+		if n := bytes.Count(head, []byte(string(d))); n > bestCount {
+			best, bestCount = d, n
+		}
+	}
+	return best
+}
+
+func isHXLRow(rec []string) bool {
+	tagged := false
+	for _, c := range rec {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if c[0] != '#' {
+			return false
+		}
+		tagged = true
+	}
+	return tagged
+}
+
+// resolve finds each column's target, refusing unknown columns and two
+// columns feeding the same target.
+func (cr *CSVReader) resolve(header []string, m Mapping) error {
+	cr.targets = make([]target, len(header))
+	used := make(map[string]string)
+	var unknown []string
+	for i, h := range header {
+		if strings.TrimSpace(h) == "" {
+			cr.targets[i] = target{special: -1}
+			continue
+		}
+		name := m.target(h)
+		if name == IgnoreColumn {
+			cr.targets[i] = target{special: -1}
+			continue
+		}
+		t, ok := cr.lookup(name)
+		if !ok {
+			unknown = append(unknown, strconv.Quote(h))
+			continue
+		}
+		if prev, dup := used[name]; dup {
+			return fmt.Errorf("%w: columns %q and %q both hold %s", ErrInput, prev, h, name)
+		}
+		used[name] = h
+		cr.targets[i] = t
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%w: no field for column(s) %s: map them to a field, or to \"-\" to skip them", ErrInput, strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
+func (cr *CSVReader) lookup(name string) (target, bool) {
+	switch name {
+	case colHouseholdID:
+		return target{special: targetHouseholdKey, field: name, geoPart: -1}, true
+	case colPersonID:
+		return target{special: targetPersonID, field: name, geoPart: -1}, true
+	case "age":
+		return target{special: targetAge, field: name, geoPart: -1}, true
+	}
+	for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
+		f, ok := cr.forms.Form(kind)
+		if !ok {
+			continue
+		}
+		if d, ok := f.Field(name); ok {
+			return target{kind: kind, field: name, typ: d.Type, geoPart: -1}, true
+		}
+		for i, part := range geoParts {
+			base, found := strings.CutSuffix(name, "_"+part)
+			if !found {
+				continue
+			}
+			if d, ok := f.Field(base); ok && d.Type == registry.TypeGeopoint {
+				return target{kind: kind, field: base, typ: registry.TypeDecimal, geoPart: i}, true
+			}
+		}
+	}
+	return target{}, false
+}
+
+// Errors returns the problems found with lines read so far (at most 1,000;
+// Dropped counts the rest).
+func (cr *CSVReader) Errors() []RowError { return cr.errs }
+
+// Dropped returns how many row errors were found beyond those Errors keeps.
+func (cr *CSVReader) Dropped() int { return cr.dropped }
+
+// Lines returns the number of lines read so far.
+func (cr *CSVReader) Lines() int { return cr.line }
+
+func (cr *CSVReader) rowError(line int, field, format string, args ...any) {
+	if len(cr.errs) >= maxRowErrors {
+		cr.dropped++
+		return
+	}
+	cr.errs = append(cr.errs, RowError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Next returns the next household, or io.EOF after the last. Lines with
+// errors are skipped and reported by Errors; an error from Next itself means
+// the file could not be read on.
+func (cr *CSVReader) Next() (Household, error) {
+	for {
+		rec, line, err := cr.read()
+		if err == io.EOF {
+			if cr.Progress != nil && !cr.reported {
+				cr.Progress(cr.line)
+			}
+			cr.reported, cr.done = true, true
+			if cr.pending != nil {
+				h := *cr.pending
+				cr.pending = nil
+				return h, nil
+			}
+			return Household{}, io.EOF
+		}
+		if err != nil {
+			return Household{}, err
+		}
+		row, ok := cr.parse(rec, line)
+		if !ok {
+			continue
+		}
+		if row.HouseholdKey != "" && cr.pending != nil && row.HouseholdKey == cr.pendingKey {
+			cr.addRow(cr.pending, row)
+			continue
+		}
+		next := newHousehold(row)
+		if cr.pending == nil {
+			cr.pending, cr.pendingKey = &next, row.HouseholdKey
+			continue
+		}
+		h := *cr.pending
+		cr.pending, cr.pendingKey = &next, row.HouseholdKey
+		return h, nil
+	}
+}
+
+// read returns the next record and the line it starts on.
+func (cr *CSVReader) read() ([]string, int, error) {
+	if cr.peeked != nil {
+		rec := cr.peeked
+		cr.peeked = nil
+		return cr.count(rec, 2)
+	}
+	if cr.done {
+		return nil, 0, io.EOF
+	}
+	rec, err := cr.r.Read()
+	if err == io.EOF {
+		return nil, 0, io.EOF
+	}
+	line, _ := cr.r.FieldPos(0)
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			cr.rowError(pe.StartLine, "", "%v", pe.Err)
+			return nil, 0, nil // parse errors leave the reader usable: skip the line
+		}
+		return nil, 0, fmt.Errorf("read csv: %w", err)
+	}
+	return cr.count(rec, line)
+}
+
+func (cr *CSVReader) count(rec []string, line int) ([]string, int, error) {
+	cr.line = line
+	if cr.Progress != nil && line%progressEvery == 0 {
+		cr.Progress(line)
+	}
+	return rec, line, nil
+}
+
+// parse maps and canonicalizes one record; false when the line has errors.
+func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
+	if rec == nil {
+		return Row{}, false
+	}
+	nerrs := len(cr.errs) + cr.dropped
+	row := Row{Line: line, Household: map[string]string{}, Person: map[string]string{}}
+	var geo map[string][]string
+	age := ""
+	for i, cell := range rec {
+		cell = strings.TrimSpace(cell)
+		if cell == "" {
+			continue
+		}
+		if i >= len(cr.targets) {
+			cr.rowError(line, "", "more cells than the header has columns")
+			break
+		}
+		t := cr.targets[i]
+		switch t.special {
+		case -1:
+			continue
+		case targetHouseholdKey:
+			row.HouseholdKey = cell
+			continue
+		case targetPersonID:
+			id, err := uuid.Parse(cell)
+			if err != nil || id == uuid.Nil {
+				cr.rowError(line, colPersonID, "%q is not a record id (UUID)", cell)
+				continue
+			}
+			row.PersonID = id.String()
+			continue
+		case targetAge:
+			age = cell
+			continue
+		}
+		v, err := registry.CanonicalValue(t.typ, uncell(t.typ, cell))
+		if err != nil {
+			cr.rowError(line, t.field, "%v", err)
+			continue
+		}
+		if t.geoPart >= 0 {
+			if geo == nil {
+				geo = make(map[string][]string)
+			}
+			key := t.kind + "." + t.field
+			if geo[key] == nil {
+				geo[key] = make([]string, len(geoParts))
+			}
+			geo[key][t.geoPart] = v
+			continue
+		}
+		row.fields(t.kind)[t.field] = v
+	}
+	for key, parts := range geo {
+		kind, field, _ := strings.Cut(key, ".")
+		v, err := registry.CanonicalValue(registry.TypeGeopoint, geoJoin(parts))
+		if err != nil {
+			cr.rowError(line, field, "%v", err)
+			continue
+		}
+		if v != "" {
+			row.fields(kind)[field] = v
+		}
+	}
+	if age != "" && row.Person["birth_date"] == "" {
+		years, err := strconv.Atoi(age)
+		if err != nil || years < 0 || years > 150 {
+			cr.rowError(line, "age", "%q is not an age in years", age)
+		} else {
+			row.Person["birth_date"] = registry.BirthDateFromAge(years, cr.now)
+			row.Person["birth_date_estimated"] = "true"
+		}
+	}
+	return row, len(cr.errs)+cr.dropped == nerrs
+}
+
+func (r *Row) fields(kind string) map[string]string {
+	if kind == registry.KindHousehold {
+		return r.Household
+	}
+	return r.Person
+}
+
+// newHousehold starts a household from its first row.
+func newHousehold(row Row) Household {
+	h := Household{Doc: Doc{Fields: row.Household}, Key: row.HouseholdKey, Line: row.Line}
+	if id, err := uuid.Parse(row.HouseholdKey); err == nil && id != uuid.Nil {
+		h.ID = id.String()
+		h.Key = ""
+	}
+	if len(row.Person) > 0 || row.PersonID != "" {
+		if row.HouseholdKey == "" && row.Person["relationship"] == "" {
+			row.Person["relationship"] = "head" // a row of its own: the person is the household
+		}
+		h.Members = []Doc{memberDoc(h.ID, row)}
+	} else {
+		h.Members = []Doc{}
+	}
+	return h
+}
+
+// addRow adds a further row of the same household: its person, and any
+// household field the earlier rows left empty. A household field that
+// differs from an earlier row's is reported and the first value kept.
+func (cr *CSVReader) addRow(h *Household, row Row) {
+	for name, v := range row.Household {
+		switch prev, ok := h.Fields[name]; {
+		case !ok:
+			h.Fields[name] = v
+		case prev != v:
+			cr.rowError(row.Line, name, "%q differs from %q on the household's first line; the first is kept", v, prev)
+		}
+	}
+	if len(row.Person) == 0 && row.PersonID == "" {
+		return
+	}
+	if len(h.Members) >= MaxMembers {
+		cr.rowError(row.Line, "", "household %s has more than %d members", row.HouseholdKey, MaxMembers)
+		return
+	}
+	h.Members = append(h.Members, memberDoc(h.ID, row))
+}
+
+func memberDoc(householdID string, row Row) Doc {
+	if householdID != "" {
+		row.Person[colHouseholdID] = householdID
+	}
+	return Doc{ID: row.PersonID, Fields: row.Person}
+}
+
+// ReadCSV reads a whole beneficiary list: households (rows grouped by the
+// household_id or key column, wherever they are in the file), and the
+// problems with lines it skipped. Values are canonicalized but not
+// validated: Household.Validate does that. An exported CSV reads back to the
+// same households, ids kept. For files too large to hold, use CSVReader.
 func ReadCSV(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) ([]Household, []RowError, error) {
-	return nil, nil, nil
+	cr, err := NewCSVReader(r, m, forms, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Household
+	byKey := make(map[string]int)
+	for {
+		h, err := cr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, cr.Errors(), err
+		}
+		key := h.ID + "\x00" + h.Key
+		if h.ID == "" && h.Key == "" {
+			out = append(out, h)
+			continue
+		}
+		if i, seen := byKey[key]; seen {
+			merge(&out[i], h, cr)
+			continue
+		}
+		byKey[key] = len(out)
+		out = append(out, h)
+	}
+	return out, cr.Errors(), nil
+}
+
+// merge adds a later group of rows to the household they belong to.
+func merge(h *Household, later Household, cr *CSVReader) {
+	row := Row{Line: later.Line, Household: later.Fields, HouseholdKey: later.Key}
+	cr.addRow(h, row)
+	for _, m := range later.Members {
+		if len(h.Members) >= MaxMembers {
+			cr.rowError(later.Line, "", "household %s has more than %d members", later.Key, MaxMembers)
+			return
+		}
+		h.Members = append(h.Members, m)
+	}
 }

@@ -30,6 +30,12 @@ type Household struct {
 	Doc
 	Members     []Doc `json:"members"`
 	Assessments []Doc `json:"assessments,omitempty"`
+
+	// Key and Line say where a household read from CSV came from: the other
+	// agency's household key (when it is not one of our ids) and the first
+	// line of its rows. They are not part of the JSON.
+	Key  string `json:"-"`
+	Line int    `json:"-"`
 }
 
 // Limits on JSON input: beyond them DecodeHouseholds refuses the whole input
