@@ -1,0 +1,207 @@
+package registry
+
+import (
+	"slices"
+	"testing"
+)
+
+func builtinForms(t testing.TB) *Forms {
+	t.Helper()
+	fs, err := BuiltinForms()
+	if err != nil {
+		t.Fatalf("BuiltinForms: %v", err)
+	}
+	return fs
+}
+
+// Every text a person reads must exist in every language: an enumerator
+// working in Arabic must never meet an English label.
+func TestBuiltinFormsHaveEveryLanguage(t *testing.T) {
+	fs := builtinForms(t)
+	if got, want := fs.Kinds(), []string{KindAssessment, KindHousehold, KindPerson}; !slices.Equal(got, want) {
+		t.Fatalf("kinds = %v, want %v", got, want)
+	}
+	check := func(what string, l Labels, optional bool) {
+		t.Helper()
+		if optional && len(l) == 0 {
+			return
+		}
+		for _, lang := range Languages {
+			if l[lang] == "" {
+				t.Errorf("%s: no %s text", what, lang)
+			}
+		}
+		for lang := range l {
+			if !slices.Contains(Languages, lang) {
+				t.Errorf("%s: text in unexpected language %q", what, lang)
+			}
+		}
+	}
+	for _, kind := range fs.Kinds() {
+		f, _ := fs.Form(kind)
+		check(kind+" title", f.Title, false)
+		for _, s := range f.Sections() {
+			check(kind+" section "+s, f.SectionTitles[s], false)
+		}
+		for _, d := range f.Fields {
+			where := kind + "." + d.Name
+			check(where+" label", d.Label, false)
+			check(where+" hint", d.Hint, true)
+			check(where+" read_aloud", d.ReadAloud, true)
+			if d.Section == "" {
+				t.Errorf("%s: no section", where)
+			}
+			for _, c := range d.Choices {
+				check(where+" choice "+c.Name, c.Label, false)
+			}
+		}
+	}
+}
+
+// The fields the design names are there, with the types exports and other
+// tools rely on.
+func TestBuiltinFormsHaveDesignFields(t *testing.T) {
+	fs := builtinForms(t)
+	want := map[string]map[string]FieldType{
+		KindHousehold: {
+			"site": TypeSelectOne, "admin1": TypeText, "admin2": TypeText, "gps": TypeGeopoint,
+			"shelter_type": TypeSelectOne, "phone": TypeText, "displacement_date": TypeDate,
+			"origin": TypeText, "consent": TypeBoolean, "consent_by": TypeText,
+			"consent_date": TypeDate, "status": TypeSelectOne,
+		},
+		KindPerson: {
+			"household_id": TypeRef, "relationship": TypeSelectOne, "given_name": TypeText,
+			"family_name": TypeText, "other_names": TypeText, "sex": TypeSelectOne,
+			"birth_date": TypeDate, "birth_date_estimated": TypeBoolean, "nationality": TypeText,
+			"languages": TypeText, "document_type": TypeSelectOne, "document_number": TypeText,
+			"specific_needs": TypeSelectMultiple,
+		},
+		KindAssessment: {"household_id": TypeRef, "date": TypeDate},
+	}
+	for kind, fields := range want {
+		f, ok := fs.Form(kind)
+		if !ok {
+			t.Fatalf("no %s form", kind)
+		}
+		for name, typ := range fields {
+			d, ok := f.Field(name)
+			if !ok {
+				t.Errorf("%s: no field %s", kind, name)
+				continue
+			}
+			if d.Type != typ {
+				t.Errorf("%s.%s: type %s, want %s", kind, name, d.Type, typ)
+			}
+		}
+	}
+	hh, _ := fs.Form(KindHousehold)
+	status, _ := hh.Field("status")
+	if status.Default != "active" {
+		t.Errorf("household status default = %q, want active", status.Default)
+	}
+	consent, _ := hh.Field("consent")
+	if !consent.MustBeTrue || consent.ReadAloud.In("ar") == "" {
+		t.Errorf("consent must be required true and carry a statement to read aloud: %+v", consent)
+	}
+	p, _ := fs.Form(KindPerson)
+	rel, _ := p.Field("relationship")
+	for _, c := range []string{"head", "spouse", "child", "parent", "sibling", "other_relative", "unrelated"} {
+		if _, ok := rel.Choice(c); !ok {
+			t.Errorf("relationship lacks %s", c)
+		}
+	}
+	needs, _ := p.Field("specific_needs")
+	for _, c := range []string{"disability", "serious_medical_condition", "unaccompanied_child", "separated_child",
+		"single_parent", "older_person_at_risk", "pregnant_or_lactating", "woman_at_risk",
+		"survivor_of_violence", "survivor_of_torture", "child_at_risk"} {
+		if _, ok := needs.Choice(c); !ok {
+			t.Errorf("specific_needs lacks %s", c)
+		}
+	}
+	a, _ := fs.Form(KindAssessment)
+	wantSections := []string{"general", "shelter", "wash", "food", "health", "protection", "nfi", "priority_needs"}
+	if got := a.Sections(); !slices.Equal(got, wantSections) {
+		t.Errorf("assessment sections = %v, want %v", got, wantSections)
+	}
+	for _, s := range wantSections[1:] {
+		n := 0
+		for _, d := range a.Fields {
+			if d.Section == s {
+				n++
+			}
+		}
+		if n < 2 || n > 7 {
+			t.Errorf("assessment section %s has %d questions", s, n)
+		}
+	}
+}
+
+func TestLabelsFallBackToEnglish(t *testing.T) {
+	l := Labels{"en": "Site", "ar": "الموقع"}
+	if got := l.In("ar"); got != "الموقع" {
+		t.Errorf("In(ar) = %q", got)
+	}
+	if got := l.In("fr"); got != "Site" {
+		t.Errorf("In(fr) = %q, want the English fallback", got)
+	}
+	if got := l.In(""); got != "Site" {
+		t.Errorf("In(\"\") = %q", got)
+	}
+}
+
+func TestParseFormRefusesBadSchemas(t *testing.T) {
+	tests := []struct{ name, json string }{
+		{"not json", `{`},
+		{"no kind", `{"fields":[{"name":"a","type":"text","label":{"en":"A"}}]}`},
+		{"no fields", `{"kind":"k","fields":[]}`},
+		{"unknown type", `{"kind":"k","fields":[{"name":"a","type":"photo","label":{"en":"A"}}]}`},
+		{"duplicate field", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"}},{"name":"a","type":"text","label":{"en":"A"}}]}`},
+		{"system name", `{"kind":"k","fields":[{"name":"_deleted","type":"text","label":{"en":"A"}}]}`},
+		{"no label", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"fr":"A"}}]}`},
+		{"select without choices", `{"kind":"k","fields":[{"name":"a","type":"select_one","label":{"en":"A"}}]}`},
+		{"choice with space", `{"kind":"k","fields":[{"name":"a","type":"select_one","label":{"en":"A"},"choices":[{"name":"a b","label":{"en":"x"}}]}]}`},
+		{"min above max", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"min":5,"max":1}]}`},
+		{"bad pattern", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"pattern":"("}]}`},
+		{"bad default", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"default":"x"}]}`},
+		{"unknown key", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"requird":true}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := ParseForm([]byte(tt.json)); err == nil {
+				t.Errorf("ParseForm accepted %s", tt.json)
+			}
+		})
+	}
+}
+
+func FuzzParseForm(f *testing.F) {
+	fs := builtinForms(f)
+	for _, kind := range fs.Kinds() {
+		form, _ := fs.Form(kind)
+		data, err := jsonMarshal(form)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"pattern":"[0-9]+"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		form, err := ParseForm(data)
+		if err != nil {
+			return
+		}
+		// A schema that parses must be usable: validation never panics and
+		// the schema survives a round trip.
+		for _, d := range form.Fields {
+			d.Check("x", fixedNow)
+			d.Check("", fixedNow)
+		}
+		again, err := jsonMarshal(form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ParseForm(again); err != nil {
+			t.Fatalf("re-encoded schema refused: %v", err)
+		}
+	})
+}

@@ -1,0 +1,233 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldreg/sync/change"
+)
+
+func record(kind string, values map[string]string) Record {
+	r := Record{ID: uuid.MustParse("01900000-0000-7000-8000-000000000001"), Kind: kind, Fields: map[string]change.Field{}}
+	for name, v := range values {
+		r.Fields[name] = change.Field{Versions: []change.Version{{Value: v, Stamp: change.Stamp{HLC: 1}}}}
+	}
+	return r
+}
+
+// with returns base with the changes applied; "" removes a field.
+func with(base map[string]string, changes map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(changes))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range changes {
+		if v == "" {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var (
+	goodHousehold = map[string]string{"consent": "true", "site": "camp_north", "status": "active"}
+	goodPerson    = map[string]string{
+		"household_id": "01900000-0000-7000-8000-000000000009", "relationship": "head",
+		"given_name": "Amina", "sex": "female", "birth_date": "1990-05-01",
+	}
+	goodAssessment = map[string]string{"household_id": "01900000-0000-7000-8000-000000000009", "date": "2026-03-01"}
+)
+
+func TestValidateRules(t *testing.T) {
+	fs := builtinForms(t)
+	tests := []struct {
+		name   string
+		kind   string
+		values map[string]string
+		field  string // "" when the record is valid
+		rule   string
+		params []string
+	}{
+		{"household ok", KindHousehold, goodHousehold, "", "", nil},
+		{"person ok", KindPerson, goodPerson, "", "", nil},
+		{"assessment ok", KindAssessment, goodAssessment, "", "", nil},
+		{"required", KindPerson, with(goodPerson, map[string]string{"given_name": ""}), "given_name", RuleRequired, nil},
+		{"consent missing", KindHousehold, with(goodHousehold, map[string]string{"consent": ""}), "consent", RuleRequired, nil},
+		{"consent refused", KindHousehold, with(goodHousehold, map[string]string{"consent": "false"}), "consent", RuleConsent, nil},
+		{"type date", KindPerson, with(goodPerson, map[string]string{"birth_date": "01/05/1990"}), "birth_date", RuleType, []string{"date"}},
+		{"type integer", KindAssessment, with(goodAssessment, map[string]string{"meals_per_day": "two"}), "meals_per_day", RuleType, []string{"integer"}},
+		{"type not canonical", KindAssessment, with(goodAssessment, map[string]string{"meals_per_day": "02"}), "meals_per_day", RuleType, []string{"integer"}},
+		{"type ref", KindPerson, with(goodPerson, map[string]string{"household_id": "hh-12"}), "household_id", RuleType, []string{"ref"}},
+		{"type geopoint", KindHousehold, with(goodHousehold, map[string]string{"gps": "95 10"}), "gps", RuleType, []string{"geopoint"}},
+		{"geopoint ok", KindHousehold, with(goodHousehold, map[string]string{"gps": "15.5 32.53 380 5"}), "", "", nil},
+		{"choice", KindPerson, with(goodPerson, map[string]string{"sex": "f"}), "sex", RuleChoice, []string{"f"}},
+		{"multiple choice", KindPerson, with(goodPerson, map[string]string{"specific_needs": "disability flying"}), "specific_needs", RuleChoice, []string{"flying"}},
+		{"multiple repeated", KindPerson, with(goodPerson, map[string]string{"specific_needs": "disability disability"}), "specific_needs", RuleChoice, []string{"disability"}},
+		{"multiple ok", KindPerson, with(goodPerson, map[string]string{"specific_needs": "disability woman_at_risk"}), "", "", nil},
+		{"max choices", KindAssessment, with(goodAssessment, map[string]string{"priority_needs": "food water shelter cash"}), "priority_needs", RuleMaxChoices, []string{"3"}},
+		{"min", KindAssessment, with(goodAssessment, map[string]string{"water_litres_per_person": "-1"}), "water_litres_per_person", RuleMin, []string{"0"}},
+		{"max", KindAssessment, with(goodAssessment, map[string]string{"days_pulses": "8"}), "days_pulses", RuleMax, []string{"7"}},
+		{"decimal ok", KindAssessment, with(goodAssessment, map[string]string{"water_litres_per_person": "7.5"}), "", "", nil},
+		{"max length", KindPerson, with(goodPerson, map[string]string{"given_name": strings.Repeat("ع", 101)}), "given_name", RuleMaxLength, []string{"100"}},
+		{"max length counts characters", KindPerson, with(goodPerson, map[string]string{"given_name": strings.Repeat("ع", 100)}), "", "", nil},
+		{"pattern phone", KindHousehold, with(goodHousehold, map[string]string{"phone": "call me"}), "phone", RulePattern, nil},
+		{"phone ok", KindHousehold, with(goodHousehold, map[string]string{"phone": "+249 912 345 678"}), "", "", nil},
+		{"pattern nationality", KindPerson, with(goodPerson, map[string]string{"nationality": "Sudan"}), "nationality", RulePattern, nil},
+		{"pattern languages", KindPerson, with(goodPerson, map[string]string{"languages": "ar,en"}), "languages", RulePattern, nil},
+		{"languages ok", KindPerson, with(goodPerson, map[string]string{"languages": "ar en", "nationality": "SSD"}), "", "", nil},
+		{"future birth", KindPerson, with(goodPerson, map[string]string{"birth_date": "2026-03-16"}), "birth_date", RuleFutureDate, nil},
+		{"born today", KindPerson, with(goodPerson, map[string]string{"birth_date": "2026-03-15"}), "", "", nil},
+		{"age 120", KindPerson, with(goodPerson, map[string]string{"birth_date": "1906-03-15"}), "", "", nil},
+		{"age 121", KindPerson, with(goodPerson, map[string]string{"birth_date": "1905-03-15"}), "birth_date", RuleAgeRange, []string{"120"}},
+		{"future assessment", KindAssessment, with(goodAssessment, map[string]string{"date": "2027-01-01"}), "date", RuleFutureDate, nil},
+		{"unknown field", KindPerson, with(goodPerson, map[string]string{"favourite_colour": "blue"}), "favourite_colour", RuleUnknownField, nil},
+		{"system field", KindPerson, with(goodPerson, map[string]string{"_owner": "x"}), "_owner", RuleUnknownField, nil},
+		{"deleted allowed", KindPerson, with(goodPerson, map[string]string{change.DeletedField: "false"}), "", "", nil},
+		{"deleted record not checked", KindPerson, map[string]string{change.DeletedField: "true"}, "", "", nil},
+		{"unknown kind", "referral", map[string]string{"a": "b"}, "", RuleUnknownKind, []string{"referral"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := fs.Validate(record(tt.kind, tt.values), fixedNow)
+			if tt.rule == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			fes, ok := AsValidation(err)
+			if !ok {
+				t.Fatalf("Validate = %v, want a ValidationError", err)
+			}
+			if len(fes) != 1 {
+				t.Fatalf("Validate gave %d errors, want 1: %v", len(fes), err)
+			}
+			fe := fes[0]
+			if fe.Field != tt.field || fe.Rule != tt.rule || !slices.Equal(fe.Params, tt.params) {
+				t.Errorf("error = {%s %s %v}, want {%s %s %v}", fe.Field, fe.Rule, fe.Params, tt.field, tt.rule, tt.params)
+			}
+			if fe.Kind != tt.kind || fe.Record != record(tt.kind, nil).ID {
+				t.Errorf("error names %s %s, want the record", fe.Kind, fe.Record)
+			}
+		})
+	}
+}
+
+func TestValidatorUsesInjectedClock(t *testing.T) {
+	fs := builtinForms(t)
+	r := record(KindPerson, with(goodPerson, map[string]string{"birth_date": "2026-06-01"}))
+	if err := fs.Validator(func() time.Time { return fixedNow })(r); err == nil {
+		t.Error("a birth date after the injected today was accepted")
+	}
+	later := fixedNow.AddDate(1, 0, 0)
+	if err := fs.Validator(func() time.Time { return later })(r); err != nil {
+		t.Errorf("a birth date before the injected today was refused: %v", err)
+	}
+}
+
+func TestMessagesAreTranslated(t *testing.T) {
+	id := uuid.MustParse("01900000-0000-7000-8000-000000000001")
+	fe := FieldError{Record: id, Kind: KindPerson, Field: "birth_date", Rule: RuleFutureDate}
+	if got, want := fe.Error(), "person 01900000-0000-7000-8000-000000000001: birth_date: date is in the future"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	tests := []struct {
+		fe   FieldError
+		lang string
+		want string
+	}{
+		{fe, "", "date is in the future"},
+		{fe, "fr", "la date est dans le futur"},
+		{fe, "ar", "التاريخ في المستقبل"},
+		{fe, "sw", "date is in the future"}, // no Swahili yet: English
+		{FieldError{Rule: RuleMax, Params: []string{"7"}}, "es", "debe ser como máximo 7"},
+		{FieldError{Rule: RuleMax, Params: []string{"7"}}, "ar", "يجب ألا تزيد القيمة عن 7"},
+		{FieldError{Rule: RuleOneHead, Params: []string{"2"}}, "fr", "un ménage doit avoir exactement un chef (trouvé : 2)"},
+	}
+	for _, tt := range tests {
+		if got := tt.fe.Message(tt.lang); got != tt.want {
+			t.Errorf("Message(%q) of %s = %q, want %q", tt.lang, tt.fe.Rule, got, tt.want)
+		}
+	}
+	for rule, msgs := range ruleMessages {
+		for _, lang := range Languages {
+			if msgs[lang] == "" {
+				t.Errorf("rule %s has no %s message", rule, lang)
+			}
+			if strings.Count(msgs[lang], "{0}") != strings.Count(msgs["en"], "{0}") {
+				t.Errorf("rule %s: %s message does not use the same parameters as English", rule, lang)
+			}
+		}
+	}
+}
+
+func TestValidationErrorIsFoundByErrorsAs(t *testing.T) {
+	fs := builtinForms(t)
+	err := fs.Validate(record(KindPerson, map[string]string{}), fixedNow)
+	wrapped := fmt.Errorf("register: %w", err)
+	var ve *ValidationError
+	if !errors.As(wrapped, &ve) {
+		t.Fatalf("errors.As failed on %v", wrapped)
+	}
+	fields := ve.Fields()
+	for _, name := range []string{"household_id", "relationship", "given_name", "sex", "birth_date"} {
+		if fields[name].Rule != RuleRequired {
+			t.Errorf("field %s: %+v, want required", name, fields[name])
+		}
+	}
+}
+
+func TestValidateHousehold(t *testing.T) {
+	hh := record(KindHousehold, goodHousehold)
+	hh.ID = uuid.MustParse("01900000-0000-7000-8000-000000000009")
+	member := func(n byte, rel string, deleted bool) Record {
+		v := with(goodPerson, map[string]string{"relationship": rel})
+		if deleted {
+			v[change.DeletedField] = "true"
+		}
+		r := record(KindPerson, v)
+		r.ID[15] = n
+		return r
+	}
+	tests := []struct {
+		name    string
+		members []Record
+		rule    string
+	}{
+		{"one head", []Record{member(1, "head", false), member(2, "child", false)}, ""},
+		{"no head", []Record{member(1, "spouse", false)}, RuleOneHead},
+		{"no members", nil, RuleOneHead},
+		{"two heads", []Record{member(1, "head", false), member(2, "head", false)}, RuleOneHead},
+		{"deleted second head", []Record{member(1, "head", false), member(2, "head", true)}, ""},
+		{"only head deleted", []Record{member(1, "head", true), member(2, "child", false)}, RuleOneHead},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ValidateHousehold(hh, tt.members)
+			if tt.rule == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			fes, _ := AsValidation(err)
+			if len(fes) != 1 || fes[0].Rule != tt.rule {
+				t.Fatalf("ValidateHousehold = %v, want rule %s", err, tt.rule)
+			}
+		})
+	}
+	stray := member(3, "head", false)
+	stray.Fields["household_id"] = change.Field{Versions: []change.Version{{Value: "01900000-0000-7000-8000-0000000000ff", Stamp: change.Stamp{HLC: 1}}}}
+	fes, _ := AsValidation(ValidateHousehold(hh, []Record{stray}))
+	if len(fes) != 1 || fes[0].Rule != RuleMember || fes[0].Record != stray.ID {
+		t.Errorf("a member of another household: %v", fes)
+	}
+}
