@@ -241,8 +241,19 @@ func (cr *CSVReader) rowError(line int, field, format string, args ...any) {
 
 // Next returns the next household, or io.EOF after the last. Lines with
 // errors are skipped and reported by Errors; an error from Next itself means
-// the file could not be read on.
+// the file could not be read on. Household fields the form gives a default
+// and the rows left empty get it.
 func (cr *CSVReader) Next() (Household, error) {
+	h, err := cr.next()
+	if err == nil {
+		applyDefaults(cr.forms, registry.KindHousehold, h.Fields)
+	}
+	return h, err
+}
+
+// next is Next without household defaults, so rows of one household found
+// apart can be merged before defaults fill what none of them gave.
+func (cr *CSVReader) next() (Household, error) {
 	for {
 		rec, line, err := cr.read()
 		if err == io.EOF {
@@ -388,6 +399,9 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			row.Person["birth_date_estimated"] = "true"
 		}
 	}
+	if len(row.Person) > 0 || row.PersonID != "" {
+		applyDefaults(cr.forms, registry.KindPerson, row.Person)
+	}
 	return row, len(cr.errs)+cr.dropped == nerrs
 }
 
@@ -458,7 +472,7 @@ func ReadCSV(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) ([]Ho
 	var out []Household
 	byKey := make(map[string]int)
 	for {
-		h, err := cr.Next()
+		h, err := cr.next()
 		if err == io.EOF {
 			break
 		}
@@ -476,6 +490,9 @@ func ReadCSV(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) ([]Ho
 		}
 		byKey[key] = len(out)
 		out = append(out, h)
+	}
+	for i := range out {
+		applyDefaults(forms, registry.KindHousehold, out[i].Fields)
 	}
 	return out, cr.Errors(), nil
 }

@@ -62,7 +62,8 @@ func DecodeHouseholds(r io.Reader, forms *registry.Forms) ([]Household, error) {
 // DecodeHouseholdsAt reads one household object or an array of them. Field
 // values of any JSON type are canonicalized per the schema (7 → "7",
 // true → "true", ["a","b"] → "a b"); a person's "age" in years becomes an
-// estimated birth_date on now's date. Fields the forms do not have, system
+// estimated birth_date on now's date; fields the form gives a default and
+// the input leaves empty get it (status "active"). Fields the forms do not have, system
 // fields ("_…"), more than MaxMembers members or more than MaxJSONBytes of
 // input are refused. Errors name the household's index in the input, the
 // record and the field. A member's household_id may be left out; when given
@@ -227,6 +228,7 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 	if age != "" && doc.Fields["birth_date"] == "" {
 		d.setAge(where, doc.Fields, age)
 	}
+	applyDefaults(d.forms, kind, doc.Fields)
 	return doc
 }
 

@@ -27,3 +27,18 @@ func recordOf(kind string, doc Doc) registry.Record {
 func setValue(fields map[string]change.Field, name, value string) {
 	fields[name] = change.Field{Versions: []change.Version{{Value: value, Stamp: placeholder}}}
 }
+
+// applyDefaults fills the fields a form gives a default (a household's
+// status starts "active") and the input left empty: imports and
+// registrations start records as the app's form screen does.
+func applyDefaults(forms *registry.Forms, kind string, fields map[string]string) {
+	f, ok := forms.Form(kind)
+	if !ok {
+		return
+	}
+	for _, d := range f.Fields {
+		if d.Default != "" && fields[d.Name] == "" {
+			fields[d.Name] = d.Default
+		}
+	}
+}
