@@ -1,0 +1,214 @@
+package match
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Level says how sure a match is.
+type Level int
+
+const (
+	None     Level = iota // not a duplicate as far as matching can tell
+	Possible              // worth a supervisor's look
+	Likely                // warn the enumerator now
+)
+
+func (l Level) String() string {
+	switch l {
+	case Possible:
+		return "possible"
+	case Likely:
+		return "likely"
+	}
+	return "none"
+}
+
+// Config holds the score thresholds. Scores are sums of log2 likelihood
+// ratios, so +1 means "twice as likely a duplicate".
+type Config struct {
+	Likely, Possible float64
+}
+
+// DefaultConfig returns thresholds tuned on a generated corpus (seed 1) and
+// checked on another (see quality_test.go and BenchmarkQuality).
+func DefaultConfig() Config { return Config{Likely: 10.5, Possible: 6} }
+
+func (c Config) level(score float64) Level {
+	switch {
+	case score >= c.Likely:
+		return Likely
+	case score >= c.Possible:
+		return Possible
+	}
+	return None
+}
+
+// Reason is one piece of evidence that counted, with its weight in the score.
+type Reason struct {
+	Code   string // machine-readable, e.g. "given_name_exact", "birth_year_pm1"
+	Text   string // for the enumerator, e.g. "birth year ±1"
+	Weight float64
+}
+
+// Match is the verdict on one pair of persons.
+type Match struct {
+	A, B    uuid.UUID
+	Score   float64
+	Level   Level
+	Reasons []Reason
+}
+
+// sameHouseholdScore is the score of two members of one household, who are
+// never duplicates of each other whatever their names and dates.
+const sameHouseholdScore = -100
+
+// Compare scores one pair of persons. It is symmetric: Compare(a, b) and
+// Compare(b, a) give the same score, level and reasons.
+func Compare(a, b Person, cfg Config) Match {
+	return compareProfiles(newProfile(a), newProfile(b), cfg)
+}
+
+// profile is a Person prepared for comparison: tokens folded, date parsed.
+// An Index keeps one per person so a check does no parsing.
+type profile struct {
+	id, household        uuid.UUID
+	given, family, other nameField
+	sex                  byte // 'f', 'm' or 0 when not known
+	birth                birthDate
+	site, phone          string
+	context              []string // sorted skeletons of the other members' given names
+}
+
+func newProfile(p Person) *profile {
+	pr := &profile{
+		id:        p.ID,
+		household: p.Household,
+		given:     prepareField(p.GivenName),
+		family:    prepareField(p.FamilyName),
+		other:     prepareField(p.OtherNames),
+		birth:     parseBirthDate(strings.TrimSpace(p.BirthDate), p.BirthDateEstimated),
+		site:      strings.ToLower(strings.TrimSpace(p.Site)),
+		phone:     phoneKey(p.Phone),
+	}
+	switch strings.ToLower(strings.TrimSpace(p.Sex)) {
+	case "female", "f":
+		pr.sex = 'f'
+	case "male", "m":
+		pr.sex = 'm'
+	}
+	own := make(map[string]bool)
+	for _, t := range pr.family.tokens {
+		own[t.skeleton] = true
+	}
+	for _, name := range p.HouseholdNames {
+		for _, t := range prepareField(name).tokens {
+			if len(t.skeleton) >= 2 && !own[t.skeleton] {
+				pr.context = append(pr.context, t.skeleton)
+			}
+		}
+	}
+	slices.Sort(pr.context)
+	pr.context = slices.Compact(pr.context)
+	return pr
+}
+
+// phoneKey keeps the last nine digits: enough to tell numbers apart, and
+// blind to whether the country code or a leading zero was typed.
+func phoneKey(s string) string {
+	digits := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits = append(digits, s[i])
+		}
+	}
+	if len(digits) < 7 {
+		return ""
+	}
+	if len(digits) > 9 {
+		digits = digits[len(digits)-9:]
+	}
+	return string(digits)
+}
+
+func compareProfiles(a, b *profile, cfg Config) Match {
+	m := Match{A: a.id, B: b.id}
+	if a.household == b.household && a.household != uuid.Nil {
+		m.Score = sameHouseholdScore
+		m.Reasons = []Reason{{"same_household", "members of one household", sameHouseholdScore}}
+		return m
+	}
+	m.Reasons = make([]Reason, 0, 6)
+	var givenSim float64
+	m.Reasons, givenSim = compareNames(a, b, m.Reasons)
+	m.Reasons = compareBirth(a.birth, b.birth, m.Reasons)
+	m.Reasons = compareSex(a.sex, b.sex, m.Reasons)
+	// Site, phone and household members say "same family", not "same
+	// person": when the given names disagree they point to a sibling or a
+	// twin, so they do not count.
+	if givenSim < 0 || givenSim >= simClose {
+		m.Reasons = compareContext(a, b, m.Reasons)
+	}
+	for _, r := range m.Reasons {
+		m.Score += r.Weight
+	}
+	m.Level = cfg.level(m.Score)
+	return m
+}
+
+func compareSex(a, b byte, out []Reason) []Reason {
+	switch {
+	case a == 0 || b == 0:
+		return out
+	case a == b:
+		return append(out, Reason{"sex_same", "same sex", weightSexSame})
+	}
+	return append(out, Reason{"sex_different", "different sex", weightSexDifferent})
+}
+
+func compareContext(a, b *profile, out []Reason) []Reason {
+	if a.site != "" && a.site == b.site {
+		out = append(out, Reason{"site_same", "same site " + a.site, weightSiteSame})
+	}
+	if a.phone != "" && a.phone == b.phone {
+		out = append(out, Reason{"phone_same", "same phone", weightPhoneSame})
+	}
+	if len(a.context) == 0 || len(b.context) == 0 {
+		return out
+	}
+	// Names are few within a tradition, so two unrelated families share
+	// some by chance; what counts is sharing most of them.
+	shared := countShared(a.context, b.context)
+	smaller := min(len(a.context), len(b.context))
+	text := fmt.Sprintf("%d household member names in common", shared)
+	switch {
+	case shared == 0:
+		return append(out, Reason{"household_none_shared", "no household member names in common", weightHouseholdNone})
+	case shared >= 2 && 4*shared >= 3*smaller:
+		return append(out, Reason{"household_most_shared", text, weightHouseholdMost})
+	case shared >= 2 && 2*shared >= smaller:
+		return append(out, Reason{"household_half_shared", text, weightHouseholdHalf})
+	}
+	return append(out, Reason{"household_some_shared", text, weightHouseholdSome})
+}
+
+// countShared counts the strings two sorted, duplicate-free lists share.
+func countShared(a, b []string) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch strings.Compare(a[i], b[j]) {
+		case 0:
+			n++
+			i++
+			j++
+		case -1:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}

@@ -1,0 +1,175 @@
+package match
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// Index holds persons in memory for duplicate checks. It is safe for
+// concurrent use: checks share a read lock, Put and Remove take the write lock.
+type Index struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	profiles []*profile // by slot; nil for a free slot
+	slots    map[uuid.UUID]int32
+	free     []int32
+	blocks   map[blockKey][]int32
+}
+
+// NewIndex returns an empty index that judges pairs by cfg.
+func NewIndex(cfg Config) *Index {
+	return &Index{cfg: cfg, slots: make(map[uuid.UUID]int32), blocks: make(map[blockKey][]int32)}
+}
+
+// Len returns the number of persons in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.slots)
+}
+
+// Put adds p, or replaces the person with p's id.
+func (ix *Index) Put(p Person) {
+	pr := newProfile(p) // outside the lock: the expensive part
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.remove(p.ID)
+	var slot int32
+	if n := len(ix.free); n > 0 {
+		slot = ix.free[n-1]
+		ix.free = ix.free[:n-1]
+		ix.profiles[slot] = pr
+	} else {
+		slot = int32(len(ix.profiles))
+		ix.profiles = append(ix.profiles, pr)
+	}
+	ix.slots[p.ID] = slot
+	pr.keys(false, func(k blockKey) {
+		b := ix.blocks[k]
+		if n := len(b); n > 0 && b[n-1] == slot {
+			return // the same key twice (two words with one skeleton)
+		}
+		ix.blocks[k] = append(b, slot)
+	})
+}
+
+// Remove drops the person with id, if present.
+func (ix *Index) Remove(id uuid.UUID) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.remove(id)
+}
+
+func (ix *Index) remove(id uuid.UUID) {
+	slot, ok := ix.slots[id]
+	if !ok {
+		return
+	}
+	ix.profiles[slot].keys(false, func(k blockKey) {
+		b := ix.blocks[k]
+		if i := slices.Index(b, slot); i >= 0 {
+			b[i] = b[len(b)-1]
+			b = b[:len(b)-1]
+		}
+		if len(b) == 0 {
+			delete(ix.blocks, k)
+		} else {
+			ix.blocks[k] = b
+		}
+	})
+	ix.profiles[slot] = nil
+	ix.free = append(ix.free, slot)
+	delete(ix.slots, id)
+}
+
+// Candidates returns the persons that p possibly or likely duplicates, best
+// first, at most limit of them (all when limit <= 0). A person with p's id is
+// never its own candidate.
+func (ix *Index) Candidates(p Person, limit int) []Match {
+	q := newProfile(p)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.candidates(q, limit, nil)
+}
+
+// candidates compares q with every person sharing a block with it; keep, when
+// not nil, decides which pairs count. The caller holds the read lock.
+func (ix *Index) candidates(q *profile, limit int, keep func(a, b uuid.UUID) bool) []Match {
+	seen := make(map[int32]struct{}, 64)
+	var out []Match
+	q.keys(true, func(k blockKey) {
+		for _, slot := range ix.blocks[k] {
+			if _, dup := seen[slot]; dup {
+				continue
+			}
+			seen[slot] = struct{}{}
+			other := ix.profiles[slot]
+			if other.id == q.id || (keep != nil && !keep(q.id, other.id)) {
+				continue
+			}
+			if m := compareProfiles(q, other, ix.cfg); m.Level >= Possible {
+				out = append(out, m)
+			}
+		}
+	})
+	sortMatches(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// Pairs returns every pair at Possible or above, each once, best first.
+func (ix *Index) Pairs() []Match {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.pairs(nil)
+}
+
+func (ix *Index) pairs(keep func(a, b uuid.UUID) bool) []Match {
+	var out []Match
+	seen := make(map[int32]struct{})
+	for slot, p := range ix.profiles {
+		if p == nil {
+			continue
+		}
+		clear(seen)
+		p.keys(true, func(k blockKey) {
+			for _, other := range ix.blocks[k] {
+				if other <= int32(slot) {
+					continue // blocking is symmetric: the pair is met from its lower slot
+				}
+				if _, dup := seen[other]; dup {
+					continue
+				}
+				seen[other] = struct{}{}
+				q := ix.profiles[other]
+				if keep != nil && !keep(p.id, q.id) {
+					continue
+				}
+				if m := compareProfiles(p, q, ix.cfg); m.Level >= Possible {
+					out = append(out, m)
+				}
+			}
+		})
+	}
+	sortMatches(out)
+	return out
+}
+
+// sortMatches orders best first, then by ids, so results are reproducible.
+func sortMatches(ms []Match) {
+	slices.SortFunc(ms, func(x, y Match) int {
+		if c := cmp.Compare(y.Score, x.Score); c != 0 {
+			return c
+		}
+		if c := slices.Compare(x.A[:], y.A[:]); c != 0 {
+			return c
+		}
+		return slices.Compare(x.B[:], y.B[:])
+	})
+}

@@ -1,0 +1,297 @@
+package match
+
+import (
+	"strings"
+
+	"fieldreg/registry"
+)
+
+// nameToken is one word of a name, prepared once so comparing is cheap.
+type nameToken struct {
+	fold      string // see the package glossary
+	skeleton  string // consonant outline, ASCII upper case
+	vowelless string // fold with each run of vowels made one "a" (Latin only)
+	arabic    bool   // written in Arabic script: only the skeleton compares across scripts
+}
+
+// particles are words that enumerators write or leave out at will and that
+// say nothing about who a person is.
+var particles = map[string]bool{
+	"al": true, "el": true, "ul": true, "bin": true, "ibn": true, "bint": true, "binti": true,
+	"de": true, "del": true, "la": true, "los": true, "las": true, "y": true, "du": true, "des": true,
+	"ال": true, "بن": true, "ابن": true, "بنت": true,
+}
+
+// joinNext are words that belong to the word after them: "Abd al-Rahman",
+// "Abdul Rahman" and "Abdulrahman" are one name written three ways.
+var joinNext = map[string]bool{
+	"abd": true, "abdul": true, "abdel": true, "abdal": true, "abdoul": true, "abdur": true, "abdar": true,
+	"abu": true, "abou": true, "abo": true,
+	"عبد": true, "ابو": true,
+}
+
+// joinPrevious are words that belong to the word before them: "Rahmat Ullah"
+// is "Rahmatullah", "رحمت الله" is one name.
+var joinPrevious = map[string]bool{"ullah": true, "ulla": true, "allah": true, "الله": true}
+
+// nameField is one name field (given, family or other names) prepared.
+type nameField struct {
+	tokens []nameToken
+	// joined is all the words written as one, when there are several:
+	// "Bibi Gul" and "Bibigul", "بی بی ګل" and "Bibigul" then compare.
+	joined *nameToken
+}
+
+func (f nameField) empty() bool { return len(f.tokens) == 0 }
+
+// prepareField splits one name field into prepared words.
+func prepareField(s string) nameField {
+	if s == "" {
+		return nameField{}
+	}
+	words := normalizedWords(s)
+	var out []nameToken
+	var raws []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if joinNext[w] && i+1 < len(words) {
+			j := i + 1
+			if particles[words[j]] && j+1 < len(words) {
+				w += words[j] // "abd" + "al" + "rahman"
+				j++
+			}
+			w += words[j]
+			i = j
+		} else if joinPrevious[w] && len(out) > 0 {
+			raws[len(raws)-1] += w
+			out[len(out)-1] = prepareToken(raws[len(raws)-1])
+			continue
+		} else if particles[w] && len(words) > 1 {
+			continue
+		}
+		out = append(out, prepareToken(w))
+		raws = append(raws, w)
+	}
+	f := nameField{tokens: out}
+	if len(raws) > 1 {
+		j := prepareToken(strings.Join(raws, ""))
+		f.joined = &j
+	}
+	return f
+}
+
+// normalizedWords is registry.NameTokens with a fast path for plain ASCII,
+// which most Latin-script names are; the result is the same.
+func normalizedWords(s string) []string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		return registry.NameTokens(s)
+	}
+	var words []string
+	start := -1
+	buf := []byte(s)
+	for i, c := range buf {
+		if 'A' <= c && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+			c = buf[i]
+		}
+		word := ('a' <= c && c <= 'z') || ('0' <= c && c <= '9')
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			words = append(words, string(buf[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		words = append(words, string(buf[start:]))
+	}
+	return words
+}
+
+func prepareToken(w string) nameToken {
+	if isArabic(w) {
+		w = strings.TrimPrefix(w, "ال")
+		if w == "" {
+			w = "ال"
+		}
+		return nameToken{fold: w, skeleton: arabicSkeleton(w), arabic: true}
+	}
+	if hasCyrillic(w) {
+		w = cyrillicToLatin(w)
+	}
+	f := foldLatin(w)
+	return nameToken{fold: f, skeleton: latinSkeleton(f), vowelless: oneVowel(f)}
+}
+
+func isArabic(w string) bool {
+	for _, r := range w {
+		if r >= 0x0600 && r <= 0x06FF {
+			return true
+		}
+	}
+	return false
+}
+
+func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
+
+// latinRewrites unify spellings that stand for one sound in names.
+var latinRewrites = strings.NewReplacer(
+	"ph", "f", "sch", "sh", "tch", "ch", "ck", "k", "dj", "j", "q", "k",
+	"ou", "u", "oo", "u", "ee", "i",
+)
+
+// foldLatin folds a normalized Latin-script word (see the package glossary).
+func foldLatin(w string) string {
+	w = latinRewrites.Replace(w)
+	if len(w) > 1 && w[0] == 'i' && isVowel(w[1]) {
+		w = "y" + w[1:] // Iurii, Yurii; Iaroslav, Yaroslav
+	}
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if len(b) > 0 && b[len(b)-1] == c {
+			continue // doubled letters: Mohammed, Mohamed
+		}
+		if c == 'y' && i > 0 {
+			prevVowel := isVowel(w[i-1])
+			nextVowel := i+1 < len(w) && isVowel(w[i+1])
+			if !(prevVowel && nextVowel) {
+				c = 'i' // Aysha, Aisha; Maryam, Mariam
+			}
+		}
+		b = append(b, c)
+	}
+	if n := len(b); n > 2 && b[n-1] == 'h' && isVowel(b[n-2]) {
+		b = b[:n-1] // Fatimah, Fatima
+	}
+	return string(b)
+}
+
+// oneVowel makes every run of vowels in a folded word one "a".
+func oneVowel(f string) string {
+	b := make([]byte, 0, len(f))
+	for i := 0; i < len(f); i++ {
+		if isVowel(f[i]) {
+			if len(b) > 0 && b[len(b)-1] == 'a' {
+				continue
+			}
+			b = append(b, 'a')
+			continue
+		}
+		b = append(b, f[i])
+	}
+	return string(b)
+}
+
+// latinSkeleton maps a folded Latin word onto the skeleton alphabet.
+func latinSkeleton(f string) string {
+	sk := make([]byte, 0, len(f))
+	emit := func(c byte) {
+		if len(sk) == 0 || sk[len(sk)-1] != c {
+			sk = append(sk, c)
+		}
+	}
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		var next byte
+		if i+1 < len(f) {
+			next = f[i+1]
+		}
+		if next == 'h' {
+			digraph := byte(0)
+			switch c {
+			case 's', 'c':
+				digraph = 'X'
+			case 't':
+				digraph = 'T'
+			case 'd':
+				digraph = 'Z' // dhal: Hafidh, Hafiz, حافظ
+			case 'k':
+				digraph = 'K'
+			case 'g':
+				digraph = 'J'
+			}
+			if c == 'z' {
+				digraph = 'J' // Ukrainian zh
+			}
+			if digraph != 0 {
+				emit(digraph)
+				i++
+				continue
+			}
+		}
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+		case 'y':
+			if i == 0 {
+				emit('Y')
+			}
+		case 'w', 'v':
+			// Arabic has no v, and a waw inside a word is a vowel: Jawad,
+			// Javad and جواد agree on J-D, Wali, Vali and ولي on W-L.
+			if i == 0 {
+				emit('W')
+			}
+		case 'b', 'p':
+			emit('B')
+		case 'f':
+			emit('F')
+		case 't':
+			emit('T')
+		case 'd':
+			emit('D')
+		case 's':
+			emit('S')
+		case 'z':
+			emit('Z')
+		case 'c':
+			if next == 'e' || next == 'i' {
+				emit('S')
+			} else {
+				emit('K')
+			}
+		case 'k':
+			emit('K')
+		case 'x':
+			// Somali writes the Arabic ḥ as x: Maxamed is Mohamed.
+			if i > 0 && isVowel(f[i-1]) && isVowel(next) {
+				emit('H')
+			} else {
+				emit('K')
+			}
+		case 'g', 'j':
+			emit('J')
+		case 'h':
+			emit('H')
+		case 'l':
+			emit('L')
+		case 'm':
+			emit('M')
+		case 'n':
+			emit('N')
+		case 'r':
+			emit('R')
+		default:
+			if c >= '0' && c <= '9' {
+				emit(c)
+			}
+		}
+	}
+	return trimSkeleton(sk)
+}
+
+// trimSkeleton drops a final H (Fatimah, فاطمة with its teh marbuta).
+func trimSkeleton(sk []byte) string {
+	if n := len(sk); n > 1 && sk[n-1] == 'H' {
+		sk = sk[:n-1]
+	}
+	return string(sk)
+}

@@ -1,0 +1,84 @@
+package match
+
+import "strings"
+
+// arabicLetters maps Arabic letters (as registry.NormalizeName leaves them)
+// onto the skeleton alphabet, the way field transliteration renders them.
+// Letters missing here (alef, ain, hamza) carry no consonant a Latin spelling
+// keeps reliably, so they are dropped.
+var arabicLetters = map[rune]byte{
+	'ب': 'B', 'پ': 'B', 'ت': 'T', 'ط': 'T', 'ث': 'T',
+	'ج': 'J', 'چ': 'X', 'ژ': 'J', 'گ': 'J', 'غ': 'J',
+	'ح': 'H', 'ه': 'H', 'خ': 'K', 'ك': 'K', 'ق': 'K',
+	'د': 'D', 'ض': 'D', 'ذ': 'Z', 'ظ': 'Z',
+	'ر': 'R', 'ز': 'Z', 'س': 'S', 'ص': 'S', 'ش': 'X',
+	'ف': 'F', 'ل': 'L', 'م': 'M', 'ن': 'N',
+	'ګ': 'J', 'ټ': 'T', 'ډ': 'D', 'ړ': 'R', 'ږ': 'J', 'ښ': 'X', 'ڼ': 'N', // Pashto
+}
+
+// arabicSkeleton gives the consonant outline of an Arabic-script word: محمد →
+// MHMD. Waw and yeh are consonants at the start of a word (وليد, يوسف) and
+// long vowels elsewhere.
+func arabicSkeleton(w string) string {
+	sk := make([]byte, 0, len(w))
+	first := true
+	for _, r := range w {
+		var c byte
+		switch r {
+		case 'و':
+			if first {
+				c = 'W'
+			}
+		case 'ي', 'ۍ':
+			if first {
+				c = 'Y'
+			}
+		default:
+			c = arabicLetters[r]
+			if r >= '0' && r <= '9' {
+				c = byte(r)
+			}
+		}
+		first = false
+		if c != 0 && (len(sk) == 0 || sk[len(sk)-1] != c) {
+			sk = append(sk, c)
+		}
+	}
+	return trimSkeleton(sk)
+}
+
+func hasCyrillic(w string) bool {
+	for _, r := range w {
+		if r >= 0x0400 && r <= 0x04FF {
+			return true
+		}
+	}
+	return false
+}
+
+// cyrillicLatin follows the Ukrainian national transliteration (2010), which
+// is what Ukrainian passports print, with Russian letters added.
+var cyrillicLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "h", 'ґ': "g", 'д': "d", 'е': "e", 'є': "ie",
+	'ж': "zh", 'з': "z", 'и': "y", 'і': "i", 'ї': "i", 'й': "i", 'к': "k", 'л': "l",
+	'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
+	'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ь': "", 'ю': "iu",
+	'я': "ia", 'ы': "y", 'э': "e", 'ё': "e", 'ъ': "",
+}
+
+// cyrillicInitial are the letters written differently at the start of a word.
+var cyrillicInitial = map[rune]string{'є': "ye", 'ї': "yi", 'й': "y", 'ю': "yu", 'я': "ya"}
+
+func cyrillicToLatin(w string) string {
+	var b strings.Builder
+	for i, r := range w {
+		if s, ok := cyrillicInitial[r]; ok && i == 0 {
+			b.WriteString(s)
+		} else if s, ok := cyrillicLatin[r]; ok {
+			b.WriteString(s)
+		} else if r < 0x80 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
