@@ -63,6 +63,7 @@ type target struct {
 	field   string
 	typ     registry.FieldType
 	geoPart int // index in geoParts, or -1
+	def     registry.FieldDef
 }
 
 // CSVReader reads a beneficiary list one household at a time: consecutive
@@ -206,7 +207,7 @@ func (cr *CSVReader) lookup(name string) (target, bool) {
 			continue
 		}
 		if d, ok := f.Field(name); ok {
-			return target{kind: kind, field: name, typ: d.Type, geoPart: -1}, true
+			return target{kind: kind, field: name, typ: d.Type, geoPart: -1, def: d}, true
 		}
 		for i, part := range geoParts {
 			base, found := strings.CutSuffix(name, "_"+part)
@@ -366,6 +367,16 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			cr.rowError(line, t.field, "%v", err)
 			continue
 		}
+		if t.geoPart < 0 {
+			v = matchChoices(t.def, v)
+			// Rules about one value are checked here, where the line is
+			// known; rules about the record (required fields) by Validate.
+			if rule, params := t.def.Check(v, cr.now); rule != "" {
+				fe := registry.FieldError{Kind: t.kind, Field: t.field, Rule: rule, Params: params}
+				cr.rowError(line, t.field, "%s", fe.Message("en"))
+				continue
+			}
+		}
 		if t.geoPart >= 0 {
 			if geo == nil {
 				geo = make(map[string][]string)
@@ -403,6 +414,37 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 		applyDefaults(cr.forms, registry.KindPerson, row.Person)
 	}
 	return row, len(cr.errs)+cr.dropped == nerrs
+}
+
+// matchChoices lets a list use a choice's label in any language, in any
+// case ("Female", "féminin", "أنثى"), for its name ("female").
+func matchChoices(d registry.FieldDef, v string) string {
+	if len(d.Choices) == 0 {
+		return v
+	}
+	codes := strings.Fields(v)
+	if d.Type == registry.TypeSelectOne {
+		codes = []string{v}
+	}
+	for i, code := range codes {
+		if _, ok := d.Choice(code); ok {
+			continue
+		}
+	search:
+		for _, c := range d.Choices {
+			if strings.EqualFold(c.Name, code) {
+				codes[i] = c.Name
+				break
+			}
+			for _, label := range c.Label {
+				if strings.EqualFold(label, code) {
+					codes[i] = c.Name
+					break search
+				}
+			}
+		}
+	}
+	return strings.Join(codes, " ")
 }
 
 func (r *Row) fields(kind string) map[string]string {
