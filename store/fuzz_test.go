@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/uuid"
@@ -100,4 +101,70 @@ func FuzzDecodeRecord(f *testing.F) {
 			c.change().Validate()
 		}
 	})
+}
+
+// FuzzSummarize checks the fast record walker against the full decoder: on
+// any input, where both succeed they agree; on our own encodings, both do.
+func FuzzSummarize(f *testing.F) {
+	dev := uuid.New()
+	rec := registry.Record{ID: uuid.New(), Kind: "person", Fields: map[string]change.Field{}}
+	change.Apply(rec.Fields, change.Change{Stamp: change.Stamp{HLC: 5, Device: dev}, Writes: []change.Write{
+		{Field: "given_name", Value: "Amina"}, {Field: "household_id", Value: uuid.NewString()}, {Field: "note", Value: "x"}}})
+	f.Add(encode(toStoredRecord(rec, []uint64{1})))
+	change.Apply(rec.Fields, change.Change{Stamp: change.Stamp{HLC: 9, Device: dev}, Writes: []change.Write{
+		{Field: "given_name", Value: "Aminah", Base: change.Stamp{HLC: 5, Device: dev}, Resolves: []change.Stamp{{HLC: 4}}}}})
+	f.Add(encode(toStoredRecord(rec, []uint64{1, 2})))
+	f.Add([]byte{0xa0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sum, serr := summarize(b)
+		var s storedRecord
+		derr := decode(b, &s)
+		if serr != nil {
+			if !errors.Is(serr, ErrCorrupt) {
+				t.Fatalf("error %v does not wrap ErrCorrupt", serr)
+			}
+			return
+		}
+		if derr != nil {
+			return // the walker is laxer (e.g. about key types it skips); it only ever reads authenticated bytes
+		}
+		r := s.record(uuid.Nil)
+		if sum.kind != r.Kind {
+			t.Fatalf("kind %q, decoder says %q", sum.kind, r.Kind)
+		}
+		for f := range summaryFields {
+			if got, want := sum.values[f], r.Value(f); got != want {
+				t.Fatalf("field %s: %q, decoder says %q", f, got, want)
+			}
+		}
+		if !sum.multi && hasConflicts(r) {
+			t.Fatal("walker says single versions, decoder finds a conflict")
+		}
+	})
+}
+
+func TestSummarizeMatchesDecode(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 200 {
+		for _, e := range fixtureHousehold(r, 3) {
+			rec := registry.Record{ID: e.Record, Kind: e.Kind, Fields: map[string]change.Field{}}
+			c := change.Change{Stamp: change.Stamp{HLC: 5, Device: uuid.New()}}
+			for k, v := range e.Set {
+				c.Writes = append(c.Writes, change.Write{Field: k, Value: v})
+			}
+			change.Apply(rec.Fields, c)
+			sum, err := summarize(encode(toStoredRecord(rec, []uint64{1})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.kind != rec.Kind || sum.multi {
+				t.Fatalf("summary %+v", sum)
+			}
+			for f := range summaryFields {
+				if sum.values[f] != rec.Value(f) {
+					t.Fatalf("field %s: %q, want %q", f, sum.values[f], rec.Value(f))
+				}
+			}
+		}
+	}
 }

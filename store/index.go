@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
+	"fieldreg/sync/change"
 )
 
 // householdField links persons and assessments to their household.
@@ -79,16 +80,58 @@ func (ix *index) intern(kind string) string {
 	return kind
 }
 
+// indexEntry is what the index keeps of one record. Computing it (name
+// normalization included) needs no shared state, so unlock does it in
+// parallel and only applies entries in sequence.
+type indexEntry struct {
+	id         uuid.UUID
+	info       recInfo
+	conflicted bool
+	tokens     []string
+}
+
+func entryOf(rec registry.Record) indexEntry {
+	return newEntry(rec.ID, rec.Kind, rec.Value, hasConflicts(rec))
+}
+
+func newEntry(id uuid.UUID, kind string, value func(string) string, conflicted bool) indexEntry {
+	e := indexEntry{id: id, info: recInfo{kind: kind, deleted: value(change.DeletedField) == "true"}}
+	if h, err := uuid.Parse(value(householdField)); err == nil {
+		e.info.household = h
+	}
+	if e.info.deleted {
+		return e
+	}
+	e.conflicted = conflicted
+	for _, f := range searchFields[kind] {
+		if v := value(f); v != "" {
+			e.tokens = append(e.tokens, registry.NameTokens(v)...)
+		}
+	}
+	return e
+}
+
+// hasConflicts is rec.Conflicts() != nil without building the map: only a
+// field written more than once can hold a conflict.
+func hasConflicts(rec registry.Record) bool {
+	for _, f := range rec.Fields {
+		if len(f.Versions) > 1 && len(f.Conflicts()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // update replaces what the index knows about rec.
-func (ix *index) update(rec registry.Record) {
-	id := rec.ID
+func (ix *index) update(rec registry.Record) { ix.apply(entryOf(rec)) }
+
+func (ix *index) apply(e indexEntry) {
+	id := e.id
 	if old, ok := ix.recs[id]; ok && !old.deleted {
 		ix.unlink(id, old)
 	}
-	info := recInfo{kind: ix.intern(rec.Kind), deleted: rec.Deleted()}
-	if h, err := uuid.Parse(rec.Value(householdField)); err == nil {
-		info.household = h
-	}
+	info := e.info
+	info.kind = ix.intern(info.kind)
 	ix.recs[id] = info
 	delete(ix.conflicted, id)
 	if info.deleted {
@@ -111,10 +154,10 @@ func (ix *index) update(rec registry.Record) {
 			ix.insertID(ix.assess, info.household, id)
 		}
 	}
-	if len(rec.Conflicts()) > 0 {
+	if e.conflicted {
 		ix.conflicted[id] = true
 	}
-	ix.names.set(id, info.kind, searchText(rec))
+	ix.names.set(id, info.kind, e.tokens)
 }
 
 func (ix *index) unlink(id uuid.UUID, old recInfo) {
@@ -148,14 +191,4 @@ func (ix *index) finish() {
 var searchFields = map[string][]string{
 	registry.KindPerson:    {"given_name", "family_name", "other_names"},
 	registry.KindHousehold: {"name", "head_name"},
-}
-
-func searchText(rec registry.Record) []string {
-	var text []string
-	for _, f := range searchFields[rec.Kind] {
-		if v := rec.Value(f); v != "" {
-			text = append(text, v)
-		}
-	}
-	return text
 }

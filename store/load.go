@@ -106,18 +106,47 @@ func (w *Workspace) loadDrafts(tx *bolt.Tx) error {
 }
 
 // loadRecords decrypts every record, in parallel batches, and feeds them to
-// the index and the caller's indexers in id order.
+// the index and the caller's indexers in id order. Without indexers, most
+// records are only summarized, not decoded whole (see summarize).
 func (w *Workspace) loadRecords(tx *bolt.Tx) error {
-	const batch = 2048
+	const batch = 4096
 	type item struct {
 		key, val []byte
 		rec      registry.Record
+		entry    indexEntry
 		err      error
 	}
 	workers := runtime.GOMAXPROCS(0)
 	items := make([]item, 0, batch)
 	s := w.seal[bucketRecords]
-	w.idx.bulk = true
+	whole := len(w.opts.Indexes) > 0
+	prepare := func(it *item) error {
+		if len(it.key) != 16 {
+			return fmt.Errorf("record key %x: %w", it.key, ErrCorrupt)
+		}
+		id := uuid.UUID(it.key)
+		plain, err := s.open(it.key, it.val)
+		if err != nil {
+			return err
+		}
+		if !whole {
+			sum, err := summarize(plain)
+			if err != nil {
+				return fmt.Errorf("record %s: %w", id, err)
+			}
+			if !sum.multi {
+				it.entry = newEntry(id, sum.kind, func(f string) string { return sum.values[f] }, false)
+				return nil
+			}
+		}
+		var sr storedRecord
+		if err := decode(plain, &sr); err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
+		it.rec = sr.record(id)
+		it.entry = entryOf(it.rec)
+		return nil
+	}
 	flush := func() error {
 		var wg sync.WaitGroup
 		for g := range workers {
@@ -125,22 +154,7 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 			go func() {
 				defer wg.Done()
 				for i := g; i < len(items); i += workers {
-					it := &items[i]
-					if len(it.key) != 16 {
-						it.err = fmt.Errorf("record key %x: %w", it.key, ErrCorrupt)
-						continue
-					}
-					plain, err := s.open(it.key, it.val)
-					if err != nil {
-						it.err = err
-						continue
-					}
-					var sr storedRecord
-					if err := decode(plain, &sr); err != nil {
-						it.err = fmt.Errorf("record %x: %w", it.key, err)
-						continue
-					}
-					it.rec = sr.record(uuid.UUID(it.key))
+					items[i].err = prepare(&items[i])
 				}
 			}()
 		}
@@ -149,7 +163,7 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 			if items[i].err != nil {
 				return items[i].err
 			}
-			w.idx.update(items[i].rec)
+			w.idx.apply(items[i].entry)
 			for _, ix := range w.opts.Indexes {
 				ix.Index(items[i].rec)
 			}

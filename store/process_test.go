@@ -33,7 +33,11 @@ func TestMain(m *testing.M) {
 		openChild(os.Getenv("FIELDREG_STORE_DIR"))
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, dir := range fixtureCleanup {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 func childCmd(t *testing.T, mode, dir string) *exec.Cmd {

@@ -51,16 +51,14 @@ func (n *nameIndex) token(t string) uint32 {
 	return id
 }
 
-// set replaces the words of record id.
-func (n *nameIndex) set(id uuid.UUID, kind string, text []string) {
+// set replaces the words (normalized name tokens) of record id.
+func (n *nameIndex) set(id uuid.UUID, kind string, words []string) {
 	n.remove(id)
 	var toks []uint32
-	for _, s := range text {
-		for _, t := range registry.NameTokens(s) {
-			tid := n.token(t)
-			if !slices.Contains(toks, tid) {
-				toks = append(toks, tid)
-			}
+	for _, t := range words {
+		tid := n.token(t)
+		if !slices.Contains(toks, tid) {
+			toks = append(toks, tid)
 		}
 	}
 	if len(toks) == 0 {
