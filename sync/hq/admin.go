@@ -1,0 +1,151 @@
+package hq
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+	"fieldreg/sync/change"
+)
+
+// Devices lists the enrolled devices by name.
+func (s *Server) Devices() []Device {
+	st := s.state()
+	out := make([]Device, 0, len(st.Devices))
+	for _, d := range st.Devices {
+		dd := *d
+		dd.Sites = slices.Clone(d.Sites)
+		out = append(out, dd)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Enrolled < out[j].Enrolled
+	})
+	return out
+}
+
+// Device finds a device by HQ id, workspace id or name.
+func (s *Server) Device(key string) (Device, error) {
+	d, err := s.state().find(key)
+	if err != nil {
+		return Device{}, err
+	}
+	return *d, nil
+}
+
+func (s *Server) updateDevice(ctx context.Context, key string, fn func(d *Device)) (Device, error) {
+	var out Device
+	_, _, err := s.submit(ctx, func(st *state) ([]change.Change, error) {
+		d, err := st.find(key)
+		if err != nil {
+			return nil, err
+		}
+		fn(d)
+		out = *d
+		return nil, nil
+	})
+	return out, err
+}
+
+// Revoke refuses every later request of a device.
+func (s *Server) Revoke(ctx context.Context, key string) (Device, error) {
+	d, err := s.updateDevice(ctx, key, func(d *Device) { d.Revoked = true })
+	if err != nil {
+		return Device{}, fmt.Errorf("revoke %q: %w", key, err)
+	}
+	return d, nil
+}
+
+// OrderWipe makes a device crypto-erase its workspace on its next contact,
+// after HQ has stored what it pushes then.
+func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
+	d, err := s.updateDevice(ctx, key, func(d *Device) { d.WipeOrdered = true })
+	if err != nil {
+		return Device{}, fmt.Errorf("order wipe of %q: %w", key, err)
+	}
+	return d, nil
+}
+
+// Conflict is one field of one record with concurrent values.
+type Conflict struct {
+	Record uuid.UUID
+	Kind   string
+	Field  string
+	Winner change.Version
+	Others []change.Version
+}
+
+// Conflicts lists every open conflict in HQ's registry.
+func (s *Server) Conflicts() ([]Conflict, error) {
+	return ListConflicts(s.ws.Conflicted(), s.ws.Get)
+}
+
+// ListConflicts lists the open conflicts of the given records, field by
+// field (shared with devices, which list their own).
+func ListConflicts(ids []uuid.UUID, get func(uuid.UUID) (registry.Record, error)) ([]Conflict, error) {
+	var out []Conflict
+	for _, id := range ids {
+		rec, err := get(id)
+		if err != nil {
+			return nil, fmt.Errorf("conflicts: %w", err)
+		}
+		cs := rec.Conflicts()
+		for _, f := range slices.Sorted(maps.Keys(cs)) {
+			out = append(out, Conflict{Record: id, Kind: rec.Kind, Field: f, Winner: rec.Fields[f].Winner(), Others: cs[f]})
+		}
+	}
+	return out, nil
+}
+
+// Stats is a snapshot of HQ's activity since it started and of its store.
+type Stats struct {
+	Devices, Revoked, PendingEnrollments int
+	Households, Persons, Assessments      int
+	Changes                               uint64
+	Quarantined                           int
+	Conflicted                            int
+	FileSize                              int64
+	Syncs, Enrolls, Refused               int64
+	Pushed, Pulled, QuarantinedNow        int64
+	Batches                               int64
+	LastSync                              time.Time
+}
+
+// Stats reports counts of the store and of this process's requests.
+func (s *Server) Stats() (Stats, error) {
+	st := s.state()
+	out := Stats{
+		Devices: len(st.Devices), PendingEnrollments: len(st.Tokens),
+		Households:  s.ws.Count(registry.KindHousehold),
+		Persons:     s.ws.Count(registry.KindPerson),
+		Assessments: s.ws.Count(registry.KindAssessment),
+		Changes:     s.ws.LastLogSeq(),
+		Conflicted:  len(s.ws.Conflicted()),
+		FileSize:    s.ws.FileSize(),
+		Syncs:       s.stats.syncs.Load(), Enrolls: s.stats.enrolls.Load(), Refused: s.stats.refused.Load(),
+		Pushed: s.stats.pushed.Load(), Pulled: s.stats.pulled.Load(), QuarantinedNow: s.stats.quarantined.Load(),
+		Batches: s.stats.batches.Load(),
+	}
+	for _, d := range st.Devices {
+		if d.Revoked {
+			out.Revoked++
+		}
+		if t := time.UnixMilli(d.LastSync); d.LastSync != 0 && t.After(out.LastSync) {
+			out.LastSync = t
+		}
+	}
+	q, err := s.ws.Quarantined()
+	if err != nil {
+		return out, fmt.Errorf("stats: %w", err)
+	}
+	out.Quarantined = len(q)
+	return out, nil
+}

@@ -1,0 +1,251 @@
+package hq
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"filippo.io/age"
+
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/sync/pki"
+	"fieldreg/sync/wire"
+)
+
+// WorkspaceDir is where, inside the data directory, HQ keeps its store.
+const WorkspaceDir = "workspace"
+
+// hqUser is the name of HQ's key slot in its workspace.
+const hqUser = "hq"
+
+// Config says where HQ's data is and how to unlock it.
+type Config struct {
+	Dir        string // data directory
+	Passphrase []byte
+	Now        func() time.Time // nil → time.Now
+	KDF        store.KDFParams  // for Init; zero → the store's default
+	Timeout    time.Duration    // wait for another process's lock; zero → the store's default
+	// Validate checks every record a pushed change produces (the CLI passes
+	// the forms' validator); nil checks nothing but the change's shape.
+	Validate func(registry.Record) error
+	Logf     func(format string, args ...any) // nil → silent
+}
+
+func (c Config) now() time.Time {
+	if c.Now == nil {
+		return time.Now()
+	}
+	return c.Now()
+}
+
+func (c Config) storeOptions(sc *scope) store.Options {
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: []store.Indexer{sc}}
+}
+
+// Init creates HQ in cfg.Dir: its workspace, its CA, its server
+// certificate for hosts, and the key devices encrypt bundles to. addr is the
+// host:port devices will be told to reach.
+func Init(cfg Config, addr string, hosts []string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("init HQ: address %q: %w", addr, err)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return fmt.Errorf("init HQ: %w", err)
+	}
+	now := cfg.now()
+	ca, err := pki.NewCA("Fieldreg HQ", now)
+	if err != nil {
+		return fmt.Errorf("init HQ: %w", err)
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	names := append([]string{host, "localhost", "127.0.0.1", "::1"}, hosts...)
+	cert, err := ca.ServerCert(names, now)
+	if err != nil {
+		return fmt.Errorf("init HQ: %w", err)
+	}
+	caPEM, err := pki.MarshalCA(ca)
+	if err != nil {
+		return fmt.Errorf("init HQ: %w", err)
+	}
+	certPEM, err := pki.MarshalTLSCert(cert)
+	if err != nil {
+		return fmt.Errorf("init HQ: %w", err)
+	}
+	bundleKey, err := age.GenerateX25519Identity()
+	if err != nil {
+		return fmt.Errorf("init HQ: bundle key: %w", err)
+	}
+	st, err := encodeState(newState())
+	if err != nil {
+		return err
+	}
+	ws, err := store.Create(filepath.Join(cfg.Dir, WorkspaceDir), hqUser, cfg.Passphrase, cfg.storeOptions(newScope()))
+	if err != nil {
+		return fmt.Errorf("init HQ: %w", err)
+	}
+	defer ws.Close()
+	for name, value := range map[string][]byte{
+		metaCA: caPEM, metaServerCert: certPEM, metaAddr: []byte(addr),
+		metaBundleKey: []byte(bundleKey.String()), metaState: st,
+	} {
+		if err := ws.PutMeta(name, value); err != nil {
+			return fmt.Errorf("init HQ: %w", err)
+		}
+	}
+	return ws.Close()
+}
+
+// Server is an open HQ. Its methods are safe for concurrent use.
+type Server struct {
+	cfg       Config
+	ws        *store.Workspace
+	ca        *pki.CA
+	cert      tls.Certificate
+	addr      string
+	bundleKey *age.X25519Identity
+	scope     *scope
+	limits    wire.Limits
+
+	mu sync.RWMutex
+	st *state // published state: never modified, replaced by ingest
+
+	jobs     chan *job
+	quit     chan struct{}
+	stopped  chan struct{}
+	closeMu  sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup
+
+	stats counters
+}
+
+type counters struct {
+	syncs, enrolls, refused, pushed, pulled, quarantined, batches atomic.Int64
+}
+
+// Open unlocks HQ's workspace in cfg.Dir and starts its ingest goroutine.
+// Close it when done.
+func Open(cfg Config) (*Server, error) {
+	dir := filepath.Join(cfg.Dir, WorkspaceDir)
+	if !store.Exists(dir) {
+		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
+	}
+	sc := newScope()
+	ws, err := store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(sc))
+	if err != nil {
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
+	s := &Server{cfg: cfg, ws: ws, scope: sc, limits: wire.DefaultLimits(),
+		jobs: make(chan *job, 256), quit: make(chan struct{}), stopped: make(chan struct{})}
+	if err := s.load(); err != nil {
+		ws.Close()
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
+	go s.ingest()
+	return s, nil
+}
+
+func (s *Server) load() error {
+	meta := func(name string) ([]byte, error) {
+		b, err := s.ws.Meta(name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%s missing: %w", name, ErrNotInitialized)
+		}
+		return b, err
+	}
+	b, err := meta(metaCA)
+	if err != nil {
+		return err
+	}
+	if s.ca, err = pki.ParseCA(b); err != nil {
+		return err
+	}
+	if b, err = meta(metaServerCert); err != nil {
+		return err
+	}
+	if s.cert, err = pki.ParseTLSCert(b); err != nil {
+		return err
+	}
+	if b, err = meta(metaAddr); err != nil {
+		return err
+	}
+	s.addr = string(b)
+	if b, err = meta(metaBundleKey); err != nil {
+		return err
+	}
+	if s.bundleKey, err = age.ParseX25519Identity(string(b)); err != nil {
+		return fmt.Errorf("bundle key: %w", err)
+	}
+	if b, err = meta(metaState); err != nil {
+		return err
+	}
+	s.st, err = decodeState(b)
+	return err
+}
+
+// Close stops the ingest goroutine once queued work is done and locks the
+// workspace.
+func (s *Server) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.closeMu.Unlock()
+	s.inflight.Wait() // no submit is between its closed check and its send
+	close(s.quit)
+	<-s.stopped
+	return s.ws.Close()
+}
+
+// enter registers a caller that may submit jobs; it fails once Close began.
+func (s *Server) enter() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.inflight.Add(1)
+	return nil
+}
+
+func (s *Server) state() *state {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+	}
+}
+
+// Workspace gives read access to HQ's store (exports, tests). Writes must go
+// through the server.
+func (s *Server) Workspace() *store.Workspace { return s.ws }
+
+// Addr is the host:port devices are told to reach.
+func (s *Server) Addr() string { return s.addr }
+
+// Fingerprint is the server certificate's, as enrollment codes pin it.
+func (s *Server) Fingerprint() string { return pki.Fingerprint(s.cert.Certificate[0]) }
+
+// CA is HQ's certificate authority.
+func (s *Server) CA() *pki.CA { return s.ca }
+
+// TLSConfig is the server side of every connection: HQ's certificate, and a
+// client certificate verified against HQ's CA when one is given (only
+// enrollment goes without; the sync handler insists on one).
+func (s *Server) TLSConfig() *tls.Config { return pki.ServerTLSConfig(s.cert, s.ca) }
+
+// BundleRecipient is the key devices encrypt bundles to.
+func (s *Server) BundleRecipient() *age.X25519Recipient { return s.bundleKey.Recipient() }

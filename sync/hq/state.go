@@ -1,0 +1,164 @@
+package hq
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+	"github.com/google/uuid"
+)
+
+// Meta names of HQ's state in its workspace.
+const (
+	metaCA         = "hq/ca"
+	metaServerCert = "hq/server-cert"
+	metaAddr       = "hq/addr"
+	metaState      = "hq/state"
+	metaBundleKey  = "hq/bundle-key"
+)
+
+// Device is what HQ knows of one enrolled device.
+type Device struct {
+	ID          uuid.UUID `cbor:"1,keyasint"` // HQ id: the client certificate's common name
+	Replica     uuid.UUID `cbor:"2,keyasint"` // the device's workspace id, bound at first sync
+	Name        string    `cbor:"3,keyasint"`
+	Team        string    `cbor:"4,keyasint"`
+	Sites       []string  `cbor:"5,keyasint"`
+	Fingerprint string    `cbor:"6,keyasint"` // of the client certificate
+	PublicKey   []byte    `cbor:"7,keyasint"` // Ed25519: verifies the device's bundles
+	Enrolled    int64     `cbor:"8,keyasint"` // Unix ms
+	LastSync    int64     `cbor:"9,keyasint"` // Unix ms, 0 never
+	Acked       uint64    `cbor:"10,keyasint"`
+	Revoked     bool      `cbor:"11,keyasint"`
+	WipeOrdered bool      `cbor:"12,keyasint"`
+	WipeSent    int64     `cbor:"13,keyasint"` // Unix ms the wipe order last went out, 0 never
+	Received    uint64    `cbor:"14,keyasint"` // changes stored from this device
+}
+
+// AllSites in a device's site list gives it every site.
+const AllSites = "*"
+
+// HasSite reports whether the device's scope includes site.
+func (d *Device) HasSite(site string) bool {
+	return slices.Contains(d.Sites, site) || slices.Contains(d.Sites, AllSites)
+}
+
+// token is a pending enrollment. Only the token's hash is kept, so the store
+// never holds a usable token.
+type token struct {
+	Name    string   `cbor:"1,keyasint"`
+	Team    string   `cbor:"2,keyasint"`
+	Sites   []string `cbor:"3,keyasint"`
+	Expires int64    `cbor:"4,keyasint"` // Unix ms
+}
+
+// state is HQ's mutable state. A published state is never modified: the
+// ingest goroutine clones it, applies a batch's mutations, persists the clone
+// with the batch, and only then publishes it.
+type state struct {
+	Devices map[uuid.UUID]*Device
+	Tokens  map[string]*token // hex SHA-256 of the token → pending enrollment
+}
+
+// storedState is state as sealed in the workspace meta.
+type storedState struct {
+	Devices []*Device         `cbor:"1,keyasint"`
+	Tokens  map[string]*token `cbor:"2,keyasint"`
+}
+
+func newState() *state {
+	return &state{Devices: map[uuid.UUID]*Device{}, Tokens: map[string]*token{}}
+}
+
+func (s *state) clone() *state {
+	c := newState()
+	for id, d := range s.Devices {
+		dd := *d
+		dd.Sites = slices.Clone(d.Sites)
+		c.Devices[id] = &dd
+	}
+	maps.Copy(c.Tokens, s.Tokens) // tokens are replaced, never edited
+	return c
+}
+
+// byReplica finds the device bound to a workspace id.
+func (s *state) byReplica(replica uuid.UUID) *Device {
+	for _, d := range s.Devices {
+		if d.Replica == replica {
+			return d
+		}
+	}
+	return nil
+}
+
+// byName finds a device by HQ id, replica id or name; names need not be
+// unique, so a name that matches several is an error.
+func (s *state) find(key string) (*Device, error) {
+	if id, err := uuid.Parse(key); err == nil {
+		if d := s.Devices[id]; d != nil {
+			return d, nil
+		}
+		if d := s.byReplica(id); d != nil {
+			return d, nil
+		}
+	}
+	var found *Device
+	for _, d := range s.Devices {
+		if d.Name == key {
+			if found != nil {
+				return nil, fmt.Errorf("device name %q is ambiguous: use its id", key)
+			}
+			found = d
+		}
+	}
+	if found == nil {
+		return nil, fmt.Errorf("device %q: %w", key, ErrUnknownDevice)
+	}
+	return found, nil
+}
+
+// expire drops enrollment tokens past their time.
+func (s *state) expire(now time.Time) {
+	for h, t := range s.Tokens {
+		if now.UnixMilli() > t.Expires {
+			delete(s.Tokens, h)
+		}
+	}
+}
+
+var stateEnc = func() cbor.EncMode {
+	em, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		panic(err) // constant options
+	}
+	return em
+}()
+
+func encodeState(s *state) ([]byte, error) {
+	st := storedState{Tokens: s.Tokens}
+	for _, id := range slices.SortedFunc(maps.Keys(s.Devices), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }) {
+		st.Devices = append(st.Devices, s.Devices[id])
+	}
+	b, err := stateEnc.Marshal(st)
+	if err != nil {
+		return nil, fmt.Errorf("encode HQ state: %w", err)
+	}
+	return b, nil
+}
+
+func decodeState(b []byte) (*state, error) {
+	var st storedState
+	if err := cbor.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("decode HQ state: %w", err)
+	}
+	s := newState()
+	for _, d := range st.Devices {
+		s.Devices[d.ID] = d
+	}
+	if st.Tokens != nil {
+		s.Tokens = st.Tokens
+	}
+	return s, nil
+}

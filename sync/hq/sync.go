@@ -1,0 +1,190 @@
+package hq
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"fieldreg/store"
+	"fieldreg/sync/change"
+	"fieldreg/sync/wire"
+)
+
+// Pull bounds. A device asks for PullMax bytes; HQ keeps the answer within
+// these whatever it asks, and stops scanning the log after maxPullScan
+// changes so that a device of a quiet site does not make HQ read the whole
+// log in one request.
+const (
+	minPullBytes = 4 << 10
+	maxPullBytes = 4 << 20
+	maxPullScan  = 20000
+	pullChunk    = 512
+)
+
+// Sync handles one round trip for the device whose certificate names
+// device (its HQ id). body is a compressed SyncRequest; the result is a
+// compressed SyncResponse. Errors are *wire.Error or map to one with
+// wire.ErrorFor.
+func (s *Server) Sync(ctx context.Context, device uuid.UUID, body []byte) ([]byte, error) {
+	s.stats.syncs.Add(1)
+	resp, err := s.sync(ctx, device, body)
+	if err != nil {
+		s.stats.refused.Add(1)
+		return nil, err
+	}
+	enc, err := wire.EncodeResponse(resp)
+	if err != nil {
+		return nil, &wire.Error{Code: wire.CodeInternal, Message: "encode response"}
+	}
+	return wire.Compress(nil, enc), nil
+}
+
+func refuse(code wire.Code, format string, args ...any) error {
+	return &wire.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// check refuses a device HQ does not serve any more.
+func check(d *Device, device uuid.UUID) error {
+	switch {
+	case d == nil:
+		return refuse(wire.CodeUnauthorized, "device %s is not enrolled at this HQ", device)
+	case d.Revoked:
+		return refuse(wire.CodeRevoked, "device %q was revoked", d.Name)
+	}
+	return nil
+}
+
+func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire.SyncResponse, error) {
+	if err := check(s.state().Devices[device], device); err != nil {
+		return nil, err
+	}
+	plain, err := wire.Decompress(body, s.limits.MaxBody)
+	if err != nil {
+		return nil, err
+	}
+	req, err := wire.DecodeRequest(plain, s.limits)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range req.Push {
+		if c.Device != req.Device {
+			return nil, refuse(wire.CodeBadRequest, "pushed change %s#%d is not from device %s", c.Device, c.Seq, req.Device)
+		}
+	}
+	now := s.cfg.now().UnixMilli()
+	var acked uint64
+	var wipe bool
+	var bound *Device
+	stored, results, err := s.submit(ctx, func(st *state) ([]change.Change, error) {
+		d := st.Devices[device]
+		if err := check(d, device); err != nil { // revoked while queued
+			return nil, err
+		}
+		if d.Replica == uuid.Nil {
+			if other := st.byReplica(req.Device); other != nil && other.ID != d.ID {
+				return nil, refuse(wire.CodeUnauthorized, "workspace %s is enrolled as another device", req.Device)
+			}
+		} else if d.Replica != req.Device {
+			return nil, refuse(wire.CodeUnauthorized, "this certificate belongs to another workspace")
+		}
+		d.Replica = req.Device
+		// Store only what continues the acknowledged run: anything older is a
+		// resend, anything after a gap comes again once the gap is filled.
+		next := d.Acked + 1
+		var take []change.Change
+		for _, c := range req.Push {
+			if c.Seq == next {
+				take = append(take, c)
+				next++
+			}
+		}
+		d.Acked = next - 1
+		d.Received += uint64(len(take))
+		d.LastSync = now
+		if d.WipeOrdered {
+			d.WipeSent = now
+		}
+		acked, wipe = d.Acked, d.WipeOrdered
+		dd := *d
+		bound = &dd
+		return take, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := &wire.SyncResponse{Version: wire.Version, Acked: acked, Cursor: req.Cursor}
+	for i, r := range results {
+		if r.Outcome == store.Quarantined {
+			s.stats.quarantined.Add(1)
+			resp.Results = append(resp.Results, wire.PushResult{Seq: stored[i].Seq, Code: wire.CodeInvalid, Reason: r.Reason})
+		}
+	}
+	s.stats.pushed.Add(int64(len(stored)))
+	if wipe {
+		// The device's changes are safe at HQ; now it must erase its copy.
+		resp.Order = wire.OrderWipe
+		return resp, nil
+	}
+	if err := s.pull(bound, req, resp); err != nil {
+		s.logf("pull for device %s: %v", device, err)
+		return nil, refuse(wire.CodeInternal, "read change log")
+	}
+	s.stats.pulled.Add(int64(len(resp.Pull)))
+	return resp, nil
+}
+
+// pull fills resp with the changes after req.Cursor that d may receive,
+// within the byte budget d asked for, and the cursor to resume from.
+func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse) error {
+	budget := min(max(req.PullMax, minPullBytes), maxPullBytes)
+	last := s.ws.LastLogSeq()
+	cursor := req.Cursor
+	if cursor > last {
+		// A cursor HQ never gave (HQ restored from a backup): start over;
+		// the device drops what it already has.
+		cursor = 0
+	}
+	size, scanned := 0, 0
+	for cursor < last && scanned < maxPullScan {
+		chunk, err := s.ws.ChangesAfter(cursor, pullChunk)
+		if err != nil {
+			return err
+		}
+		if len(chunk) == 0 {
+			break
+		}
+		for _, l := range chunk {
+			c := l.Change
+			wanted := c.Device != d.Replica && s.scope.visible(d, c.Record)
+			if wanted {
+				n := EstimateSize(c)
+				if size+n > budget && len(resp.Pull) > 0 {
+					resp.Cursor = cursor
+					resp.More = true
+					return nil
+				}
+				size += n
+				resp.Pull = append(resp.Pull, wire.PulledChange{Seq: l.LogSeq, Change: c})
+			}
+			cursor = l.LogSeq
+			scanned++
+		}
+	}
+	resp.Cursor = cursor
+	resp.More = cursor < s.ws.LastLogSeq()
+	return nil
+}
+
+// EstimateSize is roughly how many bytes a change takes in an encoded batch,
+// before compression; batches are bounded with it.
+func EstimateSize(c change.Change) int {
+	n := 24 + len(c.Kind) + len(c.Author)
+	for _, w := range c.Writes {
+		n += 12 + len(w.Field) + len(w.Value) + 10*len(w.Resolves)
+		if w.Base.Device != c.Device && w.Base.HLC != 0 {
+			n += 17
+		}
+	}
+	return n
+}
