@@ -59,13 +59,13 @@ func TestBadInput(t *testing.T) {
 		wants []string
 	}{
 		{"malformed JSON", `[{"fields": {"site": "camp_north",`, nil},
-		{"unknown field", household(okFields+`, "favourite_colour": "blue"`, `{"fields": `+head+`}`), []string{"household 1", "favourite_colour", "no such field"}},
-		{"future birth date", household(okFields, `{"fields": {"relationship": "head", "given_name": "Fatima", "sex": "female", "birth_date": "2999-01-01"}}`), []string{"household 1", "member 1", "birth_date", "future"}},
-		{"two heads", household(okFields, `{"fields": `+head+`}, {"fields": `+head+`}`), []string{"household 1", "relationship", "exactly one head (found 2)"}},
-		{"no head", household(okFields, ``), []string{"household 1", "exactly one head (found 0)"}},
-		{"missing consent", household(`"site": "camp_north"`, `{"fields": `+head+`}`), []string{"household 1", "consent", "required"}},
-		{"consent refused", household(`"site": "camp_north", "consent": false`, `{"fields": `+head+`}`), []string{"household 1", "consent", "consent must be given"}},
-		{"bad choice", household(okFields, `{"fields": {"relationship": "head", "given_name": "Fatima", "sex": "f", "birth_date": "1990-01-01"}}`), []string{"member 1", "sex", "not one of the choices"}},
+		{"unknown field", household(okFields+`, "favourite_colour": "blue"`, `{"fields": `+head+`}`), []string{"household 0", "favourite_colour", "no such field"}},
+		{"future birth date", household(okFields, `{"fields": {"relationship": "head", "given_name": "Fatima", "sex": "female", "birth_date": "2999-01-01"}}`), []string{"household 0", "member 0", "birth_date", "future"}},
+		{"two heads", household(okFields, `{"fields": `+head+`}, {"fields": `+head+`}`), []string{"household 0", "relationship", "exactly one head (found 2)"}},
+		{"no head", household(okFields, ``), []string{"household 0", "exactly one head (found 0)"}},
+		{"missing consent", household(`"site": "camp_north"`, `{"fields": `+head+`}`), []string{"household 0", "consent", "required"}},
+		{"consent refused", household(`"site": "camp_north", "consent": false`, `{"fields": `+head+`}`), []string{"household 0", "consent", "consent must be given"}},
+		{"bad choice", household(okFields, `{"fields": {"relationship": "head", "given_name": "Fatima", "sex": "f", "birth_date": "1990-01-01"}}`), []string{"household 0", "member 0", "sex", "not one of the choices"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := writeFile(t, "bad.json", tc.input)
@@ -79,7 +79,7 @@ func TestBadInput(t *testing.T) {
 	// A good household beside a bad one is stored; the bad one is not.
 	mixed := `[{"fields": {` + okFields + `}, "members": [{"fields": ` + head + `}]},
 		{"fields": {` + okFields + `}, "members": [{"fields": {"relationship": "head", "given_name": "Fatima", "sex": "female", "birth_date": "2999-01-01"}}]}]`
-	res := w.fails(exitFailure, []string{"household 2", "birth_date"}, "register", "--file", writeFile(t, "mixed.json", mixed))
+	res := w.fails(exitFailure, []string{"household 1", "member 0", "birth_date"}, "register", "--file", writeFile(t, "mixed.json", mixed))
 	if got := parseRegistered(t, res.stdout); len(got["household"]) != 1 || len(got["person"]) != 1 {
 		t.Errorf("mixed file stored %v, want the good household only", got)
 	}
@@ -135,7 +135,10 @@ func TestUsage(t *testing.T) {
 		{"wipe"},
 		{"init", "--kdf-memory", "0"},
 	} {
-		w.fails(exitUsage, []string{"usage: fieldctl"}, args...)
+		res := w.fails(exitUsage, nil, args...)
+		if !strings.Contains(res.stderr, "usage: fieldctl") && !strings.Contains(res.stderr, "see fieldctl help") {
+			t.Errorf("fieldctl %s: the error does not point to the usage: %q", strings.Join(args, " "), res.stderr)
+		}
 	}
 	for _, args := range [][]string{{"help"}, {"--help"}} {
 		if out := w.ok(args...); !strings.Contains(out, "usage: fieldctl") || !strings.Contains(out, "export --format csv|hxl|json") {

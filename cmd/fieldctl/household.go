@@ -13,101 +13,97 @@ import (
 	"fieldreg/sync/change"
 )
 
-// planned is one household about to be committed: its edits, and how to
-// name each record in a message for the person who typed the input.
-type planned struct {
-	label   string // "household 3", "line 17" — never a value from the record
-	edits   []store.Edit
-	records map[uuid.UUID]string // record id → "member 2" etc., for messages
-	lines   map[uuid.UUID]int    // record id → CSV line, when the input was CSV
+// recordPlan is one record of a household about to be stored: the edit that
+// stores it, the record as it will be once stored (what is there already
+// merged with what the input sets), and what its form's rules say of it.
+type recordPlan struct {
+	name    string // how the input names it: "member 2"; "" for the household itself
+	edit    store.Edit
+	after   registry.Record
+	invalid error // the record's own rules refuse it
 }
 
-// plan turns one household of the exchange shape into the edits that store
-// it, after validating every record (schema rules, and exactly one head) as
-// it will be once stored: existing records merged with what the input sets.
-// Nothing is written here.
-func plan(s *session, h exchange.Household, label string, now time.Time) (planned, error) {
-	p := planned{label: label, records: make(map[uuid.UUID]string)}
+// householdPlan is a household of the exchange shape turned into records.
+// Nothing is written while planning.
+type householdPlan struct {
+	household   recordPlan
+	members     []recordPlan
+	assessments []recordPlan
+	existing    []registry.Record // stored members the input does not mention
+}
+
+// planHousehold plans a household of the exchange shape. Its error is about
+// the input's ids (a malformed id, an id of another kind) or reading the
+// store; the rules' verdicts are in the plan.
+func planHousehold(s *session, h exchange.Household, now time.Time) (householdPlan, error) {
+	var hp householdPlan
 	hid, err := docID(h.Doc)
 	if err != nil {
-		return p, fieldErr("", "id", err)
+		return hp, fieldErr("", "id", err)
 	}
-	// The household's own fields need no name beyond the label.
-	household, err := planRecord(s, &p, hid, registry.KindHousehold, h.Fields, "")
-	if err != nil {
-		return p, err
+	if hp.household, err = planRecord(s, hid, registry.KindHousehold, h.Fields, "", now); err != nil {
+		return hp, err
 	}
-	var problems []error
-	if err := s.forms.Validate(household, now); err != nil {
-		problems = append(problems, err)
-	}
-
-	members := existingMembers(s, hid)
+	mentioned := make(map[uuid.UUID]bool)
 	for i, m := range h.Members {
-		name := fmt.Sprintf("member %d", i+1)
-		rec, err := planMember(s, &p, hid, m, registry.KindPerson, name)
+		rp, err := planMember(s, hid, m, registry.KindPerson, fmt.Sprintf("member %d", i), now)
 		if err != nil {
-			problems = append(problems, err)
-			continue
+			return hp, err
 		}
-		if err := s.forms.Validate(rec, now); err != nil {
-			problems = append(problems, err)
-		}
-		members[rec.ID] = rec
+		mentioned[rp.edit.Record] = true
+		hp.members = append(hp.members, rp)
 	}
 	for i, a := range h.Assessments {
-		name := fmt.Sprintf("assessment %d", i+1)
-		rec, err := planMember(s, &p, hid, a, registry.KindAssessment, name)
+		rp, err := planMember(s, hid, a, registry.KindAssessment, fmt.Sprintf("assessment %d", i), now)
 		if err != nil {
-			problems = append(problems, err)
+			return hp, err
+		}
+		hp.assessments = append(hp.assessments, rp)
+	}
+	for _, id := range s.ws.Members(hid) {
+		if mentioned[id] {
 			continue
 		}
-		if err := s.forms.Validate(rec, now); err != nil {
-			problems = append(problems, err)
+		rec, err := s.ws.Get(id)
+		if err != nil {
+			return hp, fmt.Errorf("read member %s: %w", id, err)
 		}
+		hp.existing = append(hp.existing, rec)
 	}
-	if err := registry.ValidateHousehold(household, valuesOf(members)); err != nil {
-		problems = append(problems, err)
-	}
-	if len(problems) > 0 {
-		return p, errors.Join(problems...)
-	}
-	return p, nil
+	return hp, nil
 }
 
 // planMember plans a person or assessment of household hid.
-func planMember(s *session, p *planned, hid uuid.UUID, d exchange.Doc, kind, name string) (registry.Record, error) {
+func planMember(s *session, hid uuid.UUID, d exchange.Doc, kind, name string, now time.Time) (recordPlan, error) {
 	id, err := docID(d)
 	if err != nil {
-		return registry.Record{}, fieldErr(name, "id", err)
+		return recordPlan{}, fieldErr(name, "id", err)
 	}
 	fields := make(map[string]string, len(d.Fields)+1)
 	for k, v := range d.Fields {
 		fields[k] = v
 	}
 	if ref, ok := fields["household_id"]; ok && ref != "" && ref != hid.String() {
-		return registry.Record{}, fieldErr(name, "household_id", errors.New("does not match the household's id"))
+		return recordPlan{}, fieldErr(name, "household_id", errors.New("does not match the household's id"))
 	}
 	fields["household_id"] = hid.String()
-	return planRecord(s, p, id, kind, fields, name)
+	return planRecord(s, id, kind, fields, name, now)
 }
 
-// planRecord adds the edit that sets fields on record id and returns the
-// record as it will be after the edit. A new record starts with its form's
-// defaults; empty input values are left out, so an export missing a field
-// does not blank it.
-func planRecord(s *session, p *planned, id uuid.UUID, kind string, fields map[string]string, name string) (registry.Record, error) {
-	p.records[id] = name
-	rec := registry.Record{ID: id, Kind: kind, Fields: map[string]change.Field{}}
+// planRecord plans the edit that sets fields on record id. A new record
+// starts with its form's defaults; empty input values are left out, so an
+// export missing a field does not blank it.
+func planRecord(s *session, id uuid.UUID, kind string, fields map[string]string, name string, now time.Time) (recordPlan, error) {
+	after := registry.Record{ID: id, Kind: kind, Fields: map[string]change.Field{}}
 	if existing, ok := s.ws.Kind(id); ok {
 		if existing != kind {
-			return rec, fieldErr(name, "id", fmt.Errorf("already used by a %s", existing))
+			return recordPlan{}, fieldErr(name, "id", fmt.Errorf("already used by a %s record", existing))
 		}
 		got, err := s.ws.Get(id)
 		if err != nil {
-			return rec, fmt.Errorf("%s: read record %s: %w", name, id, err)
+			return recordPlan{}, fmt.Errorf("read record %s: %w", id, err)
 		}
-		rec = got.Clone()
+		after = got.Clone()
 	}
 	set := make(map[string]string, len(fields))
 	for k, v := range fields {
@@ -115,7 +111,7 @@ func planRecord(s *session, p *planned, id uuid.UUID, kind string, fields map[st
 			set[k] = v
 		}
 	}
-	if len(rec.Fields) == 0 {
+	if len(after.Fields) == 0 {
 		if form, ok := s.forms.Form(kind); ok {
 			for _, d := range form.Fields {
 				if _, given := set[d.Name]; !given && d.Default != "" {
@@ -125,29 +121,77 @@ func planRecord(s *session, p *planned, id uuid.UUID, kind string, fields map[st
 		}
 	}
 	for k, v := range set {
-		rec.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
+		after.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
 	}
-	p.edits = append(p.edits, store.Edit{Record: id, Kind: kind, Set: set})
-	return rec, nil
+	return recordPlan{
+		name:    name,
+		edit:    store.Edit{Record: id, Kind: kind, Set: set},
+		after:   after,
+		invalid: s.forms.Validate(after, now),
+	}, nil
 }
 
-// existingMembers returns the stored members of a household, if it exists.
-func existingMembers(s *session, hid uuid.UUID) map[uuid.UUID]registry.Record {
-	out := make(map[uuid.UUID]registry.Record)
-	for _, id := range s.ws.Members(hid) {
-		if rec, err := s.ws.Get(id); err == nil {
-			out[id] = rec
+// headProblem checks the household as a whole, counting only members not
+// refused by their own rules: exactly one head.
+func (hp householdPlan) headProblem() error {
+	members := append([]registry.Record(nil), hp.existing...)
+	for _, m := range hp.members {
+		if m.invalid == nil {
+			members = append(members, m.after)
 		}
 	}
-	return out
+	return registry.ValidateHousehold(hp.household.after, members)
 }
 
-func valuesOf(m map[uuid.UUID]registry.Record) []registry.Record {
-	out := make([]registry.Record, 0, len(m))
-	for _, r := range m {
-		out = append(out, r)
+// problems returns every rule the household breaks, record by record and
+// as a whole: what refuses it when households are all or nothing.
+func (hp householdPlan) problems() error {
+	errs := []error{hp.household.invalid}
+	for _, rp := range hp.records()[1:] {
+		errs = append(errs, rp.invalid)
 	}
-	return out
+	if err := hp.withAllMembers().headProblem(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// withAllMembers counts every member in the head check, refused or not: a
+// refused member still shows a second head in the input.
+func (hp householdPlan) withAllMembers() householdPlan {
+	c := hp
+	c.members = make([]recordPlan, len(hp.members))
+	for i, m := range hp.members {
+		m.invalid = nil
+		c.members[i] = m
+	}
+	return c
+}
+
+func (hp householdPlan) records() []recordPlan {
+	out := append([]recordPlan{hp.household}, hp.members...)
+	return append(out, hp.assessments...)
+}
+
+// planned is a household ready to commit: its edits, and how to name its
+// records in messages for the person who typed the input.
+type planned struct {
+	label string // "household 3", "line 17": where in the input; never a value
+	edits []store.Edit
+	names map[uuid.UUID]string // record id → "member 2"
+}
+
+// ready returns the household's edits, leaving out the records refused by
+// their own rules.
+func (hp householdPlan) ready(label string) planned {
+	p := planned{label: label, names: make(map[uuid.UUID]string)}
+	for _, rp := range hp.records() {
+		p.names[rp.edit.Record] = rp.name
+		if rp.invalid == nil {
+			p.edits = append(p.edits, rp.edit)
+		}
+	}
+	return p
 }
 
 // docID is the record id the input gives, or a new one.

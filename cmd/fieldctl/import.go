@@ -1,15 +1,22 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
 
 	"fieldreg/exchange"
+	"fieldreg/registry"
 )
 
 func runImport(e *env, args []string) error {
 	fs := newFlags(e, "import")
-	csvFile := fs.String("csv", "", "the beneficiary list, CSV in UTF-8 (comma or semicolon)")
+	csvFile := fs.String("csv", "", "the beneficiary list, CSV in UTF-8 (comma, semicolon or tab)")
 	mappingFile := fs.String("mapping", "", "JSON `file` mapping CSV columns to field names, for another agency's layout")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
@@ -28,7 +35,7 @@ func runImport(e *env, args []string) error {
 			return fmt.Errorf("mapping: %w", err)
 		}
 		if mapping, err = exchange.ParseMapping(data); err != nil {
-			return fmt.Errorf("mapping %s: %w", *mappingFile, err)
+			return fmt.Errorf("mapping %s: %s", *mappingFile, redactValues(err.Error()))
 		}
 	}
 	forms, err := e.forms()
@@ -40,50 +47,184 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	households, rowErrors, err := exchange.ReadCSV(f, mapping, forms, e.now())
+	tagged, mapping, err := newTaggedCSV(f, mapping)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *csvFile, err)
 	}
-	refusedLines := make(map[int]bool)
-	for _, re := range rowErrors {
-		fmt.Fprintf(e.stderr, "fieldctl: line %d: %s: %s\n", re.Line, re.Field, re.Message)
-		refusedLines[re.Line] = true
+	now := e.now()
+	reader, err := exchange.NewCSVReader(tagged, mapping, forms, now)
+	if err != nil {
+		// Column problems are found before the passphrase is asked for.
+		return fmt.Errorf("%s: %s", *csvFile, redactValues(err.Error()))
 	}
 	return e.withWorkspace(func(s *session) error {
-		var tally tally
-		b := &batcher{
-			ws:     s.ws,
-			stored: func(p planned) { countStored(&tally, p) },
-			refused: func(p planned, err error) {
-				tally.refused++
-				printProblems(e, s.forms, p, err)
-			},
+		im := &importer{e: e, s: s, tagged: tagged, reader: reader, now: now, households: make(map[string]uuid.UUID)}
+		return im.run()
+	})
+}
+
+// importer imports a beneficiary list row by row: a row the rules refuse is
+// reported by its line and left out, the rest of its household imported,
+// unless the household as a whole cannot stand (its own fields refused, or
+// no single head once the bad rows are out).
+type importer struct {
+	e      *env
+	s      *session
+	tagged *taggedCSV
+	reader *exchange.CSVReader
+	now    time.Time
+
+	batch      *batcher
+	tally      tally
+	households map[string]uuid.UUID // the other agency's household key → our id
+	reported   int                  // reader errors printed so far
+	tagReports int                  // tagger errors printed so far
+}
+
+func (im *importer) run() error {
+	im.batch = &batcher{
+		ws:     im.s.ws,
+		stored: func(p planned) { countStored(&im.tally, p) },
+		refused: func(p planned, err error) {
+			printProblems(im.e, im.s.forms, p, err)
+		},
+	}
+	prog := newProgress(im.e.stderr, im.e.now, "read", -1, "rows")
+	for {
+		h, err := im.reader.Next()
+		im.printRowErrors()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		prog := newProgress(e.stderr, e.now, "imported", len(households), "households")
-		now := e.now()
-		for i, h := range households {
-			p, err := plan(s, h, fmt.Sprintf("household %d", i+1), now)
-			if err != nil {
-				b.refused(p, err)
-			} else if err := b.add(p); err != nil {
-				return err
-			}
-			prog.update(i + 1)
+		if err != nil {
+			return fmt.Errorf("read csv: %s", redactValues(err.Error()))
 		}
-		if err := b.flush(); err != nil {
+		if err := im.add(h); err != nil {
 			return err
 		}
-		prog.done(len(households))
-		fmt.Fprintf(e.stdout, "imported %s; %s refused\n", tally, plural(len(refusedLines)+tally.refused, "row"))
-		if len(refusedLines) > 0 || tally.refused > 0 {
-			return fmt.Errorf("some rows were refused (see above); the others were imported")
+		prog.update(im.tagged.rows)
+	}
+	if err := im.batch.flush(); err != nil {
+		return err
+	}
+	prog.done(im.tagged.rows)
+	if n := im.reader.Dropped(); n > 0 {
+		fmt.Fprintf(im.e.stderr, "fieldctl: %s more line problems not shown\n", thousands(n))
+	}
+	refused := im.tagged.rows - im.tally.persons
+	fmt.Fprintf(im.e.stdout, "imported %s; %s refused\n", im.tally, plural(refused, "row"))
+	if refused > 0 {
+		return fmt.Errorf("%s refused (see above); the others were imported", plural(refused, "row"))
+	}
+	return nil
+}
+
+// add plans one household of the list and queues what may be stored.
+func (im *importer) add(h exchange.Household) error {
+	label := fmt.Sprintf("line %d", h.Line)
+	if h.ID == "" && h.Key != "" {
+		// The other agency's household key: rows of one household that are
+		// not next to each other join the same household.
+		id, seen := im.households[h.Key]
+		if seen {
+			// Its earlier rows must be stored before the head check sees them.
+			if err := im.batch.flush(); err != nil {
+				return err
+			}
+		} else {
+			id = registry.NewID()
+			im.households[h.Key] = id
 		}
+		h.ID = id.String()
+	}
+	hp, err := planHousehold(im.s, h, im.now)
+	if err != nil {
+		im.refuse(label, err)
 		return nil
-	})
+	}
+	// The household's own fields come from every row: if they are refused,
+	// so are all its rows.
+	if hp.household.invalid != nil {
+		im.batch.refused(hp.ready(label), hp.household.invalid)
+		return nil
+	}
+	// A member the rules refuse is reported at its line and left out.
+	kept := hp.members[:0:0]
+	for _, m := range hp.members {
+		if m.invalid != nil {
+			im.printRecordProblems(m, m.invalid)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	hp.members = kept
+	if err := hp.headProblem(); err != nil {
+		im.batch.refused(hp.ready(im.linesLabel(hp)), err)
+		return nil
+	}
+	return im.batch.add(hp.ready(label))
+}
+
+// printRecordProblems reports a refused member at the line it came from.
+func (im *importer) printRecordProblems(m recordPlan, err error) {
+	label := "line ?"
+	if line, ok := im.tagged.lineOf[m.edit.Record.String()]; ok {
+		label = fmt.Sprintf("line %d", line)
+	}
+	for _, l := range problemLines(err, im.s.forms, map[uuid.UUID]string{m.edit.Record: ""}) {
+		fmt.Fprintf(im.e.stderr, "fieldctl: %s: %s\n", label, l)
+	}
+}
+
+// linesLabel names a whole refused household by the lines of its rows.
+func (im *importer) linesLabel(hp householdPlan) string {
+	var lines []int
+	for _, m := range hp.members {
+		if line, ok := im.tagged.lineOf[m.edit.Record.String()]; ok {
+			lines = append(lines, line)
+		}
+	}
+	slices.Sort(lines)
+	switch len(lines) {
+	case 0:
+		return "household"
+	case 1:
+		return fmt.Sprintf("line %d", lines[0])
+	}
+	return fmt.Sprintf("lines %s", joinInts(lines))
+}
+
+func (im *importer) refuse(label string, err error) {
+	fmt.Fprintf(im.e.stderr, "fieldctl: %s: %s\n", label, redactValues(err.Error()))
+}
+
+// printRowErrors prints the reader's and the tagger's complaints about lines
+// found since the last call, values hidden.
+func (im *importer) printRowErrors() {
+	for _, re := range im.tagged.problems[im.tagReports:] {
+		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", redactValues(re.Error()))
+	}
+	im.tagReports = len(im.tagged.problems)
+	errs := im.reader.Errors()
+	for _, re := range errs[im.reported:] {
+		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", redactValues(re.Error()))
+	}
+	im.reported = len(errs)
 }
 
 func countStored(t *tally, p planned) {
 	for _, ed := range p.edits {
 		t.count(ed.Kind)
 	}
+}
+
+func joinInts(ns []int) string {
+	s := ""
+	for i, n := range ns {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprint(n)
+	}
+	return s
 }

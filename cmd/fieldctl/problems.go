@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
@@ -78,7 +79,24 @@ func ruleText(fe registry.FieldError, forms *registry.Forms) string {
 
 // printProblems reports a refused household on stderr, one line per problem.
 func printProblems(e *env, forms *registry.Forms, p planned, err error) {
-	for _, line := range problemLines(err, forms, p.records) {
+	for _, line := range problemLines(err, forms, p.names) {
 		fmt.Fprintf(e.stderr, "fieldctl: %s: %s\n", p.label, line)
 	}
+}
+
+// quoted matches a Go-quoted string in an error message, with the word
+// before it when that word says the quoted text is a name, not a value.
+var quoted = regexp.MustCompile(`(field |column |kind |unknown field |column\(s\) )?(?:"(?:[^"\\]|\\.)*"|“[^”]*”|«[^»]*»)`)
+
+// redactValues hides the quoted values in a message from another package
+// (the exchange decoders quote a refused value to help fix it): what the
+// command line prints must never carry a beneficiary's name, phone or
+// document number. Quoted field and column names stay.
+func redactValues(msg string) string {
+	return quoted.ReplaceAllStringFunc(msg, func(m string) string {
+		if !strings.HasPrefix(m, `"`) && !strings.HasPrefix(m, "“") && !strings.HasPrefix(m, "«") {
+			return m // a name: field "birth_date"
+		}
+		return "(value hidden)"
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Progress is shown only for long runs: a line every progressInterval (or
-// every progressEvery items) once the total passes progressMinTotal.
+// Progress is shown only for long runs: a line every progressInterval or
+// every progressEvery items, once there are more than progressMinTotal.
 const (
 	progressInterval = time.Second
 	progressEvery    = 5000
@@ -20,7 +20,7 @@ type progress struct {
 	w          io.Writer
 	now        func() time.Time
 	verb, noun string
-	total      int
+	total      int // -1 when not known in advance (a CSV file being read)
 	last       time.Time
 	lastN      int
 	shown      bool
@@ -31,7 +31,7 @@ func newProgress(w io.Writer, now func() time.Time, verb string, total int, noun
 }
 
 func (p *progress) update(n int) {
-	if p.total < progressMinTotal {
+	if p.total >= 0 && p.total < progressMinTotal || p.total < 0 && n < progressMinTotal {
 		return
 	}
 	t := p.now()
@@ -39,12 +39,20 @@ func (p *progress) update(n int) {
 		return
 	}
 	p.last, p.lastN, p.shown = t, n, true
-	fmt.Fprintf(p.w, "%s %s of %s %s (%d%%)\n", p.verb, thousands(n), thousands(p.total), p.noun, n*100/max(p.total, 1))
+	p.print(n)
 }
 
 // done ends the progress report: nothing when none was shown.
 func (p *progress) done(n int) {
 	if p.shown && n != p.lastN {
-		fmt.Fprintf(p.w, "%s %s of %s %s (100%%)\n", p.verb, thousands(n), thousands(p.total), p.noun)
+		p.print(n)
 	}
+}
+
+func (p *progress) print(n int) {
+	if p.total < 0 {
+		fmt.Fprintf(p.w, "%s %s %s\n", p.verb, thousands(n), p.noun)
+		return
+	}
+	fmt.Fprintf(p.w, "%s %s of %s %s (%d%%)\n", p.verb, thousands(n), thousands(p.total), p.noun, n*100/max(p.total, 1))
 }

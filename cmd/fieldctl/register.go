@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"fieldreg/exchange"
 	"fieldreg/registry"
@@ -26,17 +30,20 @@ func runRegister(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Malformed input is refused before the passphrase is even asked for.
-	households, err := decodeHouseholdsFile(e, *file, forms)
+	// A file that is not JSON is refused before the passphrase is asked for.
+	elements, err := readJSONHouseholds(e, *file)
 	if err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
-		return registerAll(e, s, households)
+		return registerAll(e, s, forms, elements)
 	})
 }
 
-func decodeHouseholdsFile(e *env, name string, forms *registry.Forms) ([]exchange.Household, error) {
+// readJSONHouseholds splits the input into its households, unparsed: one
+// household's bad field must not cost the others their registration, so
+// each is decoded on its own.
+func readJSONHouseholds(e *env, name string) ([]json.RawMessage, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -46,16 +53,44 @@ func decodeHouseholdsFile(e *env, name string, forms *registry.Forms) ([]exchang
 		defer f.Close()
 		r = f
 	}
-	hh, err := exchange.DecodeHouseholds(r, forms)
+	data, err := io.ReadAll(io.LimitReader(r, exchange.MaxJSONBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return hh, nil
+	if len(data) > exchange.MaxJSONBytes {
+		return nil, fmt.Errorf("%s: more than %d MiB of JSON", name, exchange.MaxJSONBytes>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		if !json.Valid(trimmed) {
+			return nil, fmt.Errorf("%s: not valid JSON", name)
+		}
+		return []json.RawMessage{trimmed}, nil
+	}
+	var elements []json.RawMessage
+	if err := json.Unmarshal(trimmed, &elements); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON array of households or one household object: %s", name, redactValues(jsonProblem(err)))
+	}
+	return elements, nil
+}
+
+// jsonProblem words a JSON syntax error with where it is.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return fmt.Sprintf("%v (at byte %d)", syntax, syntax.Offset)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("a JSON %s where a household list was expected", typ.Value)
+	}
+	return err.Error()
 }
 
 // registerAll validates and stores households, each all or nothing, and
-// reports the refused ones by position and field.
-func registerAll(e *env, s *session, households []exchange.Household) error {
+// reports the refused ones by position, record and field.
+func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawMessage) error {
 	var tally tally
 	b := &batcher{
 		ws: s.ws,
@@ -67,13 +102,30 @@ func registerAll(e *env, s *session, households []exchange.Household) error {
 		},
 		refused: func(p planned, err error) {
 			tally.refused++
-			printProblems(e, s.forms, p, err)
+			printProblems(e, forms, p, err)
 		},
 	}
 	now := e.now()
-	for i, h := range households {
-		p, err := plan(s, h, fmt.Sprintf("household %d", i+1), now)
+	for i, raw := range elements {
+		label := fmt.Sprintf("household %d", i)
+		hh, err := exchange.DecodeHouseholdsAt(bytes.NewReader(raw), forms, now)
+		if err == nil && len(hh) != 1 {
+			err = errors.New("want one household object")
+		}
 		if err != nil {
+			tally.refused++
+			for _, line := range decodeProblems(err) {
+				fmt.Fprintf(e.stderr, "fieldctl: %s: %s\n", label, line)
+			}
+			continue
+		}
+		hp, err := planHousehold(s, hh[0], now)
+		if err != nil {
+			b.refused(planned{label: label}, err)
+			continue
+		}
+		p := hp.ready(label)
+		if err := hp.problems(); err != nil {
 			b.refused(p, err)
 			continue
 		}
@@ -86,9 +138,27 @@ func registerAll(e *env, s *session, households []exchange.Household) error {
 	}
 	fmt.Fprintf(e.stderr, "registered %s\n", tally)
 	if tally.refused > 0 {
-		return fmt.Errorf("%d of %d households refused, nothing of them stored", tally.refused, len(households))
+		return fmt.Errorf("%d of %d households refused, nothing of them stored", tally.refused, len(elements))
 	}
 	return nil
+}
+
+// decodeProblems words the exchange decoder's complaints about one household
+// for the command line: one per line, without the decoder's "household 0"
+// (the caller names the household by its place in the whole file), and with
+// values hidden.
+func decodeProblems(err error) []string {
+	var out []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(line)
+		line = strings.TrimPrefix(line, exchange.ErrInput.Error()+": ")
+		line = strings.TrimPrefix(line, "household 0: ")
+		line = strings.TrimPrefix(line, "household 0 ")
+		if line != "" {
+			out = append(out, redactValues(line))
+		}
+	}
+	return out
 }
 
 // tally counts what a bulk command stored.

@@ -153,7 +153,7 @@ func TestNewPassphraseLength(t *testing.T) {
 }
 
 func TestDefaultWorkspaceDir(t *testing.T) {
-	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	lookup := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
 	for _, tc := range []struct {
 		vars map[string]string
 		want string
@@ -162,15 +162,15 @@ func TestDefaultWorkspaceDir(t *testing.T) {
 		{map[string]string{"HOME": "/home/amina", "XDG_DATA_HOME": "/data"}, "/data/fieldreg"},
 		{map[string]string{"HOME": "/home/amina", "XDG_DATA_HOME": "relative"}, "/home/amina/.local/share/fieldreg"},
 	} {
-		got, err := defaultWorkspaceDir("linux", env(tc.vars))
+		got, err := defaultWorkspaceDir("linux", lookup(tc.vars))
 		if err != nil || got != filepath.FromSlash(tc.want) {
 			t.Errorf("%v: %q, %v; want %q", tc.vars, got, err, tc.want)
 		}
 	}
-	if _, err := defaultWorkspaceDir("linux", env(nil)); err == nil {
+	if _, err := defaultWorkspaceDir("linux", lookup(nil)); err == nil {
 		t.Error("no HOME and no XDG_DATA_HOME gave a directory")
 	}
-	e := &env{getenv: env(map[string]string{"FIELDREG_WORKSPACE": "/from/env", "FIELDREG_USER": "sam"})}
+	e := &env{getenv: lookup(map[string]string{"FIELDREG_WORKSPACE": "/from/env", "FIELDREG_USER": "sam"})}
 	if d, _ := e.workspaceDir(); d != "/from/env" || e.userName() != "sam" {
 		t.Errorf("environment ignored: %q %q", d, e.userName())
 	}
@@ -189,5 +189,20 @@ func TestCommandTable(t *testing.T) {
 			t.Errorf("bad command entry %+v", c.name)
 		}
 		seen[c.name] = true
+	}
+}
+
+func TestRedactValues(t *testing.T) {
+	for in, want := range map[string]string{
+		`member 1: field "birth_date": bad value: "Amina 2024" is not a date (YYYY-MM-DD)`: `member 1: field "birth_date": bad value: (value hidden) is not a date (YYYY-MM-DD)`,
+		`line 5: sex: “robot” is not one of the choices`:                                   `line 5: sex: (value hidden) is not one of the choices`,
+		`line 9: age: "quarante" is not an age in years`:                                   `line 9: age: (value hidden) is not an age in years`,
+		`no field for column(s) "Nom": map them`:                                           `no field for column(s) "Nom": map them`,
+		`json: unknown field "favourite"`:                                                  `json: unknown field "favourite"`,
+		`bad value: "x\"y" and more`:                                                       `bad value: (value hidden) and more`,
+	} {
+		if got := redactValues(in); got != want {
+			t.Errorf("redactValues(%q)\n got %q\nwant %q", in, got, want)
+		}
 	}
 }

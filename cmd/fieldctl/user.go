@@ -56,6 +56,10 @@ func runUserAdd(e *env, args []string) error {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
+		// Refused before a new passphrase is asked for, not after.
+		if s.ws.Role() != store.RoleAdmin {
+			return fmt.Errorf("add user %s: %w: only admins manage users", name, store.ErrForbidden)
+		}
 		pass, err := e.newPassphrase(name, *newPassFile, false)
 		if err != nil {
 			return err
@@ -88,6 +92,9 @@ func runUserPasswd(e *env, args []string) error {
 		name := s.ws.User()
 		if len(args) == 1 {
 			name = args[0]
+		}
+		if name != s.ws.User() && s.ws.Role() != store.RoleAdmin {
+			return fmt.Errorf("change passphrase of %s: %w: only admins change other users' passphrases", name, store.ErrForbidden)
 		}
 		pass, err := e.newPassphrase(name, *newPassFile, false)
 		if err != nil {
