@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 )
 
 // thousands formats n with commas between groups of three digits, as the
@@ -25,10 +26,14 @@ func thousands(n int) string {
 	return string(out)
 }
 
-// plural formats a count with its noun: "1 household", "2,004 households".
+// plural formats a count with its noun: "1 household", "2,004 households",
+// "3 audit entries".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return thousands(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
 	}
 	return thousands(n) + " " + noun + "s"
 }

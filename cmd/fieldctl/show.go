@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"fieldreg/exchange"
 	"fieldreg/registry"
@@ -42,7 +43,7 @@ func runShow(e *env, args []string) error {
 		if *asJSON {
 			return showJSON(e.stdout, rec, ms, as)
 		}
-		v := viewer{w: e.stdout, forms: s.forms, lang: "en"}
+		v := viewer{w: e.stdout, forms: s.forms, lang: "en", now: e.now()}
 		v.record(rec, "")
 		if rec.Kind == registry.KindHousehold {
 			fmt.Fprintf(e.stdout, "\n%s:\n", plural(len(ms), "member"))
@@ -83,6 +84,7 @@ type viewer struct {
 	w     io.Writer
 	forms *registry.Forms
 	lang  string
+	now   time.Time // for ages
 	err   error
 }
 
@@ -103,10 +105,19 @@ func (v *viewer) record(r registry.Record, indent string) {
 		rows = append(rows, row{label, value})
 		width = max(width, len([]rune(label)))
 	}
+	if indent != "" {
+		delete(values, "household_id") // shown under its household
+	}
 	if form != nil {
 		for _, d := range form.Fields {
 			if val, ok := values[d.Name]; ok {
-				add(d.Label.In(v.lang), v.display(d, val))
+				shown := v.display(d, val)
+				if d.Name == "birth_date" {
+					if age, err := registry.Age(val, v.now); err == nil && age >= 0 {
+						shown += fmt.Sprintf(" (%s)", plural(age, "year"))
+					}
+				}
+				add(d.Label.In(v.lang), shown)
 				delete(values, d.Name)
 			}
 		}
@@ -139,7 +150,7 @@ func (v *viewer) conflicts(r registry.Record, form *registry.Form, indent string
 			}
 		}
 		winner := r.Fields[name].Winner()
-		v.printf("%s    %s (%s): kept %q, written %s\n", indent, d.Label.In(v.lang), name, v.display(d, winner.Value), winner.Stamp.Time().Format("2006-01-02 15:04"))
+		v.printf("%s    %s (%s): kept %q, written %s on device %s\n", indent, d.Label.In(v.lang), name, v.display(d, winner.Value), winner.Stamp.Time().Format("2006-01-02 15:04"), winner.Stamp.Device)
 		for _, lost := range conflicts[name] {
 			v.printf("%s      also %q, written %s on device %s\n", indent, v.display(d, lost.Value), lost.Stamp.Time().Format("2006-01-02 15:04"), lost.Stamp.Device)
 		}
