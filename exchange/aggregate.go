@@ -138,7 +138,8 @@ func (a *Aggregator) WriteCSV(w io.Writer) error {
 	row := make([]string, 0, len(header))
 	for _, loc := range locs {
 		t := a.tallies[loc]
-		row = append(row[:0], loc.admin1, loc.admin2, loc.site, strconv.Itoa(t.households), strconv.Itoa(t.persons))
+		row = append(row[:0], defuse(loc.admin1), defuse(loc.admin2), defuse(loc.site),
+			strconv.Itoa(t.households), strconv.Itoa(t.persons))
 		for _, counts := range [][5]int{t.female, t.male} {
 			for _, n := range counts {
 				row = append(row, strconv.Itoa(n))

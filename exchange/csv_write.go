@@ -114,7 +114,16 @@ func cellValue(c column, v string) string {
 	if c.geoPart >= 0 {
 		return geoSplit(v)[c.geoPart]
 	}
-	if c.typ == registry.TypeText && strings.ContainsAny(v[:min(len(v), 1)], "=+-@\t\r") {
+	if c.typ == registry.TypeText {
+		return defuse(v)
+	}
+	return v
+}
+
+// defuse puts an apostrophe before a value a spreadsheet would run as a
+// formula.
+func defuse(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
 		return "'" + v
 	}
 	return v
