@@ -91,7 +91,7 @@ func DecodeHouseholdsAt(r io.Reader, forms *registry.Forms, now time.Time) ([]Ho
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
-	d := decoder{forms: forms, now: now}
+	d := decoder{forms: forms, now: now, ids: make(map[string]string)}
 	out := make([]Household, 0, len(raws))
 	for i, raw := range raws {
 		out = append(out, d.household(i, raw))
@@ -134,6 +134,7 @@ type decoder struct {
 	forms *registry.Forms
 	now   time.Time
 	errs  []error
+	ids   map[string]string // id → where it was first seen
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -186,6 +187,10 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 			d.fail("%s: id %q is not a record id (UUID)", where, raw.ID)
 		} else {
 			doc.ID = id.String()
+			if first, dup := d.ids[doc.ID]; dup {
+				d.fail("%s: id %s is also %s", where, doc.ID, first)
+			}
+			d.ids[doc.ID] = where
 			where += " (" + doc.ID + ")"
 		}
 	}

@@ -13,8 +13,8 @@ import (
 func TestJSONRoundTrip(t *testing.T) {
 	fs := forms(t)
 	var want []Household
-	for _, f := range fixture() {
-		assessment := rec("assessment", 99, map[string]string{
+	for i, f := range fixture() {
+		assessment := rec("assessment", 90+i, map[string]string{
 			"household_id": f.household.ID.String(), "date": "2026-03-02",
 			"priority_needs": "food water", "water_litres_per_person": "7.5",
 		})
@@ -127,6 +127,7 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 		{"bad id", `[{"id":"hh-7","fields":{}}]`, []string{"hh-7"}},
 		{"bad age", `[{"fields":{},"members":[{"fields":{"age":-3}}]}]`, []string{"age"}},
 		{"member of another household", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"fields":{"household_id":"01900000-0000-7000-8000-000000000002"}}]}]`, []string{"household_id"}},
+		{"same id twice", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"id":"01900000-0000-7000-8000-000000000001","fields":{}}]}]`, []string{"member 0", "is also household 0"}},
 		{"too many members", manyMembers, []string{"members, more than 100"}},
 	}
 	for _, tt := range tests {

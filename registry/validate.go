@@ -124,7 +124,7 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		return errorsOrNil(errs)
 	}
 	for _, d := range form.Fields {
-		if rule, params := d.check(r.Value(d.Name), now); rule != "" {
+		if rule, params := d.Check(r.Value(d.Name), now); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: rule, Params: params})
 		}
 	}
@@ -148,12 +148,10 @@ func (fs *Forms) Validator(now func() time.Time) func(Record) error {
 }
 
 // Check validates one value against the field's rules and returns the
-// broken rule and its parameters, or "" when the value is fine.
-func (d FieldDef) Check(value string, now time.Time) (rule string, params []string) {
-	return d.check(value, now)
-}
-
-func (d FieldDef) check(v string, now time.Time) (string, []string) {
+// broken rule and its parameters, or "" when the value is fine. Values must
+// be canonical (see CanonicalValue), except that free text is taken as it
+// is: nobody should lose what they typed over a trailing space.
+func (d FieldDef) Check(v string, now time.Time) (rule string, params []string) {
 	if v == "" {
 		if d.Required || d.MustBeTrue {
 			return RuleRequired, nil
@@ -161,7 +159,7 @@ func (d FieldDef) check(v string, now time.Time) (string, []string) {
 		return "", nil
 	}
 	canon, err := CanonicalValue(d.Type, v)
-	if err != nil || canon != v {
+	if err != nil || canon != v && d.Type != TypeText {
 		// Stored values are canonical; anything else came in by a path that
 		// skipped CanonicalValue and would export or compare wrongly.
 		return RuleType, []string{string(d.Type)}
