@@ -103,6 +103,10 @@ func planRecord(s *session, id uuid.UUID, kind string, fields map[string]string,
 		if err != nil {
 			return recordPlan{}, fmt.Errorf("read record %s: %w", id, err)
 		}
+		if got.Deleted() {
+			// Writing fields would not bring it back, only hide the new data.
+			return recordPlan{}, fieldErr(name, "id", errors.New("that record was deleted"))
+		}
 		after = got.Clone()
 	}
 	set := make(map[string]string, len(fields))

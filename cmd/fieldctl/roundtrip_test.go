@@ -175,3 +175,24 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("verify: %q", out)
 	}
 }
+
+// TestRegisterAgain: registering an export again changes nothing and makes no
+// duplicates; a deleted household cannot be brought back by it unnoticed.
+func TestRegisterAgain(t *testing.T) {
+	w := newWorkspace(t)
+	ids := parseRegistered(t, w.runStdin(readFile(t, "testdata/households.json"), "register", "--file", "-").stdout)
+	if len(ids["household"]) != 2 {
+		t.Fatalf("register from stdin: %v", ids)
+	}
+	export := filepath.Join(t.TempDir(), "export.json")
+	w.ok("export", "--format", "json", "--out", export)
+	w.ok("register", "--file", export)
+	if n := w.count("person"); n != 5 {
+		t.Errorf("%d persons after registering the export again, want 5", n)
+	}
+	w.ok("delete", ids["household"][1])
+	w.fails(exitFailure, []string{"household 1", "deleted"}, "register", "--file", export)
+	if n := w.count("household"); n != 1 {
+		t.Errorf("%d households after re-registering a deleted one, want 1", n)
+	}
+}

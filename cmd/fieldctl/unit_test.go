@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -204,5 +206,38 @@ func TestRedactValues(t *testing.T) {
 		if got := redactValues(in); got != want {
 			t.Errorf("redactValues(%q)\n got %q\nwant %q", in, got, want)
 		}
+	}
+}
+
+// An export that fails halfway leaves neither a partial file nor its
+// temporary; one that succeeds replaces the old file whole.
+func TestWriteAtomically(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "export.csv")
+	if err := os.WriteFile(out, []byte("old export\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("disk full")
+	err := writeAtomically(out, func(w io.Writer) error {
+		io.WriteString(w, "half a file")
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := readFile(t, out); got != "old export\n" {
+		t.Errorf("a failed export changed the file: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left: %v", entries)
+	}
+	if err := writeAtomically(out, func(w io.Writer) error { _, err := io.WriteString(w, "new export\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, out); got != "new export\n" {
+		t.Errorf("export: %q", got)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 && runtime.GOOS != "windows" {
+		t.Errorf("export file mode: %v %v", fi.Mode(), err)
 	}
 }
