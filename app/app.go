@@ -1,0 +1,302 @@
+package app
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldreg/registry"
+	"fieldreg/registry/match"
+	"fieldreg/store"
+)
+
+// Config is what the field app needs from its caller. Only Dir is required.
+type Config struct {
+	Dir  string           // the workspace directory, a plain path
+	KDF  store.KDFParams  // for new key slots; zero → store.DefaultKDF (tests pass cheap ones)
+	Now  func() time.Time // nil → time.Now
+	Sync SyncService      // nil → the sync/client engine
+}
+
+// Preference keys. Nothing here is about a beneficiary: the language and
+// lock settings must be known before the workspace is unlocked.
+const (
+	prefLanguage    = "language"
+	prefLastUser    = "last_user"
+	prefAutoLockMin = "autolock_minutes"
+	prefFailures    = "unlock_failures"
+	prefFailedAt    = "unlock_failed_at"
+)
+
+const defaultAutoLockMinutes = 5
+
+// UI is the field app: one window whose content is the first-run screen, the
+// unlock screen or, once unlocked, the main tabs.
+type UI struct {
+	app   fyne.App
+	win   fyne.Window
+	cfg   Config
+	tr    *translator
+	forms *registry.Forms
+
+	// Set while unlocked.
+	ws     *store.Workspace
+	dups   *match.RecordIndex
+	roster *roster
+
+	lastActivity time.Time
+	tasks        sync.WaitGroup // background work in flight; tests wait on it
+
+	firstRun *firstRunScreen
+	unlock   *unlockScreen
+	tabs     *container.AppTabs
+	home     *homeScreen
+	register *registerScreen
+	find     *findScreen
+	syncs    *syncScreen
+	settings *settingsScreen
+}
+
+// New makes the field app's window. Call ShowAndRun on the result.
+func New(a fyne.App, cfg Config) *UI {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sync == nil {
+		cfg.Sync = defaultSyncService()
+	}
+	a.Settings().SetTheme(fieldTheme{})
+	u := &UI{app: a, cfg: cfg}
+	u.tr = newTranslator(a.Preferences().StringWithFallback(prefLanguage, "en"))
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		// The forms are embedded in the binary: this is a build defect.
+		fyne.LogError("load built-in forms", err)
+	}
+	u.forms = forms
+	u.win = a.NewWindow("Fieldreg")
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.showStart()
+
+	a.Lifecycle().SetOnExitedForeground(func() {
+		// A tablet put down at a checkpoint must not stay open.
+		u.lock()
+	})
+	return u
+}
+
+// Window returns the app's window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// ShowAndRun shows the window, starts the idle-lock watch and runs the app.
+func (u *UI) ShowAndRun() {
+	stop := make(chan struct{})
+	go u.watchIdle(stop, 15*time.Second)
+	u.win.ShowAndRun()
+	close(stop)
+	u.lock()
+}
+
+
+// showStart shows first run when there is no workspace yet, else unlock.
+func (u *UI) showStart() {
+	if store.Exists(u.cfg.Dir) {
+		u.unlock = newUnlockScreen(u)
+		u.win.SetContent(u.unlock.content)
+		u.win.Canvas().Focus(u.unlock.user)
+		return
+	}
+	u.firstRun = newFirstRunScreen(u)
+	u.win.SetContent(u.firstRun.content)
+}
+
+// opened takes an unlocked workspace and shows the main tabs.
+func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
+	u.ws, u.dups, u.roster = ws, dups, r
+	u.app.Preferences().SetString(prefLastUser, ws.User())
+	u.touch()
+	u.showMain()
+}
+
+// showMain builds the main tabs in the current language.
+func (u *UI) showMain() {
+	u.home = newHomeScreen(u)
+	u.register = newRegisterScreen(u)
+	u.find = newFindScreen(u)
+	u.syncs = newSyncScreen(u)
+	u.settings = newSettingsScreen(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(u.tr.T("tab.home"), theme.HomeIcon(), u.home.content),
+		container.NewTabItemWithIcon(u.tr.T("tab.register"), theme.ContentAddIcon(), u.register.content),
+		container.NewTabItemWithIcon(u.tr.T("tab.find"), theme.SearchIcon(), u.find.content),
+		container.NewTabItemWithIcon(u.tr.T("tab.sync"), theme.ViewRefreshIcon(), u.syncs.content),
+		container.NewTabItemWithIcon(u.tr.T("tab.settings"), theme.SettingsIcon(), u.settings.content),
+	)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		u.touch()
+		switch t.Content {
+		case u.home.content:
+			u.home.refresh()
+		case u.syncs.content:
+			u.syncs.refresh()
+		}
+	}
+	u.win.SetContent(u.tabs)
+	u.home.refresh()
+	if u.register.restoreDraft() {
+		u.tabs.Select(u.tabs.Items[tabRegister])
+	}
+}
+
+// The tabs, in order.
+const (
+	tabHome = iota
+	tabRegister
+	tabFind
+	tabSync
+	tabSettings
+)
+
+func (u *UI) showTab(i int) {
+	if u.tabs != nil {
+		u.tabs.SelectIndex(i)
+	}
+}
+
+// lock closes the workspace and shows the unlock screen. What was being
+// typed is already in an encrypted draft, so nothing is lost.
+func (u *UI) lock() {
+	if u.ws == nil {
+		return
+	}
+	if u.register != nil {
+		u.register.saveDraft()
+	}
+	if u.syncs != nil {
+		u.syncs.cancel()
+	}
+	u.tasks.Wait()
+	if err := u.ws.Close(); err != nil {
+		fyne.LogError("close workspace", err)
+	}
+	u.ws, u.dups, u.roster = nil, nil, nil
+	u.home, u.register, u.find, u.syncs, u.settings, u.tabs = nil, nil, nil, nil, nil, nil
+	u.showStart()
+}
+
+// touch records user activity for the idle lock.
+func (u *UI) touch() { u.lastActivity = u.cfg.Now() }
+
+func (u *UI) autoLockAfter() time.Duration {
+	return time.Duration(u.app.Preferences().IntWithFallback(prefAutoLockMin, defaultAutoLockMinutes)) * time.Minute
+}
+
+// checkIdle locks the workspace when nobody has used it for the auto-lock time.
+func (u *UI) checkIdle() {
+	if u.ws == nil {
+		return
+	}
+	if after := u.autoLockAfter(); after > 0 && u.cfg.Now().Sub(u.lastActivity) >= after {
+		u.lock()
+	}
+}
+
+func (u *UI) watchIdle(stop <-chan struct{}, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(u.checkIdle)
+		}
+	}
+}
+
+// background runs work off the UI goroutine; the function it returns, if
+// any, runs on the UI goroutine afterwards to show the result.
+func (u *UI) background(work func() (show func())) {
+	u.tasks.Add(1)
+	go func() {
+		defer u.tasks.Done()
+		if show := work(); show != nil {
+			fyne.Do(show)
+		}
+	}()
+}
+
+// setLanguage switches the interface language and rebuilds the screens.
+func (u *UI) setLanguage(lang string) {
+	if lang == u.tr.lang || !supportedLanguage(lang) {
+		return
+	}
+	u.app.Preferences().SetString(prefLanguage, lang)
+	u.tr = newTranslator(lang)
+	if u.ws != nil {
+		current := tabSettings
+		if u.tabs != nil {
+			current = u.tabs.SelectedIndex()
+		}
+		u.showMain()
+		u.showTab(current)
+		return
+	}
+	u.showStart()
+}
+
+// --- small widget helpers, so every screen gets the same touch behaviour ---
+
+// button makes a button that also counts as activity for the idle lock.
+func (u *UI) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
+	return widget.NewButtonWithIcon(label, icon, func() {
+		u.touch()
+		tapped()
+	})
+}
+
+// text makes a label aligned for the current language that wraps.
+func (u *UI) text(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Alignment = u.tr.align()
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// heading makes a bold label aligned for the current language.
+func (u *UI) heading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, u.tr.align(), fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// errorText makes a label for an error message, hidden while empty.
+func (u *UI) errorText() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Alignment = u.tr.align()
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// setError shows msg in l, or hides l when msg is empty.
+func setError(l *widget.Label, msg string) {
+	l.SetText(msg)
+	if msg == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// showError tells the user about a failure in a dialog, in plain words.
+func (u *UI) showError(context string, err error) {
+	fyne.LogError(context, err)
+	showMessage(u.win, u.tr.T("error.title"), u.tr.T(context)+"\n\n"+u.plainError(err))
+}

@@ -1,0 +1,288 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/sync/change"
+)
+
+// detailView shows one household: its fields, members, assessments, the
+// conflicts waiting for a decision, and the history of changes. Any record
+// of it can be edited in place.
+type detailView struct {
+	u       *UI
+	id      uuid.UUID
+	content *fyne.Container
+	close   func()
+
+	body    *fyne.Container
+	message *widget.Label
+
+	household   registry.Record
+	members     []registry.Record
+	assessments []registry.Record
+
+	// Set while a record is being edited.
+	editing  *formView
+	editRec  registry.Record
+	saveEdit *widget.Button
+	// resolve buttons by "record/field/value", for tests.
+	resolveButtons map[string]*widget.Button
+	editButtons    map[uuid.UUID]*widget.Button
+}
+
+func newDetailView(u *UI, id uuid.UUID, close func()) *detailView {
+	d := &detailView{u: u, id: id, close: close}
+	d.message = u.errorText()
+	back := u.button(u.tr.T("find.back"), theme.NavigateBackIcon(), close)
+	d.body = container.NewVBox()
+	d.content = container.NewBorder(container.NewPadded(container.NewVBox(back, d.message)), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(d.body)))
+	d.load()
+	return d
+}
+
+// load reads the household and everything attached to it, then shows it.
+func (d *detailView) load() {
+	u := d.u
+	ws := u.ws
+	d.editing = nil
+	hh, err := ws.Get(d.id)
+	if err != nil {
+		setError(d.message, u.plainError(err))
+		return
+	}
+	d.household = hh
+	d.members = d.members[:0]
+	for _, id := range ws.Members(d.id) {
+		if rec, err := ws.Get(id); err == nil {
+			d.members = append(d.members, rec)
+		}
+	}
+	// The head first, then members in the order they were registered.
+	sort.SliceStable(d.members, func(i, j int) bool {
+		return d.members[i].Value("relationship") == "head" && d.members[j].Value("relationship") != "head"
+	})
+	d.assessments = d.assessments[:0]
+	for _, id := range ws.Assessments(d.id) {
+		if rec, err := ws.Get(id); err == nil {
+			d.assessments = append(d.assessments, rec)
+		}
+	}
+	d.show()
+}
+
+func (d *detailView) show() {
+	u := d.u
+	d.resolveButtons = make(map[string]*widget.Button)
+	d.editButtons = make(map[uuid.UUID]*widget.Button)
+	d.body.RemoveAll()
+
+	title := u.tr.T("find.no_head")
+	for _, m := range d.members {
+		if m.Value("relationship") == "head" {
+			title = strings.TrimSpace(m.Value("given_name") + " " + m.Value("family_name"))
+		}
+	}
+	d.body.Add(u.heading(u.tr.T("detail.household_of", title)))
+	d.addConflicts()
+	d.addRecord(u.tr.T("register.step_household"), d.household)
+	d.body.Add(u.heading(u.tr.T("register.members_count", len(d.members))))
+	for _, m := range d.members {
+		d.addRecord(u.memberSummary(m.Values()), m)
+	}
+	if len(d.assessments) > 0 {
+		d.body.Add(u.heading(u.tr.T("register.step_assessment")))
+		for _, a := range d.assessments {
+			d.addRecord(a.Value("date"), a)
+		}
+	}
+	d.addHistory()
+	d.body.Refresh()
+}
+
+// addRecord shows one record's values in a card with an edit button.
+func (d *detailView) addRecord(title string, rec registry.Record) {
+	u := d.u
+	edit := u.button(u.tr.T("register.edit"), theme.DocumentCreateIcon(), func() { d.edit(rec) })
+	d.editButtons[rec.ID] = edit
+	card := widget.NewCard(title, "", container.NewVBox(u.text(u.summary(rec.Kind, rec.Values())), container.NewHBox(edit)))
+	d.body.Add(card)
+}
+
+// edit replaces the detail with the record's form, filled in.
+func (d *detailView) edit(rec registry.Record) {
+	u := d.u
+	d.editRec = rec
+	d.editing = newFormView(u, u.mustForm(rec.Kind))
+	d.editing.setValues(rec.Values(), false)
+	d.saveEdit = u.button(u.tr.T("detail.save"), theme.DocumentSaveIcon(), d.commitEdit)
+	d.saveEdit.Importance = widget.HighImportance
+	cancel := u.button(u.tr.T("detail.cancel"), theme.CancelIcon(), d.show)
+	d.body.RemoveAll()
+	d.body.Add(u.heading(u.tr.T("detail.editing", u.mustForm(rec.Kind).Title.In(u.tr.lang))))
+	d.body.Add(d.editing.content)
+	d.body.Add(container.NewGridWithColumns(2, cancel, d.saveEdit))
+	d.body.Refresh()
+}
+
+// commitEdit stores the fields the user changed, and only those: a field
+// left alone keeps its stamp, so it cannot conflict with someone else's edit.
+func (d *detailView) commitEdit() {
+	u := d.u
+	rec := d.editRec
+	old := rec.Values()
+	vals := d.editing.values()
+	for k, v := range old {
+		if _, shown := d.editing.byName[k]; !shown {
+			vals[k] = v // fields the form does not show (household_id)
+		}
+	}
+	if err := u.forms.ValidateValues(rec.Kind, rec.ID, vals, u.cfg.Now()); err != nil {
+		d.editing.showErrors(err)
+		setError(d.message, u.tr.T("register.fix_fields"))
+		return
+	}
+	set := map[string]string{}
+	for k, v := range vals {
+		if old[k] != v {
+			set[k] = v
+		}
+	}
+	for k := range old {
+		if _, ok := vals[k]; !ok {
+			set[k] = "" // cleared
+		}
+	}
+	if len(set) == 0 {
+		d.show()
+		return
+	}
+	d.saveEdit.Disable()
+	ws := u.ws
+	u.background(func() func() {
+		_, err := ws.Commit(store.Edit{Record: rec.ID, Kind: rec.Kind, Set: set})
+		return func() {
+			d.saveEdit.Enable()
+			if err != nil {
+				d.editing.showErrors(err)
+				setError(d.message, u.plainError(err))
+				return
+			}
+			setError(d.message, "")
+			d.load()
+		}
+	})
+}
+
+// addConflicts lists every field with concurrent values and lets a
+// supervisor keep one: the choice is an ordinary change that resolves the
+// others, and syncs like any edit.
+func (d *detailView) addConflicts() {
+	u := d.u
+	recs := append([]registry.Record{d.household}, d.members...)
+	recs = append(recs, d.assessments...)
+	box := container.NewVBox()
+	for _, rec := range recs {
+		conflicts := rec.Conflicts()
+		names := make([]string, 0, len(conflicts))
+		for name := range conflicts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			def, _ := u.mustForm(rec.Kind).Field(name)
+			label := u.fieldLabel(rec.Kind, name)
+			current := rec.Fields[name].Winner()
+			box.Add(widget.NewLabelWithStyle(label, u.tr.align(), fyne.TextStyle{Bold: true}))
+			values := []change.Version{current}
+			values = append(values, conflicts[name]...)
+			seen := map[string]bool{}
+			for _, v := range values {
+				if seen[v.Value] {
+					continue
+				}
+				seen[v.Value] = true
+				shown := u.displayValue(def, v.Value)
+				if v.Value == "" {
+					shown = u.tr.T("detail.empty")
+				}
+				rec, name, value := rec, name, v.Value
+				keep := u.button(u.tr.T("detail.keep", shown), theme.ConfirmIcon(), func() { d.resolve(rec, name, value) })
+				when := u.tr.T("detail.written", u.formatTime(v.Stamp.Time()))
+				box.Add(container.NewBorder(nil, nil, nil, keep, u.text(shown+" — "+when)))
+				d.resolveButtons[rec.ID.String()+"/"+name+"/"+value] = keep
+			}
+		}
+	}
+	if len(box.Objects) == 0 {
+		return
+	}
+	card := widget.NewCard(u.tr.T("detail.conflicts"), u.tr.T("detail.conflicts_hint"), box)
+	d.body.Add(card)
+}
+
+func (d *detailView) resolve(rec registry.Record, field, value string) {
+	u := d.u
+	ws := u.ws
+	u.background(func() func() {
+		_, err := ws.Commit(store.Edit{Record: rec.ID, Kind: rec.Kind, Set: map[string]string{field: value}, Resolve: true})
+		return func() {
+			if err != nil {
+				setError(d.message, u.plainError(err))
+				return
+			}
+			setError(d.message, "")
+			d.load()
+		}
+	})
+}
+
+// addHistory lists who changed what and when, newest first, for the
+// household and its people. Values are not shown: the audit trail names
+// fields only.
+func (d *detailView) addHistory() {
+	u := d.u
+	type line struct {
+		at   change.Stamp
+		text string
+	}
+	var lines []line
+	recs := append([]registry.Record{d.household}, d.members...)
+	recs = append(recs, d.assessments...)
+	for _, rec := range recs {
+		changes, err := u.ws.History(rec.ID)
+		if err != nil {
+			continue
+		}
+		for i, c := range changes {
+			var fields []string
+			for _, w := range c.Writes {
+				fields = append(fields, u.fieldLabel(c.Kind, w.Field))
+			}
+			what := u.tr.T("detail.edited")
+			if i == 0 {
+				what = u.tr.T("detail.created")
+			}
+			kind := u.mustForm(c.Kind).Title.In(u.tr.lang)
+			lines = append(lines, line{c.Stamp, fmt.Sprintf("%s · %s · %s %s: %s",
+				u.formatTime(c.Stamp.Time()), c.Author, kind, what, strings.Join(fields, ", "))})
+		}
+	}
+	sort.Slice(lines, func(i, j int) bool { return change.Wins(lines[i].at, lines[j].at) })
+	box := container.NewVBox()
+	for _, l := range lines {
+		box.Add(u.text(l.text))
+	}
+	d.body.Add(widget.NewCard(u.tr.T("detail.history"), "", box))
+}

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// draftName is the store draft holding the registration in progress.
+const draftName = "register"
+
+// registration is a household being registered: everything typed so far,
+// saved encrypted as a store draft at every step so a killed app, a flat
+// battery or the auto-lock loses nothing.
+type registration struct {
+	Step         int               `json:"step"`
+	Household    uuid.UUID         `json:"household"`
+	Fields       map[string]string `json:"fields"`
+	Members      []member          `json:"members"`
+	Typing       member            `json:"typing"`  // the person form as it is now
+	Editing      int               `json:"editing"` // index in Members of the person being edited; -1 for a new one
+	AssessmentID uuid.UUID         `json:"assessment_id"`
+	Assessment   map[string]string `json:"assessment"`
+}
+
+type member struct {
+	ID     uuid.UUID         `json:"id"`
+	Fields map[string]string `json:"fields"`
+}
+
+func newRegistration() *registration {
+	return &registration{
+		Household:    newID(),
+		Fields:       map[string]string{},
+		Typing:       member{ID: newID(), Fields: map[string]string{}},
+		Editing:      -1,
+		AssessmentID: newID(),
+		Assessment:   map[string]string{},
+	}
+}
+
+func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }
+
+func decodeRegistration(data []byte) (*registration, error) {
+	r := newRegistration()
+	if err := json.Unmarshal(data, r); err != nil {
+		return nil, fmt.Errorf("decode registration draft: %w", err)
+	}
+	if r.Household == uuid.Nil || r.Step < 0 || r.Step >= stepCount || r.Editing < -1 || r.Editing >= len(r.Members) {
+		return nil, fmt.Errorf("decode registration draft: inconsistent draft")
+	}
+	if r.Fields == nil {
+		r.Fields = map[string]string{}
+	}
+	if r.Assessment == nil {
+		r.Assessment = map[string]string{}
+	}
+	if r.Typing.Fields == nil {
+		r.Typing.Fields = map[string]string{}
+	}
+	if r.Typing.ID == uuid.Nil {
+		r.Typing.ID = newID()
+	}
+	return r, nil
+}

@@ -1,0 +1,214 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+	"fieldreg/store"
+)
+
+// searchDelay is how long typing must pause before a search runs.
+const searchDelay = 250 * time.Millisecond
+
+// searchLimit bounds the name hits turned into households.
+const searchLimit = 500
+
+// findScreen lists households, searches them by name as you type, filters
+// them by site and status, and opens one in detail.
+type findScreen struct {
+	u       *UI
+	content *fyne.Container
+
+	search  *widget.Entry
+	site    *widget.Select
+	status  *widget.Select
+	count   *widget.Label
+	list    *widget.List
+	results []uuid.UUID
+	listBox fyne.CanvasObject
+
+	debounce *debouncer
+	gen      int // discards results of a search superseded by a newer one
+
+	siteCodes, statusCodes []string // "" first: any
+	detail                 *detailView
+}
+
+func newFindScreen(u *UI) *findScreen {
+	s := &findScreen{u: u}
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(u.tr.T("find.search_placeholder"))
+	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	s.debounce = newDebouncer(searchDelay, s.reload)
+	s.search.OnChanged = func(string) {
+		u.touch()
+		s.debounce.trigger()
+	}
+	s.search.OnSubmitted = func(string) { s.debounce.flush() }
+
+	s.site = s.filterSelect(registry.KindHousehold, "site", &s.siteCodes, "find.any_site")
+	s.status = s.filterSelect(registry.KindHousehold, "status", &s.statusCodes, "find.any_status")
+	s.count = u.text("")
+	s.count.Importance = widget.LowImportance
+
+	s.list = widget.NewList(
+		func() int { return len(s.results) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", u.tr.align(), fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			info := widget.NewLabel("")
+			info.Alignment = u.tr.align()
+			info.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(name, info)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.results) {
+				return
+			}
+			row := u.roster.row(s.results[i])
+			box := o.(*fyne.Container)
+			name := row.Head
+			if name == "" {
+				name = u.tr.T("find.no_head")
+			}
+			box.Objects[0].(*widget.Label).SetText(name)
+			box.Objects[1].(*widget.Label).SetText(s.rowInfo(row))
+		},
+	)
+	s.list.OnSelected = func(i widget.ListItemID) {
+		u.touch()
+		if i < len(s.results) {
+			s.openHousehold(s.results[i])
+		}
+		s.list.UnselectAll()
+	}
+
+	filters := container.New(&responsiveGrid{minCell: 260}, s.site, s.status)
+	top := container.NewVBox(s.search, filters, s.count)
+	s.listBox = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.list)
+	s.content = container.NewStack(s.listBox)
+	s.reload()
+	return s
+}
+
+// filterSelect offers "any" and a field's choices from the household form.
+func (s *findScreen) filterSelect(kind, field string, codes *[]string, anyKey string) *widget.Select {
+	u := s.u
+	labels := []string{u.tr.T(anyKey)}
+	*codes = []string{""}
+	if d, ok := u.mustForm(kind).Field(field); ok {
+		for _, c := range d.Choices {
+			labels = append(labels, c.Label.In(u.tr.lang))
+			*codes = append(*codes, c.Name)
+		}
+	}
+	sel := widget.NewSelect(labels, func(string) {
+		u.touch()
+		s.reload()
+	})
+	sel.SetSelectedIndex(0)
+	return sel
+}
+
+func selectedCode(sel *widget.Select, codes []string) string {
+	if i := sel.SelectedIndex(); i > 0 && i < len(codes) {
+		return codes[i]
+	}
+	return ""
+}
+
+// rowInfo is the second line of a row: site, status, registration date.
+func (s *findScreen) rowInfo(row householdRow) string {
+	u := s.u
+	form := u.mustForm(registry.KindHousehold)
+	var parts []string
+	for _, f := range []struct{ name, value string }{{"site", row.Site}, {"status", row.Status}} {
+		if d, ok := form.Field(f.name); ok && f.value != "" {
+			parts = append(parts, u.displayValue(d, f.value))
+		}
+	}
+	if !row.Created.IsZero() {
+		parts = append(parts, u.formatTime(row.Created))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// reload runs the search (or lists everything) with the current filters.
+// Name search runs off the UI goroutine; at 100k households it takes
+// milliseconds, but a tablet should never stutter while typing.
+func (s *findScreen) reload() {
+	u := s.u
+	if u.ws == nil || s.site == nil || s.status == nil {
+		return
+	}
+	query := strings.TrimSpace(s.search.Text)
+	site := selectedCode(s.site, s.siteCodes)
+	status := selectedCode(s.status, s.statusCodes)
+	s.gen++
+	gen := s.gen
+	ws, r := u.ws, u.roster
+	u.background(func() func() {
+		var ids []uuid.UUID
+		if query == "" {
+			ids = r.list(site, status)
+		} else {
+			ids = searchHouseholds(ws, r, query, site, status)
+		}
+		return func() {
+			if gen != s.gen {
+				return
+			}
+			s.results = ids
+			s.count.SetText(u.tr.T("find.count", len(ids)))
+			s.list.Refresh()
+			s.list.ScrollToTop()
+		}
+	})
+}
+
+// searchHouseholds turns name hits (persons and households) into the
+// households they belong to, best first, each once, passing the filters.
+func searchHouseholds(ws *store.Workspace, r *roster, query, site, status string) []uuid.UUID {
+	hits := ws.Search(query, searchLimit)
+	seen := make(map[uuid.UUID]bool, len(hits))
+	out := make([]uuid.UUID, 0, len(hits))
+	for _, h := range hits {
+		id := h.ID
+		if h.Kind == registry.KindPerson {
+			hh, ok := r.householdOf(h.ID)
+			if !ok {
+				continue
+			}
+			id = hh
+		} else if h.Kind != registry.KindHousehold {
+			continue
+		}
+		if seen[id] || !r.passes(id, site, status) {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
+}
+
+// openHousehold shows one household in detail.
+func (s *findScreen) openHousehold(id uuid.UUID) {
+	s.detail = newDetailView(s.u, id, s.closeDetail)
+	s.content.Objects = []fyne.CanvasObject{s.detail.content}
+	s.content.Refresh()
+}
+
+func (s *findScreen) closeDetail() {
+	s.detail = nil
+	s.content.Objects = []fyne.CanvasObject{s.listBox}
+	s.content.Refresh()
+	s.reload()
+}

@@ -1,0 +1,325 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldreg/registry"
+)
+
+// formView renders a form schema as inputs, one per field, each with its
+// label, hint and the validation message beside it. Nothing here knows which
+// kind it shows: the schema decides.
+type formView struct {
+	u       *UI
+	form    *registry.Form
+	inputs  []*fieldInput
+	byName  map[string]*fieldInput
+	content *fyne.Container
+	// changed is called after the user changes a field.
+	changed func(field string)
+}
+
+// fieldInput is one field on screen. Exactly one of the input widgets is set,
+// by the field's type; tests reach them by field name.
+type fieldInput struct {
+	def    registry.FieldDef
+	errors *widget.Label
+
+	entry  *widget.Entry
+	sel    *widget.Select
+	radio  *widget.RadioGroup
+	check  *widget.Check
+	checks *widget.CheckGroup
+	age    *widget.Entry // birth dates: an age in years when the date is unknown
+
+	choiceNames  []string // choice codes, in the order of their labels
+	choiceLabels []string
+}
+
+// skipField tells which fields the app fills in itself.
+func skipField(d registry.FieldDef) bool {
+	return d.Type == registry.TypeRef || strings.HasPrefix(d.Name, "_")
+}
+
+// radioMaxChoices is the most choices shown as radio buttons; more go in a
+// drop-down list. Four short words fit a tablet held upright.
+const radioMaxChoices = 4
+
+func newFormView(u *UI, form *registry.Form, except ...string) *formView {
+	v := &formView{u: u, form: form, byName: make(map[string]*fieldInput), content: container.NewVBox()}
+	section := ""
+	for _, d := range form.Fields {
+		if skipField(d) || contains(except, d.Name) {
+			continue
+		}
+		if d.Section != "" && d.Section != section {
+			section = d.Section
+			v.content.Add(u.heading(u.sectionTitle(section)))
+		}
+		in := v.newInput(d)
+		v.inputs = append(v.inputs, in)
+		v.byName[d.Name] = in
+		v.content.Add(v.fieldBox(in))
+	}
+	return v
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sectionTitle is a section's title from the translations, or its code.
+func (u *UI) sectionTitle(code string) string {
+	if t := u.tr.T("section." + code); t != "section."+code {
+		return t
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+func (v *formView) newInput(d registry.FieldDef) *fieldInput {
+	u := v.u
+	lang := u.tr.lang
+	in := &fieldInput{def: d, errors: u.errorText()}
+	changed := func() {
+		u.touch()
+		if v.changed != nil {
+			v.changed(d.Name)
+		}
+	}
+	for _, c := range d.Choices {
+		in.choiceNames = append(in.choiceNames, c.Name)
+		in.choiceLabels = append(in.choiceLabels, c.Label.In(lang))
+	}
+	switch d.Type {
+	case registry.TypeBoolean:
+		in.check = widget.NewCheck(d.Label.In(lang), func(bool) { changed() })
+	case registry.TypeSelectOne:
+		if len(d.Choices) <= radioMaxChoices {
+			in.radio = widget.NewRadioGroup(in.choiceLabels, func(string) { changed() })
+			in.radio.Horizontal = true
+		} else {
+			in.sel = widget.NewSelect(in.choiceLabels, func(string) { changed() })
+			in.sel.PlaceHolder = u.tr.T("form.choose")
+		}
+	case registry.TypeSelectMultiple:
+		in.checks = widget.NewCheckGroup(in.choiceLabels, func([]string) { changed() })
+	case registry.TypeText:
+		in.entry = widget.NewEntry()
+		if d.MaxLength > 200 {
+			in.entry.MultiLine = true
+			in.entry.Wrapping = fyne.TextWrapWord
+		}
+	default:
+		in.entry = widget.NewEntry()
+	}
+	if in.entry != nil {
+		in.entry.OnChanged = func(string) { changed() }
+		switch d.Type {
+		case registry.TypeDate:
+			in.entry.SetPlaceHolder(u.tr.T("form.date_placeholder"))
+		case registry.TypeGeopoint:
+			in.entry.SetPlaceHolder(u.tr.T("form.geopoint_placeholder"))
+		case registry.TypeInteger, registry.TypeDecimal:
+			in.entry.SetPlaceHolder("0")
+		}
+		if d.Name == "birth_date" {
+			in.age = widget.NewEntry()
+			in.age.SetPlaceHolder(u.tr.T("form.age_placeholder"))
+			in.age.OnChanged = func(string) { changed() }
+		}
+	}
+	return in
+}
+
+// fieldBox lays out a field: label, hint, read-aloud text, input, error.
+func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
+	u := v.u
+	lang := u.tr.lang
+	d := in.def
+	box := container.NewVBox()
+	label := d.Label.In(lang)
+	if d.Required {
+		label += " *"
+	}
+	if in.check == nil {
+		box.Add(widget.NewLabelWithStyle(label, u.tr.align(), fyne.TextStyle{Bold: true}))
+	}
+	if hint := d.Hint.In(lang); hint != "" {
+		h := u.text(hint)
+		h.Importance = widget.LowImportance
+		box.Add(h)
+	}
+	if text := d.ReadAloud.In(lang); text != "" {
+		read := u.text(text)
+		box.Add(widget.NewCard("", u.tr.T("form.read_aloud"), read))
+	}
+	switch {
+	case in.check != nil:
+		if d.Required {
+			in.check.Text = label
+		}
+		box.Add(in.check)
+	case in.radio != nil:
+		box.Add(in.radio)
+	case in.sel != nil:
+		box.Add(in.sel)
+	case in.checks != nil:
+		box.Add(in.checks)
+	case in.age != nil:
+		box.Add(container.NewGridWithColumns(2, in.entry, in.age))
+	default:
+		box.Add(in.entry)
+	}
+	box.Add(in.errors)
+	return box
+}
+
+// value returns the field's canonical value ("" when unset).
+func (in *fieldInput) value() string {
+	switch {
+	case in.check != nil:
+		if in.check.Checked {
+			return "true"
+		}
+		if in.def.Required || in.def.MustBeTrue {
+			return "false"
+		}
+		return ""
+	case in.radio != nil:
+		return in.code(in.radio.Selected)
+	case in.sel != nil:
+		return in.code(in.sel.Selected)
+	case in.checks != nil:
+		var codes []string
+		for _, label := range in.checks.Selected {
+			codes = append(codes, in.code(label))
+		}
+		return strings.Join(codes, " ")
+	}
+	return strings.TrimSpace(in.entry.Text)
+}
+
+func (in *fieldInput) code(label string) string {
+	for i, l := range in.choiceLabels {
+		if l == label {
+			return in.choiceNames[i]
+		}
+	}
+	return ""
+}
+
+func (in *fieldInput) label(code string) string {
+	for i, c := range in.choiceNames {
+		if c == code {
+			return in.choiceLabels[i]
+		}
+	}
+	return ""
+}
+
+// setValue shows a canonical value.
+func (in *fieldInput) setValue(s string) {
+	switch {
+	case in.check != nil:
+		in.check.SetChecked(s == "true")
+	case in.radio != nil:
+		in.radio.SetSelected(in.label(s))
+	case in.sel != nil:
+		if l := in.label(s); l != "" {
+			in.sel.SetSelected(l)
+		} else {
+			in.sel.ClearSelected()
+		}
+	case in.checks != nil:
+		var labels []string
+		for _, c := range strings.Fields(s) {
+			if l := in.label(c); l != "" {
+				labels = append(labels, l)
+			}
+		}
+		in.checks.SetSelected(labels)
+	default:
+		in.entry.SetText(s)
+	}
+}
+
+// values returns every field's value, with an age in years turned into an
+// estimated birth date when no date was typed.
+func (v *formView) values() map[string]string {
+	out := make(map[string]string)
+	for _, in := range v.inputs {
+		if s := in.value(); s != "" {
+			out[in.def.Name] = s
+		}
+		if in.age != nil && in.entry.Text == "" {
+			if years, err := strconv.Atoi(strings.TrimSpace(in.age.Text)); err == nil && years >= 0 {
+				out[in.def.Name] = registry.BirthDateFromAge(years, v.u.cfg.Now())
+				if _, ok := v.form.Field(in.def.Name + "_estimated"); ok {
+					out[in.def.Name+"_estimated"] = "true"
+				}
+			}
+		}
+	}
+	return out
+}
+
+// setValues fills the inputs; fields missing from vals are cleared. Fields
+// with a default start with it when new is set.
+func (v *formView) setValues(vals map[string]string, fresh bool) {
+	for _, in := range v.inputs {
+		s, ok := vals[in.def.Name]
+		if !ok && fresh {
+			s = in.def.Default
+		}
+		in.setValue(s)
+		if in.age != nil {
+			in.age.SetText("")
+		}
+		setError(in.errors, "")
+	}
+}
+
+// showErrors puts each field's message beside it and returns how many
+// errors are about fields not on this form view.
+func (v *formView) showErrors(err error) (elsewhere int) {
+	for _, in := range v.inputs {
+		setError(in.errors, "")
+	}
+	errs, ok := registry.AsValidation(err)
+	if !ok {
+		return 0
+	}
+	for _, fe := range errs {
+		in := v.byName[fe.Field]
+		if in == nil {
+			elsewhere++
+			continue
+		}
+		if in.errors.Text == "" {
+			setError(in.errors, fe.Message(v.u.tr.lang))
+		}
+	}
+	return elsewhere
+}
+
+// validate checks the values against the schema and shows the messages.
+// The record id and any fields this view does not show are passed in.
+func (v *formView) validate(id [16]byte, extra map[string]string) (map[string]string, bool) {
+	vals := v.values()
+	for k, s := range extra {
+		vals[k] = s
+	}
+	err := v.u.forms.ValidateValues(v.form.Kind, id, vals, v.u.cfg.Now())
+	v.showErrors(err)
+	return vals, err == nil
+}

@@ -1,0 +1,122 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// homeScreen is the day's summary: what was registered, who (by sex and
+// age), what waits to be sent, and what waits for review.
+type homeScreen struct {
+	u          *UI
+	content    fyne.CanvasObject
+	households *widget.Label
+	persons    *widget.Label
+	chart      *ageChart
+	pending    *widget.Label
+	lastSync   *widget.Label
+	conflicts  *widget.Label
+	duplicates *widget.Label
+}
+
+func newHomeScreen(u *UI) *homeScreen {
+	s := &homeScreen{u: u}
+	big := func() *widget.Label {
+		l := widget.NewLabelWithStyle("", u.tr.align(), fyne.TextStyle{Bold: true})
+		l.SizeName = theme.SizeNameSubHeadingText
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	s.households, s.persons = big(), big()
+	s.pending, s.lastSync, s.conflicts, s.duplicates = u.text(""), u.text(""), u.text(""), u.text("")
+	s.chart = newAgeChart(u.tr.T("home.female"), u.tr.T("home.male"))
+
+	register := u.button(u.tr.T("home.register"), theme.ContentAddIcon(), func() { u.showTab(tabRegister) })
+	register.Importance = widget.HighImportance
+	review := u.button(u.tr.T("home.review"), theme.SearchIcon(), func() { u.showTab(tabFind) })
+
+	registered := widget.NewCard(u.tr.T("home.registered"), "", container.NewVBox(s.households, s.persons))
+	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", s.chart)
+	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, s.duplicates))
+	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
+		container.NewGridWithColumns(2, register, review),
+	)))
+	return s
+}
+
+// refresh recounts from the in-memory indexes; duplicate pairs are computed
+// off the UI goroutine, as at 100k persons they take a moment.
+func (s *homeScreen) refresh() {
+	u := s.u
+	if u.ws == nil {
+		return
+	}
+	c := u.roster.counts()
+	s.households.SetText(u.tr.T("home.households", c.HouseholdsToday, c.Households))
+	s.persons.SetText(u.tr.T("home.persons", c.PersonsToday, c.Persons))
+	s.chart.set(c.Female, c.Male)
+
+	if n, err := u.cfg.Sync.Pending(u.ws); err == nil {
+		s.pending.SetText(u.tr.T("home.pending", n))
+	}
+	if t, ok := u.cfg.Sync.LastSync(u.ws); ok {
+		s.lastSync.SetText(u.tr.T("home.last_sync", u.formatTime(t)))
+	} else {
+		s.lastSync.SetText(u.tr.T("home.never_synced"))
+	}
+	s.conflicts.SetText(u.tr.T("home.conflicts", len(u.ws.Conflicted())))
+	s.duplicates.SetText(u.tr.T("home.duplicates_counting"))
+	dups := u.dups
+	u.background(func() func() {
+		n := len(dups.Pairs())
+		return func() { s.duplicates.SetText(u.tr.T("home.duplicates", n)) }
+	})
+}
+
+// formatTime shows a time as people read it on a form: 2026-11-27 14:05.
+func (u *UI) formatTime(t time.Time) string {
+	return t.In(u.cfg.Now().Location()).Format("2006-01-02 15:04")
+}
+
+// responsiveGrid puts as many columns as fit cells at least minCell wide:
+// three cards side by side on a laptop, stacked on a tablet held upright.
+type responsiveGrid struct{ minCell float32 }
+
+func (g *responsiveGrid) columns(width float32) int {
+	return max(1, int(width/g.minCell))
+}
+
+func (g *responsiveGrid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	cols := min(g.columns(size.Width), max(1, len(objects)))
+	pad := theme.Padding()
+	cellW := (size.Width - pad*float32(cols-1)) / float32(cols)
+	y := float32(0)
+	for start := 0; start < len(objects); start += cols {
+		row := objects[start:min(start+cols, len(objects))]
+		h := float32(0)
+		for _, o := range row {
+			h = max(h, o.MinSize().Height)
+		}
+		for i, o := range row {
+			o.Move(fyne.NewPos(float32(i)*(cellW+pad), y))
+			o.Resize(fyne.NewSize(cellW, h))
+		}
+		y += h + pad
+	}
+}
+
+func (g *responsiveGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	// Min size cannot know the width it will get; report one column.
+	var w, h float32
+	for _, o := range objects {
+		m := o.MinSize()
+		w = max(w, m.Width)
+		h += m.Height + theme.Padding()
+	}
+	return fyne.NewSize(w, h)
+}

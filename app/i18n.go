@@ -1,0 +1,82 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+
+	"fieldreg/assets/i18n"
+	"fieldreg/registry"
+)
+
+// translator looks up interface strings in one language, falling back to
+// English, then to the key itself so a missing string shows up in review
+// instead of an empty label.
+type translator struct {
+	lang string
+	msgs map[string]string
+	en   map[string]string
+}
+
+func newTranslator(lang string) *translator {
+	if !supportedLanguage(lang) {
+		lang = "en"
+	}
+	en, err := i18n.Load("en")
+	if err != nil {
+		fyne.LogError("load English strings", err)
+	}
+	msgs := en
+	if lang != "en" {
+		if m, err := i18n.Load(lang); err == nil {
+			msgs = m
+		} else {
+			fyne.LogError("load strings", err)
+		}
+	}
+	return &translator{lang: lang, msgs: msgs, en: en}
+}
+
+// T returns the text of key; with args, the text is a fmt format.
+func (t *translator) T(key string, args ...any) string {
+	s, ok := t.msgs[key]
+	if !ok || s == "" {
+		s, ok = t.en[key]
+	}
+	if !ok {
+		s = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// rtl reports whether the language is written right to left.
+func (t *translator) rtl() bool { return t.lang == "ar" }
+
+// align is the alignment for running text in the current language: Fyne lays
+// out left to right only, so Arabic text is at least aligned to the right.
+func (t *translator) align() fyne.TextAlign {
+	if t.rtl() {
+		return fyne.TextAlignTrailing
+	}
+	return fyne.TextAlignLeading
+}
+
+func supportedLanguage(lang string) bool {
+	for _, l := range registry.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// languageNames are shown in their own script so anyone can find theirs.
+var languageNames = map[string]string{
+	"en": "English",
+	"fr": "Français",
+	"es": "Español",
+	"ar": "العربية",
+}

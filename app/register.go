@@ -1,0 +1,623 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+	"fieldreg/registry/match"
+	"fieldreg/store"
+	"fieldreg/sync/change"
+)
+
+// The steps of a registration.
+const (
+	stepHousehold = iota
+	stepMembers
+	stepAssessment
+	stepReview
+	stepCount
+)
+
+var stepKeys = [stepCount]string{"register.step_household", "register.step_members", "register.step_assessment", "register.step_review"}
+
+// registerScreen is the guided registration of a household, rendered from
+// the household, person and assessment forms.
+type registerScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+	reg     *registration
+
+	stepTitle  *widget.Label
+	body       *fyne.Container
+	back, next *widget.Button
+	discard    *widget.Button
+	message    *widget.Label
+
+	household  *formView
+	person     *formView
+	assessment *formView
+
+	memberList *fyne.Container
+	addMember  *widget.Button
+	dupCard    *widget.Card
+	dupList    *fyne.Container
+	dupGen     int // discards duplicate results for a form that has changed since
+	review     *fyne.Container
+	save       *widget.Button
+
+	draftTimer *time.Timer
+}
+
+func newRegisterScreen(u *UI) *registerScreen {
+	s := &registerScreen{u: u, reg: newRegistration()}
+	s.stepTitle = u.heading("")
+	s.message = u.errorText()
+	s.back = u.button(u.tr.T("register.back"), theme.NavigateBackIcon(), s.goBack)
+	s.next = u.button(u.tr.T("register.next"), theme.NavigateNextIcon(), s.goNext)
+	s.next.Importance = widget.HighImportance
+	s.next.IconPlacement = widget.ButtonIconTrailingText
+	s.discard = u.button(u.tr.T("register.discard"), theme.DeleteIcon(), s.confirmDiscard)
+
+	s.household = newFormView(u, u.mustForm(registry.KindHousehold))
+	s.person = newFormView(u, u.mustForm(registry.KindPerson))
+	s.assessment = newFormView(u, u.mustForm(registry.KindAssessment))
+	s.household.changed = func(string) { s.typed() }
+	s.assessment.changed = func(string) { s.typed() }
+	s.person.changed = func(field string) {
+		s.typed()
+		s.checkDuplicates()
+	}
+
+	s.memberList = container.NewVBox()
+	s.addMember = u.button(u.tr.T("register.add_member"), theme.ContentAddIcon(), func() { s.saveMember() })
+	s.addMember.Importance = widget.HighImportance
+	s.dupList = container.NewVBox()
+	s.dupCard = widget.NewCard(u.tr.T("register.duplicates"), u.tr.T("register.duplicates_hint"), s.dupList)
+	s.dupCard.Hide()
+	s.review = container.NewVBox()
+	s.save = u.button(u.tr.T("register.save"), theme.DocumentSaveIcon(), s.saveHousehold)
+	s.save.Importance = widget.HighImportance
+
+	s.body = container.NewStack()
+	bar := container.NewGridWithColumns(3, s.discard, s.back, s.next)
+	s.content = container.NewBorder(
+		container.NewPadded(s.stepTitle),
+		container.NewPadded(container.NewVBox(s.message, bar)),
+		nil, nil,
+		s.body,
+	)
+	s.show()
+	return s
+}
+
+// mustForm returns a built-in form. They are embedded, so a missing one is a
+// build defect; an empty form keeps the screen usable meanwhile.
+func (u *UI) mustForm(kind string) *registry.Form {
+	if u.forms != nil {
+		if f, ok := u.forms.Form(kind); ok {
+			return f
+		}
+	}
+	return &registry.Form{Kind: kind}
+}
+
+// show puts the current step on screen from the registration.
+func (s *registerScreen) show() {
+	u := s.u
+	r := s.reg
+	s.stepTitle.SetText(u.tr.T("register.step", r.Step+1, stepCount, u.tr.T(stepKeys[r.Step])))
+	setError(s.message, "")
+	s.back.Enable()
+	if r.Step == stepHousehold {
+		s.back.Disable()
+	}
+	s.next.Show()
+	var page fyne.CanvasObject
+	switch r.Step {
+	case stepHousehold:
+		s.household.setValues(r.Fields, len(r.Fields) == 0)
+		page = s.household.content
+	case stepMembers:
+		s.showMembers()
+		s.person.setValues(r.Typing.Fields, len(r.Typing.Fields) == 0)
+		s.defaultRelationship()
+		s.dupCard.Hide()
+		page = container.NewVBox(
+			s.memberList,
+			widget.NewSeparator(),
+			u.heading(s.personTitle()),
+			s.person.content,
+			s.dupCard,
+			s.addMember,
+		)
+	case stepAssessment:
+		fresh := len(r.Assessment) == 0
+		s.assessment.setValues(r.Assessment, fresh)
+		if fresh {
+			if in := s.assessment.byName["date"]; in != nil {
+				in.setValue(u.cfg.Now().Format("2006-01-02"))
+			}
+		}
+		page = container.NewVBox(u.text(u.tr.T("register.assessment_optional")), s.assessment.content)
+	case stepReview:
+		s.next.Hide()
+		s.showReview()
+		page = container.NewVBox(s.review, s.save)
+	}
+	s.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(page))}
+	s.body.Refresh()
+}
+
+func (s *registerScreen) personTitle() string {
+	if s.reg.Editing >= 0 {
+		return s.u.tr.T("register.edit_member")
+	}
+	return s.u.tr.T("register.new_member", len(s.reg.Members)+1)
+}
+
+// defaultRelationship makes the first person the head, as enumerators
+// register the head first.
+func (s *registerScreen) defaultRelationship() {
+	in := s.person.byName["relationship"]
+	if in == nil || in.value() != "" {
+		return
+	}
+	if len(s.reg.Members) == 0 {
+		in.setValue("head")
+	}
+}
+
+// collect copies what is on screen into the registration.
+func (s *registerScreen) collect() {
+	r := s.reg
+	switch r.Step {
+	case stepHousehold:
+		r.Fields = s.household.values()
+	case stepMembers:
+		r.Typing.Fields = s.person.values()
+	case stepAssessment:
+		r.Assessment = s.assessment.values()
+	}
+}
+
+// typed is called on every change: the draft is saved a moment after the
+// typing stops, so a killed app keeps what was typed without a disk write
+// per keystroke.
+func (s *registerScreen) typed() {
+	if s.draftTimer != nil {
+		s.draftTimer.Stop()
+	}
+	s.draftTimer = time.AfterFunc(time.Second, func() { fyne.Do(s.saveDraft) })
+}
+
+// saveDraft writes the registration, encrypted, to the workspace.
+func (s *registerScreen) saveDraft() {
+	u := s.u
+	if u.ws == nil || u.register != s {
+		return
+	}
+	s.collect()
+	data, err := s.reg.encode()
+	if err == nil {
+		err = u.ws.SaveDraft(draftName, data)
+	}
+	if err != nil {
+		fyne.LogError("save registration draft", err)
+		setError(s.message, u.tr.T("register.draft_failed")+" "+u.plainError(err))
+	}
+}
+
+// restoreDraft reopens an unfinished registration; it reports whether there was one.
+func (s *registerScreen) restoreDraft() bool {
+	data, err := s.u.ws.Draft(draftName)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			fyne.LogError("read registration draft", err)
+		}
+		return false
+	}
+	r, err := decodeRegistration(data)
+	if err != nil {
+		fyne.LogError("restore registration draft", err)
+		return false
+	}
+	s.reg = r
+	s.show()
+	setError(s.message, "")
+	s.message.Importance = widget.SuccessImportance
+	setError(s.message, s.u.tr.T("register.restored"))
+	return true
+}
+
+func (s *registerScreen) goBack() {
+	if s.reg.Step == stepHousehold {
+		return
+	}
+	s.collect()
+	s.reg.Step--
+	s.saveDraft()
+	s.show()
+}
+
+// goNext checks the step and moves on; problems are shown beside the fields.
+func (s *registerScreen) goNext() {
+	u := s.u
+	r := s.reg
+	s.collect()
+	s.message.Importance = widget.DangerImportance
+	switch r.Step {
+	case stepHousehold:
+		if _, ok := s.household.validate(r.Household, nil); !ok {
+			s.saveDraft()
+			setError(s.message, u.tr.T("register.fix_fields"))
+			return
+		}
+	case stepMembers:
+		if !s.personEmpty() && !s.saveMember() {
+			return
+		}
+		if err := s.checkMembers(); err != nil {
+			setError(s.message, u.plainError(err))
+			return
+		}
+	case stepAssessment:
+		if s.assessmentFilled() {
+			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{"household_id": r.Household.String()}); !ok {
+				s.saveDraft()
+				setError(s.message, u.tr.T("register.fix_fields"))
+				return
+			}
+		}
+	}
+	r.Step++
+	s.saveDraft()
+	s.show()
+}
+
+// personEmpty reports whether nothing was typed in the person form beyond
+// the relationship the app fills in.
+func (s *registerScreen) personEmpty() bool {
+	for name, v := range s.person.values() {
+		if name != "relationship" && v != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// assessmentFilled reports whether any question beyond the date was answered.
+func (s *registerScreen) assessmentFilled() bool {
+	for name, v := range s.reg.Assessment {
+		if name != "date" && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// saveMember validates the person form and adds (or updates) the member.
+func (s *registerScreen) saveMember() bool {
+	u := s.u
+	r := s.reg
+	vals, ok := s.person.validate(r.Typing.ID, map[string]string{"household_id": r.Household.String()})
+	if !ok {
+		s.message.Importance = widget.DangerImportance
+		setError(s.message, u.tr.T("register.fix_fields"))
+		s.saveDraft()
+		return false
+	}
+	m := member{ID: r.Typing.ID, Fields: vals}
+	if r.Editing >= 0 {
+		r.Members[r.Editing] = m
+	} else {
+		r.Members = append(r.Members, m)
+	}
+	r.Editing = -1
+	r.Typing = member{ID: newID(), Fields: map[string]string{}}
+	setError(s.message, "")
+	s.saveDraft()
+	s.show()
+	return true
+}
+
+// checkMembers applies the household rules (one head, at least one member).
+func (s *registerScreen) checkMembers() error {
+	r := s.reg
+	if len(r.Members) == 0 {
+		return &registry.ValidationError{Errors: []registry.FieldError{{Kind: registry.KindHousehold, Field: "relationship", Rule: registry.RuleOneHead, Params: []string{"0"}}}}
+	}
+	var members []registry.Record
+	for _, m := range r.Members {
+		members = append(members, recordOf(registry.KindPerson, m.ID, m.Fields))
+	}
+	return registry.ValidateHousehold(recordOf(registry.KindHousehold, r.Household, r.Fields), members)
+}
+
+// showMembers lists the members added so far, each with edit and remove.
+func (s *registerScreen) showMembers() {
+	u := s.u
+	s.memberList.RemoveAll()
+	if len(s.reg.Members) == 0 {
+		s.memberList.Add(u.text(u.tr.T("register.no_members")))
+		return
+	}
+	for i, m := range s.reg.Members {
+		i := i
+		edit := u.button(u.tr.T("register.edit"), theme.DocumentCreateIcon(), func() { s.editMember(i) })
+		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() { s.removeMember(i) })
+		row := container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), u.text(u.memberSummary(m.Fields)))
+		s.memberList.Add(row)
+	}
+}
+
+// memberSummary is one line about a person: name, relationship, sex, birth date.
+func (u *UI) memberSummary(f map[string]string) string {
+	form := u.mustForm(registry.KindPerson)
+	parts := []string{strings.TrimSpace(f["given_name"] + " " + f["family_name"])}
+	for _, name := range []string{"relationship", "sex"} {
+		if d, ok := form.Field(name); ok {
+			if c, ok := d.Choice(f[name]); ok {
+				parts = append(parts, c.Label.In(u.tr.lang))
+			}
+		}
+	}
+	if b := f["birth_date"]; b != "" {
+		if age, err := registry.Age(b, u.cfg.Now()); err == nil {
+			parts = append(parts, u.tr.T("register.age_years", age))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *registerScreen) editMember(i int) {
+	s.collect()
+	r := s.reg
+	r.Typing = member{ID: r.Members[i].ID, Fields: r.Members[i].Fields}
+	r.Editing = i
+	s.saveDraft()
+	s.show()
+}
+
+func (s *registerScreen) removeMember(i int) {
+	r := s.reg
+	s.collect()
+	r.Members = append(r.Members[:i], r.Members[i+1:]...)
+	if r.Editing == i {
+		r.Editing = -1
+	} else if r.Editing > i {
+		r.Editing--
+	}
+	s.saveDraft()
+	s.show()
+}
+
+// checkDuplicates looks for people already registered who match the person
+// being typed, off the UI goroutine, and lists them with the reasons.
+func (s *registerScreen) checkDuplicates() {
+	u := s.u
+	if u.dups == nil {
+		return
+	}
+	vals := s.person.values()
+	if vals["given_name"] == "" && vals["family_name"] == "" {
+		s.dupCard.Hide()
+		return
+	}
+	r := s.reg
+	vals["household_id"] = r.Household.String()
+	person := recordOf(registry.KindPerson, r.Typing.ID, vals)
+	household := recordOf(registry.KindHousehold, r.Household, r.Fields)
+	s.dupGen++
+	gen := s.dupGen
+	dups := u.dups
+	u.background(func() func() {
+		matches := dups.Candidates(person, household, 5)
+		return func() {
+			if gen == s.dupGen {
+				s.showDuplicates(person.ID, matches)
+			}
+		}
+	})
+}
+
+func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
+	u := s.u
+	s.dupList.RemoveAll()
+	for _, m := range matches {
+		other := m.B
+		if other == self {
+			other = m.A
+		}
+		rec, err := u.ws.Get(other)
+		if err != nil {
+			continue
+		}
+		var reasons []string
+		for _, r := range m.Reasons {
+			reasons = append(reasons, u.reasonText(r))
+		}
+		level := u.tr.T("dup.possible")
+		if m.Level == match.Likely {
+			level = u.tr.T("dup.likely")
+		}
+		name := strings.TrimSpace(rec.Value("given_name") + " " + rec.Value("family_name"))
+		text := fmt.Sprintf("%s — %s (%s)\n%s", name, level, rec.Value("birth_date"), strings.Join(reasons, ", "))
+		hh, _ := uuid.Parse(rec.Value("household_id"))
+		open := u.button(u.tr.T("dup.open"), theme.VisibilityIcon(), func() {
+			s.saveDraft()
+			u.find.openHousehold(hh)
+			u.showTab(tabFind)
+		})
+		s.dupList.Add(container.NewBorder(nil, nil, nil, open, u.text(text)))
+	}
+	if len(s.dupList.Objects) == 0 {
+		s.dupCard.Hide()
+	} else {
+		s.dupCard.Show()
+	}
+	s.dupCard.Refresh()
+}
+
+// reasonText is a match reason in the user's language when we have it;
+// the matcher's own text is English.
+func (u *UI) reasonText(r match.Reason) string {
+	if t := u.tr.T("reason." + r.Code); t != "reason."+r.Code {
+		return t
+	}
+	return r.Text
+}
+
+// showReview summarizes the registration before it is saved.
+func (s *registerScreen) showReview() {
+	u := s.u
+	r := s.reg
+	s.review.RemoveAll()
+	s.review.Add(u.heading(u.tr.T("register.step_household")))
+	s.review.Add(u.text(u.summary(registry.KindHousehold, r.Fields)))
+	s.review.Add(u.heading(u.tr.T("register.members_count", len(r.Members))))
+	for _, m := range r.Members {
+		s.review.Add(u.text("• " + u.memberSummary(m.Fields)))
+	}
+	s.review.Add(u.heading(u.tr.T("register.step_assessment")))
+	if s.assessmentFilled() {
+		s.review.Add(u.text(u.summary(registry.KindAssessment, r.Assessment)))
+	} else {
+		s.review.Add(u.text(u.tr.T("register.no_assessment")))
+	}
+}
+
+// summary lists a record's values as "Label: value" lines in form order.
+func (u *UI) summary(kind string, vals map[string]string) string {
+	var lines []string
+	for _, d := range u.mustForm(kind).Fields {
+		v := vals[d.Name]
+		if v == "" || skipField(d) {
+			continue
+		}
+		lines = append(lines, d.Label.In(u.tr.lang)+": "+u.displayValue(d, v))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// displayValue shows a value as the user reads it: choice labels, yes/no.
+func (u *UI) displayValue(d registry.FieldDef, v string) string {
+	switch d.Type {
+	case registry.TypeBoolean:
+		if v == "true" {
+			return u.tr.T("yes")
+		}
+		return u.tr.T("no")
+	case registry.TypeSelectOne:
+		if c, ok := d.Choice(v); ok {
+			return c.Label.In(u.tr.lang)
+		}
+	case registry.TypeSelectMultiple:
+		var labels []string
+		for _, code := range strings.Fields(v) {
+			if c, ok := d.Choice(code); ok {
+				labels = append(labels, c.Label.In(u.tr.lang))
+			} else {
+				labels = append(labels, code)
+			}
+		}
+		return strings.Join(labels, ", ")
+	}
+	return v
+}
+
+// saveHousehold commits the household, its members and the assessment in
+// one transaction: all or nothing.
+func (s *registerScreen) saveHousehold() {
+	u := s.u
+	r := s.reg
+	if err := s.checkMembers(); err != nil {
+		setError(s.message, u.plainError(err))
+		return
+	}
+	edits := []store.Edit{{Record: r.Household, Kind: registry.KindHousehold, Set: r.Fields}}
+	for _, m := range r.Members {
+		f := copyMap(m.Fields)
+		f["household_id"] = r.Household.String()
+		edits = append(edits, store.Edit{Record: m.ID, Kind: registry.KindPerson, Set: f})
+	}
+	if s.assessmentFilled() {
+		f := copyMap(r.Assessment)
+		f["household_id"] = r.Household.String()
+		edits = append(edits, store.Edit{Record: r.AssessmentID, Kind: registry.KindAssessment, Set: f})
+	}
+	s.save.Disable()
+	ws := u.ws
+	n := len(r.Members)
+	u.background(func() func() {
+		_, err := ws.Commit(edits...)
+		if err == nil {
+			err = ws.DeleteDraft(draftName)
+			if errors.Is(err, store.ErrNotFound) {
+				err = nil
+			}
+		}
+		return func() {
+			s.save.Enable()
+			if err != nil {
+				s.message.Importance = widget.DangerImportance
+				setError(s.message, u.plainError(err))
+				return
+			}
+			s.reg = newRegistration()
+			s.show()
+			s.message.Importance = widget.SuccessImportance
+			setError(s.message, u.tr.T("register.saved", n))
+			if u.home != nil {
+				u.home.refresh()
+			}
+			if u.find != nil {
+				u.find.reload()
+			}
+		}
+	})
+}
+
+func (s *registerScreen) confirmDiscard() {
+	u := s.u
+	dialog.ShowConfirm(u.tr.T("register.discard"), u.tr.T("register.discard_confirm"), func(ok bool) {
+		if ok {
+			s.discardNow()
+		}
+	}, u.win)
+}
+
+func (s *registerScreen) discardNow() {
+	if err := s.u.ws.DeleteDraft(draftName); err != nil && !errors.Is(err, store.ErrNotFound) {
+		fyne.LogError("delete registration draft", err)
+	}
+	s.reg = newRegistration()
+	s.show()
+}
+
+// recordOf makes a record from plain values, for validation and matching of
+// what is on screen before it is stored.
+func recordOf(kind string, id uuid.UUID, vals map[string]string) registry.Record {
+	rec := registry.Record{ID: id, Kind: kind, Fields: make(map[string]change.Field, len(vals))}
+	for k, v := range vals {
+		rec.Fields[k] = change.Field{Versions: []change.Version{{Value: v, Stamp: change.Stamp{HLC: 1}}}}
+	}
+	return rec
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

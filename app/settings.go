@@ -1,0 +1,291 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldreg/store"
+)
+
+var autoLockChoices = []int{1, 2, 5, 10, 15, 30}
+
+// settingsScreen: language, auto-lock, passphrase, users (admins), HQ
+// enrollment, lock now, and wiping the device.
+type settingsScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	language *widget.Select
+	autoLock *widget.Select
+
+	newPass, repeatPass *widget.Entry
+	passStrength        *widget.Label
+	changePass          *widget.Button
+	passMessage         *widget.Label
+
+	users      *fyne.Container
+	userName   *widget.Entry
+	userRole   *widget.Select
+	userPass   *widget.Entry
+	addUser    *widget.Button
+	userMsg    *widget.Label
+	enrollInfo *widget.Label
+	enrollCode *widget.Entry
+	enroll     *widget.Button
+
+	lockNow *widget.Button
+	wipe    *widget.Button
+}
+
+func newSettingsScreen(u *UI) *settingsScreen {
+	s := &settingsScreen{u: u}
+	s.language = u.languageSelect()
+
+	var minutes []string
+	for _, m := range autoLockChoices {
+		minutes = append(minutes, u.tr.T("settings.minutes", m))
+	}
+	s.autoLock = widget.NewSelect(minutes, func(string) {
+		u.touch()
+		if i := s.autoLock.SelectedIndex(); i >= 0 {
+			u.app.Preferences().SetInt(prefAutoLockMin, autoLockChoices[i])
+		}
+	})
+	current := u.app.Preferences().IntWithFallback(prefAutoLockMin, defaultAutoLockMinutes)
+	for i, m := range autoLockChoices {
+		if m == current {
+			s.autoLock.SetSelectedIndex(i)
+		}
+	}
+
+	s.newPass, s.repeatPass = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	s.passStrength = u.text(u.tr.T("passphrase.hint"))
+	s.passStrength.Importance = widget.LowImportance
+	s.newPass.OnChanged = func(p string) { s.passStrength.SetText(u.tr.T(passphraseStrength(p).key())) }
+	s.changePass = u.button(u.tr.T("settings.change_passphrase"), theme.ConfirmIcon(), s.setPassphrase)
+	s.passMessage = u.text("")
+
+	general := widget.NewCard(u.tr.T("settings.general"), "", widget.NewForm(
+		widget.NewFormItem(u.tr.T("settings.language"), s.language),
+		widget.NewFormItem(u.tr.T("settings.autolock"), s.autoLock),
+	))
+	passphrase := widget.NewCard(u.tr.T("settings.passphrase_title", u.ws.User()), "", container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(u.tr.T("settings.new_passphrase"), s.newPass),
+			widget.NewFormItem("", s.passStrength),
+			widget.NewFormItem(u.tr.T("firstrun.repeat"), s.repeatPass),
+		),
+		s.changePass, s.passMessage,
+	))
+	cards := []fyne.CanvasObject{general, passphrase}
+	if u.ws.Role() == store.RoleAdmin {
+		cards = append(cards, s.usersCard())
+	}
+	cards = append(cards, s.enrollCard())
+
+	s.lockNow = u.button(u.tr.T("settings.lock_now"), theme.LogoutIcon(), u.lock)
+	s.wipe = u.button(u.tr.T("settings.wipe"), theme.DeleteIcon(), s.confirmWipe)
+	s.wipe.Importance = widget.DangerImportance
+	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), container.NewGridWithColumns(2, s.lockNow, s.wipe))
+	cards = append(cards, device)
+
+	s.content = container.NewVScroll(container.NewPadded(container.New(&responsiveGrid{minCell: 520}, cards...)))
+	return s
+}
+
+func (s *settingsScreen) setPassphrase() {
+	u := s.u
+	switch {
+	case passphraseStrength(s.newPass.Text) == strengthTooShort:
+		s.passMessage.SetText(u.tr.T("passphrase.too_short"))
+		return
+	case s.newPass.Text != s.repeatPass.Text:
+		s.passMessage.SetText(u.tr.T("firstrun.mismatch"))
+		return
+	}
+	pass := []byte(s.newPass.Text)
+	ws := u.ws
+	s.changePass.Disable()
+	u.background(func() func() {
+		err := ws.SetPassphrase(ws.User(), pass)
+		clear(pass)
+		return func() {
+			s.changePass.Enable()
+			if err != nil {
+				s.passMessage.SetText(u.plainError(err))
+				return
+			}
+			s.newPass.SetText("")
+			s.repeatPass.SetText("")
+			s.passMessage.SetText(u.tr.T("settings.passphrase_changed"))
+		}
+	})
+}
+
+// usersCard lets an admin add and remove users.
+func (s *settingsScreen) usersCard() fyne.CanvasObject {
+	u := s.u
+	s.users = container.NewVBox()
+	s.userName = widget.NewEntry()
+	roles := []store.Role{store.RoleEnumerator, store.RoleSupervisor, store.RoleAdmin}
+	var roleNames []string
+	for _, r := range roles {
+		roleNames = append(roleNames, u.tr.T("role."+string(r)))
+	}
+	s.userRole = widget.NewSelect(roleNames, nil)
+	s.userRole.SetSelectedIndex(0)
+	s.userPass = widget.NewPasswordEntry()
+	s.userMsg = u.text("")
+	s.addUser = u.button(u.tr.T("settings.add_user"), theme.ContentAddIcon(), func() {
+		name := strings.TrimSpace(s.userName.Text)
+		if name == "" {
+			s.userMsg.SetText(u.tr.T("firstrun.need_admin"))
+			return
+		}
+		if passphraseStrength(s.userPass.Text) == strengthTooShort {
+			s.userMsg.SetText(u.tr.T("passphrase.too_short"))
+			return
+		}
+		role := roles[max(0, s.userRole.SelectedIndex())]
+		pass := []byte(s.userPass.Text)
+		ws := u.ws
+		s.addUser.Disable()
+		u.background(func() func() {
+			err := ws.AddUser(name, role, pass)
+			clear(pass)
+			return func() {
+				s.addUser.Enable()
+				if err != nil {
+					s.userMsg.SetText(u.plainError(err))
+					return
+				}
+				s.userName.SetText("")
+				s.userPass.SetText("")
+				s.userMsg.SetText(u.tr.T("settings.user_added", name))
+				s.listUsers()
+			}
+		})
+	})
+	s.listUsers()
+	return widget.NewCard(u.tr.T("settings.users"), "", container.NewVBox(
+		s.users,
+		widget.NewForm(
+			widget.NewFormItem(u.tr.T("unlock.user"), s.userName),
+			widget.NewFormItem(u.tr.T("settings.role"), s.userRole),
+			widget.NewFormItem(u.tr.T("unlock.passphrase"), s.userPass),
+		),
+		s.addUser, s.userMsg,
+	))
+}
+
+func (s *settingsScreen) listUsers() {
+	u := s.u
+	s.users.RemoveAll()
+	for _, usr := range u.ws.Users() {
+		usr := usr
+		line := u.text(fmt.Sprintf("%s — %s", usr.Name, u.tr.T("role."+string(usr.Role))))
+		if usr.Name == u.ws.User() {
+			s.users.Add(line)
+			continue
+		}
+		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() {
+			dialog.ShowConfirm(u.tr.T("settings.remove_user"), u.tr.T("settings.remove_user_confirm", usr.Name), func(ok bool) {
+				if !ok {
+					return
+				}
+				if err := u.ws.RemoveUser(usr.Name); err != nil {
+					s.userMsg.SetText(u.plainError(err))
+				}
+				s.listUsers()
+			}, u.win)
+		})
+		s.users.Add(container.NewBorder(nil, nil, nil, remove, line))
+	}
+}
+
+// enrollCard shows this device's HQ enrollment, or takes a code.
+func (s *settingsScreen) enrollCard() fyne.CanvasObject {
+	u := s.u
+	s.enrollInfo = u.text("")
+	s.enrollCode = widget.NewMultiLineEntry()
+	s.enrollCode.SetPlaceHolder(u.tr.T("firstrun.code_placeholder"))
+	s.enrollCode.Wrapping = fyne.TextWrapBreak
+	s.enrollCode.SetMinRowsVisible(2)
+	s.enroll = u.button(u.tr.T("settings.enroll"), theme.MailSendIcon(), func() {
+		code := strings.TrimSpace(s.enrollCode.Text)
+		if code == "" {
+			return
+		}
+		ws, svc := u.ws, u.cfg.Sync
+		s.enroll.Disable()
+		u.background(func() func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			_, err := svc.Enroll(ctx, ws, code)
+			return func() {
+				s.enroll.Enable()
+				if err != nil {
+					s.enrollInfo.SetText(svc.Explain(err, u.tr.lang))
+					return
+				}
+				s.enrollCode.SetText("")
+				s.showEnrollment()
+			}
+		})
+	})
+	s.showEnrollment()
+	return widget.NewCard(u.tr.T("settings.hq"), "", container.NewVBox(s.enrollInfo, s.enrollCode, s.enroll))
+}
+
+func (s *settingsScreen) showEnrollment() {
+	u := s.u
+	e, ok, err := u.cfg.Sync.Enrolled(u.ws)
+	if err != nil || !ok {
+		s.enrollInfo.SetText(u.tr.T("sync.not_enrolled"))
+		return
+	}
+	s.enrollInfo.SetText(u.tr.T("settings.enrollment", e.HQAddr, e.Team, strings.Join(e.Sites, ", "), e.Device, u.formatTime(e.Enrolled)))
+}
+
+// confirmWipe asks the user to type a word before the crypto-erase: a tap
+// by mistake must not destroy the registrations.
+func (s *settingsScreen) confirmWipe() {
+	u := s.u
+	word := u.tr.T("settings.wipe_word")
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder(word)
+	content := container.NewVBox(u.text(u.tr.T("settings.wipe_confirm", word)), entry)
+	dialog.ShowCustomConfirm(u.tr.T("settings.wipe"), u.tr.T("settings.wipe"), u.tr.T("detail.cancel"), content, func(ok bool) {
+		if ok && strings.EqualFold(strings.TrimSpace(entry.Text), word) {
+			s.wipeNow()
+		}
+	}, u.win)
+}
+
+// wipeNow crypto-erases the workspace and goes back to first run.
+func (s *settingsScreen) wipeNow() {
+	u := s.u
+	if s.u.syncs != nil {
+		s.u.syncs.cancel()
+	}
+	u.tasks.Wait()
+	took, err := u.ws.Wipe()
+	if err != nil {
+		u.showError("settings.wipe_failed", err)
+		return
+	}
+	fyne.LogError("workspace wiped in "+took.String(), nil)
+	u.ws, u.dups, u.roster = nil, nil, nil
+	u.home, u.register, u.find, u.syncs, u.settings, u.tabs = nil, nil, nil, nil, nil, nil
+	u.showStart()
+}
+

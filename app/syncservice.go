@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"fieldreg/store"
+)
+
+// SyncService is what the app needs from the sync engine. It is declared here,
+// by its user, so screens can be tested against a fake; syncclient.go adapts
+// sync/client to it.
+type SyncService interface {
+	// Sync sends and receives changes until done or ctx ends, reporting
+	// progress through progress (called from the syncing goroutine).
+	Sync(ctx context.Context, ws *store.Workspace, progress func(SyncProgress)) (SyncProgress, error)
+	Enroll(ctx context.Context, ws *store.Workspace, code string) (Enrollment, error)
+	Enrolled(ws *store.Workspace) (Enrollment, bool, error)
+	Pending(ws *store.Workspace) (int, error)
+	LastSync(ws *store.Workspace) (time.Time, bool)
+	// Explain turns a sync error into a plain-language message saying what to do.
+	Explain(err error, lang string) string
+	ExportBundle(ws *store.Workspace, out io.Writer) (int, error)
+	ImportBundle(ws *store.Workspace, in io.Reader) (int, error)
+}
+
+// SyncPhase is where a sync is.
+type SyncPhase int
+
+// The phases the sync screen shows.
+const (
+	PhaseIdle SyncPhase = iota
+	PhaseConnecting
+	PhaseSending
+	PhaseReceiving
+	PhaseDone
+	PhaseFailed
+	PhaseWaiting // for a connection, or backing off before a retry
+)
+
+func (p SyncPhase) key() string {
+	return [...]string{"sync.idle", "sync.connecting", "sync.sending", "sync.receiving", "sync.done", "sync.failed", "sync.waiting"}[p]
+}
+
+// SyncProgress is a snapshot of a running sync.
+type SyncProgress struct {
+	Phase                    SyncPhase
+	Sent, ToSend, Received   int
+	BytesSent, BytesReceived int64
+	Conflicts                int
+	Attempt                  int
+	Err                      error
+}
+
+// Enrollment is this device's registration with HQ.
+type Enrollment struct {
+	HQAddr   string
+	Device   string
+	Team     string
+	Sites    []string
+	Enrolled time.Time
+}
+
+// errSyncUnavailable is returned by a build without a sync engine.
+var errSyncUnavailable = errors.New("sync is not available in this build")
