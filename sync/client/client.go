@@ -1,0 +1,362 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldreg/store"
+	"fieldreg/sync/change"
+	"fieldreg/sync/wire"
+)
+
+// Config says which workspace to sync and how.
+type Config struct {
+	Workspace *store.Workspace
+	Transport Transport        // nil → HTTPS mutual TLS from the enrollment stored in the workspace
+	Now       func() time.Time // nil → time.Now
+	// Backoff is how long to wait before retry number attempt (1, 2, …);
+	// nil → exponential from 1 s to 1 min with jitter. Tests pass a short one.
+	Backoff func(attempt int) time.Duration
+	// Batch bounds, in bytes, of one push and one pull; zero → defaults.
+	MinBatch, StartBatch, MaxBatch int
+}
+
+// Phase is where a sync is.
+type Phase int
+
+// The phases of a sync, in the order a round goes through them.
+const (
+	Idle Phase = iota
+	Connecting
+	Sending
+	Receiving
+	Done
+	Failed
+	Waiting // for the link to come back, or a backoff to end
+)
+
+func (p Phase) String() string {
+	switch p {
+	case Idle:
+		return "idle"
+	case Connecting:
+		return "connecting"
+	case Sending:
+		return "sending"
+	case Receiving:
+		return "receiving"
+	case Done:
+		return "done"
+	case Failed:
+		return "failed"
+	case Waiting:
+		return "waiting"
+	}
+	return "unknown"
+}
+
+// Status is a sync's progress, reported through Sync's channel.
+type Status struct {
+	Phase                    Phase
+	Sent, ToSend             int // changes sent so far / waiting to be sent at start
+	Received                 int
+	BytesSent, BytesReceived int64
+	Conflicts                int
+	Attempt                  int   // retries so far
+	Err                      error // last error, for the plain-language message
+}
+
+// Summary is what a finished (or abandoned) sync did.
+type Summary struct {
+	Sent, Received, Conflicts, Quarantined int
+	BytesSent, BytesReceived               int64
+	Duration                               time.Duration
+}
+
+// Default batch bounds in bytes: a cut on a 64 kbit/s link costs at most a
+// few seconds at the start, and large batches amortize round trips later.
+const (
+	defaultMinBatch   = 2 << 10
+	defaultStartBatch = 16 << 10
+	defaultMaxBatch   = 1 << 20
+	maxPushChanges    = 20000
+)
+
+// Client syncs one workspace with HQ.
+type Client struct {
+	cfg     Config
+	w       *store.Workspace
+	batcher *wire.Batcher
+}
+
+// New returns a client for cfg.Workspace.
+func New(cfg Config) (*Client, error) {
+	if cfg.Workspace == nil {
+		return nil, errors.New("sync client: no workspace")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = defaultBackoff
+	}
+	if cfg.MinBatch <= 0 {
+		cfg.MinBatch = defaultMinBatch
+	}
+	if cfg.StartBatch <= 0 {
+		cfg.StartBatch = defaultStartBatch
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = defaultMaxBatch
+	}
+	return &Client{cfg: cfg, w: cfg.Workspace, batcher: wire.NewBatcher(cfg.MinBatch, cfg.StartBatch, cfg.MaxBatch)}, nil
+}
+
+func defaultBackoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 6)
+	d = min(d, time.Minute)
+	return d/2 + rand.N(d/2+1) // jitter: devices cut by the same outage do not return in step
+}
+
+// run is one Sync call's state.
+type run struct {
+	status chan<- Status
+	st     Status
+	sum    Summary
+}
+
+func (r *run) report(p Phase) {
+	r.st.Phase = p
+	if r.status == nil {
+		return
+	}
+	select {
+	case r.status <- r.st:
+	default: // the reader is behind: it gets a later update
+	}
+}
+
+// Sync pushes this device's changes and pulls its sites' changes until both
+// are done, retrying with backoff after link failures, until ctx ends. It
+// reports progress on status without ever blocking on it.
+func (c *Client) Sync(ctx context.Context, status chan<- Status) (Summary, error) {
+	start := c.cfg.Now()
+	r := &run{status: status}
+	before := conflictSet(c.w)
+	sum, err := c.sync(ctx, r)
+	if !errors.Is(err, ErrWiped) {
+		sum.Conflicts = newConflicts(c.w, before)
+		r.st.Conflicts = sum.Conflicts
+	}
+	sum.Duration = c.cfg.Now().Sub(start)
+	r.st.Err = err
+	if err != nil {
+		r.report(Failed)
+	} else {
+		r.report(Done)
+	}
+	return sum, err
+}
+
+func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
+	enr, err := loadEnrollment(c.w)
+	if err != nil {
+		return r.sum, err
+	}
+	t := c.cfg.Transport
+	if t == nil {
+		tlsCfg, err := enr.tlsConfig()
+		if err != nil {
+			return r.sum, fmt.Errorf("sync: enrollment: %w", err)
+		}
+		h := newHTTPSTransport(enr.HQAddr, tlsCfg)
+		defer h.close()
+		t = h
+	}
+	pending, err := Pending(c.w)
+	if err != nil {
+		return r.sum, err
+	}
+	r.st.ToSend = pending
+	r.report(Connecting)
+	for {
+		done, err := c.round(ctx, t, r)
+		if err == nil && done {
+			if err := c.w.PutMeta(metaLastSync, u64(uint64(c.cfg.Now().UnixMilli()))); err != nil {
+				return r.sum, fmt.Errorf("sync: %w", err)
+			}
+			return r.sum, nil
+		}
+		if err == nil {
+			continue
+		}
+		var we *wire.Error
+		if errors.As(err, &we) && we.Code == wire.CodeWipe {
+			return r.sum, c.wipe()
+		}
+		if errors.Is(err, ErrWiped) {
+			return r.sum, err
+		}
+		if perm := classify(err); perm != nil {
+			return r.sum, fmt.Errorf("sync: %w", perm)
+		}
+		if ctx.Err() != nil {
+			return r.sum, fmt.Errorf("sync: %w: %w", ErrUnreachable, err)
+		}
+		c.batcher.Cut()
+		r.st.Attempt++
+		r.st.Err = err
+		r.report(Waiting)
+		timer := time.NewTimer(c.cfg.Backoff(r.st.Attempt))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return r.sum, fmt.Errorf("sync: %w: %w", ErrUnreachable, err)
+		case <-timer.C:
+		}
+		r.report(Connecting)
+	}
+}
+
+// round does one request and response. It reports done when HQ holds every
+// change of this device and has nothing more for it.
+func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err error) {
+	acked, err := readU64(c.w, metaAcked)
+	if err != nil {
+		return false, fmt.Errorf("sync: %w", err)
+	}
+	cursor, err := readU64(c.w, metaCursor)
+	if err != nil {
+		return false, fmt.Errorf("sync: %w", err)
+	}
+	own, err := c.w.OwnChangesAfter(acked, maxPushChanges)
+	if err != nil {
+		return false, fmt.Errorf("sync: %w", err)
+	}
+	push := fit(own, c.batcher.Size())
+	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
+		Cursor: cursor, PullMax: c.batcher.Size()}
+	enc, err := wire.EncodeRequest(req)
+	if err != nil {
+		return false, fmt.Errorf("sync: %w", err)
+	}
+	body := wire.Compress(nil, enc)
+	if len(push) > 0 {
+		r.report(Sending)
+	} else {
+		r.report(Receiving)
+	}
+	out, err := t.RoundTrip(ctx, body)
+	r.st.BytesSent += int64(len(body))
+	r.sum.BytesSent = r.st.BytesSent
+	if err != nil {
+		return false, err
+	}
+	r.st.BytesReceived += int64(len(out))
+	r.sum.BytesReceived = r.st.BytesReceived
+	plain, err := wire.Decompress(out, wire.DefaultLimits().MaxBody)
+	if err != nil {
+		return false, fmt.Errorf("HQ's answer: %w", err) // garbled on the way: retry
+	}
+	resp, err := wire.DecodeResponse(plain, wire.DefaultLimits())
+	if err != nil {
+		return false, fmt.Errorf("HQ's answer: %w", err)
+	}
+	if resp.Order == wire.OrderWipe {
+		return false, c.wipe()
+	}
+	if resp.Order == wire.OrderRevoked {
+		return false, ErrRevoked
+	}
+	c.batcher.Success()
+	if resp.Acked > acked {
+		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
+	}
+	for _, q := range resp.Results {
+		if q.Code != wire.CodeNone && q.Seq > acked {
+			r.sum.Quarantined++
+		}
+	}
+	pulled := make([]change.Change, len(resp.Pull))
+	for i, p := range resp.Pull {
+		pulled[i] = p.Change
+	}
+	// The changes, the new cursor and HQ's acknowledgement go in one
+	// transaction: a cut or a crash after it loses nothing, before it
+	// costs this one batch.
+	results, err := c.w.ApplyRemote(pulled, map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)})
+	if err != nil {
+		return false, fmt.Errorf("sync: store pulled changes: %w", err)
+	}
+	for _, res := range results {
+		if res.Outcome == store.Applied {
+			r.st.Received++
+		}
+	}
+	r.sum.Sent, r.sum.Received = r.st.Sent, r.st.Received
+	r.report(Receiving)
+	if resp.More {
+		return false, nil
+	}
+	if resp.Acked >= c.w.DeviceSeq() {
+		return true, nil
+	}
+	if resp.Acked <= acked && len(push) > 0 {
+		// HQ stored nothing of what we sent and said nothing about it.
+		return false, fmt.Errorf("HQ did not acknowledge changes from #%d", acked+1)
+	}
+	return false, nil
+}
+
+// fit returns the first changes that fit in budget bytes (at least one).
+func fit(cs []change.Change, budget int) []change.Change {
+	size := 0
+	for i, c := range cs {
+		size += estimateSize(c)
+		if size > budget && i > 0 {
+			return cs[:i]
+		}
+	}
+	return cs
+}
+
+// estimateSize is roughly a change's encoded size (as sync/hq counts it).
+func estimateSize(c change.Change) int {
+	n := 24 + len(c.Kind) + len(c.Author)
+	for _, w := range c.Writes {
+		n += 12 + len(w.Field) + len(w.Value) + 10*len(w.Resolves)
+	}
+	return n
+}
+
+// wipe crypto-erases the workspace on HQ's order.
+func (c *Client) wipe() error {
+	if _, err := c.w.Wipe(); err != nil {
+		return fmt.Errorf("%w (erase reported: %v)", ErrWiped, err)
+	}
+	return ErrWiped
+}
+
+func conflictSet(w *store.Workspace) map[uuid.UUID]bool {
+	set := map[uuid.UUID]bool{}
+	for _, id := range w.Conflicted() {
+		set[id] = true
+	}
+	return set
+}
+
+// newConflicts counts the records in conflict now that were not before.
+func newConflicts(w *store.Workspace, before map[uuid.UUID]bool) int {
+	n := 0
+	for _, id := range w.Conflicted() {
+		if !before[id] {
+			n++
+		}
+	}
+	return n
+}
