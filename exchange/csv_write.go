@@ -121,17 +121,30 @@ func cellValue(c column, v string) string {
 }
 
 // defuse puts an apostrophe before a value a spreadsheet would run as a
-// formula.
+// formula (or before a value that already looks defused, so that uncell
+// gives every value back exactly).
 func defuse(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if needsGuard(v) {
 		return "'" + v
 	}
 	return v
 }
 
-// uncell undoes cellValue's formula guard.
+func needsGuard(v string) bool {
+	switch {
+	case v == "":
+		return false
+	case strings.ContainsRune("=+-@\t\r", rune(v[0])):
+		return true
+	case v[0] == '\'':
+		return needsGuard(v[1:])
+	}
+	return false
+}
+
+// uncell undoes defuse.
 func uncell(typ registry.FieldType, v string) string {
-	if typ == registry.TypeText && len(v) > 1 && v[0] == '\'' && strings.ContainsAny(v[1:2], "=+-@\t\r") {
+	if typ == registry.TypeText && v != "" && v[0] == '\'' && needsGuard(v[1:]) {
 		return v[1:]
 	}
 	return v
