@@ -287,3 +287,50 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestRecordCSVWriterExportsAssessments(t *testing.T) {
+	a := rec(registry.KindAssessment, 50, map[string]string{
+		"household_id": "01900000-0000-7000-8000-000000000001", "date": "2026-03-02",
+		"priority_needs": "food water", "meals_per_day": "2", "priority_notes": "-needs follow-up",
+	})
+	deleted := rec(registry.KindAssessment, 51, map[string]string{"date": "2026-03-02", "_deleted": "true"})
+	var buf bytes.Buffer
+	rw, err := NewRecordCSVWriter(&buf, forms(t), registry.KindAssessment, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []registry.Record{a, deleted} {
+		if err := rw.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want header, HXL row and one assessment", len(rows))
+	}
+	col := func(name string) int { return slices.Index(rows[0], name) }
+	checks := map[string][2]string{
+		"id":             {"#meta+id", a.ID.String()},
+		"household_id":   {"#meta+id+hh", "01900000-0000-7000-8000-000000000001"},
+		"priority_needs": {"#indicator+priority_needs", "food water"},
+		"meals_per_day":  {"#indicator+meals_per_day", "2"},
+		"date":           {"#date+assessed", "2026-03-02"},
+		"priority_notes": {"", "'-needs follow-up"},
+	}
+	for name, want := range checks {
+		i := col(name)
+		if i < 0 {
+			t.Errorf("no column %s", name)
+			continue
+		}
+		if rows[1][i] != want[0] || rows[2][i] != want[1] {
+			t.Errorf("%s: tag %q value %q, want %q %q", name, rows[1][i], rows[2][i], want[0], want[1])
+		}
+	}
+}

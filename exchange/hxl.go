@@ -38,6 +38,9 @@ var hxlTags = map[string]string{
 	"languages":            "#indicator+languages",
 	"document_type":        "#indicator+document_type",
 	"specific_needs":       "#indicator+specific_needs",
+
+	// assessment
+	"date": "#date+assessed",
 }
 
 // hxlTag returns the tag of a column: from hxlTags, or #indicator+name for a
