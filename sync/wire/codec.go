@@ -74,16 +74,18 @@ type wireEnrollRequest struct {
 	Token     string `cbor:"2,keyasint,omitempty"`
 	Name      string `cbor:"3,keyasint,omitempty"`
 	PublicKey []byte `cbor:"4,keyasint,omitempty"`
+	Recipient string `cbor:"5,keyasint,omitempty"`
 }
 
 type wireEnrollResponse struct {
-	Version int      `cbor:"1,keyasint,omitempty"`
-	Cert    []byte   `cbor:"2,keyasint,omitempty"`
-	CA      []byte   `cbor:"3,keyasint,omitempty"`
-	Device  []byte   `cbor:"4,keyasint,omitempty"`
-	Team    string   `cbor:"5,keyasint,omitempty"`
-	Sites   []string `cbor:"6,keyasint,omitempty"`
-	HQAddr  string   `cbor:"7,keyasint,omitempty"`
+	Version   int      `cbor:"1,keyasint,omitempty"`
+	Cert      []byte   `cbor:"2,keyasint,omitempty"`
+	CA        []byte   `cbor:"3,keyasint,omitempty"`
+	Device    []byte   `cbor:"4,keyasint,omitempty"`
+	Team      string   `cbor:"5,keyasint,omitempty"`
+	Sites     []string `cbor:"6,keyasint,omitempty"`
+	HQAddr    string   `cbor:"7,keyasint,omitempty"`
+	Recipient string   `cbor:"8,keyasint,omitempty"`
 }
 
 var encMode = func() cbor.EncMode {
@@ -322,7 +324,7 @@ func DecodeError(data []byte, l Limits) (*Error, error) {
 
 // EncodeEnrollRequest encodes an enrollment request.
 func EncodeEnrollRequest(r *EnrollRequest) ([]byte, error) {
-	return encode(&wireEnrollRequest{Version: r.Version, Token: r.Token, Name: r.Name, PublicKey: r.PublicKey})
+	return encode(&wireEnrollRequest{Version: r.Version, Token: r.Token, Name: r.Name, PublicKey: r.PublicKey, Recipient: r.BundleRecipient})
 }
 
 // DecodeEnrollRequest decodes an enrollment request within limits.
@@ -334,7 +336,7 @@ func DecodeEnrollRequest(data []byte, l Limits) (*EnrollRequest, error) {
 	if err := checkVersion(w.Version, "enroll request"); err != nil {
 		return nil, err
 	}
-	for _, s := range []string{w.Token, w.Name} {
+	for _, s := range []string{w.Token, w.Name, w.Recipient} {
 		if err := checkString(s, l, "token or name"); err != nil {
 			return nil, fmt.Errorf("enroll request: %w", err)
 		}
@@ -342,14 +344,14 @@ func DecodeEnrollRequest(data []byte, l Limits) (*EnrollRequest, error) {
 	if len(w.PublicKey) != 32 {
 		return nil, fmt.Errorf("%w: enroll request: public key of %d bytes, want 32", ErrMalformed, len(w.PublicKey))
 	}
-	return &EnrollRequest{Version: w.Version, Token: w.Token, Name: w.Name, PublicKey: w.PublicKey}, nil
+	return &EnrollRequest{Version: w.Version, Token: w.Token, Name: w.Name, PublicKey: w.PublicKey, BundleRecipient: w.Recipient}, nil
 }
 
 // EncodeEnrollResponse encodes an enrollment response.
 func EncodeEnrollResponse(r *EnrollResponse) ([]byte, error) {
 	return encode(&wireEnrollResponse{
 		Version: r.Version, Cert: r.Cert, CA: r.CA, Device: bytes16(r.Device),
-		Team: r.Team, Sites: r.Sites, HQAddr: r.HQAddr,
+		Team: r.Team, Sites: r.Sites, HQAddr: r.HQAddr, Recipient: r.BundleRecipient,
 	})
 }
 
@@ -369,14 +371,14 @@ func DecodeEnrollResponse(data []byte, l Limits) (*EnrollResponse, error) {
 	if err := checkCount(len(w.Sites), l.MaxChanges, "sites"); err != nil {
 		return nil, fmt.Errorf("enroll response: %w", err)
 	}
-	for _, s := range append([]string{w.Team, w.HQAddr}, w.Sites...) {
+	for _, s := range append([]string{w.Team, w.HQAddr, w.Recipient}, w.Sites...) {
 		if err := checkString(s, l, "team, site or address"); err != nil {
 			return nil, fmt.Errorf("enroll response: %w", err)
 		}
 	}
 	return &EnrollResponse{
 		Version: w.Version, Cert: w.Cert, CA: w.CA, Device: device,
-		Team: w.Team, Sites: w.Sites, HQAddr: w.HQAddr,
+		Team: w.Team, Sites: w.Sites, HQAddr: w.HQAddr, BundleRecipient: w.Recipient,
 	}, nil
 }
 

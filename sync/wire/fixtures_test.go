@@ -127,12 +127,14 @@ func sampleEnrollRequest() *EnrollRequest {
 	for i := range key {
 		key[i] = byte(i)
 	}
-	return &EnrollRequest{Version: Version, Token: "K7QM-3XRP-9WTD", Name: "tablet-07", PublicKey: key}
+	return &EnrollRequest{Version: Version, Token: "K7QM-3XRP-9WTD", Name: "tablet-07", PublicKey: key,
+		BundleRecipient: "age1sc7x0u5x9km3rkh307ars9fzkx5fck4vszu9nlg6rtgp8fdx9vsqhsesvz"}
 }
 
 func sampleEnrollResponse() *EnrollResponse {
 	return &EnrollResponse{
 		Version: Version, Cert: []byte{0x30, 0x82, 0x01, 0x0a}, CA: []byte{0x30, 0x82, 0x01, 0x0b},
 		Device: deviceA, Team: "borno-north", Sites: []string{"KAK-03", "KAK-04"}, HQAddr: "hq.example.org:8443",
+		BundleRecipient: "age1sc7x0u5x9km3rkh307ars9fzkx5fck4vszu9nlg6rtgp8fdx9vsqhsesvz",
 	}
 }

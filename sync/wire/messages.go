@@ -84,6 +84,9 @@ type EnrollRequest struct {
 	Token     string
 	Name      string // the device's name as people know it
 	PublicKey []byte // Ed25519 public key, 32 bytes
+	// BundleRecipient is the device's age recipient ("age1…") for HQ's
+	// return bundles (sync/bundle), empty when the device takes none.
+	BundleRecipient string
 }
 
 // EnrollResponse gives an enrolled device its identity.
@@ -95,4 +98,6 @@ type EnrollResponse struct {
 	Team    string
 	Sites   []string
 	HQAddr  string // host:port for later syncs
+	// BundleRecipient is HQ's age recipient ("age1…") for bundles.
+	BundleRecipient string
 }

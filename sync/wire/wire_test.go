@@ -321,3 +321,29 @@ func TestChangeSizeBoundsBatch(t *testing.T) {
 		t.Errorf("sum of ChangeSize %d is well below the batch size %d: not a bound", total, len(b))
 	}
 }
+
+func TestEnrollRoundTrip(t *testing.T) {
+	req := sampleEnrollRequest()
+	b, err := EncodeEnrollRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotReq, err := DecodeEnrollRequest(b, DefaultLimits())
+	if err != nil || !reflect.DeepEqual(gotReq, req) {
+		t.Errorf("enroll request: got %+v, %v; want %+v", gotReq, err, req)
+	}
+	resp := sampleEnrollResponse()
+	b, err = EncodeEnrollResponse(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotResp, err := DecodeEnrollResponse(b, DefaultLimits())
+	if err != nil || !reflect.DeepEqual(gotResp, resp) {
+		t.Errorf("enroll response: got %+v, %v; want %+v", gotResp, err, resp)
+	}
+	req.PublicKey = req.PublicKey[:31]
+	b, _ = EncodeEnrollRequest(req)
+	if _, err := DecodeEnrollRequest(b, DefaultLimits()); !errors.Is(err, ErrMalformed) {
+		t.Errorf("31-byte public key: got %v, want ErrMalformed", err)
+	}
+}
