@@ -108,15 +108,15 @@ func ListConflicts(ids []uuid.UUID, get func(uuid.UUID) (registry.Record, error)
 // Stats is a snapshot of HQ's activity since it started and of its store.
 type Stats struct {
 	Devices, Revoked, PendingEnrollments int
-	Households, Persons, Assessments      int
-	Changes                               uint64
-	Quarantined                           int
-	Conflicted                            int
-	FileSize                              int64
-	Syncs, Enrolls, Refused               int64
-	Pushed, Pulled, QuarantinedNow        int64
-	Batches                               int64
-	LastSync                              time.Time
+	Households, Persons, Assessments     int
+	Changes                              uint64
+	Quarantined                          int
+	Conflicted                           int
+	FileSize                             int64
+	Syncs, Enrolls, Refused              int64
+	Pushed, Pulled, QuarantinedNow       int64
+	Batches                              int64
+	LastSync                             time.Time
 }
 
 // Stats reports counts of the store and of this process's requests.

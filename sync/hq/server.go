@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"filippo.io/age"
-
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/pki"
@@ -49,8 +47,8 @@ func (c Config) storeOptions(sc *scope) store.Options {
 	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: []store.Indexer{sc}}
 }
 
-// Init creates HQ in cfg.Dir: its workspace, its CA, its server
-// certificate for hosts, and the key devices encrypt bundles to. addr is the
+// Init creates HQ in cfg.Dir: its workspace, its CA and its server
+// certificate for hosts. addr is the
 // host:port devices will be told to reach.
 func Init(cfg Config, addr string, hosts []string) error {
 	if _, _, err := net.SplitHostPort(addr); err != nil {
@@ -78,10 +76,6 @@ func Init(cfg Config, addr string, hosts []string) error {
 	if err != nil {
 		return fmt.Errorf("init HQ: %w", err)
 	}
-	bundleKey, err := age.GenerateX25519Identity()
-	if err != nil {
-		return fmt.Errorf("init HQ: bundle key: %w", err)
-	}
 	st, err := encodeState(newState())
 	if err != nil {
 		return err
@@ -93,7 +87,7 @@ func Init(cfg Config, addr string, hosts []string) error {
 	defer ws.Close()
 	for name, value := range map[string][]byte{
 		metaCA: caPEM, metaServerCert: certPEM, metaAddr: []byte(addr),
-		metaBundleKey: []byte(bundleKey.String()), metaState: st,
+		metaState: st,
 	} {
 		if err := ws.PutMeta(name, value); err != nil {
 			return fmt.Errorf("init HQ: %w", err)
@@ -104,14 +98,13 @@ func Init(cfg Config, addr string, hosts []string) error {
 
 // Server is an open HQ. Its methods are safe for concurrent use.
 type Server struct {
-	cfg       Config
-	ws        *store.Workspace
-	ca        *pki.CA
-	cert      tls.Certificate
-	addr      string
-	bundleKey *age.X25519Identity
-	scope     *scope
-	limits    wire.Limits
+	cfg    Config
+	ws     *store.Workspace
+	ca     *pki.CA
+	cert   tls.Certificate
+	addr   string
+	scope  *scope
+	limits wire.Limits
 
 	mu sync.RWMutex
 	st *state // published state: never modified, replaced by ingest
@@ -177,12 +170,6 @@ func (s *Server) load() error {
 		return err
 	}
 	s.addr = string(b)
-	if b, err = meta(metaBundleKey); err != nil {
-		return err
-	}
-	if s.bundleKey, err = age.ParseX25519Identity(string(b)); err != nil {
-		return fmt.Errorf("bundle key: %w", err)
-	}
 	if b, err = meta(metaState); err != nil {
 		return err
 	}
@@ -246,6 +233,3 @@ func (s *Server) CA() *pki.CA { return s.ca }
 // client certificate verified against HQ's CA when one is given (only
 // enrollment goes without; the sync handler insists on one).
 func (s *Server) TLSConfig() *tls.Config { return pki.ServerTLSConfig(s.cert, s.ca) }
-
-// BundleRecipient is the key devices encrypt bundles to.
-func (s *Server) BundleRecipient() *age.X25519Recipient { return s.bundleKey.Recipient() }

@@ -16,7 +16,6 @@ const (
 	metaServerCert = "hq/server-cert"
 	metaAddr       = "hq/addr"
 	metaState      = "hq/state"
-	metaBundleKey  = "hq/bundle-key"
 )
 
 // Device is what HQ knows of one enrolled device.
@@ -35,6 +34,7 @@ type Device struct {
 	WipeOrdered bool      `cbor:"12,keyasint"`
 	WipeSent    int64     `cbor:"13,keyasint"` // Unix ms the wipe order last went out, 0 never
 	Received    uint64    `cbor:"14,keyasint"` // changes stored from this device
+	Cursor      uint64    `cbor:"15,keyasint"` // the last cursor the device reported
 }
 
 // AllSites in a device's site list gives it every site.

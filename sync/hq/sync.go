@@ -67,15 +67,41 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.push(ctx, device, req)
+	if err != nil {
+		return nil, err
+	}
+	resp := &wire.SyncResponse{Version: wire.Version, Acked: p.device.Acked, Cursor: req.Cursor, Results: p.results}
+	if p.device.WipeOrdered {
+		// The device's changes are safe at HQ; now it must erase its copy.
+		resp.Order = wire.OrderWipe
+		return resp, nil
+	}
+	if err := s.pull(&p.device, req, resp); err != nil {
+		s.logf("pull for device %s: %v", device, err)
+		return nil, refuse(wire.CodeInternal, "read change log")
+	}
+	s.stats.pulled.Add(int64(len(resp.Pull)))
+	return resp, nil
+}
+
+// pushed is what HQ did with a push.
+type pushed struct {
+	device  Device // as it is after the push
+	stored  int
+	results []wire.PushResult // the quarantined changes
+}
+
+// push stores the changes of a push (a sync round or a bundle) for the
+// device HQ knows as device.
+func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncRequest) (pushed, error) {
 	for _, c := range req.Push {
 		if c.Device != req.Device {
-			return nil, refuse(wire.CodeBadRequest, "pushed change %s#%d is not from device %s", c.Device, c.Seq, req.Device)
+			return pushed{}, refuse(wire.CodeBadRequest, "pushed change %s#%d is not from device %s", c.Device, c.Seq, req.Device)
 		}
 	}
 	now := s.cfg.now().UnixMilli()
-	var acked uint64
-	var wipe bool
-	var bound *Device
+	var out pushed
 	stored, results, err := s.submit(ctx, func(st *state) ([]change.Change, error) {
 		d := st.Devices[device]
 		if err := check(d, device); err != nil { // revoked while queued
@@ -102,36 +128,25 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 		d.Acked = next - 1
 		d.Received += uint64(len(take))
 		d.LastSync = now
+		d.Cursor = max(d.Cursor, req.Cursor)
 		if d.WipeOrdered {
 			d.WipeSent = now
 		}
-		acked, wipe = d.Acked, d.WipeOrdered
-		dd := *d
-		bound = &dd
+		out.device = *d
 		return take, nil
 	})
 	if err != nil {
-		return nil, err
+		return pushed{}, err
 	}
-	resp := &wire.SyncResponse{Version: wire.Version, Acked: acked, Cursor: req.Cursor}
+	out.stored = len(stored)
 	for i, r := range results {
 		if r.Outcome == store.Quarantined {
 			s.stats.quarantined.Add(1)
-			resp.Results = append(resp.Results, wire.PushResult{Seq: stored[i].Seq, Code: wire.CodeInvalid, Reason: r.Reason})
+			out.results = append(out.results, wire.PushResult{Seq: stored[i].Seq, Code: wire.CodeInvalid, Reason: r.Reason})
 		}
 	}
 	s.stats.pushed.Add(int64(len(stored)))
-	if wipe {
-		// The device's changes are safe at HQ; now it must erase its copy.
-		resp.Order = wire.OrderWipe
-		return resp, nil
-	}
-	if err := s.pull(bound, req, resp); err != nil {
-		s.logf("pull for device %s: %v", device, err)
-		return nil, refuse(wire.CodeInternal, "read change log")
-	}
-	s.stats.pulled.Add(int64(len(resp.Pull)))
-	return resp, nil
+	return out, nil
 }
 
 // pull fills resp with the changes after req.Cursor that d may receive,
