@@ -75,12 +75,13 @@ type CSVReader struct {
 	// 10,000 lines and once at the end.
 	Progress func(lines int)
 
-	forms   *registry.Forms
-	now     time.Time
-	r       *csv.Reader
-	targets []target // by column index; nil entries are ignored columns
-	peeked  []string
-	line    int
+	forms      *registry.Forms
+	now        time.Time
+	r          *csv.Reader
+	targets    []target // by column index; nil entries are ignored columns
+	peeked     []string // the first data row, read to look for an HXL row
+	peekedLine int
+	line       int
 
 	pending    *Household
 	pendingKey string
@@ -120,13 +121,17 @@ func NewCSVReader(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) 
 	}
 	// Skip an HXL hashtag row: every non-empty cell starts with '#'.
 	next, err := cr.r.Read()
+	var pe *csv.ParseError
 	switch {
 	case err == io.EOF:
 		cr.done = true
-	case err != nil && !errors.Is(err, csv.ErrFieldCount):
-		return nil, fmt.Errorf("%w: line 2: %w", ErrInput, err)
+	case errors.As(err, &pe):
+		cr.rowError(pe.StartLine, "", "%v", pe.Err)
+	case err != nil:
+		return nil, fmt.Errorf("read csv: %w", err)
 	case !isHXLRow(next):
 		cr.peeked = slices.Clone(next)
+		cr.peekedLine, _ = cr.r.FieldPos(0)
 	}
 	return cr, nil
 }
@@ -296,7 +301,7 @@ func (cr *CSVReader) read() ([]string, int, error) {
 	if cr.peeked != nil {
 		rec := cr.peeked
 		cr.peeked = nil
-		return cr.count(rec, 2)
+		return cr.count(rec, cr.peekedLine)
 	}
 	if cr.done {
 		return nil, 0, io.EOF
@@ -305,7 +310,6 @@ func (cr *CSVReader) read() ([]string, int, error) {
 	if err == io.EOF {
 		return nil, 0, io.EOF
 	}
-	line, _ := cr.r.FieldPos(0)
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -314,6 +318,7 @@ func (cr *CSVReader) read() ([]string, int, error) {
 		}
 		return nil, 0, fmt.Errorf("read csv: %w", err)
 	}
+	line, _ := cr.r.FieldPos(0)
 	return cr.count(rec, line)
 }
 
