@@ -35,9 +35,9 @@ type storedEnrollment struct {
 	Team     string    `cbor:"3,keyasint"`
 	Sites    []string  `cbor:"4,keyasint"`
 	Enrolled int64     `cbor:"5,keyasint"`
-	KeySeed  []byte    `cbor:"6,keyasint"` // Ed25519 private key seed
-	Cert     []byte    `cbor:"7,keyasint"` // DER, issued by HQ's CA
-	CA       []byte    `cbor:"8,keyasint"` // DER
+	KeySeed  []byte    `cbor:"6,keyasint"`           // Ed25519 private key seed
+	Cert     []byte    `cbor:"7,keyasint"`           // DER, issued by HQ's CA
+	CA       []byte    `cbor:"8,keyasint"`           // DER
 	Bundle   string    `cbor:"9,keyasint,omitempty"` // HQ's age recipient for bundles
 }
 

@@ -24,7 +24,9 @@ type Transport interface {
 type TransportFunc func(ctx context.Context, body []byte) ([]byte, error)
 
 // RoundTrip calls f.
-func (f TransportFunc) RoundTrip(ctx context.Context, body []byte) ([]byte, error) { return f(ctx, body) }
+func (f TransportFunc) RoundTrip(ctx context.Context, body []byte) ([]byte, error) {
+	return f(ctx, body)
+}
 
 // Protocol paths over HTTPS (the same as sync/hq's).
 const (

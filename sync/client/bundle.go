@@ -1,0 +1,142 @@
+package client
+
+import (
+	"crypto/ed25519"
+	"crypto/x509"
+	"fmt"
+	"io"
+
+	"filippo.io/age/agessh"
+	"github.com/google/uuid"
+	"golang.org/x/crypto/ssh"
+
+	"fieldreg/store"
+	"fieldreg/sync/bundle"
+	"fieldreg/sync/change"
+	"fieldreg/sync/wire"
+)
+
+// A device's bundle is encrypted to HQ's CA key and signed with the
+// device's key; HQ's return bundle the other way round (see sync/hq).
+
+func (s *storedEnrollment) caPublicKey() (ed25519.PublicKey, error) {
+	ca, err := x509.ParseCertificate(s.CA)
+	if err != nil {
+		return nil, fmt.Errorf("HQ's CA certificate: %w", err)
+	}
+	pub, ok := ca.PublicKey.(ed25519.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("HQ's CA key is %T, want Ed25519", ca.PublicKey)
+	}
+	return pub, nil
+}
+
+// maxBundleBytes keeps a bundle within what HQ decodes (wire.DefaultLimits).
+const maxBundleBytes = 12 << 20
+
+// ExportBundle writes every change of this device HQ has not confirmed to
+// out, encrypted to HQ and signed by this device, and returns how many.
+func ExportBundle(w *store.Workspace, out io.Writer) (int, error) {
+	enr, err := loadEnrollment(w)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	acked, err := readU64(w, metaAcked)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	cursor, err := readU64(w, metaCursor)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	own, err := w.OwnChangesAfter(acked, maxPushChanges)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	// What HQ's decoder accepts in one bundle; the rest goes in the next,
+	// once HQ has confirmed these.
+	own = fit(own, maxBundleBytes)
+	caPub, err := enr.caPublicKey()
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	sshPub, err := ssh.NewPublicKey(caPub)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	to, err := agessh.NewEd25519Recipient(sshPub)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	p := bundle.Payload{
+		Version: bundle.Version, From: enr.Device, To: uuid.Nil, Created: w.Clock().Now().Time(),
+		Push: &wire.SyncRequest{Version: wire.Version, Device: w.Device(), Push: own, PushFrom: acked + 1, Cursor: cursor},
+	}
+	if err := bundle.Seal(out, p, enr.key(), to); err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	return len(own), nil
+}
+
+// ImportBundle applies HQ's return bundle and returns how many changes were
+// new. Importing it twice, or after a newer sync, changes nothing.
+func ImportBundle(w *store.Workspace, in io.Reader) (int, error) {
+	enr, err := loadEnrollment(w)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	caPub, err := enr.caPublicKey()
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	id, err := agessh.NewEd25519Identity(enr.key())
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	p, err := bundle.Open(in, id, func(from uuid.UUID, pub ed25519.PublicKey) bool {
+		return from == uuid.Nil && pub.Equal(caPub)
+	}, wire.DefaultLimits())
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	if p.To != enr.Device {
+		return 0, fmt.Errorf("import bundle: it is for device %s, this is %s", p.To, enr.Device)
+	}
+	if p.Pull == nil {
+		return 0, fmt.Errorf("import bundle: it carries nothing from HQ")
+	}
+	if p.Pull.Order == wire.OrderWipe {
+		if _, err := w.Wipe(); err != nil {
+			return 0, fmt.Errorf("%w (erase reported: %v)", ErrWiped, err)
+		}
+		return 0, ErrWiped
+	}
+	acked, err := readU64(w, metaAcked)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	cursor, err := readU64(w, metaCursor)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	changes := make([]change.Change, len(p.Pull.Pull))
+	for i, pc := range p.Pull.Pull {
+		changes[i] = pc.Change
+	}
+	// A bundle older than the last sync must not move the cursor back.
+	meta := map[string][]byte{
+		metaCursor: u64(max(cursor, p.Pull.Cursor)),
+		metaAcked:  u64(max(acked, min(p.Pull.Acked, w.DeviceSeq()))),
+	}
+	results, err := w.ApplyRemote(changes, meta)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	n := 0
+	for _, r := range results {
+		if r.Outcome == store.Applied {
+			n++
+		}
+	}
+	return n, nil
+}
