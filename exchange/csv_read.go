@@ -461,7 +461,7 @@ func (r *Row) fields(kind string) map[string]string {
 
 // newHousehold starts a household from its first row.
 func newHousehold(row Row) Household {
-	h := Household{Doc: Doc{Fields: row.Household}, Key: row.HouseholdKey, Line: row.Line}
+	h := Household{Doc: Doc{Fields: row.Household, Line: row.Line}, Key: row.HouseholdKey}
 	if id, err := uuid.Parse(row.HouseholdKey); err == nil && id != uuid.Nil {
 		h.ID = id.String()
 		h.Key = ""
@@ -503,7 +503,7 @@ func memberDoc(householdID string, row Row) Doc {
 	if householdID != "" {
 		row.Person[colHouseholdID] = householdID
 	}
-	return Doc{ID: row.PersonID, Fields: row.Person}
+	return Doc{ID: row.PersonID, Fields: row.Person, Line: row.Line}
 }
 
 // ReadCSV reads a whole beneficiary list: households (rows grouped by the

@@ -42,9 +42,7 @@ func TestCSVRoundTrip(t *testing.T) {
 		for _, f := range fixture() {
 			want = append(want, FromRecords(f.household, f.members, nil))
 		}
-		for i := range got {
-			got[i].Line = 0
-		}
+		clearLines(got)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("hxl=%v: round trip changed the data:\ngot  %+v\nwant %+v\n%s", hxl, got, want, data)
 		}
@@ -187,6 +185,9 @@ A-2;camp_south;Zara;Mahamat;female;;2030-01-01;child;;
 	}
 	if len(a2.Members) != 1 || a2.Members[0].Fields["given_name"] != "Idriss" {
 		t.Errorf("A-2 members = %+v (rows apart must join; the bad rows must not)", a2.Members)
+	}
+	if a1.Members[0].Line != 3 || a1.Members[1].Line != 5 {
+		t.Errorf("A-1 members come from lines %d and %d, want 3 and 5", a1.Members[0].Line, a1.Members[1].Line)
 	}
 	if halime := a1.Members[1].Fields; halime["sex"] != "female" || halime["relationship"] != "child" {
 		t.Errorf("choice labels not read as choices: %v", halime)

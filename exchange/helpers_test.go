@@ -87,3 +87,14 @@ func (r repeatReader) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// clearLines forgets where households read from CSV came from, to compare
+// them with households made from records.
+func clearLines(hh []Household) {
+	for i := range hh {
+		hh[i].Line = 0
+		for j := range hh[i].Members {
+			hh[i].Members[j].Line = 0
+		}
+	}
+}

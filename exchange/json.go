@@ -20,6 +20,11 @@ import (
 type Doc struct {
 	ID     string            `json:"id,omitempty"`
 	Fields map[string]string `json:"fields"`
+
+	// Line is the CSV line the record was read from (a household: its first
+	// line), so a record refused later can be reported where it was typed.
+	// It is not part of the JSON.
+	Line int `json:"-"`
 }
 
 // Household is a household with its members and assessments, as `fieldctl
@@ -31,11 +36,9 @@ type Household struct {
 	Members     []Doc `json:"members"`
 	Assessments []Doc `json:"assessments,omitempty"`
 
-	// Key and Line say where a household read from CSV came from: the other
-	// agency's household key (when it is not one of our ids) and the first
-	// line of its rows. They are not part of the JSON.
-	Key  string `json:"-"`
-	Line int    `json:"-"`
+	// Key is the other agency's household key of a household read from CSV,
+	// when it is not one of our ids. It is not part of the JSON.
+	Key string `json:"-"`
 }
 
 // Limits on JSON input: beyond them DecodeHouseholds refuses the whole input

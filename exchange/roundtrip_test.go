@@ -132,9 +132,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 				if len(rowErrs) > 0 {
 					t.Fatalf("%s: row errors reading our own export: %v\n%s", format, rowErrs, buf.String())
 				}
-				for i := range got {
-					got[i].Line = 0
-				}
+				clearLines(got)
 			}
 			if err != nil {
 				t.Fatalf("%s: %v\n%s", format, err, buf.String())
