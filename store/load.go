@@ -117,7 +117,6 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 		err      error
 	}
 	workers := runtime.GOMAXPROCS(0)
-	items := make([]item, 0, batch)
 	s := w.seal[bucketRecords]
 	whole := len(w.opts.Indexes) > 0
 	prepare := func(it *item) error {
@@ -147,40 +146,59 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 		it.entry = entryOf(it.rec)
 		return nil
 	}
-	flush := func() error {
-		var wg sync.WaitGroup
+	// Batches flow through a pipeline: this goroutine reads the cursor and
+	// starts workers on each batch; one consumer applies finished batches to
+	// the index in order while the next batch decrypts.
+	type batchWork struct {
+		items []item
+		done  *sync.WaitGroup
+	}
+	queue := make(chan batchWork, 2)
+	consumed := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range queue {
+			b.done.Wait()
+			if err != nil {
+				continue // drain
+			}
+			for i := range b.items {
+				if err = b.items[i].err; err != nil {
+					break
+				}
+				w.idx.apply(b.items[i].entry)
+				for _, ix := range w.opts.Indexes {
+					ix.Index(b.items[i].rec)
+				}
+			}
+		}
+		consumed <- err
+	}()
+	dispatch := func(items []item) {
+		done := &sync.WaitGroup{}
 		for g := range workers {
-			wg.Add(1)
+			done.Add(1)
 			go func() {
-				defer wg.Done()
+				defer done.Done()
 				for i := g; i < len(items); i += workers {
 					items[i].err = prepare(&items[i])
 				}
 			}()
 		}
-		wg.Wait()
-		for i := range items {
-			if items[i].err != nil {
-				return items[i].err
-			}
-			w.idx.apply(items[i].entry)
-			for _, ix := range w.opts.Indexes {
-				ix.Index(items[i].rec)
-			}
-		}
-		items = items[:0]
-		return nil
+		queue <- batchWork{items: items, done: done}
 	}
 	c := tx.Bucket([]byte(bucketRecords)).Cursor()
+	items := make([]item, 0, batch)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		items = append(items, item{key: k, val: v})
 		if len(items) == batch {
-			if err := flush(); err != nil {
-				return err
-			}
+			dispatch(items)
+			items = make([]item, 0, batch)
 		}
 	}
-	if err := flush(); err != nil {
+	dispatch(items)
+	close(queue)
+	if err := <-consumed; err != nil {
 		return err
 	}
 	w.idx.finish()

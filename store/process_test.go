@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,6 +33,9 @@ func TestMain(m *testing.M) {
 	case "open":
 		openChild(os.Getenv("FIELDREG_STORE_DIR"))
 		os.Exit(0)
+	case "unlock":
+		unlockChild(os.Getenv("FIELDREG_STORE_DIR"))
+		os.Exit(0)
 	}
 	code := m.Run()
 	for _, dir := range fixtureCleanup {
@@ -40,7 +44,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func childCmd(t *testing.T, mode, dir string) *exec.Cmd {
+func childCmd(t testing.TB, mode, dir string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -87,6 +91,22 @@ func openChild(dir string) {
 	default:
 		fmt.Println("error", err)
 	}
+}
+
+// unlockChild opens a workspace in a fresh process and prints the resident
+// memory, so the figure holds nothing but the unlocked workspace.
+func unlockChild(dir string) {
+	opts := testOptions()
+	opts.Validate = nil
+	w, err := Open(dir, "admin", testPass, opts)
+	if err != nil {
+		fmt.Println("error", err)
+		return
+	}
+	runtime.GC()
+	anon, file := rssMB()
+	fmt.Printf("rss-anon %.1f rss-file %.1f heap %.1f\n", anon, file, memoryMB())
+	w.Close()
 }
 
 func TestSecondOpenerGetsInUse(t *testing.T) {

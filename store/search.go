@@ -106,10 +106,11 @@ func (n *nameIndex) finish() {
 
 // Match qualities: an exact word beats a prefix beats a typo.
 const (
-	qualityExact  = 1.0
-	qualityPrefix = 0.8
-	qualityTypo   = 0.6
-	minTypoRunes  = 4
+	qualityExact  float32 = 1.0
+	qualityPrefix float32 = 0.8
+	qualityTypo   float32 = 0.6
+	minTypoRunes          = 4
+	maxQueryWords         = 16
 )
 
 // search scores records against the query's words. A record's score is the
@@ -120,21 +121,26 @@ func (n *nameIndex) search(query string, limit int) []Hit {
 	if len(qs) == 0 || limit == 0 {
 		return nil
 	}
-	type acc struct {
-		sum   float64
-		count int
+	if len(qs) > maxQueryWords {
+		qs = qs[:maxQueryWords]
 	}
-	scores := make(map[uint32]*acc)
+	// Dense arrays by record ordinal: cheaper than maps when a common name
+	// matches thousands of records.
+	sum := make([]float32, len(n.ids))
+	count := make([]uint16, len(n.ids))
+	best := make([]float32, len(n.ids))
+	var touched, hit []uint32
 	for _, q := range qs {
-		best := make(map[uint32]float64)
-		add := func(tid uint32, quality float64) {
+		touched = touched[:0]
+		add := func(tid uint32, quality float32) {
 			for _, o := range n.post[tid] {
-				if best[o] < quality {
-					best[o] = quality
+				if best[o] == 0 {
+					touched = append(touched, o)
 				}
+				best[o] = max(best[o], quality)
 			}
 		}
-		// Exact and prefix: the dictionary words in [q, q+"\uffff").
+		// Exact and prefix: the dictionary words that start with q.
 		i, _ := slices.BinarySearchFunc(n.sorted, q, func(x uint32, q string) int { return strings.Compare(n.toks[x], q) })
 		for ; i < len(n.sorted) && strings.HasPrefix(n.toks[n.sorted[i]], q); i++ {
 			tid := n.sorted[i]
@@ -153,20 +159,19 @@ func (n *nameIndex) search(query string, limit int) []Hit {
 				}
 			}
 		}
-		for o, quality := range best {
-			a := scores[o]
-			if a == nil {
-				a = &acc{}
-				scores[o] = a
+		for _, o := range touched {
+			if count[o] == 0 {
+				hit = append(hit, o)
 			}
-			a.sum += quality
-			a.count++
+			sum[o] += best[o]
+			count[o]++
+			best[o] = 0
 		}
 	}
-	hits := make([]Hit, 0, len(scores))
-	for o, a := range scores {
-		score := a.sum / float64(len(qs))
-		if a.count == len(qs) {
+	hits := make([]Hit, 0, len(hit))
+	for _, o := range hit {
+		score := float64(sum[o]) / float64(len(qs))
+		if int(count[o]) == len(qs) {
 			score++
 		}
 		hits = append(hits, Hit{ID: n.ids[o], Kind: n.kinds[o], Score: score})
