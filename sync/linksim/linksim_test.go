@@ -1,0 +1,238 @@
+package linksim
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+)
+
+// echoServer echoes every connection until it ends.
+func echoServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(c, c); c.Close() }()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// sinkServer reads every connection to its end and reports how many bytes
+// each one delivered.
+func sinkServer(t *testing.T) (string, <-chan int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	got := make(chan int64, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { n, _ := io.Copy(io.Discard, c); c.Close(); got <- n }()
+		}
+	}()
+	return ln.Addr().String(), got
+}
+
+func start(t *testing.T, cfg Config) *Link {
+	t.Helper()
+	l, err := Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// TestThroughputNearTheLimit sends 8 KB over a 64 kbit/s link: one simulated
+// second.
+func TestThroughputNearTheLimit(t *testing.T) {
+	target := echoServer(t)
+	const scale = 10
+	l := start(t, Config{Target: target, Bandwidth: 8000, TimeScale: scale})
+	c, err := net.Dial("tcp", l.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	data := bytes.Repeat([]byte("fieldreg"), 1000)
+	begin := time.Now()
+	go c.Write(data)
+	got := make([]byte, len(data))
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	// Both directions run at the limit, in pipeline: about one second.
+	simulated := time.Since(begin).Seconds() * scale
+	if simulated < 0.95 || simulated > 1.4 {
+		t.Errorf("8 KB at 8000 B/s took %.2f simulated seconds, want about 1", simulated)
+	}
+	if !bytes.Equal(got, data) {
+		t.Error("data changed on the way")
+	}
+}
+
+func TestLatencyAdded(t *testing.T) {
+	target := echoServer(t)
+	const scale = 10
+	latency := 300 * time.Millisecond
+	l := start(t, Config{Target: target, Latency: latency, TimeScale: scale})
+	c, err := net.Dial("tcp", l.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 1)
+	for range 3 {
+		begin := time.Now()
+		if _, err := c.Write([]byte{1}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			t.Fatal(err)
+		}
+		rtt := time.Since(begin) * scale
+		if rtt < 2*latency || rtt > 2*latency+200*time.Millisecond {
+			t.Errorf("round trip %v, want about %v", rtt, 2*latency)
+		}
+	}
+}
+
+// TestCutAtByteCount cuts a connection at exactly the drawn byte count and
+// counts what got through.
+func TestCutAtByteCount(t *testing.T) {
+	target, got := sinkServer(t)
+	l := start(t, Config{Target: target, CutMinBytes: 1000, CutMaxBytes: 1000})
+	c, err := net.Dial("tcp", l.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write(make([]byte, 5000))
+	select {
+	case n := <-got:
+		if n != 1000 {
+			t.Errorf("target received %d bytes, want exactly 1000", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("connection was not cut")
+	}
+	if _, err := io.ReadAll(c); err == nil {
+		t.Error("client saw a clean end, want a reset as from a dropped link")
+	}
+	waitFor(t, func() bool { return l.Stats().Cuts == 1 })
+	if s := l.Stats(); s.Up != 1000 || s.Down != 0 || s.Conns != 1 {
+		t.Errorf("stats %+v, want 1000 up, 0 down, 1 connection", s)
+	}
+}
+
+// TestCutPointsAreSeeded checks cut points vary between connections but
+// replay with the same seed.
+func TestCutPointsAreSeeded(t *testing.T) {
+	points := func(seed uint64) []int64 {
+		target, got := sinkServer(t)
+		l := start(t, Config{Target: target, CutMinBytes: 100, CutMaxBytes: 4000, Seed: seed})
+		var out []int64
+		for range 4 {
+			c, err := net.Dial("tcp", l.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Write(make([]byte, 8000))
+			out = append(out, <-got)
+			c.Close()
+		}
+		return out
+	}
+	a, b := points(42), points(42)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("same seed, different cuts: %v and %v", a, b)
+		}
+		if a[i] < 100 || a[i] > 4000 {
+			t.Errorf("cut at %d bytes, outside [100, 4000]", a[i])
+		}
+	}
+	if a[0] == a[1] && a[1] == a[2] && a[2] == a[3] {
+		t.Errorf("every connection cut at %d bytes", a[0])
+	}
+}
+
+func TestCutEvery(t *testing.T) {
+	target := echoServer(t)
+	const scale = 20
+	l := start(t, Config{Target: target, CutEvery: 2 * time.Second, TimeScale: scale})
+	c, err := net.Dial("tcp", l.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	begin := time.Now()
+	io.ReadAll(c) // returns when the link cuts the idle connection
+	life := time.Since(begin) * scale
+	if life < 2*time.Second || life > 3*time.Second {
+		t.Errorf("connection lived %v simulated, want about 2s", life)
+	}
+	if l.Stats().Cuts != 1 {
+		t.Errorf("cuts %d, want 1", l.Stats().Cuts)
+	}
+}
+
+func TestCountersBothWays(t *testing.T) {
+	target := echoServer(t)
+	l := start(t, Config{Target: target})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", l.Addr())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			c.Write(make([]byte, 3000))
+			c.(*net.TCPConn).CloseWrite()
+			n, _ := io.Copy(io.Discard, c)
+			if n != 3000 {
+				t.Errorf("echo returned %d bytes, want 3000", n)
+			}
+		}()
+	}
+	wg.Wait()
+	waitFor(t, func() bool { return l.Stats().Down == 9000 })
+	if s := l.Stats(); s.Up != 9000 || s.Conns != 3 || s.Cuts != 0 {
+		t.Errorf("stats %+v, want 9000 each way over 3 connections, no cuts", s)
+	}
+}
+
+// waitFor polls a condition the proxy's goroutines settle shortly after the
+// client sees the effect.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
