@@ -1,4 +1,151 @@
-// Package store keeps a Fieldreg workspace: an encrypted bbolt database of
-// records, their change log and an audit chain, unlocked by a per-user
-// passphrase. The full format description follows with the implementation.
+// Package store keeps a Fieldreg workspace: the records of one device (or of
+// HQ), their change log and an audit chain, in an encrypted bbolt database
+// unlocked by a per-user passphrase.
+//
+// # Glossary
+//
+//   - Workspace: one directory holding workspace.db (bbolt) and
+//     workspace.key (the key file). Unlocked, it is a *Workspace.
+//   - Master key: 256 random bits made at Create. Everything is encrypted
+//     under keys derived from it; it never touches the database file.
+//   - Key slot: one user's copy of the master key, wrapped under a key that
+//     Argon2id derives from the user's passphrase. Changing a passphrase
+//     rewraps one slot; removing a user zeroes one slot.
+//   - Subkey: a key for one purpose (one per bucket, one for naming drafts
+//     and meta entries), derived from the master key with HKDF-SHA256.
+//   - Sealed value: nonce ‖ XChaCha20-Poly1305 ciphertext ‖ tag, with the
+//     bucket name and the value's key as associated data.
+//   - Device seq: the number of this device's changes so far; (device id,
+//     device seq) names a change everywhere.
+//   - Log seq: a change's position in this workspace's local change log,
+//     own and received changes alike. Sync cursors are log seqs.
+//   - Index: what unlock learns by decrypting every record once — kinds,
+//     household members, deletion, open conflicts, name words. It holds ids
+//     and words, never whole records; Get decrypts from the file.
+//   - Quarantine: received changes that were refused, with the reason.
+//   - Audit chain: one entry per change or event — who, when, what record,
+//     which field names, never values — each holding the hash of the one
+//     before.
+//
+// # Key file (workspace.key), format version 1
+//
+// Fixed size, 8256 bytes: a 64-byte header and 32 slots of 256 bytes. It is
+// written whole once, at Create, and afterwards only overwritten in place —
+// one slot at a time with WriteAt and fsync, never renamed or replaced — so
+// no old copy of a slot survives in the file system. Integers are big-endian.
+//
+//	header
+//	  0  8  magic "FRKEYS\x00\x01"
+//	  8  2  format version (1)
+//	 10  2  slot count (32)
+//	 12  2  slot size (256)
+//	 14  2  zero
+//	 16 16  device id (UUID)
+//	 32 32  zero
+//	slot i at 64 + 256·i; a free slot is all zero and ignored
+//	  0  1  state: 0 free, 1 in use
+//	  1  1  role: 1 enumerator, 2 supervisor, 3 admin
+//	  2  1  user name length (1..64)
+//	  3  1  zero
+//	  4  4  Argon2id time (passes, 1..64)
+//	  8  4  Argon2id memory in KiB (8..1 GiB)
+//	 12  1  Argon2id threads (≥1)
+//	 13  3  zero
+//	 16 16  Argon2id salt
+//	 32 64  user name, UTF-8, zero padded
+//	 96 24  XChaCha20-Poly1305 nonce
+//	120 48  wrapped master key (32 bytes + 16-byte tag)
+//	168 88  zero
+//
+// The wrapping key is Argon2id(passphrase, salt, time, memory, threads, 32).
+// The associated data of the wrap is header bytes 0..32 followed by slot
+// bytes 0..96, so the device id, the user's name, role and KDF parameters
+// cannot be edited without the slot failing to open. Bounds on the KDF
+// parameters keep a damaged file from making unlock allocate gigabytes.
+// Usernames are stored in clear: they name staff, not beneficiaries.
+//
+// # Database (workspace.db)
+//
+// Every value is sealed with its bucket's subkey
+// (HKDF-SHA256(master, info "fieldreg store v1 bucket <name>")), associated
+// data = bucket name ‖ 0x00 ‖ key. A value moved to another key or bucket,
+// or any flipped byte, fails authentication and is reported as ErrCorrupt
+// naming the bucket and key. Plaintexts are deterministic CBOR (core
+// deterministic encoding, integer map keys; the stored types are in codec.go).
+//
+//	bucket      key                           value (sealed)
+//	records     record id (16)                kind, every version of every field, the record's log seqs
+//	changes     log seq (u64)                 the change: device, seq, record, kind, author, stamp, writes
+//	seen        device id (16) ‖ seq (u64)    log seq (u64): makes received changes idempotent
+//	audit       audit seq (u64)               seq, time, user, action, record, kind, field names, detail, prev hash
+//	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
+//	meta        HMAC(name) (16)               name and value (sync cursor, settings)
+//	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
+//	quarantine  seq (u64)                     time, the refused change, the reason
+//
+// Keys are ids, sequence numbers and keyed hashes: no name, phone or document
+// number appears anywhere in the file in clear. Meta and draft names are
+// chosen by callers and might hold anything, hence the HMAC (keyed with its
+// own subkey) instead of the name.
+//
+// The audit hash of entry n is SHA-256(hash(n-1) ‖ CBOR(entry n)), with 32
+// zero bytes before the first entry. Verify walks the chain and compares its
+// end with the stored head.
+//
+// # Durability
+//
+// Commit, Delete, ApplyRemote, PutMeta, SaveDraft, DeleteDraft and the user
+// operations return only after the data is on disk: bbolt commits with
+// fsync (NoSync is never set), the key file is fsynced after every slot
+// write, and the directory after creating, renaming or removing files. A
+// record, its change-log entry, its seen entry and its audit entry commit in
+// one transaction, and so do the changes ApplyRemote accepts and the meta
+// entries (the sync cursor) given with them: after a crash either all of a
+// call is there or none of it. The in-memory index moves only after the
+// transaction committed. The crash test kills a committing process at random
+// moments and checks that everything acknowledged is there and verifies; it
+// kills the process, not the machine, so it does not prove the disk honours
+// fsync (bbolt's own guarantees and the hardware's apply).
+//
+// # Threat model, in brief
+//
+// Protected: a lost, stolen or seized device while the workspace is locked
+// — without a passphrase the files give up nothing but sizes, counts of
+// values, user names and roles; a tampered file — detected, never trusted;
+// an old copy of the database after Wipe — useless without the key file,
+// which Wipe overwrites with random bytes before deleting (on flash storage
+// with wear levelling an overwritten block may physically survive; the key
+// file is small and the master key is only in it wrapped under Argon2id).
+// Not protected: a device taken while unlocked (keys are in memory), a weak
+// passphrase (Argon2id only slows guessing), malware on the device, and
+// record sizes and timing (the file is not padded). Rolling the whole
+// directory back to an older copy is not detected locally; sync notices.
+//
+// # bbolt caveats
+//
+// bbolt never returns freed pages to the file system: deleting (or editing)
+// many records leaves the file as large as before. Compact rewrites the live
+// data into a new file, fsyncs it and renames it over the old one; the
+// copied values stay sealed. bbolt maps the whole file into memory, and a
+// 32-bit process cannot map much beyond 1 GiB: there the store refuses
+// writes with ErrTooLarge before the file passes 800 MiB (Options.MaxSize
+// changes the limit on any platform). Only one process may open a workspace
+// at a time: bbolt takes a file lock, and a second opener gets ErrInUse
+// after Options.Timeout (default 1 s) instead of hanging.
+//
+// # Using it
+//
+//	w, err := store.Create(dir, "admin", pass, store.Options{})
+//	...
+//	h := registry.NewID()
+//	_, err = w.Commit(
+//		store.Edit{Record: h, Kind: registry.KindHousehold, Set: map[string]string{"site": "camp-a"}},
+//		store.Edit{Record: registry.NewID(), Kind: registry.KindPerson, Set: map[string]string{"household_id": h.String(), "given_name": "Amina"}},
+//	)
+//	hits := w.Search("amina", 10)
+//	w.Close()
+//
+// Roles: enumerators register and edit; deleting and resolving conflicts
+// need a supervisor or admin; managing users needs an admin (anyone may
+// change their own passphrase).
 package store
