@@ -81,7 +81,7 @@ func TestThroughputNearTheLimit(t *testing.T) {
 	}
 	// Both directions run at the limit, in pipeline: about one second.
 	simulated := time.Since(begin).Seconds() * scale
-	if simulated < 0.95 || simulated > 1.4 {
+	if simulated < 0.95 || simulated > 1.5 {
 		t.Errorf("8 KB at 8000 B/s took %.2f simulated seconds, want about 1", simulated)
 	}
 	if !bytes.Equal(got, data) {
@@ -100,6 +100,7 @@ func TestLatencyAdded(t *testing.T) {
 	}
 	defer c.Close()
 	buf := make([]byte, 1)
+	best := time.Hour
 	for range 3 {
 		begin := time.Now()
 		if _, err := c.Write([]byte{1}); err != nil {
@@ -109,9 +110,14 @@ func TestLatencyAdded(t *testing.T) {
 			t.Fatal(err)
 		}
 		rtt := time.Since(begin) * scale
-		if rtt < 2*latency || rtt > 2*latency+300*time.Millisecond {
-			t.Errorf("round trip %v, want about %v", rtt, 2*latency)
+		if rtt < 2*latency {
+			t.Errorf("round trip %v, shorter than twice the latency %v", rtt, latency)
 		}
+		best = min(best, rtt)
+	}
+	// The best of three, so a busy test machine does not fail the test.
+	if best > 2*latency+300*time.Millisecond {
+		t.Errorf("round trip %v, want about %v", best, 2*latency)
 	}
 }
 
