@@ -51,6 +51,10 @@ type UI struct {
 	lastActivity time.Time
 	tasks        sync.WaitGroup // background work in flight; tests wait on it
 
+	// How long typing must pause before the draft is saved and a search
+	// runs. Tests make them long and flush by hand.
+	draftDelay, searchDelay time.Duration
+
 	firstRun *firstRunScreen
 	unlock   *unlockScreen
 	tabs     *container.AppTabs
@@ -70,7 +74,7 @@ func New(a fyne.App, cfg Config) *UI {
 		cfg.Sync = defaultSyncService()
 	}
 	a.Settings().SetTheme(fieldTheme{})
-	u := &UI{app: a, cfg: cfg}
+	u := &UI{app: a, cfg: cfg, draftDelay: time.Second, searchDelay: 250 * time.Millisecond}
 	u.tr = newTranslator(a.Preferences().StringWithFallback(prefLanguage, "en"))
 	forms, err := registry.BuiltinForms()
 	if err != nil {
@@ -100,7 +104,6 @@ func (u *UI) ShowAndRun() {
 	close(stop)
 	u.lock()
 }
-
 
 // showStart shows first run when there is no workspace yet, else unlock.
 func (u *UI) showStart() {

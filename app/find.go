@@ -2,7 +2,6 @@ package app
 
 import (
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,9 +12,6 @@ import (
 	"fieldreg/registry"
 	"fieldreg/store"
 )
-
-// searchDelay is how long typing must pause before a search runs.
-const searchDelay = 250 * time.Millisecond
 
 // searchLimit bounds the name hits turned into households.
 const searchLimit = 500
@@ -46,7 +42,7 @@ func newFindScreen(u *UI) *findScreen {
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(u.tr.T("find.search_placeholder"))
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
-	s.debounce = newDebouncer(searchDelay, s.reload)
+	s.debounce = newDebouncer(u.searchDelay, s.reload)
 	s.search.OnChanged = func(string) {
 		u.touch()
 		s.debounce.trigger()

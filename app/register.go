@@ -197,7 +197,7 @@ func (s *registerScreen) typed() {
 	if s.draftTimer != nil {
 		s.draftTimer.Stop()
 	}
-	s.draftTimer = time.AfterFunc(time.Second, func() { fyne.Do(s.saveDraft) })
+	s.draftTimer = time.AfterFunc(s.u.draftDelay, func() { fyne.Do(s.saveDraft) })
 }
 
 // saveDraft writes the registration, encrypted, to the workspace.
@@ -245,8 +245,8 @@ func (s *registerScreen) goBack() {
 	}
 	s.collect()
 	s.reg.Step--
-	s.saveDraft()
 	s.show()
+	s.saveDraft()
 }
 
 // goNext checks the step and moves on; problems are shown beside the fields.
@@ -280,8 +280,8 @@ func (s *registerScreen) goNext() {
 		}
 	}
 	r.Step++
-	s.saveDraft()
 	s.show()
+	s.saveDraft()
 }
 
 // personEmpty reports whether nothing was typed in the person form beyond
@@ -325,8 +325,8 @@ func (s *registerScreen) saveMember() bool {
 	r.Editing = -1
 	r.Typing = member{ID: newID(), Fields: map[string]string{}}
 	setError(s.message, "")
-	s.saveDraft()
 	s.show()
+	s.saveDraft()
 	return true
 }
 
@@ -384,8 +384,8 @@ func (s *registerScreen) editMember(i int) {
 	r := s.reg
 	r.Typing = member{ID: r.Members[i].ID, Fields: r.Members[i].Fields}
 	r.Editing = i
-	s.saveDraft()
 	s.show()
+	s.saveDraft()
 }
 
 func (s *registerScreen) removeMember(i int) {
@@ -397,8 +397,8 @@ func (s *registerScreen) removeMember(i int) {
 	} else if r.Editing > i {
 		r.Editing--
 	}
-	s.saveDraft()
 	s.show()
+	s.saveDraft()
 }
 
 // checkDuplicates looks for people already registered who match the person

@@ -288,4 +288,3 @@ func (s *settingsScreen) wipeNow() {
 	u.home, u.register, u.find, u.syncs, u.settings, u.tabs = nil, nil, nil, nil, nil, nil
 	u.showStart()
 }
-

@@ -22,9 +22,9 @@ func (noSync) Enroll(context.Context, *store.Workspace, string) (Enrollment, err
 	return Enrollment{}, errSyncUnavailable
 }
 func (noSync) Enrolled(*store.Workspace) (Enrollment, bool, error) { return Enrollment{}, false, nil }
-func (noSync) Pending(ws *store.Workspace) (int, error)           { return int(ws.DeviceSeq()), nil }
-func (noSync) LastSync(*store.Workspace) (time.Time, bool)        { return time.Time{}, false }
-func (noSync) Explain(err error, lang string) string              { return err.Error() }
+func (noSync) Pending(ws *store.Workspace) (int, error)            { return int(ws.DeviceSeq()), nil }
+func (noSync) LastSync(*store.Workspace) (time.Time, bool)         { return time.Time{}, false }
+func (noSync) Explain(err error, lang string) string               { return err.Error() }
 func (noSync) ExportBundle(*store.Workspace, io.Writer) (int, error) {
 	return 0, errSyncUnavailable
 }
