@@ -42,12 +42,14 @@ var builtin struct {
 // household, person and assessment. They are parsed once; every caller gets
 // the same read-only set.
 func BuiltinForms() (*Forms, error) {
-	builtin.once.Do(func() { builtin.forms, builtin.err = loadForms(assets.Forms, "forms") })
+	builtin.once.Do(func() { builtin.forms, builtin.err = LoadForms(assets.Forms, "forms") })
 	return builtin.forms, builtin.err
 }
 
-// loadForms parses every *.json file in dir of fsys as a form schema.
-func loadForms(fsys fs.FS, dir string) (*Forms, error) {
+// LoadForms parses every *.json file in dir of fsys as a form schema: how a
+// deployment supplies its own forms (its site list, its assessment) from a
+// directory, os.DirFS(path).
+func LoadForms(fsys fs.FS, dir string) (*Forms, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 	if err != nil {
 		return nil, fmt.Errorf("list forms: %w", err)

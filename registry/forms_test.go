@@ -2,7 +2,9 @@ package registry
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func builtinForms(t testing.TB) *Forms {
@@ -204,4 +206,24 @@ func FuzzParseForm(f *testing.F) {
 			t.Fatalf("re-encoded schema refused: %v", err)
 		}
 	})
+}
+
+func TestLoadFormsFromADirectory(t *testing.T) {
+	fsys := fstest.MapFS{
+		"forms/referral.json": {Data: []byte(`{"kind":"referral","title":{"en":"Referral"},"fields":[
+			{"name":"service","type":"select_one","label":{"en":"Service"},"required":true,
+			 "choices":[{"name":"health","label":{"en":"Health"}}]}]}`)},
+		"forms/notes.txt": {Data: []byte("not a form")},
+	}
+	fs, err := LoadForms(fsys, "forms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fs.Kinds(); !slices.Equal(got, []string{"referral"}) {
+		t.Errorf("kinds = %v", got)
+	}
+	fsys["forms/bad.json"] = &fstest.MapFile{Data: []byte(`{"kind":"bad"}`)}
+	if _, err := LoadForms(fsys, "forms"); err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("a bad schema among good ones: %v, want an error naming the file", err)
+	}
 }
