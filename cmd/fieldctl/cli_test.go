@@ -12,13 +12,21 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// fieldctlBin is the binary built once for every test that runs fieldctl as
-// a user would: a child process with its own environment and exit code.
-var fieldctlBin string
+// The binary is built once per test process, the first time a test runs
+// fieldctl as a user would: a child process with its own environment and
+// exit code. Built lazily rather than in TestMain so that fuzz workers, which
+// run TestMain too and never need it, start at once.
+var (
+	binDir    string
+	buildOnce sync.Once
+	bin       string
+	buildErr  error
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -31,17 +39,28 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	fieldctlBin = filepath.Join(dir, "fieldctl")
-	if runtime.GOOS == "windows" {
-		fieldctlBin += ".exe"
-	}
-	build := exec.Command("go", "build", "-o", fieldctlBin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build fieldctl: %v\n%s", err, out)
-		return 1
-	}
+	binDir = dir
 	return m.Run()
+}
+
+// fieldctlBin returns the path of the fieldctl binary built for the tests.
+func fieldctlBin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		bin = filepath.Join(binDir, "fieldctl")
+		if runtime.GOOS == "windows" {
+			bin += ".exe"
+		}
+		build := exec.Command("go", "build", "-o", bin, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build fieldctl: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return bin
 }
 
 // Cheap Argon2id for tests: the cost is a parameter, never a global switch.
@@ -111,7 +130,7 @@ func (w *testWorkspace) runStdin(stdin string, args ...string) result {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, fieldctlBin, args...)
+	cmd := exec.CommandContext(ctx, fieldctlBin(w.t), args...)
 	cmd.Env = []string{"HOME=" + w.home, "FIELDREG_WORKSPACE=" + w.dir}
 	if p := os.Getenv("PATH"); p != "" {
 		cmd.Env = append(cmd.Env, "PATH="+p)

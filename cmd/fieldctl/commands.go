@@ -72,7 +72,10 @@ func dispatch(e *env, args []string) error {
 	}
 	c, rest, ok := findCommand(args)
 	if !ok {
-		return usagef("unknown command %q (see fieldctl help)", strings.Join(args[:min(2, len(args))], " "))
+		if subs := subcommands(args[0]); len(subs) > 0 {
+			return usagef("%s needs one of: %s (see fieldctl help)", args[0], strings.Join(subs, ", "))
+		}
+		return usagef("unknown command %q (see fieldctl help)", args[0])
 	}
 	err := c.run(e, rest)
 	var usage usageError
@@ -103,6 +106,18 @@ func findCommand(args []string) (command, []string, bool) {
 	return command{}, nil, false
 }
 
+// subcommands lists the second words of the commands in a group such as
+// "user": what to say when the second word is missing or wrong.
+func subcommands(group string) []string {
+	var out []string
+	for _, c := range commandTable() {
+		if sub, ok := strings.CutPrefix(c.name, group+" "); ok {
+			out = append(out, sub)
+		}
+	}
+	return out
+}
+
 func help(e *env, args []string) error {
 	if len(args) == 0 {
 		printUsage(e.stdout)
@@ -110,7 +125,10 @@ func help(e *env, args []string) error {
 	}
 	c, _, ok := findCommand(args)
 	if !ok {
-		return usagef("unknown command %q (see fieldctl help)", strings.Join(args, " "))
+		if subs := subcommands(args[0]); len(subs) > 0 {
+			return usagef("%s needs one of: %s", args[0], strings.Join(subs, ", "))
+		}
+		return usagef("unknown command %q (see fieldctl help)", args[0])
 	}
 	// A command prints its flags when asked for help.
 	err := c.run(e, []string{"-help"})

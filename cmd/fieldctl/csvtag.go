@@ -148,8 +148,14 @@ func (t *taggedCSV) next() {
 			id = registry.NewID().String()
 			rec[t.personCol] = id
 		}
-		t.lineOf[id] = line
 		t.rows++
+		if first, dup := t.lineOf[id]; dup {
+			// One person twice would be two edits of one record; which row
+			// is right is for the user to say.
+			t.problems = append(t.problems, exchange.RowError{Line: line, Field: "person_id", Message: fmt.Sprintf("the same person as on line %d; this row is left out", first)})
+			return
+		}
+		t.lineOf[id] = line
 	}
 	t.write(rec, line)
 }

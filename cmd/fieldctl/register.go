@@ -57,20 +57,30 @@ func readJSONHouseholds(e *env, name string) ([]json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	if len(data) > exchange.MaxJSONBytes {
-		return nil, fmt.Errorf("%s: more than %d MiB of JSON", name, exchange.MaxJSONBytes>>20)
+	elements, err := splitHouseholds(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		if !json.Valid(trimmed) {
-			return nil, fmt.Errorf("%s: not valid JSON", name)
+	return elements, nil
+}
+
+// splitHouseholds returns the households of a JSON document, each still
+// raw: an array of household objects, or one object.
+func splitHouseholds(data []byte) ([]json.RawMessage, error) {
+	if len(data) > exchange.MaxJSONBytes {
+		return nil, fmt.Errorf("more than %d MiB of JSON", exchange.MaxJSONBytes>>20)
+	}
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	if len(data) > 0 && data[0] == '{' {
+		if !json.Valid(data) {
+			var v any
+			return nil, fmt.Errorf("not valid JSON: %s", redactValues(jsonProblem(json.Unmarshal(data, &v))))
 		}
-		return []json.RawMessage{trimmed}, nil
+		return []json.RawMessage{data}, nil
 	}
 	var elements []json.RawMessage
-	if err := json.Unmarshal(trimmed, &elements); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON array of households or one household object: %s", name, redactValues(jsonProblem(err)))
+	if err := json.Unmarshal(data, &elements); err != nil {
+		return nil, fmt.Errorf("want a JSON array of households or one household object: %s", redactValues(jsonProblem(err)))
 	}
 	return elements, nil
 }
@@ -108,9 +118,10 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 	now := e.now()
 	for i, raw := range elements {
 		label := fmt.Sprintf("household %d", i)
-		hh, err := exchange.DecodeHouseholdsAt(bytes.NewReader(raw), forms, now)
-		if err == nil && len(hh) != 1 {
-			err = errors.New("want one household object")
+		var hh []exchange.Household
+		err := errors.New("not a JSON object")
+		if len(raw) > 0 && raw[0] == '{' {
+			hh, err = exchange.DecodeHouseholdsAt(bytes.NewReader(raw), forms, now)
 		}
 		if err != nil {
 			tally.refused++

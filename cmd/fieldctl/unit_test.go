@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"fieldreg/exchange"
 	"fieldreg/store"
 )
 
@@ -240,4 +244,74 @@ func TestWriteAtomically(t *testing.T) {
 	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 && runtime.GOOS != "windows" {
 		t.Errorf("export file mode: %v %v", fi.Mode(), err)
 	}
+}
+
+func FuzzSplitHouseholds(f *testing.F) {
+	f.Add([]byte(`[{"fields": {"site": "camp_north"}, "members": []}, {"fields": {}}]`))
+	f.Add([]byte(`{"fields": {}}`))
+	f.Add([]byte("\xef\xbb\xbf [1, \"x\", null]"))
+	f.Add([]byte(`[{"fields": {"site": "Secretvalue`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		elements, err := splitHouseholds(data)
+		if err != nil {
+			return
+		}
+		for _, el := range elements {
+			if !json.Valid(el) {
+				t.Errorf("element %q is not JSON", el)
+			}
+		}
+	})
+}
+
+// FuzzTaggedCSV: whatever the bytes, the tagged copy is CSV in which every
+// data row carries a person id recorded at the very line the row started on
+// in the input, so a refused row is reported where the user will look.
+func FuzzTaggedCSV(f *testing.F) {
+	f.Add("Nom;Prénom;Age\nOuedraogo;Aminata;38\n\n;;\nKaboré;\"Paul\nJean\";40\n", `{"Nom": "family_name"}`)
+	f.Add("household_id,person_id,given_name\n#meta+id,#meta+id,#name\n,0190c8a4-0000-7000-8000-000000000001,A\n", "{}")
+	f.Add("a,b\n\"bad \"quote\",x\n", "{}")
+	f.Fuzz(func(t *testing.T, input, mappingJSON string) {
+		m, err := exchange.ParseMapping([]byte(mappingJSON))
+		if err != nil {
+			m = nil
+		}
+		tagged, _, err := newTaggedCSV(strings.NewReader(input), m)
+		if err != nil {
+			return
+		}
+		out, err := io.ReadAll(tagged)
+		if err != nil {
+			t.Fatalf("read tagged: %v", err)
+		}
+		r := csv.NewReader(bytes.NewReader(out))
+		r.FieldsPerRecord = -1
+		if _, err := r.Read(); err != nil {
+			t.Fatalf("tagged copy has no header: %v\n%q", err, out)
+		}
+		rows := 0
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("tagged copy is not CSV: %v\n%q", err, out)
+			}
+			line, _ := r.FieldPos(0)
+			if tagged.personCol >= len(rec) {
+				t.Fatalf("line %d has no person id column", line)
+			}
+			id := strings.TrimSpace(rec[tagged.personCol])
+			if want, ok := tagged.lineOf[id]; ok {
+				rows++
+				if want != line {
+					t.Errorf("person %s recorded at line %d, found at %d", id, want, line)
+				}
+			}
+		}
+		if rows+len(tagged.problems) < tagged.rows {
+			t.Errorf("%d data rows passed on, %d found with their ids", tagged.rows, rows)
+		}
+	})
 }
