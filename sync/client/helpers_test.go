@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -48,10 +47,24 @@ func (c *fakeClock) skewed(d time.Duration) func() time.Time {
 	return func() time.Time { return c.Now().Add(d) }
 }
 
+// fataler is what helpers need of a *testing.T or a *rapid.T.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // newHQ initializes and opens an HQ in a temp dir.
 func newHQ(t testing.TB, clock func() time.Time, validate func(registry.Record) error) *hq.Server {
 	t.Helper()
-	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, Now: clock, KDF: cheapKDF, Validate: validate}
+	s := newHQAt(t, t.TempDir(), clock, validate)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func newHQAt(t fataler, dir string, clock func() time.Time, validate func(registry.Record) error) *hq.Server {
+	t.Helper()
+	cfg := hq.Config{Dir: dir, Passphrase: testPass, Now: clock, KDF: cheapKDF, Validate: validate}
 	if err := hq.Init(cfg, "127.0.0.1:1", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -59,23 +72,28 @@ func newHQ(t testing.TB, clock func() time.Time, validate func(registry.Record) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
 	return s
 }
 
 // newDevice creates a workspace for a device.
 func newDevice(t testing.TB, user string, clock func() time.Time) *store.Workspace {
 	t.Helper()
-	w, err := store.Create(t.TempDir(), user, testPass, store.Options{KDF: cheapKDF, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newDeviceAt(t, t.TempDir(), user, clock)
 	t.Cleanup(func() { w.Close() })
 	return w
 }
 
+func newDeviceAt(t fataler, dir, user string, clock func() time.Time) *store.Workspace {
+	t.Helper()
+	w, err := store.Create(dir, user, testPass, store.Options{KDF: cheapKDF, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // enrollInProcess enrolls w with s without a network.
-func enrollInProcess(t testing.TB, s *hq.Server, w *store.Workspace, name string, sites ...string) client.Enrollment {
+func enrollInProcess(t fataler, s *hq.Server, w *store.Workspace, name string, sites ...string) client.Enrollment {
 	t.Helper()
 	ctx := context.Background()
 	code, err := s.NewEnrollment(ctx, hq.Enrollment{Name: name, Team: "team-a", Sites: sites})
@@ -143,5 +161,3 @@ func edit(t testing.TB, w *store.Workspace, id uuid.UUID, kind string, set map[s
 		t.Fatal(err)
 	}
 }
-
-func isWireCode(err error, target error) bool { return errors.Is(err, target) }
