@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -34,6 +35,9 @@ type env struct {
 	dir            string // --workspace
 	user           string // --user
 	passphraseFile string // --passphrase-file
+
+	// interrupt, when set, replaces Ctrl-C for tests: see interruptible.
+	interrupt func() (context.Context, context.CancelFunc)
 
 	// kdf is the Argon2id cost of key slots made while the workspace is
 	// open (user add, user passwd); zero means the store's default.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -50,7 +51,9 @@ func runExport(e *env, args []string) error {
 		if err := s.ws.AuditEvent("export", kind); err != nil {
 			return fmt.Errorf("export: write audit entry: %w", err)
 		}
-		x := exporter{e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households")}
+		ctx, stop := e.interruptible()
+		defer stop()
+		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households")}
 		var n int
 		err := writeAtomically(*out, func(w io.Writer) error {
 			var err error
@@ -64,6 +67,9 @@ func runExport(e *env, args []string) error {
 			}
 			return err
 		})
+		if errors.Is(err, errInterrupted) {
+			return fmt.Errorf("export %w: nothing written to %s", err, *out)
+		}
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -74,6 +80,7 @@ func runExport(e *env, args []string) error {
 
 // exporter walks households with their members for each export format.
 type exporter struct {
+	ctx      context.Context // Ctrl-C: stop, and leave no partial file
 	e        *env
 	s        *session
 	progress *progress
@@ -84,6 +91,9 @@ type exporter struct {
 func (x exporter) each(withAssessments bool, fn func(h registry.Record, members, assessments []registry.Record) error) (int, error) {
 	n := 0
 	err := x.s.ws.Each(registry.KindHousehold, func(h registry.Record) error {
+		if x.ctx.Err() != nil {
+			return errInterrupted
+		}
 		ms, err := members(x.s, h.ID)
 		if err != nil {
 			return err

@@ -77,6 +77,7 @@ type importer struct {
 	batch      *batcher
 	tally      tally
 	households map[string]uuid.UUID // the other agency's household key → our id
+	lastLine   int                  // the last line of the households handled so far
 	reported   int                  // reader errors printed so far
 	tagReports int                  // tagger errors printed so far
 }
@@ -90,7 +91,12 @@ func (im *importer) run() error {
 		},
 	}
 	prog := newProgress(im.e.stderr, im.e.now, "read", -1, "rows")
+	ctx, stop := im.e.interruptible()
+	defer stop()
 	for {
+		if ctx.Err() != nil {
+			return im.stop()
+		}
 		h, err := im.reader.Next()
 		im.printRowErrors()
 		if errors.Is(err, io.EOF) {
@@ -119,9 +125,22 @@ func (im *importer) run() error {
 	return nil
 }
 
+// stop ends an interrupted import: what was handled is committed, and the
+// user learns which line to resume after.
+func (im *importer) stop() error {
+	if err := im.batch.flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(im.e.stdout, "imported %s\n", im.tally)
+	return fmt.Errorf("%w: the rows up to line %d were handled; the rows after it were not imported", errInterrupted, im.lastLine)
+}
+
 // add plans one household of the list and queues what may be stored.
 func (im *importer) add(h exchange.Household) error {
 	label := fmt.Sprintf("line %d", h.Line)
+	for _, m := range h.Members {
+		im.lastLine = max(im.lastLine, im.tagged.lineOf[m.ID])
+	}
 	if h.ID == "" && h.Key != "" {
 		// The other agency's household key: rows of one household that are
 		// not next to each other join the same household.

@@ -115,8 +115,17 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 			printProblems(e, forms, p, err)
 		},
 	}
+	ctx, stop := e.interruptible()
+	defer stop()
 	now := e.now()
 	for i, raw := range elements {
+		if ctx.Err() != nil {
+			if err := b.flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "registered %s\n", tally)
+			return fmt.Errorf("%w before household %d: households 0 to %d were processed, the rest not", errInterrupted, i, i-1)
+		}
 		label := fmt.Sprintf("household %d", i)
 		var hh []exchange.Household
 		err := errors.New("not a JSON object")
