@@ -43,7 +43,7 @@ func (w *Workspace) Audit(fn func(AuditEntry) error) error {
 		return err
 	}
 	defer w.mu.RUnlock()
-	return w.db.View(func(tx *bolt.Tx) error {
+	return w.view(func(tx *bolt.Tx) error {
 		_, err := w.walkAudit(tx, func(e AuditEntry, _ error) error { return fn(e) })
 		return err
 	})
@@ -99,14 +99,13 @@ func (w *Workspace) walkAudit(tx *bolt.Tx, fn func(AuditEntry, error) error) (in
 // Verify decrypts every value, checks the audit chain, and checks that each
 // record equals the replay of its changes from the log. Problems are listed
 // in the report; the error wraps ErrCorrupt when there are any.
-func (w *Workspace) Verify() (VerifyReport, error) {
+func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	if err := w.rlock(); err != nil {
 		return VerifyReport{}, err
 	}
 	defer w.mu.RUnlock()
-	var rep VerifyReport
 	problem := func(err error) { rep.Problems = append(rep.Problems, err.Error()) }
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err = w.view(func(tx *bolt.Tx) error {
 		// Replay the change log per record.
 		replay := make(map[uuid.UUID]registry.Record)
 		logs := make(map[uuid.UUID][]uint64)

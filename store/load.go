@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/google/uuid"
@@ -16,7 +17,7 @@ import (
 // load decrypts the workspace once at unlock and builds the in-memory state:
 // sequence counters, the audit head, draft names and the record index.
 func (w *Workspace) load() error {
-	return w.db.View(func(tx *bolt.Tx) error {
+	return w.view(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if tx.Bucket([]byte(name)) == nil {
 				return fmt.Errorf("bucket %s missing: %w", name, ErrCorrupt)
@@ -154,6 +155,12 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 		done  *sync.WaitGroup
 	}
 	queue := make(chan batchWork, 2)
+	queueOpen := true
+	defer func() {
+		if queueOpen { // a bbolt panic unwinding: let the consumer end
+			close(queue)
+		}
+	}()
 	consumed := make(chan error, 1)
 	go func() {
 		var err error
@@ -180,8 +187,13 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 			done.Add(1)
 			go func() {
 				defer done.Done()
+				// Keys and values point into bbolt's mapping: see guard.go.
+				defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 				for i := g; i < len(items); i += workers {
-					items[i].err = prepare(&items[i])
+					func() {
+						defer recoverCorrupt(&items[i].err, "load record")
+						items[i].err = prepare(&items[i])
+					}()
 				}
 			}()
 		}
@@ -198,6 +210,7 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 	}
 	dispatch(items)
 	close(queue)
+	queueOpen = false
 	if err := <-consumed; err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (w *Workspace) readNamed(bucket, what, name string) ([]byte, error) {
 	}
 	defer w.mu.RUnlock()
 	var v []byte
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := w.view(func(tx *bolt.Tx) error {
 		var err error
 		v, err = w.getNamed(tx, bucket, name)
 		return err

@@ -22,7 +22,7 @@ func (w *Workspace) Get(id uuid.UUID) (registry.Record, error) {
 	}
 	defer w.mu.RUnlock()
 	var rec registry.Record
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := w.view(func(tx *bolt.Tx) error {
 		r, _, found, err := w.readRecord(tx, id)
 		if err != nil {
 			return err
@@ -118,7 +118,7 @@ func (w *Workspace) Each(kind string, fn func(registry.Record) error) error {
 	}
 	ids := slices.Clone(w.idx.byKind[kind])
 	defer w.mu.RUnlock()
-	return w.db.View(func(tx *bolt.Tx) error {
+	return w.view(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			rec, _, found, err := w.readRecord(tx, id)
 			if err != nil {
@@ -158,7 +158,7 @@ func (w *Workspace) History(id uuid.UUID) ([]change.Change, error) {
 	}
 	defer w.mu.RUnlock()
 	var out []change.Change
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := w.view(func(tx *bolt.Tx) error {
 		_, log, found, err := w.readRecord(tx, id)
 		if err != nil {
 			return err
@@ -189,7 +189,7 @@ func (w *Workspace) ChangesAfter(logSeq uint64, limit int) ([]Logged, error) {
 	}
 	defer w.mu.RUnlock()
 	var out []Logged
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := w.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketChanges)).Cursor()
 		for k, v := c.Seek(seqKey(logSeq + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			plain, err := w.seal[bucketChanges].open(k, v)
@@ -233,7 +233,7 @@ func (w *Workspace) OwnChangesAfter(deviceSeq uint64, limit int) ([]change.Chang
 	defer w.mu.RUnlock()
 	dev := w.keys.device
 	var out []change.Change
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := w.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketSeen)).Cursor()
 		for k, v := c.Seek(seenKey(dev, deviceSeq+1)); k != nil && len(k) == 24 && uuid.UUID(k[:16]) == dev && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			plain, err := w.seal[bucketSeen].open(k, v)

@@ -139,7 +139,7 @@ func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 	}
 	defer w.mu.RUnlock()
 	var out []QuarantineEntry
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := w.view(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
 			plain, err := w.seal[bucketQuarantine].open(k, v)
 			if err != nil {

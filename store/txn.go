@@ -183,7 +183,7 @@ func (w *Workspace) checkSize(tx *bolt.Tx, st *txState) {
 // moves the in-memory state forward. The caller holds w.mu.
 func (w *Workspace) update(fn func(tx *bolt.Tx, st *txState) error) (*txState, error) {
 	st := w.begin()
-	err := w.db.Update(func(tx *bolt.Tx) error {
+	err := w.guardedUpdate(func(tx *bolt.Tx) error {
 		if err := fn(tx, st); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -197,7 +198,7 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	if err := w.load(); err != nil {
-		w.db.Close()
+		w.db.Close() // never nil here: openDB succeeded
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	return w, nil
@@ -227,20 +228,27 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 	return w, nil
 }
 
-func (w *Workspace) openDB() error {
+func (w *Workspace) openDB() (err error) {
+	// bbolt panics on some kinds of page damage; a damaged file is bad
+	// input, not a bug, so it becomes ErrCorrupt here.
+	defer recoverCorrupt(&err, "open database")
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db, err := bolt.Open(dbPath(w.dir), 0o600, &bolt.Options{
 		Timeout:      w.opts.Timeout,
 		FreelistType: bolt.FreelistMapType,
 	})
-	if err != nil {
-		if errors.Is(err, berrors.ErrTimeout) {
-			return ErrInUse
-		}
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return ErrInUse
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return fmt.Errorf("open database: %v: %w", err, ErrCorrupt)
+	case err != nil:
 		return fmt.Errorf("open database: %w", err)
 	}
 	w.db = db
 	return nil
 }
+
 
 // Close locks the workspace: the database is closed and the keys forgotten.
 func (w *Workspace) Close() error {
