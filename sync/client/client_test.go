@@ -14,12 +14,12 @@ func TestTwoDevicesConvergeAndSeeTheConflict(t *testing.T) {
 	s := newHQ(t, clock.Now, nil)
 	a := newDevice(t, "amal", clock.skewed(0))
 	b := newDevice(t, "bilal", clock.skewed(-3*60*60*1e9))
-	ea := enrollInProcess(t, s, a, "tablet-a", "camp-1")
-	eb := enrollInProcess(t, s, b, "tablet-b", "camp-1")
+	ea := enrollInProcess(t, s, a, "tablet-a", "camp_north")
+	eb := enrollInProcess(t, s, b, "tablet-b", "camp_north")
 	ta, tb := inProcess(s, ea.Device), inProcess(s, eb.Device)
 
-	h := registerHousehold(t, a, "camp-1", 6)
-	registerHousehold(t, b, "camp-1", 3)
+	h := registerHousehold(t, a, "camp_north", 6)
+	registerHousehold(t, b, "camp_north", 3)
 	if n, _ := client.Pending(a); n != 7 {
 		t.Fatalf("pending on a = %d, want 7", n)
 	}

@@ -90,6 +90,12 @@ func Enrolled(w *store.Workspace) (Enrollment, bool, error) {
 	return s.public(), true, nil
 }
 
+// Enrollment retries: a few, quickly; a person is waiting.
+const (
+	enrollAttempts   = 5
+	enrollRetryDelay = 500 * time.Millisecond
+)
+
 // Enroll enrolls the workspace with the HQ an enrollment code names, over
 // TLS pinned to the certificate fingerprint in the code.
 func Enroll(ctx context.Context, w *store.Workspace, code string) (Enrollment, error) {
@@ -122,12 +128,25 @@ func EnrollVia(ctx context.Context, w *store.Workspace, code string, t Transport
 	if err != nil {
 		return Enrollment{}, fmt.Errorf("enroll: %w", err)
 	}
-	body, err := t.RoundTrip(ctx, wire.Compress(nil, enc))
-	if err != nil {
+	// A link that dies after HQ spent the token but before its answer
+	// arrives is not the end: HQ answers again to the same key.
+	var body []byte
+	for attempt := 1; ; attempt++ {
+		body, err = t.RoundTrip(ctx, wire.Compress(nil, enc))
+		if err == nil {
+			break
+		}
 		if perm := classify(err); perm != nil {
 			return Enrollment{}, fmt.Errorf("enroll: %w", perm)
 		}
-		return Enrollment{}, fmt.Errorf("enroll: %w: %w", ErrUnreachable, err)
+		if attempt == enrollAttempts || ctx.Err() != nil {
+			return Enrollment{}, fmt.Errorf("enroll: %w: %w", ErrUnreachable, err)
+		}
+		select {
+		case <-ctx.Done():
+			return Enrollment{}, fmt.Errorf("enroll: %w: %w", ErrUnreachable, err)
+		case <-time.After(time.Duration(attempt) * enrollRetryDelay):
+		}
 	}
 	plain, err := wire.Decompress(body, 1<<20)
 	if err != nil {

@@ -81,20 +81,32 @@ func (s *Server) Enroll(ctx context.Context, body []byte) ([]byte, error) {
 	if len(req.PublicKey) != ed25519.PublicKeySize {
 		return nil, refuse(wire.CodeBadRequest, "public key of %d bytes", len(req.PublicKey))
 	}
-	id := uuid.Must(uuid.NewV7())
 	now := s.cfg.now()
+	h := tokenHash(req.Token)
+	id := uuid.Must(uuid.NewV7())
+	if u := s.state().Used[h]; u != nil {
+		id = u.Device // a retry: same device, if it is the same key (checked below)
+	}
 	cert, err := s.ca.IssueDevice(ed25519.PublicKey(req.PublicKey), id, now)
 	if err != nil {
 		return nil, refuse(wire.CodeInternal, "issue certificate")
 	}
 	var dev Device
 	_, _, err = s.submit(ctx, func(st *state) ([]change.Change, error) {
-		h := tokenHash(req.Token)
+		if u := st.Used[h]; u != nil {
+			d := st.Devices[u.Device]
+			if d == nil || d.ID != id || d.Revoked || !ed25519.PublicKey(d.PublicKey).Equal(ed25519.PublicKey(req.PublicKey)) {
+				return nil, refuse(wire.CodeUnauthorized, "enrollment code already used")
+			}
+			dev = *d
+			return nil, nil
+		}
 		t := st.Tokens[h]
 		if t == nil {
 			return nil, refuse(wire.CodeUnauthorized, "enrollment code unknown, expired or already used")
 		}
 		delete(st.Tokens, h)
+		st.Used[h] = &used{Device: id, Expires: t.Expires}
 		dev = Device{ID: id, Name: t.Name, Team: t.Team, Sites: t.Sites, Fingerprint: pki.Fingerprint(cert),
 			PublicKey: req.PublicKey, Enrolled: now.UnixMilli()}
 		d := dev

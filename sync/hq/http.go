@@ -1,11 +1,13 @@
 package hq
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"time"
@@ -107,7 +109,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		TLSConfig:         s.TLSConfig(),
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       5 * time.Minute,
-		ErrorLog:          nil,
+		ErrorLog:          log.New(logWriter{s}, "", 0),
 	}
 	done := make(chan struct{})
 	go func() {
@@ -125,4 +127,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return nil
 	}
 	return fmt.Errorf("serve: %w", err)
+}
+
+// logWriter sends the HTTP server's own complaints (failed handshakes, often
+// just a cut link) to the server's log function.
+type logWriter struct{ s *Server }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.s.logf("%s", bytes.TrimRight(p, "\n"))
+	return len(p), nil
 }

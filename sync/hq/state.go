@@ -60,16 +60,25 @@ type token struct {
 type state struct {
 	Devices map[uuid.UUID]*Device
 	Tokens  map[string]*token // hex SHA-256 of the token → pending enrollment
+	Used    map[string]*used  // hex SHA-256 of a used token → who used it, until it would have expired
+}
+
+// used remembers who spent a token, so that a device whose link died before
+// the answer reached it can ask again with the same key, and no one else can.
+type used struct {
+	Device  uuid.UUID `cbor:"1,keyasint"`
+	Expires int64     `cbor:"2,keyasint"`
 }
 
 // storedState is state as sealed in the workspace meta.
 type storedState struct {
 	Devices []*Device         `cbor:"1,keyasint"`
 	Tokens  map[string]*token `cbor:"2,keyasint"`
+	Used    map[string]*used  `cbor:"3,keyasint"`
 }
 
 func newState() *state {
-	return &state{Devices: map[uuid.UUID]*Device{}, Tokens: map[string]*token{}}
+	return &state{Devices: map[uuid.UUID]*Device{}, Tokens: map[string]*token{}, Used: map[string]*used{}}
 }
 
 func (s *state) clone() *state {
@@ -80,6 +89,7 @@ func (s *state) clone() *state {
 		c.Devices[id] = &dd
 	}
 	maps.Copy(c.Tokens, s.Tokens) // tokens are replaced, never edited
+	maps.Copy(c.Used, s.Used)
 	return c
 }
 
@@ -126,6 +136,11 @@ func (s *state) expire(now time.Time) {
 			delete(s.Tokens, h)
 		}
 	}
+	for h, u := range s.Used {
+		if now.UnixMilli() > u.Expires {
+			delete(s.Used, h)
+		}
+	}
 }
 
 var stateEnc = func() cbor.EncMode {
@@ -137,7 +152,7 @@ var stateEnc = func() cbor.EncMode {
 }()
 
 func encodeState(s *state) ([]byte, error) {
-	st := storedState{Tokens: s.Tokens}
+	st := storedState{Tokens: s.Tokens, Used: s.Used}
 	for _, id := range slices.SortedFunc(maps.Keys(s.Devices), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }) {
 		st.Devices = append(st.Devices, s.Devices[id])
 	}
@@ -159,6 +174,9 @@ func decodeState(b []byte) (*state, error) {
 	}
 	if st.Tokens != nil {
 		s.Tokens = st.Tokens
+	}
+	if st.Used != nil {
+		s.Used = st.Used
 	}
 	return s, nil
 }
