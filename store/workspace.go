@@ -249,7 +249,6 @@ func (w *Workspace) openDB() (err error) {
 	return nil
 }
 
-
 // Close locks the workspace: the database is closed and the keys forgotten.
 func (w *Workspace) Close() error {
 	w.mu.Lock()
