@@ -30,6 +30,12 @@ type wireWrite struct {
 	BaseHLC    uint64      `cbor:"3,keyasint,omitempty"`
 	BaseDevice []byte      `cbor:"4,keyasint,omitempty"` // omitted: see defaultDevice
 	Resolves   []wireStamp `cbor:"5,keyasint,omitempty"`
+	// A value in one of these canonical forms travels as the typed form
+	// instead of Value: smaller, and it compresses better.
+	Date *int64 `cbor:"6,keyasint,omitempty"` // "YYYY-MM-DD": days since 1970-01-01
+	Bool *bool  `cbor:"7,keyasint,omitempty"` // "true" or "false"
+	UUID []byte `cbor:"8,keyasint,omitempty"` // a lowercase canonical uuid (record references)
+	Int  *int64 `cbor:"9,keyasint,omitempty"` // a decimal integer without sign or zero padding quirks
 }
 
 type wireStamp struct {
@@ -111,10 +117,10 @@ func (cc *changeCoder) encode(c change.Change) wireChange {
 	for i, cw := range c.Writes {
 		ww := wireWrite{
 			Field:      cw.Field,
-			Value:      cw.Value,
 			BaseHLC:    cw.Base.HLC,
 			BaseDevice: encodeStampDevice(cw.Base, c.Device),
 		}
+		encodeValue(&ww, cw.Value)
 		for _, r := range cw.Resolves {
 			ww.Resolves = append(ww.Resolves, wireStamp{HLC: r.HLC, Device: encodeStampDevice(r, c.Device)})
 		}
@@ -164,7 +170,10 @@ func (cc *changeCoder) decode(w wireChange) (change.Change, error) {
 		c.Writes = make([]change.Write, len(w.Writes))
 	}
 	for i, ww := range w.Writes {
-		cw := change.Write{Field: ww.Field, Value: ww.Value, Base: change.Stamp{HLC: ww.BaseHLC}}
+		cw := change.Write{Field: ww.Field, Base: change.Stamp{HLC: ww.BaseHLC}}
+		if cw.Value, err = decodeValue(ww); err != nil {
+			return c, err
+		}
 		if cw.Base.Device, err = decodeStampDevice(ww.BaseHLC, ww.BaseDevice, c.Device, "base device"); err != nil {
 			return c, err
 		}

@@ -18,7 +18,8 @@
 // is the previous change of that device plus one, its kind and author when
 // they repeat, and stores its clock reading as a difference from the previous
 // reading of the same device. A stamp names its device only when that is not
-// the change's own device. Decoding undoes all of this; the conversion is
+// the change's own device. A value that is a canonical date, boolean, uuid or
+// integer travels typed (values.go). Decoding undoes all of this; the conversion is
 // lossless for any change, valid or not, so that HQ can quarantine a bad
 // change with the exact content it received.
 //

@@ -155,6 +155,17 @@ func TestOddChangesSurvive(t *testing.T) {
 			Stamp: change.Stamp{HLC: ^uint64(0), Device: deviceB}, Writes: []change.Write{{Field: "x"}}},
 		{Device: deviceB, Seq: 1, Record: recordID(3), Kind: "household", Author: "",
 			Stamp: change.Stamp{HLC: 1, Device: deviceB}},
+		// Values that look typed but are not in the canonical form stay strings.
+		{Device: deviceB, Seq: 2, Record: recordID(4), Kind: "person", Author: "",
+			Stamp: change.Stamp{HLC: 2, Device: deviceB}, Writes: []change.Write{
+				{Field: "d1", Value: "2026-09-21"}, {Field: "d2", Value: "2026-9-21"}, {Field: "d3", Value: "2026-02-30"},
+				{Field: "d4", Value: "0999-12-31"}, {Field: "d5", Value: "1000-01-01"}, {Field: "d6", Value: "9999-12-31"},
+				{Field: "b1", Value: "true"}, {Field: "b2", Value: "false"}, {Field: "b3", Value: "True"},
+				{Field: "u1", Value: recordID(9).String()}, {Field: "u2", Value: strings.ToUpper(recordID(9).String())},
+				{Field: "i1", Value: "0"}, {Field: "i2", Value: "-17"}, {Field: "i3", Value: "007"}, {Field: "i4", Value: "+5"},
+				{Field: "i5", Value: "-0"}, {Field: "i6", Value: "123456789012345678"}, {Field: "i7", Value: "1234567890123456789"},
+				{Field: "e", Value: ""},
+			}},
 	}
 	for _, device := range []uuid.UUID{deviceA, uuid.Nil} {
 		want := &SyncRequest{Version: Version, Device: device, Push: odd}
