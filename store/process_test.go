@@ -288,6 +288,9 @@ func TestSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	if err := w.SaveDraft("big", make([]byte, 32<<10)); err != nil {
+		t.Fatal(err)
+	}
 	var stored []uuid.UUID
 	for i := 0; ; i++ {
 		if i > 10000 {
@@ -314,5 +317,8 @@ func TestSizeLimit(t *testing.T) {
 	}
 	if rep, err := w.Verify(); err != nil {
 		t.Errorf("verify at the limit: %v %v", err, rep.Problems)
+	}
+	if err := w.DeleteDraft("big"); err != nil {
+		t.Errorf("deleting a draft at the limit: %v", err)
 	}
 }

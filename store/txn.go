@@ -169,13 +169,16 @@ func chainHash(prev, entry []byte) []byte {
 }
 
 // checkSize refuses a transaction that would take the file past MaxSize.
-// bbolt's copy-on-write can need about twice the bytes written.
+// bbolt's copy-on-write can need about twice the bytes written, and the
+// file can be larger than the data in it (it grows in steps). A transaction
+// that only deletes is always allowed: it is how space comes back.
 func (w *Workspace) checkSize(tx *bolt.Tx, st *txState) {
-	if st.err != nil {
+	if st.err != nil || st.written == 0 {
 		return
 	}
-	if tx.Size()+2*int64(st.written)+2*int64(tx.DB().Info().PageSize) > w.opts.MaxSize {
-		st.err = fmt.Errorf("database is %d bytes, limit %d: %w", tx.Size(), w.opts.MaxSize, ErrTooLarge)
+	size := max(tx.Size(), w.FileSize())
+	if size+2*int64(st.written)+2*int64(tx.DB().Info().PageSize) > w.opts.MaxSize {
+		st.err = fmt.Errorf("database is %d bytes, limit %d: %w", size, w.opts.MaxSize, ErrTooLarge)
 	}
 }
 
