@@ -58,7 +58,7 @@ func runImport(e *env, args []string) error {
 		return fmt.Errorf("%s: %s", *csvFile, redactValues(err.Error()))
 	}
 	return e.withWorkspace(func(s *session) error {
-		im := &importer{e: e, s: s, tagged: tagged, reader: reader, now: now, households: make(map[string]uuid.UUID)}
+		im := &importer{e: e, s: s, tagged: tagged, reader: reader, now: now, tally: newTally(), households: make(map[string]uuid.UUID)}
 		return im.run()
 	})
 }
@@ -75,7 +75,7 @@ type importer struct {
 	now    time.Time
 
 	batch      *batcher
-	tally      tally
+	tally      *tally
 	households map[string]uuid.UUID // the other agency's household key → our id
 	lastLine   int                  // the last line of the households handled so far
 	reported   int                  // reader errors printed so far
@@ -85,7 +85,7 @@ type importer struct {
 func (im *importer) run() error {
 	im.batch = &batcher{
 		ws:     im.s.ws,
-		stored: func(p planned) { countStored(&im.tally, p) },
+		stored: func(p planned) { im.tally.countAll(p) },
 		refused: func(p planned, err error) {
 			printProblems(im.e, im.s.forms, p, err)
 		},
@@ -229,12 +229,6 @@ func (im *importer) printRowErrors() {
 		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", redactValues(re.Error()))
 	}
 	im.reported = len(errs)
-}
-
-func countStored(t *tally, p planned) {
-	for _, ed := range p.edits {
-		t.count(ed.Kind)
-	}
 }
 
 func joinInts(ns []int) string {

@@ -19,6 +19,8 @@ func TestImportForeignLayout(t *testing.T) {
 		"Traoré;Awa;female;25;M-004;head;camp_south;oui;",
 		"Traoré;;female;3;M-004;child;camp_south;oui;",
 		"Traoré;Moussa;male;1;M-004;child;camp_south;oui;",
+		"",
+		"Ouedraogo;Mariam;female;2;M-001;child;camp_north;oui;rejoint plus tard",
 	}, "\n") + "\n"
 	mapping := `{"Nom": "family_name", "Prénom": "given_name", "Sexe": "sex", "Age": "age", "Ménage": "household_id",
 		"Lien": "relationship", "Site": "site", "Consentement": "consent", "Remarques": "-"}`
@@ -36,14 +38,18 @@ func TestImportForeignLayout(t *testing.T) {
 			t.Errorf("stderr quotes the refused value %q:\n%s", value, res.stderr)
 		}
 	}
-	// M-001 is whole; M-004 lost only its bad row, Awa and Moussa stay.
-	if !strings.Contains(res.stdout, "imported 4 persons in 2 households; 3 rows refused") {
+	// M-001 is whole, its late row included; M-004 lost only its bad row.
+	if !strings.Contains(res.stdout, "imported 5 persons in 2 households; 3 rows refused") {
 		t.Errorf("summary: %q", res.stdout)
+	}
+	households := lines(w.ok("list", "--kind", "household", "--names"))
+	if len(households) != 2 || !strings.Contains(households[0], "3 members") || !strings.Contains(households[0], "Aminata Ouedraogo") {
+		t.Errorf("households:\n%s", strings.Join(households, "\n"))
 	}
 	if hits := lines(w.ok("search", "Aminata Ouedraogo")); len(hits) == 0 {
 		t.Error("an imported person is not found by name")
 	}
-	if n := w.count("person"); n != 4 {
-		t.Errorf("%d persons stored, want 4", n)
+	if n := w.count("person"); n != 5 {
+		t.Errorf("%d persons stored, want 5", n)
 	}
 }

@@ -101,13 +101,13 @@ func jsonProblem(err error) string {
 // registerAll validates and stores households, each all or nothing, and
 // reports the refused ones by position, record and field.
 func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawMessage) error {
-	var tally tally
+	tally := newTally()
 	b := &batcher{
 		ws: s.ws,
 		stored: func(p planned) {
 			for _, ed := range p.edits {
 				fmt.Fprintf(e.stdout, "%s\t%s\n", ed.Record, ed.Kind)
-				tally.count(ed.Kind)
+				tally.count(ed)
 			}
 		},
 		refused: func(p planned, err error) {
@@ -179,29 +179,4 @@ func decodeProblems(err error) []string {
 		}
 	}
 	return out
-}
-
-// tally counts what a bulk command stored.
-type tally struct {
-	households, persons, assessments int
-	refused                          int
-}
-
-func (t *tally) count(kind string) {
-	switch kind {
-	case registry.KindHousehold:
-		t.households++
-	case registry.KindPerson:
-		t.persons++
-	case registry.KindAssessment:
-		t.assessments++
-	}
-}
-
-func (t tally) String() string {
-	s := fmt.Sprintf("%s in %s", plural(t.persons, "person"), plural(t.households, "household"))
-	if t.assessments > 0 {
-		s += ", " + plural(t.assessments, "assessment")
-	}
-	return s
 }

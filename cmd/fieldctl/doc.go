@@ -1,0 +1,62 @@
+// Command fieldctl is the headless Fieldreg client: it registers, searches,
+// edits and exports households in an encrypted workspace from a terminal or
+// a script. It builds with CGO_ENABLED=0 and never links a graphical toolkit.
+//
+// Usage:
+//
+//	fieldctl [--workspace DIR] [--user NAME] [--passphrase-file F] COMMAND [ARGS]
+//
+// Run "fieldctl help" for the commands and "fieldctl help COMMAND" for one
+// command's options. Options may come before or after the command name.
+//
+// # Where things come from
+//
+//   - The workspace is --workspace, else $FIELDREG_WORKSPACE, else
+//     $XDG_DATA_HOME/fieldreg or ~/.local/share/fieldreg (on Windows and
+//     macOS, the user configuration directory).
+//   - The user is --user, else $FIELDREG_USER, else "admin".
+//   - The passphrase is read from --passphrase-file (its first line), else
+//     $FIELDREG_PASSPHRASE, else a terminal prompt without echo. Never from
+//     the command line, where other users and the shell history see it.
+//   - A new passphrase (init, user add, user passwd) comes from
+//     --new-passphrase-file, else $FIELDREG_NEW_PASSPHRASE, else a prompt
+//     asked twice. init, which has no current passphrase, also takes the
+//     current passphrase's sources. Passphrases under 8 characters are refused.
+//   - init --kdf-time/--kdf-memory/--kdf-threads (also on user add and user
+//     passwd) choose a cheaper Argon2id for low-memory tablets and tests;
+//     the default is t=3, 64 MiB, p=4. Each key slot keeps its own.
+//
+// # What scripts can rely on
+//
+// Errors are one line on stderr starting "fieldctl: ". Exit codes: 0 success,
+// 1 failure, 2 usage, 3 wrong user or passphrase, 4 workspace in use by
+// another process. Error text names records by id or by their place in the
+// input ("household 3: member 0", "line 17"), fields by name and the rule
+// broken, and never quotes a value: names, phones and document numbers do
+// not belong in terminals, logs or bug reports. Values quoted by lower
+// layers are replaced by "(value hidden)".
+//
+// register prints "ID<TAB>KIND" for each record stored; list prints one
+// tab-separated line per record (id, kind, then site and member count for a
+// household, household, sex and birth year for a person, household and date
+// for an assessment; names only with --names); --json gives JSON lines.
+//
+// # Bulk input
+//
+// register --file takes households in the export's JSON shape. Each
+// household is all or nothing: a bad one is reported by its index in the
+// file and stored not at all, the good ones are stored. import --csv reads a
+// beneficiary list, through a column mapping for another agency's layout;
+// a row the rules refuse is reported by its line and left out, the rest of
+// its household imported, unless the household itself cannot stand (its
+// own fields refused, or no single head without the bad rows). Both commit
+// in batches of about 500 records, and Ctrl-C stops them at a household
+// boundary with what was handled committed.
+//
+// # Adding a command
+//
+// A command is a file with a run function and one line in commandTable
+// (commands.go). It gets an *env: streams, environment, clock, and the
+// global options; newFlags and parseFlags give it flags in any position,
+// withWorkspace an unlocked workspace that is closed after.
+package main
