@@ -69,7 +69,7 @@ const sameHouseholdScore = -100
 // Compare scores one pair of persons. It is symmetric: Compare(a, b) and
 // Compare(b, a) give the same score, level and reasons.
 func Compare(a, b Person, cfg Config) Match {
-	return compareProfiles(newProfile(a), newProfile(b), cfg)
+	return compareProfiles(newProfile(a, nil), newProfile(b, nil), cfg)
 }
 
 // profile is a Person prepared for comparison: tokens folded, date parsed.
@@ -79,17 +79,19 @@ type profile struct {
 	given, family, other nameField
 	sex                  byte // 'f', 'm' or 0 when not known
 	birth                birthDate
-	site, phone          string
-	context              []string // sorted skeletons of the other members' given names
+	site                 string
+	phone                uint64   // phoneKey; 0 when none
+	context              []uint32 // sorted hashes of the other members' name skeletons
 }
 
-func newProfile(p Person) *profile {
+// newProfile prepares p, taking name fields from cache (which may be nil).
+func newProfile(p Person, cache *fieldCache) *profile {
 	pr := &profile{
 		id:        p.ID,
 		household: p.Household,
-		given:     prepareField(p.GivenName),
-		family:    prepareField(p.FamilyName),
-		other:     prepareField(p.OtherNames),
+		given:     cache.field(p.GivenName),
+		family:    cache.field(p.FamilyName),
+		other:     cache.field(p.OtherNames),
 		birth:     parseBirthDate(strings.TrimSpace(p.BirthDate), p.BirthDateEstimated),
 		site:      strings.ToLower(strings.TrimSpace(p.Site)),
 		phone:     phoneKey(p.Phone),
@@ -100,15 +102,18 @@ func newProfile(p Person) *profile {
 	case "male", "m":
 		pr.sex = 'm'
 	}
-	own := make(map[string]bool)
-	for _, t := range pr.family.tokens {
-		own[t.skeleton] = true
-	}
 	for _, name := range p.HouseholdNames {
-		for _, t := range prepareField(name).tokens {
-			if len(t.skeleton) >= 2 && !own[t.skeleton] {
-				pr.context = append(pr.context, t.skeleton)
+	tokens:
+		for _, t := range cache.field(name).tokens {
+			if len(t.skeleton) < 2 {
+				continue
 			}
+			for _, own := range pr.family.tokens {
+				if own.skeleton == t.skeleton {
+					continue tokens // the family name all members share
+				}
+			}
+			pr.context = append(pr.context, skeletonHash(t.skeleton))
 		}
 	}
 	slices.Sort(pr.context)
@@ -117,21 +122,30 @@ func newProfile(p Person) *profile {
 }
 
 // phoneKey keeps the last nine digits: enough to tell numbers apart, and
-// blind to whether the country code or a leading zero was typed.
-func phoneKey(s string) string {
-	digits := make([]byte, 0, len(s))
+// blind to whether the country code or a leading zero was typed. Numbers
+// under seven digits are not numbers (0).
+func phoneKey(s string) uint64 {
+	var key uint64
+	digits := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
-			digits = append(digits, s[i])
+			key = (key*10 + uint64(s[i]-'0')) % 1_000_000_000
+			digits++
 		}
 	}
-	if len(digits) < 7 {
-		return ""
+	if digits < 7 {
+		return 0
 	}
-	if len(digits) > 9 {
-		digits = digits[len(digits)-9:]
+	return key + 1 // never 0, even for 000000000
+}
+
+// skeletonHash is FNV-1a, enough to tell a household's names apart.
+func skeletonHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
 	}
-	return string(digits)
+	return h
 }
 
 func compareProfiles(a, b *profile, cfg Config) Match {
@@ -173,7 +187,7 @@ func compareContext(a, b *profile, out []Reason) []Reason {
 	if a.site != "" && a.site == b.site {
 		out = append(out, Reason{"site_same", "same site " + a.site, weightSiteSame})
 	}
-	if a.phone != "" && a.phone == b.phone {
+	if a.phone != 0 && a.phone == b.phone {
 		out = append(out, Reason{"phone_same", "same phone", weightPhoneSame})
 	}
 	if len(a.context) == 0 || len(b.context) == 0 {
@@ -195,16 +209,16 @@ func compareContext(a, b *profile, out []Reason) []Reason {
 	return append(out, Reason{"household_some_shared", text, weightHouseholdSome})
 }
 
-// countShared counts the strings two sorted, duplicate-free lists share.
-func countShared(a, b []string) int {
+// countShared counts the values two sorted, duplicate-free lists share.
+func countShared(a, b []uint32) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
-		switch strings.Compare(a[i], b[j]) {
-		case 0:
+		switch {
+		case a[i] == b[j]:
 			n++
 			i++
 			j++
-		case -1:
+		case a[i] < b[j]:
 			i++
 		default:
 			j++

@@ -133,7 +133,7 @@ func tokenSim(a, b nameToken) float64 {
 		if s < simTypo && oneKeystroke(a.fold, b.fold) {
 			s = simTypo
 		}
-		if s < simVowels && !a.arabic && a.vowelless == b.vowelless {
+		if s < simVowels && !a.arabic && sameConsonants(a.fold, b.fold) {
 			s = simVowels
 		}
 		return min(s, 0.99) // different folds are never an exact match

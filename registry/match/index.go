@@ -11,7 +11,8 @@ import (
 // Index holds persons in memory for duplicate checks. It is safe for
 // concurrent use: checks share a read lock, Put and Remove take the write lock.
 type Index struct {
-	cfg Config
+	cfg    Config
+	fields *fieldCache
 
 	mu       sync.RWMutex
 	profiles []*profile // by slot; nil for a free slot
@@ -22,7 +23,7 @@ type Index struct {
 
 // NewIndex returns an empty index that judges pairs by cfg.
 func NewIndex(cfg Config) *Index {
-	return &Index{cfg: cfg, slots: make(map[uuid.UUID]int32), blocks: make(map[blockKey][]int32)}
+	return &Index{cfg: cfg, fields: newFieldCache(), slots: make(map[uuid.UUID]int32), blocks: make(map[blockKey][]int32)}
 }
 
 // Len returns the number of persons in the index.
@@ -34,7 +35,7 @@ func (ix *Index) Len() int {
 
 // Put adds p, or replaces the person with p's id.
 func (ix *Index) Put(p Person) {
-	pr := newProfile(p) // outside the lock: the expensive part
+	pr := newProfile(p, ix.fields) // outside the lock: the expensive part
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.remove(p.ID)
@@ -90,7 +91,7 @@ func (ix *Index) remove(id uuid.UUID) {
 // first, at most limit of them (all when limit <= 0). A person with p's id is
 // never its own candidate.
 func (ix *Index) Candidates(p Person, limit int) []Match {
-	q := newProfile(p)
+	q := newProfile(p, ix.fields)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.candidates(q, limit, nil)

@@ -8,10 +8,9 @@ import (
 
 // nameToken is one word of a name, prepared once so comparing is cheap.
 type nameToken struct {
-	fold      string // see the package glossary
-	skeleton  string // consonant outline, ASCII upper case
-	vowelless string // fold with each run of vowels made one "a" (Latin only)
-	arabic    bool   // written in Arabic script: only the skeleton compares across scripts
+	fold     string // see the package glossary
+	skeleton string // consonant outline, ASCII upper case
+	arabic   bool   // written in Arabic script: only the skeleton compares across scripts
 }
 
 // particles are words that enumerators write or leave out at will and that
@@ -128,7 +127,7 @@ func prepareToken(w string) nameToken {
 		w = cyrillicToLatin(w)
 	}
 	f := foldLatin(w)
-	return nameToken{fold: f, skeleton: latinSkeleton(f), vowelless: oneVowel(f)}
+	return nameToken{fold: f, skeleton: latinSkeleton(f)}
 }
 
 func isArabic(w string) bool {
@@ -175,20 +174,28 @@ func foldLatin(w string) string {
 	return string(b)
 }
 
-// oneVowel makes every run of vowels in a folded word one "a".
-func oneVowel(f string) string {
-	b := make([]byte, 0, len(f))
-	for i := 0; i < len(f); i++ {
-		if isVowel(f[i]) {
-			if len(b) > 0 && b[len(b)-1] == 'a' {
-				continue
+// sameConsonants reports whether two folded Latin words differ only in
+// their vowels, each run of vowels counting as one.
+func sameConsonants(a, b string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		va, vb := isVowel(a[i]), isVowel(b[j])
+		switch {
+		case va && vb:
+			for i < len(a) && isVowel(a[i]) {
+				i++
 			}
-			b = append(b, 'a')
-			continue
+			for j < len(b) && isVowel(b[j]) {
+				j++
+			}
+		case va || vb || a[i] != b[j]:
+			return false
+		default:
+			i++
+			j++
 		}
-		b = append(b, f[i])
 	}
-	return string(b)
+	return i == len(a) && j == len(b)
 }
 
 // latinSkeleton maps a folded Latin word onto the skeleton alphabet.

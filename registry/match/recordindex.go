@@ -209,7 +209,7 @@ func (r *RecordIndex) Candidates(person, household registry.Record, limit int) [
 		p.HouseholdNames = r.memberNames(h, person.ID)
 	}
 	notDup := parseIDs(person.Value(FieldNotDuplicate))
-	q := newProfile(p)
+	q := newProfile(p, r.ix.fields)
 	r.ix.mu.RLock()
 	defer r.ix.mu.RUnlock()
 	return r.ix.candidates(q, limit, func(a, b uuid.UUID) bool {
