@@ -129,13 +129,17 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	return st.logSeq
 }
 
-// flush writes every record the transaction changed.
+// flush writes every record the transaction changed and the new head of
+// the audit chain.
 func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
 		if p.dirty {
 			w.put(tx, st, bucketRecords, id[:], encode(toStoredRecord(p.rec, p.log)))
 		}
+	}
+	if st.auditSeq != w.auditSeq {
+		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: st.auditSeq, Hash: st.auditHash}))
 	}
 }
 
@@ -144,8 +148,8 @@ func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uui
 }
 
 // appendAuditAs adds a link to the audit chain: each entry holds the hash of
-// the previous link, and the head (last seq and hash) is kept in the state
-// bucket so a cut-off tail is noticed too.
+// the previous link. flush stores the new head (last seq and hash) in the
+// state bucket, so a cut-off tail is noticed too.
 func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	st.auditSeq++
 	e := storedAudit{
@@ -158,7 +162,6 @@ func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string,
 	enc := encode(e)
 	st.auditHash = chainHash(e.Prev, enc)
 	w.put(tx, st, bucketAudit, seqKey(e.Seq), enc)
-	w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: e.Seq, Hash: st.auditHash}))
 }
 
 func chainHash(prev, entry []byte) []byte {

@@ -140,6 +140,7 @@ func create(dir string, k *keyFile, master []byte, admin string, opts Options) (
 		}
 		st = w.begin()
 		w.appendAudit(tx, st, "create-workspace", uuid.Nil, "", nil, "")
+		w.flush(tx, st)
 		return st.err
 	})
 	if err == nil {
