@@ -14,16 +14,18 @@ func runVerify(e *env, args []string) error {
 		return usagef("unexpected argument")
 	}
 	return e.withWorkspace(func(s *session) error {
+		// The report lists the problems; the error only says there are some,
+		// unless verification could not run at all.
 		report, err := s.ws.Verify()
-		if err != nil {
-			return fmt.Errorf("verify: %w", err)
+		if err != nil && len(report.Problems) == 0 {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "%s, %s, %s\n", plural(report.Records, "record"), plural(report.Changes, "change"), plural(report.AuditEntries, "audit entry"))
 		for _, p := range report.Problems {
 			fmt.Fprintf(e.stdout, "problem: %s\n", p)
 		}
 		if len(report.Problems) > 0 {
-			return fmt.Errorf("verify found %s", plural(len(report.Problems), "problem"))
+			return fmt.Errorf("verify found %s: the workspace is damaged or was tampered with", plural(len(report.Problems), "problem"))
 		}
 		fmt.Fprintln(e.stdout, "ok")
 		return nil
