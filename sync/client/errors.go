@@ -2,10 +2,12 @@ package client
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
 	"fieldreg/sync/change"
+	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )
 
@@ -40,6 +42,17 @@ func classify(err error) (permanent error) {
 			return we // the caller wipes
 		}
 		return fmt.Errorf("%w: %w", ErrRefused, we)
+	}
+	if errors.Is(err, pki.ErrFingerprint) {
+		// Whoever answered is not the HQ the code names: retrying will not
+		// change who answers.
+		return fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	var unknownCA x509.UnknownAuthorityError
+	if errors.As(err, &unknownCA) {
+		// The server is not this device's HQ (its certificate is from
+		// another CA): a wrong address, or someone in the middle.
+		return fmt.Errorf("%w: the server is not this device's HQ: %w", ErrRefused, err)
 	}
 	var alert tls.AlertError
 	if errors.As(err, &alert) {
