@@ -36,15 +36,21 @@ func (w *Workspace) auditEvent(action, detail string) error {
 	return nil
 }
 
-// Audit calls fn with each audit entry, oldest first, checking the chain as
-// it goes; it stops at the first error.
+// Audit calls fn with each audit entry, oldest first, and stops at the first
+// error fn returns or at a broken link (ErrCorrupt). fn runs under the
+// workspace's read lock: it must not write to the workspace.
 func (w *Workspace) Audit(fn func(AuditEntry) error) error {
 	if err := w.rlock(); err != nil {
 		return err
 	}
 	defer w.mu.RUnlock()
 	return w.view(func(tx *bolt.Tx) error {
-		_, err := w.walkAudit(tx, func(e AuditEntry, _ error) error { return fn(e) })
+		_, err := w.walkAudit(tx, func(e AuditEntry, broken error) error {
+			if broken != nil {
+				return broken
+			}
+			return fn(e)
+		})
 		return err
 	})
 }

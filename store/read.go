@@ -111,14 +111,41 @@ func (w *Workspace) Search(query string, limit int) []Hit {
 }
 
 // Each decrypts the live records of a kind in id order and calls fn with
-// each; it stops at the first error fn returns.
+// each; it stops at the first error fn returns. Records are read in chunks
+// and fn runs without the workspace's lock held, so fn may call other
+// methods (an export audits itself; a duplicate check searches).
 func (w *Workspace) Each(kind string, fn func(registry.Record) error) error {
 	if err := w.rlock(); err != nil {
 		return err
 	}
 	ids := slices.Clone(w.idx.byKind[kind])
+	w.mu.RUnlock()
+	const chunk = 256
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		recs, err := w.getMany(ids[:n])
+		if err != nil {
+			return fmt.Errorf("read %s records: %w", kind, err)
+		}
+		for _, rec := range recs {
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// getMany decrypts records in one read transaction, skipping ids that were
+// deleted meanwhile.
+func (w *Workspace) getMany(ids []uuid.UUID) ([]registry.Record, error) {
+	if err := w.rlock(); err != nil {
+		return nil, err
+	}
 	defer w.mu.RUnlock()
-	return w.view(func(tx *bolt.Tx) error {
+	recs := make([]registry.Record, 0, len(ids))
+	err := w.view(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			rec, _, found, err := w.readRecord(tx, id)
 			if err != nil {
@@ -127,12 +154,13 @@ func (w *Workspace) Each(kind string, fn func(registry.Record) error) error {
 			if !found {
 				return fmt.Errorf("record %s indexed but not stored: %w", id, ErrCorrupt)
 			}
-			if err := fn(rec); err != nil {
-				return err
+			if !rec.Deleted() {
+				recs = append(recs, rec)
 			}
 		}
 		return nil
 	})
+	return recs, err
 }
 
 // readChange decrypts the change at a log seq.

@@ -247,3 +247,35 @@ func TestCreateOpenErrors(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+func TestEachAllowsCallsBack(t *testing.T) {
+	w := newTestWorkspace(t)
+	var all []Edit
+	for range 300 {
+		_, edits := household("camp-a", "Amina")
+		all = append(all, edits...)
+	}
+	if _, err := w.Commit(all...); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := w.Each(registry.KindPerson, func(rec registry.Record) error {
+		n++
+		if n == 1 {
+			// An export audits itself while it reads: must not deadlock.
+			return w.AuditEvent("export", "person-level csv")
+		}
+		if rec.Value("given_name") != "Amina" {
+			t.Errorf("record %s: %v", rec.ID, rec.Values())
+		}
+		return nil
+	})
+	if err != nil || n != 300 {
+		t.Fatalf("Each visited %d records: %v", n, err)
+	}
+	var last AuditEntry
+	w.Audit(func(e AuditEntry) error { last = e; return nil })
+	if last.Action != "export" || last.User != "admin" || last.Detail != "person-level csv" {
+		t.Errorf("last audit entry %+v", last)
+	}
+}
