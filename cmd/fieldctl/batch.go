@@ -46,18 +46,17 @@ func (b *batcher) flush() error {
 		edits = append(edits, p.edits...)
 	}
 	_, err := b.ws.Commit(edits...)
-	if err == nil {
+	switch {
+	case err == nil:
 		for _, p := range batch {
 			b.stored(p)
 		}
 		return nil
-	}
-	if !isRefusal(err) || len(batch) == 1 {
-		if isRefusal(err) {
-			b.refused(batch[0], err)
-			return nil
-		}
+	case !isRefusal(err):
 		return err
+	case len(batch) == 1:
+		b.refused(batch[0], err)
+		return nil
 	}
 	for _, p := range batch {
 		if _, err := b.ws.Commit(p.edits...); err != nil {

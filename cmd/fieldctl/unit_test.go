@@ -315,3 +315,32 @@ func FuzzTaggedCSV(f *testing.F) {
 		}
 	})
 }
+
+// At a terminal a new passphrase is asked twice, and two different answers
+// change nothing.
+func TestNewPassphrasePrompt(t *testing.T) {
+	prompts := func(answers ...string) func(string) ([]byte, error) {
+		return func(string) ([]byte, error) {
+			a := answers[0]
+			answers = answers[1:]
+			return []byte(a), nil
+		}
+	}
+	e := &env{getenv: func(string) string { return "" }}
+	e.askSecret = prompts("long enough pass", "long enough pass")
+	if p, err := e.newPassphrase("amina", "", false); err != nil || string(p) != "long enough pass" {
+		t.Errorf("same twice: %q, %v", p, err)
+	}
+	e.askSecret = prompts("long enough pass", "long enough pasS")
+	if _, err := e.newPassphrase("amina", "", false); err == nil || !strings.Contains(err.Error(), "differ") {
+		t.Errorf("different answers: %v", err)
+	}
+	e.askSecret = prompts("short", "short")
+	if _, err := e.newPassphrase("amina", "", false); err == nil || !strings.Contains(err.Error(), "too short") {
+		t.Errorf("short: %v", err)
+	}
+	e.askSecret = nil
+	if _, err := e.newPassphrase("amina", "", false); exitCode(err) != exitUsage {
+		t.Errorf("no terminal and no variable: %v", err)
+	}
+}
