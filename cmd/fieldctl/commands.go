@@ -30,7 +30,7 @@ func commandTable() []command {
 		{"list", "[--kind K] [--names] [--json]", "list records", runList},
 		{"show", "ID [--json]", "show a record (a household with its members and assessments)", runShow},
 		{"search", "QUERY [--limit N] [--json]", "search by name, best matches first", runSearch},
-		{"edit", "ID FIELD=VALUE... [--resolve]", "change fields of a record (--resolve settles their conflicts)", runEdit},
+		{"edit", "ID FIELD=VALUE... [ID FIELD=VALUE...] [--resolve]", "change fields of records, all in one commit (--resolve settles their conflicts)", runEdit},
 		{"delete", "ID", "delete a record; a household with its members (supervisors and admins)", runDelete},
 		{"export", "--format csv|hxl|json [--aggregate] --out F", "export records (person-level: supervisors and admins)", runExport},
 		{"verify", "", "check every stored value and the audit chain", runVerify},

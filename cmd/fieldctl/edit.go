@@ -21,46 +21,115 @@ func runEdit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(args) < 2 {
-		return usagef("want a record id and at least one FIELD=VALUE")
-	}
-	id, err := parseID(args[0])
-	if err != nil {
-		return err
-	}
-	assignments, err := parseAssignments(args[1:], *resolve)
+	groups, err := parseEditGroups(args, *resolve)
 	if err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
-		rec, err := getRecord(s, id)
-		if err != nil {
-			return err
+		now := e.now()
+		var edits []store.Edit
+		after := make(map[uuid.UUID]registry.Record)
+		var records []registry.Record
+		for _, g := range groups {
+			rec, err := getRecord(s, g.id)
+			if err != nil {
+				return err
+			}
+			set, err := editValues(s.forms, rec, g.assignments, now)
+			if err != nil {
+				return refusedEdit(s, err)
+			}
+			edits = append(edits, store.Edit{Record: g.id, Kind: rec.Kind, Set: set, Resolve: *resolve})
+			after[g.id] = applied(rec, set)
+			records = append(records, rec)
 		}
-		set, err := editValues(s.forms, rec, assignments, e.now())
-		if err != nil {
-			return err
-		}
-		if err := checkHouseholdAfterEdit(s, rec, set); err != nil {
+		if err := checkHouseholdsAfterEdit(s, records, after); err != nil {
 			return refusedEdit(s, err)
 		}
-		changes, err := s.ws.Commit(store.Edit{Record: id, Kind: rec.Kind, Set: set, Resolve: *resolve})
+		// One commit: edits that only make sense together (a new head and
+		// the old one's new relationship) are stored together or not at all.
+		changes, err := s.ws.Commit(edits...)
 		if err != nil {
 			if errors.Is(err, store.ErrForbidden) {
-				return fmt.Errorf("edit %s: %w: only supervisors and admins resolve conflicts", id, err)
+				return fmt.Errorf("edit: %w: only supervisors and admins resolve conflicts", err)
 			}
 			if isRefusal(err) {
 				return refusedEdit(s, err)
 			}
-			return fmt.Errorf("edit %s: %w", id, err)
+			return fmt.Errorf("edit: %w", err)
 		}
-		if len(changes) == 0 {
-			fmt.Fprintf(e.stdout, "%s %s: nothing changed, the fields already hold these values\n", rec.Kind, id)
-			return nil
+		changed := make(map[uuid.UUID][]string)
+		for _, c := range changes {
+			changed[c.Record] = append(changed[c.Record], c.FieldNames()...)
 		}
-		fmt.Fprintf(e.stdout, "%s %s: changed %s\n", rec.Kind, id, strings.Join(changes[0].FieldNames(), ", "))
+		for i, g := range groups {
+			if fields := changed[g.id]; len(fields) > 0 {
+				fmt.Fprintf(e.stdout, "%s %s: changed %s\n", records[i].Kind, g.id, strings.Join(fields, ", "))
+			} else {
+				fmt.Fprintf(e.stdout, "%s %s: nothing changed, the fields already hold these values\n", records[i].Kind, g.id)
+			}
+		}
 		return nil
 	})
+}
+
+// editGroup is one record's share of an edit command line.
+type editGroup struct {
+	id          uuid.UUID
+	assignments []assignment
+}
+
+// parseEditGroups reads "ID FIELD=VALUE... [ID FIELD=VALUE...]": each record
+// id starts the fields of that record. An assignment is never a record id
+// (it holds "=" or is a bare field name), so no separator is needed.
+func parseEditGroups(args []string, resolve bool) ([]editGroup, error) {
+	var groups []editGroup
+	seen := make(map[uuid.UUID]bool)
+	start := 0
+	for i := 0; i <= len(args); i++ {
+		if i < len(args) && (i == 0 || !looksLikeID(args[i])) {
+			continue
+		}
+		if i == 0 {
+			break
+		}
+		id, err := parseID(args[start])
+		if err != nil {
+			return nil, err
+		}
+		if seen[id] {
+			return nil, usagef("record %s given twice", id)
+		}
+		seen[id] = true
+		if i-start < 2 {
+			return nil, usagef("want at least one FIELD=VALUE after record %s", id)
+		}
+		as, err := parseAssignments(args[start+1:i], resolve)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, editGroup{id: id, assignments: as})
+		start = i
+	}
+	if len(groups) == 0 {
+		return nil, usagef("want a record id and at least one FIELD=VALUE")
+	}
+	return groups, nil
+}
+
+// looksLikeID tells a record id from an assignment.
+func looksLikeID(arg string) bool {
+	_, err := uuid.Parse(arg)
+	return err == nil && !strings.Contains(arg, "=")
+}
+
+// applied returns the record as it will be after set is written.
+func applied(rec registry.Record, set map[string]string) registry.Record {
+	after := rec.Clone()
+	for k, v := range set {
+		after.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
+	}
+	return after
 }
 
 // assignment is one FIELD=VALUE of an edit; keep means FIELD alone with
@@ -154,27 +223,30 @@ func editValues(forms *registry.Forms, rec registry.Record, as []assignment, now
 	return set, nil
 }
 
-// checkHouseholdAfterEdit checks what one record's rules cannot: after a
-// person's relationship or household changes, each household concerned
+// checkHouseholdsAfterEdit checks what one record's rules cannot: after
+// persons' relationships or households change, every household concerned
 // still has exactly one head.
-func checkHouseholdAfterEdit(s *session, person registry.Record, set map[string]string) error {
-	_, rel := set["relationship"]
-	_, moved := set["household_id"]
-	if person.Kind != registry.KindPerson || !rel && !moved {
-		return nil
-	}
-	after := person.Clone()
-	for k, v := range set {
-		after.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
+func checkHouseholdsAfterEdit(s *session, before []registry.Record, after map[uuid.UUID]registry.Record) error {
+	var concerned []string
+	for _, rec := range before {
+		a := after[rec.ID]
+		if rec.Kind != registry.KindPerson {
+			continue
+		}
+		if a.Value("relationship") != rec.Value("relationship") || a.Value("household_id") != rec.Value("household_id") {
+			concerned = append(concerned, rec.Value("household_id"), a.Value("household_id"))
+		}
 	}
 	var problems []error
-	for _, hid := range uniqueIDs(person.Value("household_id"), after.Value("household_id")) {
+	for _, hid := range uniqueIDs(concerned...) {
 		hh, err := s.ws.Get(hid)
 		if err != nil || hh.Deleted() || hh.Kind != registry.KindHousehold {
-			if hid.String() == after.Value("household_id") {
-				problems = append(problems, &registry.ValidationError{Errors: []registry.FieldError{{
-					Record: person.ID, Kind: person.Kind, Field: "household_id", Rule: registry.RuleMember, Params: []string{hid.String()},
-				}}})
+			for _, a := range after {
+				if a.Kind == registry.KindPerson && a.Value("household_id") == hid.String() {
+					problems = append(problems, &registry.ValidationError{Errors: []registry.FieldError{{
+						Record: a.ID, Kind: a.Kind, Field: "household_id", Rule: registry.RuleMember, Params: []string{hid.String()},
+					}}})
+				}
 			}
 			continue
 		}
@@ -184,12 +256,14 @@ func checkHouseholdAfterEdit(s *session, person registry.Record, set map[string]
 		}
 		var group []registry.Record
 		for _, m := range ms {
-			if m.ID != person.ID {
+			if _, edited := after[m.ID]; !edited {
 				group = append(group, m)
 			}
 		}
-		if after.Value("household_id") == hid.String() {
-			group = append(group, after)
+		for _, a := range after {
+			if a.Kind == registry.KindPerson && a.Value("household_id") == hid.String() {
+				group = append(group, a)
+			}
 		}
 		if len(group) == 0 {
 			continue // the last member moved out: an empty household has no head to check

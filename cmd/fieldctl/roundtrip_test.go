@@ -112,7 +112,14 @@ func TestRoundTrip(t *testing.T) {
 		}
 		w.fails(1, []string{"birth_date", "date is in the future"}, "edit", aminata, "birth_date=2999-01-01")
 		w.fails(1, []string{"sex", "not one of the choices"}, "edit", aminata, "sex=robot")
-		w.fails(1, []string{"relationship", "exactly one head"}, "edit", ids["person"][1], "relationship=head")
+		w.fails(1, []string{"relationship", "exactly one head (found 2)"}, "edit", ids["person"][1], "relationship=head")
+		w.fails(1, []string{"relationship", "exactly one head (found 0)"}, "edit", aminata, "relationship=parent")
+		// A new head and the old one's new place go in one command, one commit.
+		out = w.ok("edit", aminata, "relationship=parent", ids["person"][1], "relationship=head")
+		if strings.Count(out, "changed relationship") != 2 {
+			t.Errorf("edit of two records: %q", out)
+		}
+		w.ok("edit", ids["person"][1], "relationship=child", aminata, "relationship=head")
 	})
 
 	dir := t.TempDir()

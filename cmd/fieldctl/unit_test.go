@@ -344,3 +344,20 @@ func TestNewPassphrasePrompt(t *testing.T) {
 		t.Errorf("no terminal and no variable: %v", err)
 	}
 }
+
+func TestParseEditGroups(t *testing.T) {
+	const a, b = "0190c8a4-0000-7000-8000-00000000000a", "0190c8a4-0000-7000-8000-00000000000b"
+	groups, err := parseEditGroups([]string{a, "relationship=parent", "notes=" + b, b, "relationship=head"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 2 || groups[0].id.String() != a || len(groups[0].assignments) != 2 || groups[0].assignments[1].value != b ||
+		groups[1].id.String() != b || len(groups[1].assignments) != 1 {
+		t.Errorf("groups: %+v", groups)
+	}
+	for _, bad := range [][]string{nil, {a}, {a, "x=1", b}, {a, "x=1", a, "y=2"}, {"x=1", a, "y=2"}} {
+		if _, err := parseEditGroups(bad, false); exitCode(err) != exitUsage {
+			t.Errorf("%q: %v, want a usage error", bad, err)
+		}
+	}
+}
