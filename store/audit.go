@@ -112,8 +112,8 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	defer w.mu.RUnlock()
 	problem := func(err error) { rep.Problems = append(rep.Problems, err.Error()) }
 	err = w.view(func(tx *bolt.Tx) error {
-		// Replay the change log per record.
-		replay := make(map[uuid.UUID]registry.Record)
+		// Which changes the log holds for each record. Only seqs are kept,
+		// so verifying a large workspace does not hold it all in memory.
 		logs := make(map[uuid.UUID][]uint64)
 		c := tx.Bucket([]byte(bucketChanges)).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -123,58 +123,63 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 				continue
 			}
 			var s storedChange
-			if err := decode(plain, &s); err != nil {
-				problem(fmt.Errorf("change %x: %w", k, err))
+			if err := decode(plain, &s); err != nil || len(k) != 8 {
+				problem(fmt.Errorf("change %x: %v: %w", k, err, ErrCorrupt))
 				continue
 			}
 			rep.Changes++
+			seq := binary.BigEndian.Uint64(k)
+			logs[s.Record] = append(logs[s.Record], seq)
 			ch := s.change()
-			r, ok := replay[ch.Record]
-			if !ok {
-				r = registry.Record{ID: ch.Record, Kind: ch.Kind, Fields: map[string]change.Field{}}
-			}
-			change.Apply(r.Fields, ch)
-			replay[ch.Record] = r
-			logs[ch.Record] = append(logs[ch.Record], binary.BigEndian.Uint64(k))
-			if seq, err := w.seenLogSeq(tx, ch); err != nil {
+			if got, err := w.seenLogSeq(tx, ch); err != nil {
 				problem(err)
-			} else if seq != binary.BigEndian.Uint64(k) {
-				problem(fmt.Errorf("change %d (%s#%d) not in the seen table: %w", binary.BigEndian.Uint64(k), ch.Device, ch.Seq, ErrCorrupt))
+			} else if got != seq {
+				problem(fmt.Errorf("change %d (%s#%d) not in the seen table: %w", seq, ch.Device, ch.Seq, ErrCorrupt))
 			}
 		}
-		// Compare with the stored records.
+		// Each stored record must list exactly those changes and equal
+		// their replay.
 		rc := tx.Bucket([]byte(bucketRecords)).Cursor()
-		stored := 0
 		for k, v := rc.First(); k != nil; k, v = rc.Next() {
-			stored++
 			plain, err := w.seal[bucketRecords].open(k, v)
 			if err != nil {
 				problem(err)
 				continue
 			}
 			var s storedRecord
-			if err := decode(plain, &s); err != nil {
-				problem(fmt.Errorf("record %x: %w", k, err))
-				continue
-			}
-			if len(k) != 16 {
-				problem(fmt.Errorf("record key %x: %w", k, ErrCorrupt))
+			if err := decode(plain, &s); err != nil || len(k) != 16 {
+				problem(fmt.Errorf("record %x: %v: %w", k, err, ErrCorrupt))
 				continue
 			}
 			id := uuid.UUID(k)
 			rep.Records++
-			want, ok := replay[id]
-			switch {
-			case !ok:
+			want, ok := logs[id]
+			delete(logs, id)
+			if !ok {
 				problem(fmt.Errorf("record %s has no changes in the log: %w", id, ErrCorrupt))
-			case !sameRecord(s.record(id), want):
-				problem(fmt.Errorf("record %s differs from the replay of its changes: %w", id, ErrCorrupt))
-			case !slices.Equal(s.Log, logs[id]):
-				problem(fmt.Errorf("record %s lists changes %v, the log has %v: %w", id, s.Log, logs[id], ErrCorrupt))
+				continue
 			}
-			delete(replay, id)
+			if !slices.Equal(s.Log, want) {
+				problem(fmt.Errorf("record %s lists changes %v, the log has %v: %w", id, s.Log, want, ErrCorrupt))
+				continue
+			}
+			replay := registry.Record{ID: id, Kind: s.Kind, Fields: map[string]change.Field{}}
+			for _, seq := range want {
+				ch, err := w.readChange(tx, seq)
+				if err != nil {
+					problem(err)
+					break
+				}
+				if ch.Kind != s.Kind {
+					problem(fmt.Errorf("record %s is a %s but change %d says %s: %w", id, s.Kind, seq, ch.Kind, ErrCorrupt))
+				}
+				change.Apply(replay.Fields, ch)
+			}
+			if !sameRecord(s.record(id), replay) {
+				problem(fmt.Errorf("record %s differs from the replay of its changes: %w", id, ErrCorrupt))
+			}
 		}
-		for _, id := range slices.SortedFunc(maps.Keys(replay), cmpID) {
+		for _, id := range slices.SortedFunc(maps.Keys(logs), cmpID) {
 			problem(fmt.Errorf("record %s is in the change log but not stored: %w", id, ErrCorrupt))
 		}
 		// Every other sealed value must open.

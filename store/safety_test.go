@@ -294,3 +294,49 @@ func TestDamagedDatabaseFile(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestVerifyNoticesRemovedValues: values removed whole (no byte flipped, so
+// every remaining value authenticates) are still noticed.
+func TestVerifyNoticesRemovedValues(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		bucket string
+		key    func(h []byte) []byte
+	}{
+		{"record", bucketRecords, func(h []byte) []byte { return h }},
+		{"last change", bucketChanges, func([]byte) []byte { return seqKey(2) }},
+		{"audit entry", bucketAudit, func([]byte) []byte { return seqKey(2) }},
+		{"last audit entry", bucketAudit, func([]byte) []byte { return seqKey(3) }},
+		{"seen entry", bucketSeen, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := Create(dir, "admin", testPass, testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, edits := household("camp-a", "Amina")
+			if _, err := w.Commit(edits...); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
+				b := tx.Bucket([]byte(tc.bucket))
+				if tc.key == nil {
+					k, _ := b.Cursor().First()
+					return b.Delete(k)
+				}
+				return b.Delete(tc.key(h[:]))
+			})
+			w, err = Open(dir, "admin", testPass, testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			rep, err := w.Verify()
+			if !errors.Is(err, ErrCorrupt) || len(rep.Problems) == 0 {
+				t.Errorf("verify: %v, problems %v", err, rep.Problems)
+			}
+		})
+	}
+}
