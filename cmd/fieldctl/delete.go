@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"fieldreg/registry"
 )
 
@@ -24,6 +26,9 @@ func runDelete(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := checkHeadDelete(s, rec); err != nil {
+			return err
+		}
 		nMembers, nAssessments := len(s.ws.Members(id)), len(s.ws.Assessments(id))
 		if _, err := s.ws.Delete(id); err != nil {
 			return fmt.Errorf("delete %s %s: %w", rec.Kind, id, roleHint(err, "only supervisors and admins delete records"))
@@ -35,4 +40,22 @@ func runDelete(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "deleted %s %s\n", rec.Kind, id)
 		return nil
 	})
+}
+
+// checkHeadDelete keeps a household from losing its head while others
+// remain: exactly one head is a rule register and edit keep too.
+func checkHeadDelete(s *session, person registry.Record) error {
+	if person.Kind != registry.KindPerson || person.Value("relationship") != "head" {
+		return nil
+	}
+	hid, err := uuid.Parse(person.Value("household_id"))
+	if err != nil {
+		return nil
+	}
+	for _, m := range s.ws.Members(hid) {
+		if m != person.ID {
+			return fmt.Errorf("person %s is the head of household %s, which has other members: make one of them head first, in one command: fieldctl edit NEW_HEAD relationship=head %s relationship=other_relative", person.ID, hid, person.ID)
+		}
+	}
+	return nil
 }

@@ -120,6 +120,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("edit of two records: %q", out)
 		}
 		w.ok("edit", ids["person"][1], "relationship=child", aminata, "relationship=head")
+		w.fails(1, []string{"is the head of household", "make one of them head first"}, "delete", aminata)
 	})
 
 	dir := t.TempDir()
