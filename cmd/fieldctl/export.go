@@ -17,7 +17,7 @@ func runExport(e *env, args []string) error {
 	fs := newFlags(e, "export")
 	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags) or json")
 	aggregate := fs.Bool("aggregate", false, "the sex-and-age table per location instead of one row per person (any role)")
-	out := fs.String("out", "", "write to `file` (replaced only once the export is complete)")
+	out := fs.String("out", "", "write to `file` (replaced only once the export is complete); - for stdout")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
 		return err
@@ -55,7 +55,11 @@ func runExport(e *env, args []string) error {
 		defer stop()
 		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households")}
 		var n int
-		err := writeAtomically(*out, func(w io.Writer) error {
+		write := writeAtomically
+		if *out == "-" {
+			write = func(_ string, fn func(io.Writer) error) error { return fn(e.stdout) }
+		}
+		err := write(*out, func(w io.Writer) error {
 			var err error
 			switch {
 			case *aggregate:

@@ -159,6 +159,8 @@ func TestUsage(t *testing.T) {
 		{"user", "add", "bob", "--role", "king"},
 		{"search"},
 		{"wipe"},
+		{"user"},
+		{"user", "frobnicate"},
 		{"init", "--kdf-memory", "0"},
 	} {
 		res := w.fails(exitUsage, nil, args...)

@@ -136,6 +136,9 @@ func TestRoundTrip(t *testing.T) {
 		w.ok(args...)
 		exports[f.name] = readFile(t, path)
 	}
+	if got := w.ok("export", "--format", "csv", "--aggregate", "--out", "-"); got != exports["aggregate.csv"] {
+		t.Errorf("export to stdout differs from the file:\n%s", got)
+	}
 	t.Run("exports", func(t *testing.T) {
 		csvLines := lines(exports["persons.csv"])
 		if len(csvLines) != 1+5 {
