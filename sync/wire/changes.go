@@ -17,15 +17,16 @@ type wireChange struct {
 	Kind    *string     `cbor:"4,keyasint,omitempty"` // omitted: same as previous change
 	Author  *string     `cbor:"5,keyasint,omitempty"` // omitted: same as previous change
 	Millis  uint64      `cbor:"6,keyasint,omitempty"` // stamp's milliseconds - previous ones of this device, wrapping
-	Writes  []wireWrite `cbor:"7,keyasint,omitempty"`
+	Layout  uint32      `cbor:"7,keyasint,omitempty"` // index in the batch's Layouts: which fields the change writes
 	Counter uint16      `cbor:"9,keyasint,omitempty"` // stamp's logical counter, usually 0
+	Writes  []wireWrite `cbor:"-"`                    // travel in the batch's Columns
 	// StampDevice is set only for a change whose stamp names another device
 	// (invalid, but carried so it can be quarantined as received).
 	StampDevice []byte `cbor:"8,keyasint,omitempty"`
 }
 
 type wireWrite struct {
-	Field      string      `cbor:"1,keyasint,omitempty"`
+	Field      string      `cbor:"1,keyasint,omitempty"` // empty in a column: the column names the field
 	Value      string      `cbor:"2,keyasint,omitempty"`
 	BaseHLC    uint64      `cbor:"3,keyasint,omitempty"`
 	BaseDevice []byte      `cbor:"4,keyasint,omitempty"` // omitted: see defaultDevice

@@ -34,33 +34,31 @@ func DefaultLimits() Limits {
 // The wire forms of the messages. Keys are small integers; never reuse one.
 
 type wireRequest struct {
-	Version  int          `cbor:"1,keyasint,omitempty"`
-	Device   []byte       `cbor:"2,keyasint,omitempty"`
-	Push     []wireChange `cbor:"3,keyasint,omitempty"`
-	PushFrom uint64       `cbor:"4,keyasint,omitempty"`
-	Cursor   uint64       `cbor:"5,keyasint,omitempty"`
-	PullMax  int          `cbor:"6,keyasint,omitempty"`
+	Version  int        `cbor:"1,keyasint,omitempty"`
+	Device   []byte     `cbor:"2,keyasint,omitempty"`
+	Push     *wireBatch `cbor:"3,keyasint,omitempty"`
+	PushFrom uint64     `cbor:"4,keyasint,omitempty"`
+	Cursor   uint64     `cbor:"5,keyasint,omitempty"`
+	PullMax  int        `cbor:"6,keyasint,omitempty"`
 }
 
 type wireResponse struct {
 	Version int          `cbor:"1,keyasint,omitempty"`
 	Acked   uint64       `cbor:"2,keyasint,omitempty"`
 	Results []wireResult `cbor:"3,keyasint,omitempty"`
-	Pull    []wirePulled `cbor:"4,keyasint,omitempty"`
+	Pull    *wireBatch   `cbor:"4,keyasint,omitempty"`
 	Cursor  uint64       `cbor:"5,keyasint,omitempty"`
 	More    bool         `cbor:"6,keyasint,omitempty"`
 	Order   Order        `cbor:"7,keyasint,omitempty"`
+	// PullSeqs holds each pulled change's HQ sequence number minus the one
+	// before it (wrapping), so a run of consecutive numbers is a run of ones.
+	PullSeqs []uint64 `cbor:"8,keyasint,omitempty"`
 }
 
 type wireResult struct {
 	Seq    uint64 `cbor:"1,keyasint,omitempty"`
 	Code   Code   `cbor:"2,keyasint,omitempty"`
 	Reason string `cbor:"3,keyasint,omitempty"`
-}
-
-type wirePulled struct {
-	SeqStep uint64     `cbor:"1,keyasint,omitempty"` // Seq - previous Seq in this response, wrapping
-	Change  wireChange `cbor:"2,keyasint"`
 }
 
 type wireError struct {
@@ -203,13 +201,7 @@ func EncodeRequest(r *SyncRequest) ([]byte, error) {
 		PullMax:  r.PullMax,
 		Device:   bytes16(r.Device),
 	}
-	cc := newChangeCoder(r.Device)
-	if len(r.Push) > 0 {
-		w.Push = make([]wireChange, len(r.Push))
-	}
-	for i, c := range r.Push {
-		w.Push[i] = cc.encode(c)
-	}
+	w.Push = encodeBatch(r.Device, r.Push)
 	return encode(&w)
 }
 
@@ -226,21 +218,9 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync request: %w", err)
 	}
-	if err := checkCount(len(w.Push), l.MaxChanges, "pushed changes"); err != nil {
-		return nil, fmt.Errorf("sync request: %w", err)
-	}
 	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax}
-	cc := newChangeCoder(device)
-	if len(w.Push) > 0 {
-		r.Push = make([]change.Change, len(w.Push))
-	}
-	for i, wc := range w.Push {
-		if err := checkChange(wc, l); err != nil {
-			return nil, fmt.Errorf("sync request: change %d: %w", i, err)
-		}
-		if r.Push[i], err = cc.decode(wc); err != nil {
-			return nil, fmt.Errorf("sync request: change %d: %w", i, err)
-		}
+	if r.Push, err = decodeBatch(w.Push, device, l); err != nil {
+		return nil, fmt.Errorf("sync request: push: %w", err)
 	}
 	return r, nil
 }
@@ -251,15 +231,14 @@ func EncodeResponse(r *SyncResponse) ([]byte, error) {
 	for _, res := range r.Results {
 		w.Results = append(w.Results, wireResult(res))
 	}
-	cc := newChangeCoder(uuid.Nil)
+	pulled := make([]change.Change, len(r.Pull))
 	var prev uint64
-	if len(r.Pull) > 0 {
-		w.Pull = make([]wirePulled, len(r.Pull))
-	}
 	for i, p := range r.Pull {
-		w.Pull[i] = wirePulled{SeqStep: p.Seq - prev, Change: cc.encode(p.Change)}
+		pulled[i] = p.Change
+		w.PullSeqs = append(w.PullSeqs, p.Seq-prev)
 		prev = p.Seq
 	}
+	w.Pull = encodeBatch(uuid.Nil, pulled)
 	return encode(&w)
 }
 
@@ -275,9 +254,6 @@ func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
 	if err := checkCount(len(w.Results), l.MaxChanges, "push results"); err != nil {
 		return nil, fmt.Errorf("sync response: %w", err)
 	}
-	if err := checkCount(len(w.Pull), l.MaxChanges, "pulled changes"); err != nil {
-		return nil, fmt.Errorf("sync response: %w", err)
-	}
 	r := &SyncResponse{Version: w.Version, Acked: w.Acked, Cursor: w.Cursor, More: w.More, Order: w.Order}
 	for i, res := range w.Results {
 		if err := checkString(res.Reason, l, "reason"); err != nil {
@@ -285,21 +261,17 @@ func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
 		}
 		r.Results = append(r.Results, PushResult(res))
 	}
-	cc := newChangeCoder(uuid.Nil)
-	var prev uint64
-	if len(w.Pull) > 0 {
-		r.Pull = make([]PulledChange, len(w.Pull))
+	pulled, err := decodeBatch(w.Pull, uuid.Nil, l)
+	if err != nil {
+		return nil, fmt.Errorf("sync response: pull: %w", err)
 	}
-	for i, wp := range w.Pull {
-		if err := checkChange(wp.Change, l); err != nil {
-			return nil, fmt.Errorf("sync response: pulled change %d: %w", i, err)
-		}
-		c, err := cc.decode(wp.Change)
-		if err != nil {
-			return nil, fmt.Errorf("sync response: pulled change %d: %w", i, err)
-		}
-		prev += wp.SeqStep
-		r.Pull[i] = PulledChange{Seq: prev, Change: c}
+	if len(w.PullSeqs) != len(pulled) {
+		return nil, fmt.Errorf("%w: sync response: %d sequence numbers for %d pulled changes", ErrMalformed, len(w.PullSeqs), len(pulled))
+	}
+	var prev uint64
+	for i, c := range pulled {
+		prev += w.PullSeqs[i]
+		r.Pull = append(r.Pull, PulledChange{Seq: prev, Change: c})
 	}
 	return r, nil
 }
@@ -385,8 +357,7 @@ func DecodeEnrollResponse(data []byte, l Limits) (*EnrollResponse, error) {
 // ChangeSize is the encoded size of c on its own, in bytes: an upper bound on
 // what it adds to a batch before compression. Batchers and PullMax use it.
 func ChangeSize(c change.Change) int {
-	w := newChangeCoder(uuid.Nil).encode(c)
-	b, err := encMode.Marshal(&w)
+	b, err := encMode.Marshal(encodeBatch(uuid.Nil, []change.Change{c}))
 	if err != nil {
 		return 0
 	}

@@ -13,7 +13,10 @@
 // the receiver calls Decompress(body, limits.MaxBody) and then Decode….
 //
 // Domain types (change.Change) are converted to compact wire types at the
-// boundary, never sent as they are: within one batch a change omits its device
+// boundary, never sent as they are. A batch of changes is stored by column
+// (batch.go): each change names its layout, the list of fields it writes,
+// and the values of each field travel together. Within one batch a change
+// omits its device
 // id when it is the same as the previous change's, its sequence number when it
 // is the previous change of that device plus one, its kind and author when
 // they repeat, and stores its clock reading as a difference from the previous

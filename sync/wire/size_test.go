@@ -36,7 +36,8 @@ func TestOneFieldEditIsSmall(t *testing.T) {
 // TestHouseholdIsSmall compares households of 6 persons with the same data as
 // JSON+gzip, the strong baseline. The design target is ≤ 70% of it; the JSON
 // carries no stamps, sequence numbers or authors, so today we are at about
-// 1.03×. The bound below keeps us from sliding back while that is worked on.
+// 0.88×: random record ids (13 bytes a record) and stamps (4) are most of
+// what is left. The bound below keeps us from sliding back.
 func TestHouseholdIsSmall(t *testing.T) {
 	var cs []change.Change
 	for n := range 20 {
@@ -66,7 +67,7 @@ func TestHouseholdIsSmall(t *testing.T) {
 	zw.Close()
 	t.Logf("20 households of 6: ours %d bytes (%d per household), JSON+gzip %d bytes, ratio %.2f",
 		ours, ours/20, gz.Len(), float64(ours)/float64(gz.Len()))
-	if float64(ours) > 1.1*float64(gz.Len()) {
-		t.Errorf("households cost %d bytes, more than 1.1× JSON+gzip's %d", ours, gz.Len())
+	if float64(ours) > 0.95*float64(gz.Len()) {
+		t.Errorf("households cost %d bytes, more than 0.95× JSON+gzip's %d", ours, gz.Len())
 	}
 }
