@@ -219,8 +219,8 @@ func (d *detailView) addConflicts() {
 				}
 				rec, name, value := rec, name, v.Value
 				keep := u.button(u.tr.T("detail.keep", shown), theme.ConfirmIcon(), func() { d.resolve(rec, name, value) })
-				when := u.tr.T("detail.written", u.formatTime(v.Stamp.Time()))
-				box.Add(container.NewBorder(nil, nil, nil, keep, u.text(shown+" — "+when)))
+				when := u.tr.raw("detail.written", u.formatTime(v.Stamp.Time()))
+				box.Add(container.NewBorder(nil, nil, nil, keep, u.text(u.tr.bidi(shown+" — "+when))))
 				d.resolveButtons[rec.ID.String()+"/"+name+"/"+value] = keep
 			}
 		}
@@ -270,13 +270,13 @@ func (d *detailView) addHistory() {
 			for _, w := range c.Writes {
 				fields = append(fields, u.fieldLabel(c.Kind, w.Field))
 			}
-			what := u.tr.T("detail.edited")
+			what := u.tr.raw("detail.edited")
 			if i == 0 {
-				what = u.tr.T("detail.created")
+				what = u.tr.raw("detail.created")
 			}
 			kind := u.mustForm(c.Kind).Title.In(u.tr.lang)
-			lines = append(lines, line{c.Stamp, fmt.Sprintf("%s · %s · %s %s: %s",
-				u.formatTime(c.Stamp.Time()), c.Author, kind, what, strings.Join(fields, ", "))})
+			lines = append(lines, line{c.Stamp, u.tr.bidi(fmt.Sprintf("%s · %s · %s %s: %s",
+				u.formatTime(c.Stamp.Time()), c.Author, kind, what, strings.Join(fields, ", ")))})
 		}
 	}
 	sort.Slice(lines, func(i, j int) bool { return change.Wins(lines[i].at, lines[j].at) })

@@ -40,6 +40,21 @@ func newRegistration() *registration {
 	}
 }
 
+// empty reports whether nothing was typed yet. Defaults the app fills in
+// (status, the head's relationship, today's date) do not count.
+func (r *registration) empty() bool {
+	typed := func(f map[string]string, defaults ...string) bool {
+		for k, v := range f {
+			if v != "" && !contains(defaults, k) {
+				return true
+			}
+		}
+		return false
+	}
+	return r.Step == stepHousehold && len(r.Members) == 0 &&
+		!typed(r.Fields, "status") && !typed(r.Typing.Fields, "relationship") && !typed(r.Assessment, "date")
+}
+
 func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }
 
 func decodeRegistration(data []byte) (*registration, error) {

@@ -133,7 +133,7 @@ func (s *findScreen) rowInfo(row householdRow) string {
 	if !row.Created.IsZero() {
 		parts = append(parts, u.formatTime(row.Created))
 	}
-	return strings.Join(parts, " · ")
+	return u.tr.bidi(strings.Join(parts, " · "))
 }
 
 // reload runs the search (or lists everything) with the current filters.

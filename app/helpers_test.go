@@ -86,6 +86,7 @@ func (u *testUI) create() {
 	if s == nil {
 		u.t.Fatal("first-run screen not shown")
 	}
+	s.admin.SetText("")
 	test.Type(s.admin, testAdmin)
 	test.Type(s.pass, testPass)
 	test.Type(s.repeat, testPass)
@@ -322,3 +323,5 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	walk(o)
 	return found
 }
+
+var screenshotNow = time.Date(2026, 11, 27, 14, 5, 0, 0, time.UTC)

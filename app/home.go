@@ -43,8 +43,8 @@ func newHomeScreen(u *UI) *homeScreen {
 	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", s.chart)
 	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, s.duplicates))
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
-		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
 		container.NewGridWithColumns(2, register, review),
+		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
 	)))
 	return s
 }
@@ -85,13 +85,17 @@ func (u *UI) formatTime(t time.Time) string {
 
 // responsiveGrid puts as many columns as fit cells at least minCell wide:
 // three cards side by side on a laptop, stacked on a tablet held upright.
-type responsiveGrid struct{ minCell float32 }
+type responsiveGrid struct {
+	minCell   float32
+	lastWidth float32 // MinSize is asked without a width: use the last one laid out
+}
 
 func (g *responsiveGrid) columns(width float32) int {
 	return max(1, int(width/g.minCell))
 }
 
 func (g *responsiveGrid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	g.lastWidth = size.Width
 	cols := min(g.columns(size.Width), max(1, len(objects)))
 	pad := theme.Padding()
 	cellW := (size.Width - pad*float32(cols-1)) / float32(cols)
@@ -111,12 +115,19 @@ func (g *responsiveGrid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (g *responsiveGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	// Min size cannot know the width it will get; report one column.
+	cols := 1
+	if g.lastWidth > 0 {
+		cols = min(g.columns(g.lastWidth), max(1, len(objects)))
+	}
 	var w, h float32
-	for _, o := range objects {
-		m := o.MinSize()
-		w = max(w, m.Width)
-		h += m.Height + theme.Padding()
+	for start := 0; start < len(objects); start += cols {
+		rowH := float32(0)
+		for _, o := range objects[start:min(start+cols, len(objects))] {
+			m := o.MinSize()
+			w = max(w, m.Width)
+			rowH = max(rowH, m.Height)
+		}
+		h += rowH + theme.Padding()
 	}
 	return fyne.NewSize(w, h)
 }

@@ -37,8 +37,13 @@ func newTranslator(lang string) *translator {
 	return &translator{lang: lang, msgs: msgs, en: en}
 }
 
-// T returns the text of key; with args, the text is a fmt format.
-func (t *translator) T(key string, args ...any) string {
+// T returns the text of key, ready to show on its own; with args, the text
+// is a fmt format.
+func (t *translator) T(key string, args ...any) string { return t.bidi(t.raw(key, args...)) }
+
+// raw is T for text that will be part of a longer line: the line as a
+// whole goes through bidi.
+func (t *translator) raw(key string, args ...any) string {
 	s, ok := t.msgs[key]
 	if !ok || s == "" {
 		s, ok = t.en[key]
@@ -47,7 +52,16 @@ func (t *translator) T(key string, args ...any) string {
 		s = key
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		s = fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// bidi puts a line of mixed-direction text in the order Fyne can draw (see
+// visualRTL); in left-to-right languages text is shown as is.
+func (t *translator) bidi(s string) string {
+	if t.rtl() {
+		return visualRTL(s)
 	}
 	return s
 }

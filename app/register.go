@@ -55,6 +55,8 @@ type registerScreen struct {
 	review     *fyne.Container
 	save       *widget.Button
 
+	membersPage *fyne.Container
+
 	draftTimer *time.Timer
 }
 
@@ -132,14 +134,17 @@ func (s *registerScreen) show() {
 		s.person.setValues(r.Typing.Fields, len(r.Typing.Fields) == 0)
 		s.defaultRelationship()
 		s.dupCard.Hide()
-		page = container.NewVBox(
+		// Possible duplicates show above the form, where the enumerator
+		// looks while typing the names.
+		s.membersPage = container.NewVBox(
 			s.memberList,
 			widget.NewSeparator(),
 			u.heading(s.personTitle()),
-			s.person.content,
 			s.dupCard,
+			s.person.content,
 			s.addMember,
 		)
+		page = s.membersPage
 	case stepAssessment:
 		fresh := len(r.Assessment) == 0
 		s.assessment.setValues(r.Assessment, fresh)
@@ -207,6 +212,13 @@ func (s *registerScreen) saveDraft() {
 		return
 	}
 	s.collect()
+	if s.reg.empty() {
+		// Nothing typed: no draft to reopen on the next unlock.
+		if err := u.ws.DeleteDraft(draftName); err != nil && !errors.Is(err, store.ErrNotFound) {
+			fyne.LogError("delete empty registration draft", err)
+		}
+		return
+	}
 	data, err := s.reg.encode()
 	if err == nil {
 		err = u.ws.SaveDraft(draftName, data)
@@ -373,10 +385,10 @@ func (u *UI) memberSummary(f map[string]string) string {
 	}
 	if b := f["birth_date"]; b != "" {
 		if age, err := registry.Age(b, u.cfg.Now()); err == nil {
-			parts = append(parts, u.tr.T("register.age_years", age))
+			parts = append(parts, u.tr.raw("register.age_years", age))
 		}
 	}
-	return strings.Join(parts, " · ")
+	return u.tr.bidi(strings.Join(parts, " · "))
 }
 
 func (s *registerScreen) editMember(i int) {
@@ -410,7 +422,9 @@ func (s *registerScreen) checkDuplicates() {
 	}
 	vals := s.person.values()
 	if vals["given_name"] == "" && vals["family_name"] == "" {
-		s.dupCard.Hide()
+		if s.dupCard.Visible() {
+			s.showDuplicates(s.reg.Typing.ID, nil)
+		}
 		return
 	}
 	r := s.reg
@@ -444,11 +458,13 @@ func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
 		}
 		var reasons []string
 		for _, r := range m.Reasons {
-			reasons = append(reasons, u.reasonText(r))
+			if r.Weight > 0 { // what speaks for a match; the rest is noise here
+				reasons = append(reasons, u.reasonText(r))
+			}
 		}
-		level := u.tr.T("dup.possible")
+		level := u.tr.raw("dup.possible")
 		if m.Level == match.Likely {
-			level = u.tr.T("dup.likely")
+			level = u.tr.raw("dup.likely")
 		}
 		name := strings.TrimSpace(rec.Value("given_name") + " " + rec.Value("family_name"))
 		text := fmt.Sprintf("%s — %s (%s)\n%s", name, level, rec.Value("birth_date"), strings.Join(reasons, ", "))
@@ -458,7 +474,7 @@ func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
 			u.find.openHousehold(hh)
 			u.showTab(tabFind)
 		})
-		s.dupList.Add(container.NewBorder(nil, nil, nil, open, u.text(text)))
+		s.dupList.Add(container.NewBorder(nil, nil, nil, open, u.text(u.tr.bidi(text))))
 	}
 	if len(s.dupList.Objects) == 0 {
 		s.dupCard.Hide()
@@ -466,12 +482,15 @@ func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
 		s.dupCard.Show()
 	}
 	s.dupCard.Refresh()
+	if s.membersPage != nil {
+		s.membersPage.Refresh() // lay out again: the card changed size
+	}
 }
 
 // reasonText is a match reason in the user's language when we have it;
 // the matcher's own text is English.
 func (u *UI) reasonText(r match.Reason) string {
-	if t := u.tr.T("reason." + r.Code); t != "reason."+r.Code {
+	if t := u.tr.raw("reason." + r.Code); t != "reason."+r.Code {
 		return t
 	}
 	return r.Text
@@ -506,7 +525,7 @@ func (u *UI) summary(kind string, vals map[string]string) string {
 		}
 		lines = append(lines, d.Label.In(u.tr.lang)+": "+u.displayValue(d, v))
 	}
-	return strings.Join(lines, "\n")
+	return u.tr.bidi(strings.Join(lines, "\n"))
 }
 
 // displayValue shows a value as the user reads it: choice labels, yes/no.
@@ -514,9 +533,9 @@ func (u *UI) displayValue(d registry.FieldDef, v string) string {
 	switch d.Type {
 	case registry.TypeBoolean:
 		if v == "true" {
-			return u.tr.T("yes")
+			return u.tr.raw("yes")
 		}
-		return u.tr.T("no")
+		return u.tr.raw("no")
 	case registry.TypeSelectOne:
 		if c, ok := d.Choice(v); ok {
 			return c.Label.In(u.tr.lang)

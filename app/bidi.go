@@ -1,0 +1,96 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// visualRTL prepares a right-to-left line for Fyne, which lays text out left
+// to right only. Fyne shapes each run of one direction correctly (an Arabic
+// word comes out right to left) but places the runs in reading order from
+// the left, so "الخطوة 1 من 4" would show its numbers in the wrong places.
+// Putting the runs in visual order first — for a right-to-left line, the
+// reverse of reading order — makes Fyne draw them where a reader expects.
+//
+// The split is simpler than the Unicode bidi algorithm on purpose: a
+// left-to-right run goes from a Latin letter or digit to the last one before
+// the next Arabic letter, spaces and punctuation inside included, so a phone
+// number "+962 79 555 0100", a date and time or a name in Latin letters stay
+// whole, as a reader expects, where the full algorithm would reverse their
+// groups. Text without right-to-left letters is returned as is.
+func visualRTL(s string) string {
+	if !hasRTL(s) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		lines[i] = visualLine(line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func visualLine(line string) string {
+	rs := []rune(line)
+	var runs []string
+	start := 0
+	for i := 0; i < len(rs); {
+		if !isLTR(rs[i]) {
+			i++
+			continue
+		}
+		// A sign or opening bracket right before a number belongs to it.
+		j := i
+		if j > start && strings.ContainsRune("+-", rs[j-1]) && unicode.IsDigit(rs[i]) {
+			j--
+		}
+		end := i
+		for k := i; k < len(rs) && !isRTL(rs[k]); k++ {
+			if isLTR(rs[k]) {
+				end = k + 1
+			}
+		}
+		if j > start {
+			runs = append(runs, string(rs[start:j]))
+		}
+		runs = append(runs, keepTogether(rs[j:end]))
+		start, i = end, end
+	}
+	if start < len(rs) {
+		runs = append(runs, string(rs[start:]))
+	}
+	if len(runs) < 2 {
+		return line
+	}
+	slices.Reverse(runs)
+	return strings.Join(runs, "")
+}
+
+func isRTL(r rune) bool { return unicode.In(r, unicode.Arabic, unicode.Hebrew) && !unicode.IsDigit(r) }
+
+func isLTR(r rune) bool { return !isRTL(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if isRTL(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepTogether joins the groups of a number ("+962 79 555 0100") with
+// no-break spaces: Fyne's own bidi pass would otherwise split the number at
+// its spaces and, in an Arabic line, show the groups in reverse order. A
+// no-break space between digits is a number separator to the bidi
+// algorithm; it looks the same.
+func keepTogether(run []rune) string {
+	out := make([]rune, len(run))
+	copy(out, run)
+	for k := 1; k+1 < len(out); k++ {
+		if out[k] == ' ' && unicode.IsDigit(out[k-1]) && unicode.IsDigit(out[k+1]) {
+			out[k] = '\u00a0'
+		}
+	}
+	return string(out)
+}

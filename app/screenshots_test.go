@@ -1,0 +1,175 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"fieldreg/app/demo"
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/sync/change"
+)
+
+// TestScreenshots writes a PNG of every main screen, at laptop and tablet
+// sizes, in English and Arabic, to $FIELDREG_SCREENSHOTS (make screenshots).
+// Without the variable it is skipped: it is for people to look at.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("FIELDREG_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set FIELDREG_SCREENSHOTS=dir to write screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sizes := []struct {
+		name string
+		size fyne.Size
+	}{{"laptop", fyne.NewSize(1280, 800)}, {"tablet", fyne.NewSize(800, 1280)}}
+	for _, lang := range []string{"en", "ar"} {
+		for _, sz := range sizes {
+			t.Run(lang+"-"+sz.name, func(t *testing.T) {
+				shootAll(t, dir, lang, sz.name, sz.size)
+			})
+		}
+	}
+	t.Run("dark", func(t *testing.T) {
+		a := test.NewTempApp(t)
+		u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
+		u.create()
+		a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantDark})
+		seedForScreens(t, u)
+		shoot(t, u, dir, "dark-laptop-home", fyne.NewSize(1280, 800))
+	})
+}
+
+func newScreenshotClock() *fakeClock { return &fakeClock{t: screenshotNow} }
+
+func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLanguage, lang)
+	u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
+	a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantLight})
+	name := func(screen string) string { return fmt.Sprintf("%s-%s-%s", lang, sizeName, screen) }
+
+	test.Type(u.firstRun.admin, testAdmin)
+	shoot(t, u, dir, name("1-first-run"), size)
+	u.create()
+	seedForScreens(t, u)
+	u.lock()
+	u.unlock.message.SetText("")
+	shoot(t, u, dir, name("2-unlock"), size)
+	u.unlockWith(testAdmin, testPass)
+	if u.ws == nil {
+		t.Fatalf("unlock: %q user %q pass %q", u.unlock.message.Text, u.unlock.user.Text, u.unlock.pass.Text)
+	}
+
+	u.showTab(tabHome)
+	u.home.refresh()
+	u.wait()
+	shoot(t, u, dir, name("3-home"), size)
+
+	u.showTab(tabRegister)
+	r := u.register
+	u.fill(r.household, map[string]string{"consent": "true", "site": "camp_south", "shelter_type": "tent", "phone": "+962 79 555 0101"})
+	shoot(t, u, dir, name("4-register-household"), size)
+	test.Tap(r.next)
+	u.fill(r.person, testHead)
+	test.Tap(r.addMember)
+	// A near-duplicate of someone registered at another site.
+	u.fill(r.person, map[string]string{"relationship": "spouse", "given_name": "Ibrahem", "family_name": "Yousef", "sex": "male", "birth_date": "1980-07-15"})
+	u.wait()
+	shoot(t, u, dir, name("5-register-members-duplicate"), size)
+	r.person.setValues(map[string]string{}, true)
+	test.Tap(r.next)
+	test.Tap(r.next)
+	shoot(t, u, dir, name("6-register-review"), size)
+	r.discardNow()
+
+	u.showTab(tabFind)
+	u.wait()
+	shoot(t, u, dir, name("7-find"), size)
+	u.find.openHousehold(u.conflictedHousehold(t))
+	shoot(t, u, dir, name("8-household-detail"), size)
+	u.find.closeDetail()
+	u.wait()
+
+	u.showTab(tabSync)
+	u.sync.progress = nil
+	u.sync.final = SyncProgress{Sent: 312, ToSend: 312, Received: 48, BytesSent: 41230, BytesReceived: 9120, Conflicts: 1}
+	test.Tap(u.syncs.start)
+	u.wait()
+	shoot(t, u, dir, name("9-sync"), size)
+
+	u.showTab(tabSettings)
+	shoot(t, u, dir, name("10-settings"), size)
+}
+
+// seedForScreens fills the workspace: generated households, one known family
+// registered at another site, and a conflict on its phone number.
+func seedForScreens(t *testing.T, u *testUI) {
+	t.Helper()
+	if _, err := demo.Seed(u.ws, u.forms, 7, 150, u.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	u.registerHousehold(map[string]string{"consent": "true", "site": "camp_north", "phone": "+962 79 555 0100"},
+		testHead, testSpouse, map[string]string{"relationship": "child", "given_name": "Hawa", "family_name": "Yusuf", "sex": "female", "age": "7"})
+	id := u.conflictedHousehold(t)
+	rec, _ := u.ws.Get(id)
+	base := rec.Fields["phone"].Stamp()
+	u.clock.Add(2 * time.Minute)
+	if _, err := u.ws.Commit(store.Edit{Record: id, Kind: registry.KindHousehold, Set: map[string]string{"phone": "+962 79 555 0199"}}); err != nil {
+		t.Fatal(err)
+	}
+	other := registry.NewID()
+	remote := change.Change{Device: other, Seq: 1, Record: id, Kind: registry.KindHousehold, Author: "omar",
+		Stamp:  change.Stamp{HLC: change.MakeHLC(u.clock.Now().UnixMilli()-30000, 0), Device: other},
+		Writes: []change.Write{{Field: "phone", Value: "+962 77 123 4567", Base: base}}}
+	if _, err := u.ws.ApplyRemote([]change.Change{remote}, nil); err != nil {
+		t.Fatal(err)
+	}
+	u.sync.last = screenshotNow.Add(-26 * 60 * 1e9)
+}
+
+// conflictedHousehold is the household of the test's head of household.
+func (u *testUI) conflictedHousehold(t *testing.T) [16]byte {
+	for _, id := range u.roster.list("", "") {
+		if u.roster.row(id).Head == "Amina Yusuf" {
+			return id
+		}
+	}
+	t.Fatal("Amina Yusuf's household not found")
+	return [16]byte{}
+}
+
+func shoot(t *testing.T, u *testUI, dir, name string, size fyne.Size) {
+	t.Helper()
+	u.win.Resize(size)
+	img := u.win.Canvas().Capture()
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// variantTheme shows a theme in one variant whatever the system prefers.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (v variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return v.Theme.Color(n, v.variant)
+}
