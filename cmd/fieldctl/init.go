@@ -32,7 +32,7 @@ func runInit(e *env, args []string) error {
 	}
 	user := e.userName()
 	if err := checkUserName(user); err != nil {
-		return err
+		return usagef("%v", err)
 	}
 	// There is no current passphrase to ask for at init, so the usual sources
 	// of one (--passphrase-file, FIELDREG_PASSPHRASE) may give the new one.
