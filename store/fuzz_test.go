@@ -54,7 +54,7 @@ func FuzzParseKeyFile(f *testing.F) {
 // FuzzOpenSealed feeds arbitrary bytes where a sealed record belongs: they
 // must fail authentication, never decrypt to something or panic.
 func FuzzOpenSealed(f *testing.F) {
-	s, err := newSealer(make([]byte, masterKeySize), bucketRecords)
+	s, err := newSealer(make([]byte, masterKeySize), bucketRecords, newNonceSource())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -17,6 +18,29 @@ import (
 type sealer struct {
 	bucket []byte
 	aead   cipher.AEAD
+	nonces *nonceSource
+}
+
+// nonceSource hands out random nonces from a buffer filled from
+// crypto/rand, one read per 170 nonces instead of one per value.
+type nonceSource struct {
+	mu  sync.Mutex
+	buf [nonceSize * 170]byte
+	off int
+}
+
+func newNonceSource() *nonceSource { return &nonceSource{off: nonceSize * 170} }
+
+func (n *nonceSource) fill(dst []byte) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.off+len(dst) > len(n.buf) {
+		rand.Read(n.buf[:]) // never fails: since Go 1.24 it crashes the process instead
+		n.off = 0
+	}
+	copy(dst, n.buf[n.off:])
+	clear(n.buf[n.off : n.off+len(dst)]) // a nonce handed out is not kept around
+	n.off += len(dst)
 }
 
 const nonceSize = chacha20poly1305.NonceSizeX
@@ -26,7 +50,7 @@ func subkey(master []byte, purpose string) ([]byte, error) {
 	return hkdf.Key(sha256.New, master, nil, "fieldreg store v1 "+purpose, 32)
 }
 
-func newSealer(master []byte, bucket string) (*sealer, error) {
+func newSealer(master []byte, bucket string, nonces *nonceSource) (*sealer, error) {
 	k, err := subkey(master, "bucket "+bucket)
 	if err != nil {
 		return nil, fmt.Errorf("derive %s key: %w", bucket, err)
@@ -35,7 +59,7 @@ func newSealer(master []byte, bucket string) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{bucket: []byte(bucket), aead: aead}, nil
+	return &sealer{bucket: []byte(bucket), aead: aead, nonces: nonces}, nil
 }
 
 func (s *sealer) ad(key []byte) []byte {
@@ -48,7 +72,7 @@ func (s *sealer) ad(key []byte) []byte {
 // seal returns nonce ‖ ciphertext ‖ tag.
 func (s *sealer) seal(key, plain []byte) []byte {
 	out := make([]byte, nonceSize, nonceSize+len(plain)+s.aead.Overhead())
-	rand.Read(out) // never fails: since Go 1.24 it crashes the process instead
+	s.nonces.fill(out)
 	return s.aead.Seal(out, out[:nonceSize], plain, s.ad(key))
 }
 

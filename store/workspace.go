@@ -214,8 +214,9 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 		drafts:   make(map[string]bool),
 		idx:      newIndex(),
 	}
+	nonces := newNonceSource()
 	for _, b := range allBuckets {
-		s, err := newSealer(master, b)
+		s, err := newSealer(master, b, nonces)
 		if err != nil {
 			return nil, err
 		}
