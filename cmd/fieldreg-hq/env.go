@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/sync/hq"
+)
+
+// env is what a command may touch of the outside world, so tests can run
+// commands in-process.
+type env struct {
+	stdin          *os.File
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+
+	dataDir        string
+	passphraseFile string
+	kdf            store.KDFParams // zero: the store's default (tests pass cheap ones)
+}
+
+func (e *env) addGlobalFlags(fs *flag.FlagSet) {
+	def := e.getenv("FIELDREG_HQ_DATA")
+	if def == "" {
+		def = "fieldreg-hq-data"
+	}
+	fs.StringVar(&e.dataDir, "data", def, "")
+	fs.StringVar(&e.passphraseFile, "passphrase-file", "", "")
+}
+
+const maxPassphraseFile = 64 << 10
+
+// passphrase reads HQ's passphrase: --passphrase-file, $FIELDREG_PASSPHRASE,
+// or a prompt without echo. Never from argv.
+func (e *env) passphrase(confirm bool) ([]byte, error) {
+	if e.passphraseFile != "" {
+		f, err := os.Open(e.passphraseFile)
+		if err != nil {
+			return nil, fmt.Errorf("passphrase file: %w", err)
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxPassphraseFile+1))
+		if err != nil {
+			return nil, fmt.Errorf("passphrase file: %w", err)
+		}
+		if len(b) > maxPassphraseFile {
+			return nil, fmt.Errorf("passphrase file %q is too large to be one", e.passphraseFile)
+		}
+		b = bytes.TrimRight(b, "\r\n")
+		if len(b) == 0 {
+			return nil, errors.New("passphrase file is empty")
+		}
+		return b, nil
+	}
+	if p := e.getenv("FIELDREG_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if e.stdin == nil || !term.IsTerminal(int(e.stdin.Fd())) {
+		return nil, usagef("no passphrase: set FIELDREG_PASSPHRASE, use --passphrase-file, or run in a terminal")
+	}
+	ask := func(prompt string) ([]byte, error) {
+		fmt.Fprint(e.stderr, prompt)
+		p, err := term.ReadPassword(int(e.stdin.Fd()))
+		fmt.Fprintln(e.stderr)
+		return p, err
+	}
+	p, err := ask("HQ passphrase: ")
+	if err != nil {
+		return nil, fmt.Errorf("read passphrase: %w", err)
+	}
+	if confirm {
+		again, err := ask("Again: ")
+		if err != nil {
+			return nil, fmt.Errorf("read passphrase: %w", err)
+		}
+		if !bytes.Equal(p, again) {
+			return nil, errors.New("the two passphrases differ")
+		}
+	}
+	return p, nil
+}
+
+func (e *env) config(pass []byte) (hq.Config, error) {
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		return hq.Config{}, err
+	}
+	return hq.Config{Dir: e.dataDir, Passphrase: pass, Now: e.now, KDF: e.kdf, Validate: forms.Validator(e.now)}, nil
+}
+
+// open unlocks HQ's data for a command run without a server.
+func (e *env) open() (*hq.Server, error) {
+	pass, err := e.passphrase(false)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := e.config(pass)
+	if err != nil {
+		return nil, err
+	}
+	return hq.Open(cfg)
+}
