@@ -2,7 +2,9 @@ package change
 
 import (
 	"encoding/binary"
+	"flag"
 	"maps"
+	"os"
 	"reflect"
 	"slices"
 	"testing"
@@ -163,6 +165,12 @@ func (w *simWorld) exchange(src, dst *simReplica) {
 }
 
 func TestMergeConvergesProperty(t *testing.T) {
+	if os.Getenv("FIELDREG_SOAK") == "1" {
+		// A long run: rapid reads its check count from a flag.
+		if err := flag.Set("rapid.checks", "20000"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rapid.Check(t, func(t *rapid.T) {
 		w := newSimWorld(t)
 		steps := rapid.IntRange(5, 60).Draw(t, "steps")
