@@ -182,6 +182,16 @@ func TestRoundTrip(t *testing.T) {
 		}
 	})
 
+	t.Run("hxl to a fourth workspace", func(t *testing.T) {
+		w4 := newWorkspace(t)
+		w4.ok("import", "--csv", filepath.Join(dir, "persons-hxl.csv"))
+		again := filepath.Join(t.TempDir(), "persons.csv")
+		w4.ok("export", "--format", "csv", "--out", again)
+		if got := readFile(t, again); got != exports["persons.csv"] {
+			t.Errorf("CSV export after importing the HXL export differs:\nfirst:\n%s\nagain:\n%s", exports["persons.csv"], got)
+		}
+	})
+
 	if out := w.ok("verify"); !strings.Contains(out, "ok") {
 		t.Errorf("verify: %q", out)
 	}
