@@ -13,18 +13,21 @@
 // the receiver calls Decompress(body, limits.MaxBody) and then Decode….
 //
 // Domain types (change.Change) are converted to compact wire types at the
-// boundary, never sent as they are. A batch of changes is stored by column
-// (batch.go): each change names its layout, the list of fields it writes,
-// and the values of each field travel together. Within one batch a change
-// omits its device
-// id when it is the same as the previous change's, its sequence number when it
-// is the previous change of that device plus one, its kind and author when
-// they repeat, and stores its clock reading as a difference from the previous
-// reading of the same device. A stamp names its device only when that is not
-// the change's own device. A value that is a canonical date, boolean, uuid or
-// integer travels typed (values.go). Decoding undoes all of this; the conversion is
-// lossless for any change, valid or not, so that HQ can quarantine a bad
-// change with the exact content it received.
+// boundary, never sent as they are:
+//
+//   - A batch of changes is stored by column (batch.go): each change names
+//     its layout, the list of fields it writes, and the values of each field
+//     travel together, where they compress well.
+//   - A change omits its device id when it is the previous change's, its
+//     sequence number when it follows that device's previous one, and its
+//     kind and author when they repeat; its clock reading is a difference
+//     from the same device's previous one.
+//   - A stamp names its device only when that is not the change's own.
+//   - A value that is a canonical date, boolean, uuid or integer travels
+//     typed (values.go).
+//
+// Decoding undoes all of this. The conversion is lossless for any change,
+// valid or not, so that HQ can quarantine a bad change exactly as received.
 //
 // Glossary:
 //
