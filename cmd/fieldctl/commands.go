@@ -22,7 +22,7 @@ func commandTable() []command {
 	return []command{
 		{"init", "[--kdf-time T] [--kdf-memory MiB] [--kdf-threads P]", "create a workspace and its first admin (--user)", runInit},
 		{"user add", "NAME --role enumerator|supervisor|admin", "add a user (admins only)", runUserAdd},
-		{"user passwd", "NAME", "change a user's passphrase (your own, or anyone's as admin)", runUserPasswd},
+		{"user passwd", "[NAME]", "change a user's passphrase (your own, or anyone's as admin)", runUserPasswd},
 		{"user list", "", "list users and their roles", runUserList},
 		{"user remove", "NAME", "remove a user's key slot (admins only)", runUserRemove},
 		{"register", "--file F.json", "register households with their members (JSON, the export's shape)", runRegister},
@@ -34,6 +34,10 @@ func commandTable() []command {
 		{"delete", "ID", "delete a record; a household with its members (supervisors and admins)", runDelete},
 		{"export", "--format csv|hxl|json [--aggregate] --out F", "export records (person-level: supervisors and admins)", runExport},
 		{"verify", "", "check every stored value and the audit chain", runVerify},
+		{"enroll", "CODE", "connect this device to HQ with the code HQ printed", runEnroll},
+		{"sync", "[--timeout D]", "send this device's changes to HQ and receive its sites' changes", runSync},
+		{"bundle export", "--out F", "write the changes HQ has not received to a file, encrypted for HQ", runBundleExport},
+		{"bundle import", "F", "apply a bundle file HQ wrote for this device", runBundleImport},
 		{"wipe", "--yes", "crypto-erase the workspace: nothing can be recovered after", runWipe},
 	}
 }
