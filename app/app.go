@@ -71,7 +71,7 @@ func New(a fyne.App, cfg Config) *UI {
 		cfg.Now = time.Now
 	}
 	if cfg.Sync == nil {
-		cfg.Sync = defaultSyncService()
+		cfg.Sync = defaultSyncService(cfg.Now)
 	}
 	a.Settings().SetTheme(fieldTheme{})
 	u := &UI{app: a, cfg: cfg, draftDelay: time.Second, searchDelay: 250 * time.Millisecond}

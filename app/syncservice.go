@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"errors"
+
 	"io"
 	"time"
 
@@ -62,6 +62,3 @@ type Enrollment struct {
 	Sites    []string
 	Enrolled time.Time
 }
-
-// errSyncUnavailable is returned by a build without a sync engine.
-var errSyncUnavailable = errors.New("sync is not available in this build")
