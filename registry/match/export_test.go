@@ -1,0 +1,20 @@
+package match
+
+// FullScan compares every pair of persons, with no blocking: the reference
+// that blocking is tested against.
+func FullScan(persons []Person, cfg Config) []Match {
+	profiles := make([]*profile, len(persons))
+	cache := newFieldCache()
+	for i, p := range persons {
+		profiles[i] = newProfile(p, cache)
+	}
+	var out []Match
+	for i, a := range profiles {
+		for _, b := range profiles[i+1:] {
+			if m := compareProfiles(a, b, cfg); m.Level >= Possible {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
