@@ -127,15 +127,19 @@ func (ix *index) update(rec registry.Record) { ix.apply(entryOf(rec)) }
 
 func (ix *index) apply(e indexEntry) {
 	id := e.id
-	if old, ok := ix.recs[id]; ok && !old.deleted {
-		ix.unlink(id, old)
+	if !ix.bulk { // a bulk load sees each record once: nothing to undo
+		if old, ok := ix.recs[id]; ok && !old.deleted {
+			ix.unlink(id, old)
+		}
+		delete(ix.conflicted, id)
+		if e.info.deleted {
+			ix.names.remove(id)
+		}
 	}
 	info := e.info
 	info.kind = ix.intern(info.kind)
 	ix.recs[id] = info
-	delete(ix.conflicted, id)
 	if info.deleted {
-		ix.names.remove(id)
 		return
 	}
 	if ix.bulk {
@@ -169,6 +173,15 @@ func (ix *index) unlink(id uuid.UUID, old recInfo) {
 		removeID(ix.members, old.household, id)
 		removeID(ix.assess, old.household, id)
 	}
+}
+
+// reserve sizes the index for n records before a bulk load.
+func (ix *index) reserve(n int) {
+	ix.recs = make(map[uuid.UUID]recInfo, n)
+	ix.names.ord = make(map[uuid.UUID]uint32, n)
+	ix.names.ids = make([]uuid.UUID, 0, n)
+	ix.names.kinds = make([]string, 0, n)
+	ix.names.recToks = make([][]uint32, 0, n)
 }
 
 // finish ends a bulk load: lists are sorted once instead of per insert.

@@ -199,7 +199,11 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 		}
 		queue <- batchWork{items: items, done: done}
 	}
-	c := tx.Bucket([]byte(bucketRecords)).Cursor()
+	records := tx.Bucket([]byte(bucketRecords))
+	// Sizing the index maps up front saves rehashing them while they fill;
+	// counting walks page headers only.
+	w.idx.reserve(records.Stats().KeyN)
+	c := records.Cursor()
 	items := make([]item, 0, batch)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		items = append(items, item{key: k, val: v})

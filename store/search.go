@@ -53,7 +53,9 @@ func (n *nameIndex) token(t string) uint32 {
 
 // set replaces the words (normalized name tokens) of record id.
 func (n *nameIndex) set(id uuid.UUID, kind string, words []string) {
-	n.remove(id)
+	if !n.bulk { // a bulk load sees each record once: nothing to remove
+		n.remove(id)
+	}
 	var toks []uint32
 	for _, t := range words {
 		tid := n.token(t)
