@@ -65,7 +65,7 @@ func showSyncProgress(e *env, status <-chan client.Status) {
 		last, lastAt = st, now
 		switch st.Phase {
 		case client.Waiting:
-			fmt.Fprintf(e.stderr, "no link to HQ (attempt %d): %v; retrying\n", st.Attempt, st.Err)
+			fmt.Fprintf(e.stderr, "sync interrupted (attempt %d): %v; retrying\n", st.Attempt, st.Err)
 		case client.Failed:
 		default:
 			fmt.Fprintf(e.stderr, "%s: sent %d of %d, received %d (%s up, %s down)\n",
