@@ -38,10 +38,6 @@ func commandTable() []command {
 		{"sync", "[--timeout D]", "send this device's changes to HQ and receive its sites' changes", runSync},
 		{"bundle export", "--out F", "write the changes HQ has not received to a file, encrypted for HQ", runBundleExport},
 		{"bundle import", "F", "apply a bundle file HQ wrote for this device", runBundleImport},
-		{"enroll", "CODE", "connect this device to HQ with the code HQ printed", runEnroll},
-		{"sync", "[--timeout D]", "send this device's changes to HQ and receive its sites' changes", runSync},
-		{"bundle export", "--out F", "write the changes HQ has not received to a file, encrypted for HQ", runBundleExport},
-		{"bundle import", "F", "apply a bundle file HQ wrote for this device", runBundleImport},
 		{"wipe", "--yes", "crypto-erase the workspace: nothing can be recovered after", runWipe},
 	}
 }
