@@ -133,7 +133,7 @@ func FuzzSummarize(f *testing.F) {
 			t.Fatalf("kind %q, decoder says %q", sum.kind, r.Kind)
 		}
 		for f := range summaryFields {
-			if got, want := sum.values[f], r.Value(f); got != want {
+			if got, want := sum.value(f), r.Value(f); got != want {
 				t.Fatalf("field %s: %q, decoder says %q", f, got, want)
 			}
 		}
@@ -161,8 +161,8 @@ func TestSummarizeMatchesDecode(t *testing.T) {
 				t.Fatalf("summary %+v", sum)
 			}
 			for f := range summaryFields {
-				if sum.values[f] != rec.Value(f) {
-					t.Fatalf("field %s: %q, want %q", f, sum.values[f], rec.Value(f))
+				if sum.value(f) != rec.Value(f) {
+					t.Fatalf("field %s: %q, want %q", f, sum.value(f), rec.Value(f))
 				}
 			}
 		}

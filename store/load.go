@@ -120,22 +120,25 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 	workers := runtime.GOMAXPROCS(0)
 	s := w.seal[bucketRecords]
 	whole := len(w.opts.Indexes) > 0
-	prepare := func(it *item) error {
+	// buf is the worker's plaintext buffer: summaries and decoded records
+	// copy what they keep out of it.
+	prepare := func(it *item, buf *[]byte) error {
 		if len(it.key) != 16 {
 			return fmt.Errorf("record key %x: %w", it.key, ErrCorrupt)
 		}
 		id := uuid.UUID(it.key)
-		plain, err := s.open(it.key, it.val)
+		plain, err := s.openTo((*buf)[:0], it.key, it.val)
 		if err != nil {
 			return err
 		}
+		*buf = plain
 		if !whole {
 			sum, err := summarize(plain)
 			if err != nil {
 				return fmt.Errorf("record %s: %w", id, err)
 			}
 			if !sum.multi {
-				it.entry = newEntry(id, sum.kind, func(f string) string { return sum.values[f] }, false)
+				it.entry = newEntry(id, sum.kind, sum.value, false)
 				return nil
 			}
 		}
@@ -189,10 +192,11 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 				defer done.Done()
 				// Keys and values point into bbolt's mapping: see guard.go.
 				defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+				var buf []byte
 				for i := g; i < len(items); i += workers {
 					func() {
 						defer recoverCorrupt(&items[i].err, "load record")
-						items[i].err = prepare(&items[i])
+						items[i].err = prepare(&items[i], &buf)
 					}()
 				}
 			}()

@@ -77,11 +77,14 @@ func (s *sealer) seal(key, plain []byte) []byte {
 }
 
 // open authenticates and decrypts a sealed value stored under key.
-func (s *sealer) open(key, sealed []byte) ([]byte, error) {
+func (s *sealer) open(key, sealed []byte) ([]byte, error) { return s.openTo(nil, key, sealed) }
+
+// openTo is open appending the plaintext to dst, so a loop can reuse one buffer.
+func (s *sealer) openTo(dst, key, sealed []byte) ([]byte, error) {
 	if len(sealed) < nonceSize+s.aead.Overhead() {
 		return nil, fmt.Errorf("%s/%x: sealed value too short: %w", s.bucket, key, ErrCorrupt)
 	}
-	plain, err := s.aead.Open(nil, sealed[:nonceSize], sealed[nonceSize:], s.ad(key))
+	plain, err := s.aead.Open(dst, sealed[:nonceSize], sealed[nonceSize:], s.ad(key))
 	if err != nil {
 		return nil, fmt.Errorf("%s/%x: authentication failed: %w", s.bucket, key, ErrCorrupt)
 	}

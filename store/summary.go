@@ -26,8 +26,20 @@ var summaryFields = func() map[string]bool {
 
 type recordSummary struct {
 	kind   string
-	values map[string]string // current values of summaryFields present
-	multi  bool              // some field has more than one version
+	values []fieldValue // current values of the summaryFields present
+	multi  bool         // some field has more than one version
+}
+
+type fieldValue struct{ name, value string }
+
+// value returns a summarized field's current value ("" when absent).
+func (s *recordSummary) value(name string) string {
+	for _, fv := range s.values {
+		if fv.name == name {
+			return fv.value
+		}
+	}
+	return ""
 }
 
 var errBadCBOR = errors.New("malformed CBOR")
@@ -70,15 +82,16 @@ func (r *cborReader) head() (major byte, arg uint64, err error) {
 	return major, binary.BigEndian.Uint64(buf[:]), nil
 }
 
-func (r *cborReader) text() (string, error) {
+// text reads a text string; the bytes alias the input.
+func (r *cborReader) text() ([]byte, error) {
 	major, n, err := r.head()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if major != 3 || n > uint64(len(r.b)-r.i) {
-		return "", errBadCBOR
+		return nil, errBadCBOR
 	}
-	s := string(r.b[r.i : r.i+int(n)])
+	s := r.b[r.i : r.i+int(n)]
 	r.i += int(n)
 	return s, nil
 }
@@ -137,7 +150,7 @@ func (r *cborReader) skip(depth int) error {
 // summaryFields. The current value is the last version's: versions are
 // stored sorted by stamp.
 func summarize(b []byte) (recordSummary, error) {
-	s := recordSummary{values: map[string]string{}}
+	var s recordSummary
 	r := &cborReader{b: b}
 	bad := func(err error) (recordSummary, error) {
 		return recordSummary{}, fmt.Errorf("record summary at byte %d: %v: %w", r.i, err, ErrCorrupt)
@@ -153,9 +166,11 @@ func summarize(b []byte) (recordSummary, error) {
 		}
 		switch key {
 		case 1:
-			if s.kind, err = r.text(); err != nil {
+			kind, err := r.text()
+			if err != nil {
 				return bad(err)
 			}
+			s.kind = string(kind)
 		case 2:
 			fields, err := r.container(5)
 			if err != nil {
@@ -182,8 +197,8 @@ func summarize(b []byte) (recordSummary, error) {
 					if err != nil {
 						return bad(err)
 					}
-					if v == versions-1 && summaryFields[name] {
-						s.values[name] = value
+					if v == versions-1 && summaryFields[string(name)] {
+						s.values = append(s.values, fieldValue{string(name), string(value)})
 					}
 					for range 3 {
 						if err := r.skip(8); err != nil {
