@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"fieldreg/registry"
@@ -277,5 +278,49 @@ func TestEachAllowsCallsBack(t *testing.T) {
 	w.Audit(func(e AuditEntry) error { last = e; return nil })
 	if last.Action != "export" || last.User != "admin" || last.Detail != "person-level csv" {
 		t.Errorf("last audit entry %+v", last)
+	}
+}
+
+// TestConcurrentUse reads (search, get, list, iterate) while another
+// goroutine commits; run with -race it checks the locking.
+func TestConcurrentUse(t *testing.T) {
+	w := newTestWorkspace(t)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				for _, id := range w.IDs(registry.KindPerson) {
+					if _, err := w.Get(id); err != nil {
+						t.Error(err)
+						return
+					}
+					break
+				}
+				w.Search("amina", 5)
+				w.Each(registry.KindHousehold, func(registry.Record) error { return nil })
+			}
+		}()
+	}
+	for range 50 {
+		h, edits := household("camp-a", "Amina")
+		if _, err := w.Commit(edits...); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Commit(Edit{Record: h, Kind: registry.KindHousehold, Set: map[string]string{"site": "camp-b"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	if n := w.Count(registry.KindPerson); n != 50 {
+		t.Errorf("%d persons", n)
 	}
 }
