@@ -256,10 +256,10 @@ func TestTamperedKeyFile(t *testing.T) {
 	}
 }
 
-// TestDamagedDatabaseFile flips bytes anywhere in the database file — page
+// TestDamagedFileNeverCrashes flips bytes anywhere in the database file — page
 // headers, branch pages, the freelist — and checks that unlocking and
 // verifying report an error or succeed, but never panic.
-func TestDamagedDatabaseFile(t *testing.T) {
+func TestDamagedFileNeverCrashes(t *testing.T) {
 	dir := t.TempDir()
 	w, err := Create(dir, "admin", testPass, testOptions())
 	if err != nil {
