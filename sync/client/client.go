@@ -82,7 +82,7 @@ type Summary struct {
 // few seconds at the start, and large batches amortize round trips later.
 const (
 	defaultMinBatch   = 2 << 10
-	defaultStartBatch = 16 << 10
+	defaultStartBatch = 64 << 10
 	defaultMaxBatch   = 1 << 20
 	maxPushChanges    = 20000
 )

@@ -232,4 +232,10 @@ func (s *Server) CA() *pki.CA { return s.ca }
 // TLSConfig is the server side of every connection: HQ's certificate, and a
 // client certificate verified against HQ's CA when one is given (only
 // enrollment goes without; the sync handler insists on one).
-func (s *Server) TLSConfig() *tls.Config { return pki.ServerTLSConfig(s.cert, s.ca) }
+func (s *Server) TLSConfig() *tls.Config {
+	// Devices hold the CA certificate already: sending only the leaf saves
+	// a few hundred bytes on every handshake over a metered link.
+	leaf := s.cert
+	leaf.Certificate = leaf.Certificate[:1]
+	return pki.ServerTLSConfig(leaf, s.ca)
+}
