@@ -8,8 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/registry/match/corpus"
+	"fieldreg/sync/change"
 )
 
 // BenchmarkQuality measures precision, recall and F1 of the default
@@ -108,5 +112,34 @@ func BenchmarkIndexBuild(b *testing.B) {
 func BenchmarkGenerate(b *testing.B) {
 	for range b.N {
 		corpus.Generate(int64(b.N), 100_000, 0.1)
+	}
+}
+
+func BenchmarkPairs(b *testing.B) {
+	s := setupCheck(100_000)
+	b.ResetTimer()
+	for range b.N {
+		b.ReportMetric(float64(len(s.ix.Pairs())), "pairs")
+	}
+}
+
+// BenchmarkRecordIndexBuild is the matching share of unlocking a workspace:
+// every record handed over, then the first check.
+func BenchmarkRecordIndexBuild(b *testing.B) {
+	c := corpus.Generate(3, 100_000, 0.1)
+	stamp := change.Stamp{HLC: 1 << 20, Device: uuid.MustParse("00000000-0000-0000-0000-000000000001")}
+	var recs []registry.Record
+	for _, h := range c.Households {
+		hh, members := h.Records(stamp)
+		recs = append(recs, hh)
+		recs = append(recs, members...)
+	}
+	b.ResetTimer()
+	for range b.N {
+		ri := match.NewRecordIndex(match.DefaultConfig())
+		for _, r := range recs {
+			ri.Index(r)
+		}
+		ri.Len()
 	}
 }

@@ -1,8 +1,8 @@
 package match
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -69,7 +69,7 @@ const sameHouseholdScore = -100
 // Compare scores one pair of persons. It is symmetric: Compare(a, b) and
 // Compare(b, a) give the same score, level and reasons.
 func Compare(a, b Person, cfg Config) Match {
-	return compareProfiles(newProfile(a, nil), newProfile(b, nil), cfg)
+	return compareProfiles(newProfile(a, nil), newProfile(b, nil), cfg, nil, true)
 }
 
 // profile is a Person prepared for comparison: tokens folded, date parsed.
@@ -148,28 +148,32 @@ func skeletonHash(s string) uint32 {
 	return h
 }
 
-func compareProfiles(a, b *profile, cfg Config) Match {
+// compareProfiles judges a pair. Reasons are filled in for pairs at Possible
+// or above, and for all when keep is set.
+func compareProfiles(a, b *profile, cfg Config, memo *simMemo, keep bool) Match {
 	m := Match{A: a.id, B: b.id}
 	if a.household == b.household && a.household != uuid.Nil {
 		m.Score = sameHouseholdScore
 		m.Reasons = []Reason{{"same_household", "members of one household", sameHouseholdScore}}
 		return m
 	}
-	m.Reasons = make([]Reason, 0, 6)
-	var givenSim float64
-	m.Reasons, givenSim = compareNames(a, b, m.Reasons)
-	m.Reasons = compareBirth(a.birth, b.birth, m.Reasons)
-	m.Reasons = compareSex(a.sex, b.sex, m.Reasons)
+	var buf [12]Reason // on the stack: most pairs an index compares are dropped
+	reasons, givenSim := compareNames(a, b, buf[:0], memo)
+	reasons = compareBirth(a.birth, b.birth, reasons)
+	reasons = compareSex(a.sex, b.sex, reasons)
 	// Site, phone and household members say "same family", not "same
 	// person": when the given names disagree they point to a sibling or a
 	// twin, so they do not count.
 	if givenSim < 0 || givenSim >= simClose {
-		m.Reasons = compareContext(a, b, m.Reasons)
+		reasons = compareContext(a, b, reasons)
 	}
-	for _, r := range m.Reasons {
+	for _, r := range reasons {
 		m.Score += r.Weight
 	}
 	m.Level = cfg.level(m.Score)
+	if keep || m.Level >= Possible {
+		m.Reasons = slices.Clone(reasons)
+	}
 	return m
 }
 
@@ -197,7 +201,7 @@ func compareContext(a, b *profile, out []Reason) []Reason {
 	// some by chance; what counts is sharing most of them.
 	shared := countShared(a.context, b.context)
 	smaller := min(len(a.context), len(b.context))
-	text := fmt.Sprintf("%d household member names in common", shared)
+	text := strconv.Itoa(shared) + " household member names in common"
 	switch {
 	case shared == 0:
 		return append(out, Reason{"household_none_shared", "no household member names in common", weightHouseholdNone})

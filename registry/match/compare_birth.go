@@ -1,6 +1,6 @@
 package match
 
-import "fmt"
+import "strconv"
 
 // compareBirth judges two birth dates. A year ±1 is the commonest slip, a
 // swapped day and month the next; an estimated date (an age in years) only
@@ -35,9 +35,13 @@ func compareBirth(a, b birthDate, out []Reason) []Reason {
 	case dy == 1:
 		return append(out, Reason{"birth_year_pm1_other", "birth year ±1, other day", weightBirthYearPM1})
 	case estimated && dy <= 5:
-		return append(out, Reason{"birth_year_estimated_apart", fmt.Sprintf("estimated birth years %d apart", dy), weightBirthEstApart})
+		return append(out, Reason{"birth_year_estimated_apart", yearsApart("estimated birth years ", dy), weightBirthEstApart})
 	case dy >= 12:
-		return append(out, Reason{"birth_date_far", fmt.Sprintf("born %d years apart", dy), weightBirthFar})
+		return append(out, Reason{"birth_date_far", yearsApart("born ", dy), weightBirthFar})
 	}
-	return append(out, Reason{"birth_date_apart", fmt.Sprintf("born %d years apart", dy), weightBirthApart})
+	return append(out, Reason{"birth_date_apart", yearsApart("born ", dy), weightBirthApart})
+}
+
+func yearsApart(prefix string, dy int) string {
+	return prefix + strconv.Itoa(dy) + " years apart"
 }

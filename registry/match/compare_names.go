@@ -28,11 +28,11 @@ func (w nameWeights) of(sim float64) float64 {
 // enumerators swap them, and keeps the better. For the swapped orientation
 // the weaker of the two similarities is judged as the given name, which keeps
 // the comparison symmetric.
-func compareNames(a, b *profile, out []Reason) ([]Reason, float64) {
-	givenSim, familySim := fieldSim(a.given, b.given), fieldSim(a.family, b.family)
+func compareNames(a, b *profile, out []Reason, memo *simMemo) ([]Reason, float64) {
+	givenSim, familySim := fieldSim(a.given, b.given, memo), fieldSim(a.family, b.family, memo)
 	straight := givenWeights.of(givenSim) + familyWeights.of(familySim)
 
-	s1, s2 := fieldSim(a.given, b.family), fieldSim(a.family, b.given)
+	s1, s2 := fieldSim(a.given, b.family, memo), fieldSim(a.family, b.given, memo)
 	swapGiven, swapFamily := min(s1, s2), max(s1, s2)
 	swapped := givenWeights.of(swapGiven) + familyWeights.of(swapFamily)
 	if swapGiven >= 0 && swapped > straight {
@@ -45,11 +45,11 @@ func compareNames(a, b *profile, out []Reason) ([]Reason, float64) {
 	case givenSim == 1 && familySim == 1:
 		out = append(out, Reason{"name_exact", "same name", gw + fw})
 	default:
-		out = appendNameReason(out, "given_name", "given name", givenSim, gw)
-		out = appendNameReason(out, "family_name", "family name", familySim, fw)
+		out = appendNameReason(out, givenField, givenSim, gw)
+		out = appendNameReason(out, familyField, familySim, fw)
 	}
 	if !a.other.empty() && !b.other.empty() {
-		switch s := fieldSim(a.other, b.other); {
+		switch s := fieldSim(a.other, b.other, memo); {
 		case s >= simStrong:
 			out = append(out, Reason{"other_names_agree", "same other names", weightOtherAgree})
 		case s < simWeak:
@@ -59,26 +59,53 @@ func compareNames(a, b *profile, out []Reason) ([]Reason, float64) {
 	return out, givenSim
 }
 
-func appendNameReason(out []Reason, code, label string, sim, weight float64) []Reason {
+func appendNameReason(out []Reason, field int, sim, weight float64) []Reason {
+	band := 4
 	switch {
 	case sim < 0:
 		return out
 	case sim == 1:
-		return append(out, Reason{code + "_exact", "same " + label, weight})
+		band = 0
 	case sim >= simStrong:
-		return append(out, Reason{code + "_similar", label + " spelled differently", weight})
+		band = 1
 	case sim >= simClose:
-		return append(out, Reason{code + "_close", label + " close", weight})
+		band = 2
 	case sim >= simWeak:
-		return append(out, Reason{code + "_weak", label + " barely alike", weight})
+		band = 3
 	}
-	return append(out, Reason{code + "_different", "different " + label, weight})
+	r := nameReasons[field][band]
+	r.Weight = weight
+	return append(out, r)
+}
+
+const (
+	givenField = iota
+	familyField
+)
+
+// nameReasons are the reasons per field and band, made once so a
+// comparison allocates nothing for them.
+var nameReasons = [2][5]Reason{
+	{
+		{Code: "given_name_exact", Text: "same given name"},
+		{Code: "given_name_similar", Text: "given name spelled differently"},
+		{Code: "given_name_close", Text: "given name close"},
+		{Code: "given_name_weak", Text: "given name barely alike"},
+		{Code: "given_name_different", Text: "different given name"},
+	},
+	{
+		{Code: "family_name_exact", Text: "same family name"},
+		{Code: "family_name_similar", Text: "family name spelled differently"},
+		{Code: "family_name_close", Text: "family name close"},
+		{Code: "family_name_weak", Text: "family name barely alike"},
+		{Code: "family_name_different", Text: "different family name"},
+	},
 }
 
 // fieldSim compares two name fields, -1 when either is empty. Each word of
 // the shorter field finds its best partner in the other, so a missing middle
 // name costs nothing; with equal lengths both directions are tried.
-func fieldSim(fa, fb nameField) float64 {
+func fieldSim(fa, fb nameField, memo *simMemo) float64 {
 	a, b := fa.tokens, fb.tokens
 	if len(a) == 0 || len(b) == 0 {
 		return -1
@@ -86,11 +113,11 @@ func fieldSim(fa, fb nameField) float64 {
 	var s float64
 	switch {
 	case len(a) < len(b):
-		s = bestAverage(a, b)
+		s = bestAverage(a, b, memo)
 	case len(b) < len(a):
-		s = bestAverage(b, a)
+		s = bestAverage(b, a, memo)
 	default:
-		s = max(bestAverage(a, b), bestAverage(b, a))
+		s = max(bestAverage(a, b, memo), bestAverage(b, a, memo))
 	}
 	if s < 1 && (fa.joined != nil || fb.joined != nil) {
 		ja, jb := &a[0], &b[0]
@@ -100,17 +127,17 @@ func fieldSim(fa, fb nameField) float64 {
 		if fb.joined != nil {
 			jb = fb.joined
 		}
-		s = max(s, tokenSim(*ja, *jb))
+		s = max(s, memo.tokenSim(*ja, *jb))
 	}
 	return s
 }
 
-func bestAverage(short, long []nameToken) float64 {
+func bestAverage(short, long []nameToken, memo *simMemo) float64 {
 	sum := 0.0
 	for _, s := range short {
 		best := 0.0
 		for _, l := range long {
-			best = max(best, tokenSim(s, l))
+			best = max(best, memo.tokenSim(s, l))
 		}
 		sum += best
 	}

@@ -11,10 +11,11 @@ func FullScan(persons []Person, cfg Config) []Match {
 	var out []Match
 	for i, a := range profiles {
 		for _, b := range profiles[i+1:] {
-			if m := compareProfiles(a, b, cfg); m.Level >= Possible {
+			if m := compareProfiles(a, b, cfg, nil, false); m.Level >= Possible {
 				out = append(out, m)
 			}
 		}
 	}
 	return out
 }
+

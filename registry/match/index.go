@@ -2,6 +2,7 @@ package match
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -100,23 +101,21 @@ func (ix *Index) Candidates(p Person, limit int) []Match {
 // candidates compares q with every person sharing a block with it; keep, when
 // not nil, decides which pairs count. The caller holds the read lock.
 func (ix *Index) candidates(q *profile, limit int, keep func(a, b uuid.UUID) bool) []Match {
-	seen := make(map[int32]struct{}, 64)
+	var slots []int32
+	q.keys(true, func(k blockKey) { slots = append(slots, ix.blocks[k]...) })
+	slices.Sort(slots)
+	slots = slices.Compact(slots)
+	memo := newSimMemo(checkMemoBits)
 	var out []Match
-	q.keys(true, func(k blockKey) {
-		for _, slot := range ix.blocks[k] {
-			if _, dup := seen[slot]; dup {
-				continue
-			}
-			seen[slot] = struct{}{}
-			other := ix.profiles[slot]
-			if other.id == q.id || (keep != nil && !keep(q.id, other.id)) {
-				continue
-			}
-			if m := compareProfiles(q, other, ix.cfg); m.Level >= Possible {
-				out = append(out, m)
-			}
+	for _, slot := range slots {
+		other := ix.profiles[slot]
+		if other.id == q.id || (keep != nil && !keep(q.id, other.id)) {
+			continue
 		}
-	})
+		if m := compareProfiles(q, other, ix.cfg, memo, false); m.Level >= Possible {
+			out = append(out, m)
+		}
+	}
 	sortMatches(out)
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
@@ -132,33 +131,50 @@ func (ix *Index) Pairs() []Match {
 }
 
 func (ix *Index) pairs(keep func(a, b uuid.UUID) bool) []Match {
+	workers := min(runtime.GOMAXPROCS(0), 1+len(ix.profiles)/10_000)
+	results := make([][]Match, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[w] = ix.pairsFrom(w, workers, keep)
+		}()
+	}
+	wg.Wait()
+	out := slices.Concat(results...)
+	sortMatches(out)
+	return out
+}
+
+// pairsFrom finds the pairs met from every step-th slot, starting at first.
+// Blocking is symmetric, so each pair is met from its lower slot.
+func (ix *Index) pairsFrom(first, step int, keep func(a, b uuid.UUID) bool) []Match {
 	var out []Match
-	seen := make(map[int32]struct{})
-	for slot, p := range ix.profiles {
+	met := make([]int32, len(ix.profiles)) // met[j] == i+1: j already compared with i
+	memo := newSimMemo(pairsMemoBits)
+	for slot := first; slot < len(ix.profiles); slot += step {
+		p := ix.profiles[slot]
 		if p == nil {
 			continue
 		}
-		clear(seen)
+		mark := int32(slot + 1)
 		p.keys(true, func(k blockKey) {
 			for _, other := range ix.blocks[k] {
-				if other <= int32(slot) {
-					continue // blocking is symmetric: the pair is met from its lower slot
-				}
-				if _, dup := seen[other]; dup {
+				if other <= int32(slot) || met[other] == mark {
 					continue
 				}
-				seen[other] = struct{}{}
+				met[other] = mark
 				q := ix.profiles[other]
 				if keep != nil && !keep(p.id, q.id) {
 					continue
 				}
-				if m := compareProfiles(p, q, ix.cfg); m.Level >= Possible {
+				if m := compareProfiles(p, q, ix.cfg, memo, false); m.Level >= Possible {
 					out = append(out, m)
 				}
 			}
 		})
 	}
-	sortMatches(out)
 	return out
 }
 

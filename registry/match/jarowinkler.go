@@ -1,5 +1,7 @@
 package match
 
+import "slices"
+
 // jaroWinklerString is jaroWinkler on two strings, decoded on the stack.
 func jaroWinklerString(a, b string) float64 {
 	var ra, rb [64]rune
@@ -40,7 +42,7 @@ func jaroWinkler(a, b []rune) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if string(a) == string(b) {
+	if slices.Equal(a, b) {
 		return 1
 	}
 	window := max(len(a), len(b))/2 - 1
@@ -104,10 +106,10 @@ func oneKeystroke(a, b string) bool {
 		if i == len(x) {
 			return true
 		}
-		if string(x[i+1:]) == string(y[i+1:]) {
+		if slices.Equal(x[i+1:], y[i+1:]) {
 			return true // replaced
 		}
-		return i+1 < len(x) && x[i] == y[i+1] && x[i+1] == y[i] && string(x[i+2:]) == string(y[i+2:])
+		return i+1 < len(x) && x[i] == y[i+1] && x[i+1] == y[i] && slices.Equal(x[i+2:], y[i+2:])
 	}
-	return string(x[i:]) == string(y[i+1:]) // one letter more in y
+	return slices.Equal(x[i:], y[i+1:]) // one letter more in y
 }

@@ -11,6 +11,7 @@ type nameToken struct {
 	fold     string // see the package glossary
 	skeleton string // consonant outline, ASCII upper case
 	arabic   bool   // written in Arabic script: only the skeleton compares across scripts
+	id       uint32 // the fold's number in an Index's cache, 0 when not cached
 }
 
 // particles are words that enumerators write or leave out at will and that
