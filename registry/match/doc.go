@@ -26,5 +26,24 @@
 //
 // Hard rules sit above the score: two members of one household are never
 // duplicates of each other, and a supervisor's "not a duplicate" decision is
-// respected by RecordIndex.
+// respected by RecordIndex. Site, phone and household members count only
+// when the given names agree: they say "same family", and within a family
+// the given name is what tells twins and siblings apart.
+//
+// Use: the store feeds a RecordIndex every record (it implements the store's
+// Indexer); the app asks RecordIndex.Candidates while a person is typed and
+// `fieldctl duplicates` lists RecordIndex.Pairs. Compare judges one pair.
+//
+// How good, how fast (registry/match/corpus, weights tuned on seed 1,
+// measured on seed 2 with BenchmarkQuality and BenchmarkCheck): on 20,000
+// persons with 10% second registrations, Likely has precision 0.99, recall
+// 0.98, F1 0.98; Possible-and-above finds 0.99 of the true pairs. A check
+// takes well under a millisecond at 100,000 persons and a few at 1,000,000,
+// where the index holds about 370 MB.
+//
+// Known limits: names that share a consonant skeleton are not told apart
+// across scripts (محمود and Mohammed, حسن and Hussein); Arabic letters
+// transliterated several ways (ث as th, s or t) match only loosely; a
+// frequent name counts as much as a rare one, so two different people with a
+// common name and the same estimated age can reach Likely.
 package match

@@ -18,4 +18,3 @@ func FullScan(persons []Person, cfg Config) []Match {
 	}
 	return out
 }
-

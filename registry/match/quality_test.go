@@ -28,7 +28,7 @@ func TestQualityFloor(t *testing.T) {
 }
 
 const (
-	qualityFloorF1        = 0.96
-	qualityFloorPrecision = 0.96
-	qualityFloorRecall    = 0.95
+	qualityFloorF1        = 0.97
+	qualityFloorPrecision = 0.975
+	qualityFloorRecall    = 0.96
 )

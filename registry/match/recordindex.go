@@ -227,6 +227,14 @@ func (r *RecordIndex) Pairs() []Match {
 	return r.ix.pairs(r.keep)
 }
 
+// Warm brings the index up to date now. Checks do it themselves, so this is
+// only to take the work off the first check: call it in a goroutine after
+// unlocking a workspace.
+func (r *RecordIndex) Warm() {
+	r.readLock()
+	r.mu.RUnlock()
+}
+
 // Len returns the number of persons being matched.
 func (r *RecordIndex) Len() int {
 	r.readLock()
