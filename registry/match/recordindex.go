@@ -105,6 +105,9 @@ func (r *RecordIndex) indexPerson(rec registry.Record) {
 	}
 	p.household, _ = uuid.Parse(rec.Value(FieldHouseholdID))
 	r.persons[rec.ID] = p
+	if p.household == uuid.Nil {
+		return // no household: no context, and no one to share it with
+	}
 	h := r.household(p.household)
 	r.markMembers(h)
 	h.members = append(h.members, rec.ID)

@@ -204,3 +204,29 @@ func TestRecordIndexConcurrent(t *testing.T) {
 		t.Errorf("Len %d, want %d", ri.Len(), len(c.Persons))
 	}
 }
+
+// Persons without a valid household are matched, each on its own: they do
+// not become one huge household of strangers.
+func TestRecordIndexNoHousehold(t *testing.T) {
+	ri := match.NewRecordIndex(match.DefaultConfig())
+	var typed registry.Record
+	for i, name := range []string{"Amina", "Halima", "Zainab", "Amina"} {
+		rec := set(registry.Record{ID: uuid.New(), Kind: registry.KindPerson}, map[string]string{
+			"household_id": "not an id", "given_name": name, "family_name": "Bello", "sex": "female", "birth_date": "1990-02-03",
+		})
+		if i == 3 {
+			typed = rec
+			continue
+		}
+		ri.Index(rec)
+	}
+	got := ri.Candidates(typed, registry.Record{}, 5)
+	if len(got) != 1 || got[0].Level != match.Likely {
+		t.Fatalf("candidates %v, want the one Amina Bello", got)
+	}
+	for _, r := range got[0].Reasons {
+		if r.Code == "household_none_shared" || r.Code == "household_most_shared" {
+			t.Errorf("household context invented for persons without a household: %v", got[0].Reasons)
+		}
+	}
+}
