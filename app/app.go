@@ -50,6 +50,7 @@ type UI struct {
 
 	lastActivity time.Time
 	tasks        sync.WaitGroup // background work in flight; tests wait on it
+	slow         sync.WaitGroup // detached counting that locking does not wait for
 
 	// How long typing must pause before the draft is saved and a search
 	// runs. Tests make them long and flush by hand.

@@ -45,7 +45,7 @@ func (c *fakeClock) Add(d time.Duration) {
 
 type testUI struct {
 	*UI
-	t     *testing.T
+	t     testing.TB
 	clock *fakeClock
 	sync  *fakeSync
 }
@@ -59,7 +59,7 @@ func newTestUI(t *testing.T) *testUI {
 }
 
 // openTestUI starts the app on dir, as a restart of the app would.
-func openTestUI(t *testing.T, a fyne.App, dir string, clock *fakeClock) *testUI {
+func openTestUI(t testing.TB, a fyne.App, dir string, clock *fakeClock) *testUI {
 	t.Helper()
 	fs := &fakeSync{}
 	u := New(a, Config{Dir: dir, KDF: cheapKDF, Now: clock.Now, Sync: fs})
@@ -68,6 +68,7 @@ func openTestUI(t *testing.T, a fyne.App, dir string, clock *fakeClock) *testUI 
 	tu := &testUI{UI: u, t: t, clock: clock, sync: fs}
 	t.Cleanup(func() {
 		u.tasks.Wait()
+		u.slow.Wait()
 		if u.ws != nil {
 			u.ws.Close()
 		}
@@ -76,8 +77,11 @@ func openTestUI(t *testing.T, a fyne.App, dir string, clock *fakeClock) *testUI 
 	return tu
 }
 
-// wait lets background work (unlock, commit, search) finish.
-func (u *testUI) wait() { u.tasks.Wait() }
+// wait lets background work (unlock, commit, search, counting) finish.
+func (u *testUI) wait() {
+	u.tasks.Wait()
+	u.slow.Wait()
+}
 
 // create goes through first run.
 func (u *testUI) create() {

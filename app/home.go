@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"fieldreg/registry"
 )
 
 // homeScreen is the day's summary: what was registered, who (by sex and
@@ -21,6 +23,11 @@ type homeScreen struct {
 	lastSync   *widget.Label
 	conflicts  *widget.Label
 	duplicates *widget.Label
+
+	countDups               *widget.Button
+	dupCounting, dupCounted bool
+	dupCount                int
+	dupSeq                  uint64 // the change log position dupCount was counted at
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -34,6 +41,8 @@ func newHomeScreen(u *UI) *homeScreen {
 	s.households, s.persons = big(), big()
 	s.pending, s.lastSync, s.conflicts, s.duplicates = u.text(""), u.text(""), u.text(""), u.text("")
 	s.chart = newAgeChart(u.tr.T("home.female"), u.tr.T("home.male"))
+	s.countDups = u.button(u.tr.T("home.count_duplicates"), theme.SearchIcon(), s.countDuplicates)
+	s.countDups.Hide()
 
 	register := u.button(u.tr.T("home.register"), theme.ContentAddIcon(), func() { u.showTab(tabRegister) })
 	register.Importance = widget.HighImportance
@@ -41,7 +50,7 @@ func newHomeScreen(u *UI) *homeScreen {
 
 	registered := widget.NewCard(u.tr.T("home.registered"), "", container.NewVBox(s.households, s.persons))
 	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", s.chart)
-	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, s.duplicates))
+	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, s.duplicates, s.countDups))
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		container.NewGridWithColumns(2, register, review),
 		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
@@ -70,12 +79,55 @@ func (s *homeScreen) refresh() {
 		s.lastSync.SetText(u.tr.T("home.never_synced"))
 	}
 	s.conflicts.SetText(u.tr.T("home.conflicts", len(u.ws.Conflicted())))
+	if u.ws.Count(registry.KindPerson) <= autoCountPersons || s.dupCounted {
+		s.countDuplicates()
+	} else {
+		s.duplicates.SetText(u.tr.T("home.duplicates_unknown"))
+		s.countDups.Show()
+	}
+}
+
+// autoCountPersons is the most persons whose duplicate pairs the home
+// screen counts by itself. Above it, counting takes long enough (about a
+// minute at 100k on a laptop) to slow everything else on a tablet, so the
+// user asks for it.
+const autoCountPersons = 20_000
+
+// countDuplicates counts possible duplicate pairs. At 100k persons that is
+// seconds of work, so it runs detached from the screen: locking does not
+// wait for it, a result for a workspace since locked is dropped, and it is
+// redone only when the change log has moved.
+func (s *homeScreen) countDuplicates() {
+	u := s.u
+	seq := u.ws.LastLogSeq()
+	if s.dupCounted && s.dupSeq == seq {
+		s.duplicates.SetText(u.tr.T("home.duplicates", s.dupCount))
+		return
+	}
+	s.countDups.Hide()
 	s.duplicates.SetText(u.tr.T("home.duplicates_counting"))
+	if s.dupCounting {
+		return
+	}
+	s.dupCounting = true
 	dups := u.dups
-	u.background(func() func() {
+	u.slow.Add(1)
+	go func() {
+		defer u.slow.Done()
 		n := len(dups.Pairs())
-		return func() { s.duplicates.SetText(u.tr.T("home.duplicates", n)) }
-	})
+		fyne.Do(func() {
+			s.dupCounting = false
+			if u.dups != dups || u.home != s {
+				return
+			}
+			s.dupCount, s.dupSeq, s.dupCounted = n, seq, true
+			if u.ws.LastLogSeq() != seq {
+				s.countDuplicates()
+				return
+			}
+			s.duplicates.SetText(u.tr.T("home.duplicates", n))
+		})
+	}()
 }
 
 // formatTime shows a time as people read it on a form: 2026-11-27 14:05.
