@@ -54,9 +54,7 @@ func setupCheck(n int) *checkSetup {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	ix := match.NewIndex(match.DefaultConfig())
-	for _, p := range c.Persons {
-		ix.Put(p)
-	}
+	ix.PutAll(c.Persons)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	s := &checkSetup{ix: ix, heapMB: float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)}

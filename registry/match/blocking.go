@@ -1,7 +1,5 @@
 package match
 
-import "hash/maphash"
-
 // Blocking keys. A person is stored under the start of each name word's
 // skeleton combined with a birth year, and under the pair of its first given
 // and family name skeletons whatever the year. The query side looks one year
@@ -17,16 +15,24 @@ const maxKeyTokens = 5
 
 type blockKey uint64
 
-var blockSeed = maphash.MakeSeed()
+// FNV-1a: keys are a few bytes, and a collision only adds a comparison.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashBytes(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
 
 func tokenKey(skeleton string, year int) blockKey {
-	var h maphash.Hash
-	h.SetSeed(blockSeed)
-	h.WriteByte('t')
-	h.WriteString(skeleton[:min(len(skeleton), skeletonPrefix)])
-	h.WriteByte(byte(year))
-	h.WriteByte(byte(year >> 8))
-	return blockKey(h.Sum64())
+	h := hashBytes(fnvOffset, "t")
+	h = hashBytes(h, skeleton[:min(len(skeleton), skeletonPrefix)])
+	h = (h ^ uint64(year)) * fnvPrime
+	return blockKey(h)
 }
 
 func pairKey(a, b string) blockKey {
@@ -34,13 +40,10 @@ func pairKey(a, b string) blockKey {
 	if b < a {
 		a, b = b, a
 	}
-	var h maphash.Hash
-	h.SetSeed(blockSeed)
-	h.WriteByte('p')
-	h.WriteString(a)
-	h.WriteByte(0)
-	h.WriteString(b)
-	return blockKey(h.Sum64())
+	h := hashBytes(fnvOffset, "p")
+	h = hashBytes(h, a)
+	h = (h ^ 0xff) * fnvPrime // a separator no skeleton holds
+	return blockKey(hashBytes(h, b))
 }
 
 // storedYears are the years a person is filed under: an estimated year

@@ -39,7 +39,34 @@ func (ix *Index) Put(p Person) {
 	pr := newProfile(p, ix.fields) // outside the lock: the expensive part
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.remove(p.ID)
+	ix.put(pr)
+}
+
+// PutAll puts many persons, preparing them on every core: what loading a
+// workspace needs.
+func (ix *Index) PutAll(ps []Person) {
+	profiles := make([]*profile, len(ps))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(ps)/1000)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ps); i += workers {
+				profiles[i] = newProfile(ps[i], ix.fields)
+			}
+		}()
+	}
+	wg.Wait()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, pr := range profiles {
+		ix.put(pr)
+	}
+}
+
+func (ix *Index) put(pr *profile) {
+	ix.remove(pr.id)
 	var slot int32
 	if n := len(ix.free); n > 0 {
 		slot = ix.free[n-1]
@@ -49,7 +76,7 @@ func (ix *Index) Put(p Person) {
 		slot = int32(len(ix.profiles))
 		ix.profiles = append(ix.profiles, pr)
 	}
-	ix.slots[p.ID] = slot
+	ix.slots[pr.id] = slot
 	pr.keys(false, func(k blockKey) {
 		b := ix.blocks[k]
 		if n := len(b); n > 0 && b[n-1] == slot {

@@ -129,3 +129,24 @@ func TestMembersOfOneHouseholdNeverPair(t *testing.T) {
 		}
 	}
 }
+
+// PutAll is Put for many: the same index, whichever way it was filled.
+func TestPutAllSameAsPut(t *testing.T) {
+	c := corpus.Generate(10, 3000, 0.1)
+	one := indexOf(c.Persons)
+	all := match.NewIndex(match.DefaultConfig())
+	all.PutAll(c.Persons[:1000])
+	all.PutAll(c.Persons) // the first thousand again: replaced, not doubled
+	if all.Len() != one.Len() {
+		t.Fatalf("Len %d, want %d", all.Len(), one.Len())
+	}
+	a, b := one.Pairs(), all.Pairs()
+	if len(a) != len(b) {
+		t.Fatalf("%d pairs by Put, %d by PutAll", len(a), len(b))
+	}
+	for i := range a {
+		if pairKey(a[i].A, a[i].B) != pairKey(b[i].A, b[i].B) || a[i].Score != b[i].Score {
+			t.Fatalf("pair %d differs: %+v vs %+v", i, a[i], b[i])
+		}
+	}
+}

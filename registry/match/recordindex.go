@@ -161,13 +161,15 @@ func (r *RecordIndex) memberNames(h *householdInfo, except uuid.UUID) []string {
 
 // flush brings the Index up to date. The caller holds the write lock.
 func (r *RecordIndex) flush() {
+	var put []Person
 	for id := range r.dirty {
 		if p := r.persons[id]; r.active(p) {
-			r.ix.Put(r.person(id, p))
+			put = append(put, r.person(id, p))
 		} else {
 			r.ix.Remove(id)
 		}
 	}
+	r.ix.PutAll(put)
 	clear(r.dirty)
 }
 

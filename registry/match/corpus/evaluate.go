@@ -31,9 +31,7 @@ type Evaluation struct {
 // the truth.
 func (c Corpus) Evaluate(cfg match.Config) Evaluation {
 	ix := match.NewIndex(cfg)
-	for _, p := range c.Persons {
-		ix.Put(p)
-	}
+	ix.PutAll(c.Persons)
 	return c.Score(ix.Pairs())
 }
 
