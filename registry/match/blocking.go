@@ -75,6 +75,9 @@ func (p *profile) keys(query bool, fn func(blockKey)) {
 			n++
 			for y := lo; y <= hi; y++ {
 				fn(tokenKey(t.skeleton, y))
+				if t.altSkeleton != "" {
+					fn(tokenKey(t.altSkeleton, y))
+				}
 			}
 		}
 	}

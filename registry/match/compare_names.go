@@ -165,10 +165,17 @@ func tokenSim(a, b nameToken) float64 {
 		}
 		return min(s, 0.99) // different folds are never an exact match
 	}
-	if a.skeleton == b.skeleton && a.skeleton != "" {
+	if a.arabic {
+		a, b = b, a // b is the Arabic one
+	}
+	if a.skeleton != "" && (a.skeleton == b.skeleton || a.skeleton == b.altSkeleton) {
 		return crossScriptAgree
 	}
-	return crossScriptScale * jaroWinklerString(a.skeleton, b.skeleton)
+	s := jaroWinklerString(a.skeleton, b.skeleton)
+	if b.altSkeleton != "" {
+		s = max(s, jaroWinklerString(a.skeleton, b.altSkeleton))
+	}
+	return crossScriptScale * s
 }
 
 const (

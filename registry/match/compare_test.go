@@ -45,6 +45,8 @@ func TestCompareFieldCases(t *testing.T) {
 		{"typo in given name", person("Baraka", "Mushi", "male", "2012-01-19"), person("Bsraka", "Mushi", "male", "2012-01-19"), Likely, "given_name_close"},
 		{"Cyrillic and Latin", person("Олександр", "Шевченко", "male", "1979-11-02"), person("Oleksandr", "Shevchenko", "male", "1979-11-02"), Likely, "name_exact"},
 		{"Olexandr", person("Olexandr", "Kovalenko", "male", "1979-11-02"), person("Олександр", "Коваленко", "male", "1979-11-02"), Likely, "given_name_close"},
+		{"ث written s", person("Nasser", "Osman", "male", "1997-08-03"), person("ناصر", "عثمان", "male", "1997-08-03"), Likely, "family_name_similar"},
+		{"ض written z in Dari", person("Marzia", "Azizi", "female", "1982-06-20"), person("مرضیه", "Azizi", "female", "1982-06-20"), Likely, "given_name_similar"},
 		{"Somali x for ḥ", person("Maxamed", "Cabdi", "male", "1990-06-01"), person("Mohamed", "Cabdi", "male", "1990-06-01"), Likely, "given_name_similar"},
 		{"Abd al-Rahman joined", person("Abd al-Rahman", "Khalil", "male", "1970-02-02"), person("Abdulrahman", "Khalil", "male", "1970-02-02"), Likely, "given_name_similar"},
 		{"missing middle name", person("Maria Isabel", "Garcia Lopez", "female", "1992-07-15"), person("Maria", "García López", "female", "1992-07-15"), Likely, "name_exact"},

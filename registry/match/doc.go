@@ -42,8 +42,8 @@
 // where the index holds about 370 MB.
 //
 // Known limits: names that share a consonant skeleton are not told apart
-// across scripts (محمود and Mohammed, حسن and Hussein); Arabic letters
-// transliterated several ways (ث as th, s or t) match only loosely; a
+// across scripts (محمود and Mohammed, حسن and Hussein); Latin spellings
+// far from the Arabic consonants (Somali Cabdi for عبدي) match loosely; a
 // frequent name counts as much as a rare one, so two different people with a
 // common name and the same estimated age can reach Likely.
 package match

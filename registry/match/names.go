@@ -11,7 +11,10 @@ type nameToken struct {
 	fold     string // see the package glossary
 	skeleton string // consonant outline, ASCII upper case
 	arabic   bool   // written in Arabic script: only the skeleton compares across scripts
-	id       uint32 // the fold's number in an Index's cache, 0 when not cached
+	// altSkeleton is the skeleton with the other common rendering of
+	// ambiguous Arabic letters (see arabicAlternatives), "" when none.
+	altSkeleton string
+	id          uint32 // the fold's number in an Index's cache, 0 when not cached
 }
 
 // particles are words that enumerators write or leave out at will and that
@@ -122,7 +125,8 @@ func prepareToken(w string) nameToken {
 		if w == "" {
 			w = "ال"
 		}
-		return nameToken{fold: w, skeleton: arabicSkeleton(w), arabic: true}
+		sk, alt := arabicSkeleton(w)
+		return nameToken{fold: w, skeleton: sk, altSkeleton: alt, arabic: true}
 	}
 	if hasCyrillic(w) {
 		w = cyrillicToLatin(w)

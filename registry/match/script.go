@@ -16,11 +16,19 @@ var arabicLetters = map[rune]byte{
 	'ګ': 'J', 'ټ': 'T', 'ډ': 'D', 'ړ': 'R', 'ږ': 'J', 'ښ': 'X', 'ڼ': 'N', // Pashto
 }
 
+// arabicAlternatives are the other ways some letters are commonly written:
+// ث as s (Osman beside Othman), ض and ذ as z in Persian and Pashto (Marzia,
+// مرضیه), ظ as d.
+var arabicAlternatives = map[rune]byte{'ث': 'S', 'ض': 'Z', 'ذ': 'D', 'ظ': 'D'}
+
 // arabicSkeleton gives the consonant outline of an Arabic-script word: محمد →
 // MHMD. Waw and yeh are consonants at the start of a word (وليد, يوسف) and
-// long vowels elsewhere.
-func arabicSkeleton(w string) string {
+// long vowels elsewhere. alt is the outline with arabicAlternatives, "" when
+// the word has none of those letters.
+func arabicSkeleton(w string) (skeleton, alt string) {
 	sk := make([]byte, 0, len(w))
+	ak := make([]byte, 0, len(w))
+	hasAlt := false
 	first := true
 	for _, r := range w {
 		var c byte
@@ -40,11 +48,21 @@ func arabicSkeleton(w string) string {
 			}
 		}
 		first = false
+		a := c
+		if x, ok := arabicAlternatives[r]; ok {
+			a, hasAlt = x, true
+		}
 		if c != 0 && (len(sk) == 0 || sk[len(sk)-1] != c) {
 			sk = append(sk, c)
 		}
+		if a != 0 && (len(ak) == 0 || ak[len(ak)-1] != a) {
+			ak = append(ak, a)
+		}
 	}
-	return trimSkeleton(sk)
+	if !hasAlt {
+		return trimSkeleton(sk), ""
+	}
+	return trimSkeleton(sk), trimSkeleton(ak)
 }
 
 func hasCyrillic(w string) bool {
