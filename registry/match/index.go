@@ -116,8 +116,8 @@ func (ix *Index) remove(id uuid.UUID) {
 }
 
 // Candidates returns the persons that p possibly or likely duplicates, best
-// first, at most limit of them (all when limit <= 0). A person with p's id is
-// never its own candidate.
+// first, at most limit of them (all when limit <= 0). In each Match, A is p's
+// id and B the candidate's. A person with p's id is never its own candidate.
 func (ix *Index) Candidates(p Person, limit int) []Match {
 	q := newProfile(p, ix.fields)
 	ix.mu.RLock()
