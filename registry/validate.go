@@ -103,8 +103,8 @@ func errorsOrNil(errs []FieldError) error {
 
 // Validate checks one record against its kind's form: required fields set,
 // every value of its field's type and within its rules, no field the form
-// does not know. Fields starting with "_" belong to the system; only
-// _deleted is allowed. A deleted record is not checked beyond that: deleting
+// does not know. Fields starting with "_" belong to the system (system.go)
+// and are checked by its own rules. A deleted record is not checked beyond that: deleting
 // must always be possible. now is the day future dates and ages are judged on.
 func (fs *Forms) Validate(r Record, now time.Time) error {
 	form, ok := fs.Form(r.Kind)
@@ -113,7 +113,10 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 	}
 	var errs []FieldError
 	for _, name := range r.FieldNames() {
-		if name == change.DeletedField {
+		if rule, system := checkSystemField(name, r.Value(name)); system {
+			if rule != "" {
+				errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: rule})
+			}
 			continue
 		}
 		if _, known := form.Field(name); !known {

@@ -21,10 +21,10 @@ const (
 	FieldPhone              = "phone"
 	// FieldMergedInto is set on a person found to duplicate another: the
 	// surviving person's id. A merged person is no longer a candidate.
-	FieldMergedInto = "_merged_into"
+	FieldMergedInto = registry.FieldMergedInto
 	// FieldNotDuplicate holds the space-separated ids of persons a supervisor
 	// judged distinct from this one.
-	FieldNotDuplicate = "_not_duplicate"
+	FieldNotDuplicate = registry.FieldNotDuplicate
 )
 
 // Person is what matching looks at: who someone is and the household context

@@ -1,0 +1,48 @@
+package registry
+
+import (
+	"strings"
+
+	"github.com/google/uuid"
+
+	"fieldreg/sync/change"
+)
+
+// System fields start with "_": the software writes them, no form declares
+// them, and they sync and merge like any other field.
+const (
+	// FieldMergedInto is set on a person found to duplicate another: the
+	// surviving person's id. The merged person is also marked deleted, and
+	// keeps its whole history.
+	FieldMergedInto = "_merged_into"
+	// FieldNotDuplicate holds the space-separated ids of persons a
+	// supervisor judged distinct from this one.
+	FieldNotDuplicate = "_not_duplicate"
+)
+
+// checkSystemField returns the rule a system field's value breaks, or "" when
+// it is fine; known is false for a name the system does not use.
+func checkSystemField(name, value string) (rule string, known bool) {
+	switch name {
+	case change.DeletedField:
+		if value != "" && value != "true" && value != "false" {
+			return RuleType, true
+		}
+		return "", true
+	case FieldMergedInto:
+		if value != "" {
+			if _, err := uuid.Parse(value); err != nil {
+				return RuleType, true
+			}
+		}
+		return "", true
+	case FieldNotDuplicate:
+		for _, id := range strings.Fields(value) {
+			if _, err := uuid.Parse(id); err != nil {
+				return RuleType, true
+			}
+		}
+		return "", true
+	}
+	return "", false
+}
