@@ -112,6 +112,7 @@ func (s *Server) commit(batch []*job) {
 		fail(fmt.Errorf("store changes: %w", err))
 		return
 	}
+	s.log.add(all, results)
 	s.mu.Lock()
 	s.st = next
 	s.mu.Unlock()

@@ -104,6 +104,7 @@ type Server struct {
 	cert   tls.Certificate
 	addr   string
 	scope  *scope
+	log    logIndex
 	limits wire.Limits
 
 	mu sync.RWMutex
@@ -137,7 +138,11 @@ func Open(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, ws: ws, scope: sc, limits: wire.DefaultLimits(),
 		jobs: make(chan *job, 256), quit: make(chan struct{}), stopped: make(chan struct{})}
-	if err := s.load(); err != nil {
+	err = s.load()
+	if err == nil {
+		err = s.log.load(ws)
+	}
+	if err != nil {
 		ws.Close()
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}

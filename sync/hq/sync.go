@@ -12,14 +12,12 @@ import (
 )
 
 // Pull bounds. A device asks for PullMax bytes; HQ keeps the answer within
-// these whatever it asks, and stops scanning the log after maxPullScan
-// changes so that a device of a quiet site does not make HQ read the whole
-// log in one request.
+// these whatever it asks, and stops after looking at maxPullScan entries of
+// its log index so that one request stays short.
 const (
 	minPullBytes = 4 << 10
 	maxPullBytes = 4 << 20
-	maxPullScan  = 20000
-	pullChunk    = 512
+	maxPullScan  = 1 << 20
 )
 
 // Sync handles one round trip for the device whose certificate names
@@ -161,34 +159,42 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 		cursor = 0
 	}
 	size, scanned := 0, 0
-	for cursor < last && scanned < maxPullScan {
-		chunk, err := s.ws.ChangesAfter(cursor, pullChunk)
+	for _, e := range s.log.after(cursor) {
+		if scanned == maxPullScan {
+			break
+		}
+		scanned++
+		if e.device == d.Replica || !s.scope.visible(d, e.record) {
+			cursor = e.seq
+			continue
+		}
+		c, err := s.readLogged(e.seq)
 		if err != nil {
 			return err
 		}
-		if len(chunk) == 0 {
+		n := EstimateSize(c)
+		if size+n > budget && len(resp.Pull) > 0 {
 			break
 		}
-		for _, l := range chunk {
-			c := l.Change
-			wanted := c.Device != d.Replica && s.scope.visible(d, c.Record)
-			if wanted {
-				n := EstimateSize(c)
-				if size+n > budget && len(resp.Pull) > 0 {
-					resp.Cursor = cursor
-					resp.More = true
-					return nil
-				}
-				size += n
-				resp.Pull = append(resp.Pull, wire.PulledChange{Seq: l.LogSeq, Change: c})
-			}
-			cursor = l.LogSeq
-			scanned++
-		}
+		size += n
+		resp.Pull = append(resp.Pull, wire.PulledChange{Seq: e.seq, Change: c})
+		cursor = e.seq
 	}
 	resp.Cursor = cursor
 	resp.More = cursor < s.ws.LastLogSeq()
 	return nil
+}
+
+// readLogged reads one change of HQ's log.
+func (s *Server) readLogged(seq uint64) (change.Change, error) {
+	got, err := s.ws.ChangesAfter(seq-1, 1)
+	if err != nil {
+		return change.Change{}, err
+	}
+	if len(got) != 1 || got[0].LogSeq != seq {
+		return change.Change{}, fmt.Errorf("change %d missing from the log", seq)
+	}
+	return got[0].Change, nil
 }
 
 // EstimateSize is roughly how many bytes a change takes in an encoded batch,

@@ -1,0 +1,161 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"fieldreg/store"
+	"fieldreg/sync/client"
+	"fieldreg/sync/hq"
+	"fieldreg/sync/linksim"
+)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkSatelliteLink sends 1,000 households of 6 (FIELDREG_BENCH_HOUSEHOLDS)
+// through a simulated 64 kbit/s link with 600 ms round trips, cut every 60 s
+// of connection life (FIELDREG_BENCH_CUT_SECONDS), and compares the time
+// taken with the line-rate bound: the bytes sent ÷ the bandwidth. It runs in
+// real time (about half a minute); FIELDREG_BENCH_TIMESCALE=N runs the link N
+// times faster, but then HQ's and the device's own work counts N times too.
+func BenchmarkSatelliteLink(b *testing.B) {
+	n := envInt("FIELDREG_BENCH_HOUSEHOLDS", 1000)
+	scale := float64(envInt("FIELDREG_BENCH_TIMESCALE", 1))
+	cutEvery := time.Duration(envInt("FIELDREG_BENCH_CUT_SECONDS", 60)) * time.Second
+	const bandwidth = 64000 / 8 // bytes per second
+	for b.Loop() {
+		ctx := context.Background()
+		s := newHQ(b, nil, nil)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		serveOn(b, s, ln)
+		link, err := linksim.Start(linksim.Config{Target: ln.Addr().String(), Bandwidth: bandwidth,
+			Latency: 300 * time.Millisecond, CutEvery: cutEvery, Seed: 1, TimeScale: scale})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { link.Close() })
+		w := newDevice(b, "enumerator", nil)
+		code, err := s.NewEnrollment(ctx, hq.Enrollment{Name: "bench", Sites: []string{hq.AllSites}, Addr: link.Addr()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := client.Enroll(ctx, w, code.String()); err != nil {
+			b.Fatal(err)
+		}
+		registerRealistic(b, w, n)
+		c, err := client.New(client.Config{Workspace: w, Backoff: func(int) time.Duration { return time.Duration(float64(time.Second) / scale) }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := link.Stats()
+		start := time.Now()
+		sum, err := c.Sync(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		simulated := time.Since(start).Seconds() * scale
+		st := link.Stats()
+		up := st.Up - before.Up
+		bound := float64(up) / bandwidth
+		if got := s.Workspace().LastLogSeq(); got != uint64(7*n) {
+			b.Fatalf("HQ holds %d changes, want %d: lost or duplicated", got, 7*n)
+		}
+		if p, _ := client.Pending(w); p != 0 {
+			b.Fatalf("%d changes still pending", p)
+		}
+		b.ReportMetric(simulated, "sim-s")
+		b.ReportMetric(bound, "bound-s")
+		b.ReportMetric(simulated/bound, "x-bound")
+		b.ReportMetric(float64(st.Cuts-before.Cuts), "cuts")
+		b.ReportMetric(float64(sum.BytesSent)/float64(n), "body-B/household")
+	}
+}
+
+// BenchmarkHQIngest100Devices has 100 devices, each with 20 households of 6
+// waiting, sync with one HQ at the same time (in-process transport: HQ's
+// work, not TLS's; the devices' own work runs on the same 2 cores), and
+// reports the changes HQ stored per second.
+func BenchmarkHQIngest100Devices(b *testing.B) {
+	devices := envInt("FIELDREG_BENCH_DEVICES", 100)
+	per := envInt("FIELDREG_BENCH_DEVICE_HOUSEHOLDS", 20)
+	for range b.N {
+		b.StopTimer()
+		setup := time.Now()
+		s := newHQ(b, nil, nil)
+		ws := make([]*store.Workspace, devices)
+		trs := make([]client.Transport, devices)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		for i := range devices {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w, err := store.Create(b.TempDir(), "enumerator", testPass, store.Options{KDF: cheapKDF})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				b.Cleanup(func() { w.Close() })
+				// A site of its own: the devices push, and pull nothing of
+				// each other's, so this measures HQ taking changes in.
+				enr := enrollInProcess(b, s, w, fmt.Sprintf("device-%d", i), fmt.Sprintf("site-%d", i))
+				var edits []store.Edit
+				for j := range per {
+					edits = append(edits, realisticHousehold(i*per+j)...)
+				}
+				if _, err := w.Commit(edits...); err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				ws[i], trs[i] = w, inProcess(s, enr.Device)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if b.Failed() {
+			return
+		}
+		b.Logf("setup of %d devices: %v", devices, time.Since(setup))
+		b.StartTimer()
+		start := time.Now()
+		errs := make(chan error, devices)
+		for i := range devices {
+			go func() {
+				c, err := client.New(client.Config{Workspace: ws[i], Transport: trs[i], MaxBatch: 256 << 10})
+				if err == nil {
+					_, err = c.Sync(context.Background(), nil)
+				}
+				errs <- err
+			}()
+		}
+		for range devices {
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		total := s.Workspace().LastLogSeq()
+		if total != uint64(devices*per*7) {
+			b.Fatalf("HQ holds %d changes, want %d", total, devices*per*7)
+		}
+		st, _ := s.Stats()
+		b.ReportMetric(float64(total)/elapsed.Seconds(), "changes/s")
+		b.ReportMetric(float64(st.Batches), "commits")
+	}
+}

@@ -1,0 +1,65 @@
+package hq
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"fieldreg/store"
+	"fieldreg/sync/change"
+)
+
+// logIndex lists, in log order, which record and device every change in
+// HQ's log concerns, so that a pull finds a device's changes without
+// decrypting everyone else's. It is append-only: ingest adds what it
+// stores, in the order the store numbered it.
+type logIndex struct {
+	mu      sync.RWMutex
+	entries []logEntry
+}
+
+type logEntry struct {
+	seq    uint64
+	record uuid.UUID
+	device uuid.UUID
+}
+
+// load reads the whole log once, at start.
+func (x *logIndex) load(ws *store.Workspace) error {
+	var after uint64
+	for {
+		chunk, err := ws.ChangesAfter(after, 4096)
+		if err != nil {
+			return fmt.Errorf("index the change log: %w", err)
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		for _, l := range chunk {
+			x.entries = append(x.entries, logEntry{l.LogSeq, l.Change.Record, l.Change.Device})
+		}
+		after = chunk[len(chunk)-1].LogSeq
+	}
+}
+
+// add records what one ApplyRemote stored.
+func (x *logIndex) add(changes []change.Change, results []store.Result) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for i, r := range results {
+		if r.Outcome == store.Applied {
+			x.entries = append(x.entries, logEntry{r.LogSeq, changes[i].Record, changes[i].Device})
+		}
+	}
+}
+
+// after returns the entries after log seq cursor. The slice stays valid:
+// entries are never changed once added.
+func (x *logIndex) after(cursor uint64) []logEntry {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].seq > cursor })
+	return x.entries[i:len(x.entries):len(x.entries)]
+}
