@@ -119,8 +119,9 @@ func (e *env) forms() (*registry.Forms, error) {
 
 // storeOptions are the options every command opens a workspace with: the
 // injected clock and schema validation of every record a commit produces.
-func (e *env) storeOptions(forms *registry.Forms) store.Options {
-	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf}
+// Extra in-memory indexes (duplicate matching) are kept current by the store.
+func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) store.Options {
+	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes}
 }
 
 // session is an unlocked workspace with the forms that validate it.
@@ -131,7 +132,7 @@ type session struct {
 
 // open unlocks the workspace as the current user. A missing workspace is
 // reported before any passphrase is asked for.
-func (e *env) open() (*session, error) {
+func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	dir, err := e.workspaceDir()
 	if err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func (e *env) open() (*session, error) {
 		return nil, err
 	}
 	defer clear(pass)
-	ws, err := store.Open(dir, e.userName(), pass, e.storeOptions(forms))
+	ws, err := store.Open(dir, e.userName(), pass, e.storeOptions(forms, indexes...))
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
 	}
@@ -157,8 +158,8 @@ func (e *env) open() (*session, error) {
 
 // withWorkspace runs fn on the unlocked workspace and closes it after, keeping
 // fn's error first.
-func (e *env) withWorkspace(fn func(s *session) error) error {
-	s, err := e.open()
+func (e *env) withWorkspace(fn func(s *session) error, indexes ...store.Indexer) error {
+	s, err := e.open(indexes...)
 	if err != nil {
 		return err
 	}
