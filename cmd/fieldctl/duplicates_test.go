@@ -7,7 +7,7 @@ import (
 )
 
 type dupPair struct {
-	Level   string   `json:"level"`
+	Level   string `json:"level"`
 	A       struct{ ID, Name string }
 	B       struct{ ID, Name string }
 	Reasons []string `json:"reasons"`
