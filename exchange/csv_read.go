@@ -27,7 +27,8 @@ type Row struct {
 }
 
 // RowError is a problem with one line. The line is skipped; the rest of the
-// file is still read.
+// file is still read. It names the line, the field and the rule, never the
+// value: the message ends up on screens and in logs.
 type RowError struct {
 	Line    int
 	Field   string // the field (or column) at fault; "" for the whole line
@@ -83,8 +84,10 @@ type CSVReader struct {
 	peekedLine int
 	line       int
 
+	rows       int // data rows read, refused ones included
 	pending    *Household
 	pendingKey string
+	persons    map[uuid.UUID]int // person id given in the file → its line
 	errs       []RowError
 	dropped    int
 	done       bool
@@ -102,7 +105,7 @@ func NewCSVReader(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) 
 		br.Discard(3)
 	}
 	head, _ := br.Peek(64 << 10)
-	cr := &CSVReader{forms: forms, now: now, r: csv.NewReader(br)}
+	cr := &CSVReader{forms: forms, now: now, r: csv.NewReader(br), persons: make(map[uuid.UUID]int)}
 	cr.r.Comma = detectDelimiter(head)
 	cr.r.FieldsPerRecord = -1
 	cr.r.LazyQuotes = true
@@ -126,6 +129,7 @@ func NewCSVReader(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) 
 	case err == io.EOF:
 		cr.done = true
 	case errors.As(err, &pe):
+		cr.rows++
 		cr.rowError(pe.StartLine, "", "%v", pe.Err)
 	case err != nil:
 		return nil, fmt.Errorf("read csv: %w", err)
@@ -237,6 +241,10 @@ func (cr *CSVReader) Dropped() int { return cr.dropped }
 // Lines returns the number of lines read so far.
 func (cr *CSVReader) Lines() int { return cr.line }
 
+// Rows returns the number of data rows read so far, refused ones included
+// and blank ones not: what an import reports as read.
+func (cr *CSVReader) Rows() int { return cr.rows }
+
 func (cr *CSVReader) rowError(line int, field, format string, args ...any) {
 	if len(cr.errs) >= maxRowErrors {
 		cr.dropped++
@@ -313,6 +321,7 @@ func (cr *CSVReader) read() ([]string, int, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
+			cr.rows++
 			cr.rowError(pe.StartLine, "", "%v", pe.Err)
 			return nil, 0, nil // parse errors leave the reader usable: skip the line
 		}
@@ -330,11 +339,13 @@ func (cr *CSVReader) count(rec []string, line int) ([]string, int, error) {
 	return rec, line, nil
 }
 
-// parse maps and canonicalizes one record; false when the line has errors.
+// parse maps and canonicalizes one record; false when the line has errors
+// or is blank.
 func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
-	if rec == nil {
+	if rec == nil || blank(rec) {
 		return Row{}, false
 	}
+	cr.rows++
 	nerrs := len(cr.errs) + cr.dropped
 	row := Row{Line: line, Household: map[string]string{}, Person: map[string]string{}}
 	var geo map[string][]string
@@ -358,7 +369,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 		case targetPersonID:
 			id, err := uuid.Parse(cell)
 			if err != nil || id == uuid.Nil {
-				cr.rowError(line, colPersonID, "%q is not a record id (UUID)", cell)
+				cr.rowError(line, colPersonID, "not a record id (UUID)")
 				continue
 			}
 			row.PersonID = id.String()
@@ -377,8 +388,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			// Rules about one value are checked here, where the line is
 			// known; rules about the record (required fields) by Validate.
 			if rule, params := t.def.Check(v, cr.now); rule != "" {
-				fe := registry.FieldError{Kind: t.kind, Field: t.field, Rule: rule, Params: params}
-				cr.rowError(line, t.field, "%s", fe.Message("en"))
+				cr.rowError(line, t.field, "%s", ruleText(t.def, t.kind, rule, params))
 				continue
 			}
 		}
@@ -409,7 +419,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 	if age != "" && row.Person["birth_date"] == "" {
 		years, err := strconv.Atoi(age)
 		if err != nil || years < 0 || years > 150 {
-			cr.rowError(line, "age", "%q is not an age in years", age)
+			cr.rowError(line, "age", "not an age in years (0 to 150)")
 		} else {
 			row.Person["birth_date"] = registry.BirthDateFromAge(years, cr.now)
 			row.Person["birth_date_estimated"] = "true"
@@ -418,8 +428,60 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 	if len(row.Person) > 0 || row.PersonID != "" {
 		applyDefaults(cr.forms, registry.KindPerson, row.Person)
 	}
-	return row, len(cr.errs)+cr.dropped == nerrs
+	if len(cr.errs)+cr.dropped != nerrs {
+		return row, false
+	}
+	return row, cr.firstSight(row)
 }
+
+// firstSight refuses a row whose person id an earlier row already gave: the
+// two would be two edits of one record, and which is right is for the user
+// to say. Only ids given in the file are kept, one entry each; most lists
+// from other agencies have none.
+func (cr *CSVReader) firstSight(row Row) bool {
+	if row.PersonID == "" {
+		return true
+	}
+	id := uuid.MustParse(row.PersonID)
+	if first, seen := cr.persons[id]; seen {
+		cr.rowError(row.Line, colPersonID, "the same person as on line %d; this row is left out", first)
+		return false
+	}
+	cr.persons[id] = row.Line
+	return true
+}
+
+// blank tells a row of empty cells, as a spreadsheet leaves below a list.
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// ruleText words a broken rule for a line of the file. A refused choice is
+// explained by the choices there are, not by echoing the cell: a value in
+// the wrong column may be a name.
+func ruleText(d registry.FieldDef, kind, rule string, params []string) string {
+	if rule != registry.RuleChoice {
+		fe := registry.FieldError{Kind: kind, Field: d.Name, Rule: rule, Params: params}
+		return fe.Message("en")
+	}
+	if len(d.Choices) == 0 || len(d.Choices) > maxChoicesShown {
+		return "not one of the choices"
+	}
+	codes := make([]string, len(d.Choices))
+	for i, c := range d.Choices {
+		codes[i] = c.Name
+	}
+	return "not one of the choices (" + strings.Join(codes, ", ") + ")"
+}
+
+// maxChoicesShown bounds the choices a refusal lists: a country list would
+// bury the line.
+const maxChoicesShown = 12
 
 // matchChoices lets a list use a choice's label in any language, in any
 // case ("Female", "féminin", "أنثى"), for its name ("female").
@@ -486,14 +548,14 @@ func (cr *CSVReader) addRow(h *Household, row Row) {
 		case !ok:
 			h.Fields[name] = v
 		case prev != v:
-			cr.rowError(row.Line, name, "%q differs from %q on the household's first line; the first is kept", v, prev)
+			cr.rowError(row.Line, name, "differs from the household's first line (line %d); the first is kept", h.Line)
 		}
 	}
 	if len(row.Person) == 0 && row.PersonID == "" {
 		return
 	}
 	if len(h.Members) >= MaxMembers {
-		cr.rowError(row.Line, "", "household %s has more than %d members", row.HouseholdKey, MaxMembers)
+		cr.rowError(row.Line, "", "the household of line %d has more than %d members; this row is left out", h.Line, MaxMembers)
 		return
 	}
 	h.Members = append(h.Members, memberDoc(h.ID, row))
@@ -550,7 +612,7 @@ func merge(h *Household, later Household, cr *CSVReader) {
 	cr.addRow(h, row)
 	for _, m := range later.Members {
 		if len(h.Members) >= MaxMembers {
-			cr.rowError(later.Line, "", "household %s has more than %d members", later.Key, MaxMembers)
+			cr.rowError(m.Line, "", "the household of line %d has more than %d members; this row is left out", h.Line, MaxMembers)
 			return
 		}
 		h.Members = append(h.Members, m)

@@ -163,7 +163,7 @@ A-2;camp_south;Zara;Mahamat;female;;2030-01-01;child;;
 		t.Fatal(err)
 	}
 	wantErrs := []RowError{
-		{Line: 7, Field: "sex", Message: "“dragon” is not one of the choices"},
+		{Line: 7, Field: "sex", Message: "not one of the choices (female, male, other, unknown)"},
 		{Line: 8, Field: "birth_date", Message: "date is in the future"},
 	}
 	if !slices.Equal(rowErrs, wantErrs) {
@@ -354,5 +354,40 @@ func TestRecordCSVWriterExportsAssessments(t *testing.T) {
 		if rows[1][i] != want[0] || rows[2][i] != want[1] {
 			t.Errorf("%s: tag %q value %q, want %q %q", name, rows[1][i], rows[2][i], want[0], want[1])
 		}
+	}
+}
+
+// The same person id on two rows would be two edits of one record: the
+// later row is refused, naming the earlier line. Blank rows are neither
+// households nor rows.
+func TestReadCSVSamePersonTwiceAndBlankRows(t *testing.T) {
+	const id = "01900000-0000-7000-8000-0000000000a1"
+	sheet := "person_id,given_name,sex\n" +
+		id + ",Amina,female\n" +
+		",,\n" +
+		"\n" +
+		",Idriss,male\n" +
+		id + ",Amina again,female\n"
+	cr, err := NewCSVReader(strings.NewReader(sheet), nil, forms(t), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hh []Household
+	for {
+		h, err := cr.Next()
+		if err != nil {
+			break
+		}
+		hh = append(hh, h)
+	}
+	want := []RowError{{Line: 6, Field: "person_id", Message: "the same person as on line 2; this row is left out"}}
+	if !slices.Equal(cr.Errors(), want) {
+		t.Errorf("row errors = %v, want %v", cr.Errors(), want)
+	}
+	if len(hh) != 2 || hh[0].Members[0].ID != id || hh[0].Members[0].Line != 2 || hh[1].Members[0].Line != 5 {
+		t.Errorf("households = %+v, want Amina (line 2) and Idriss (line 5)", hh)
+	}
+	if cr.Rows() != 3 {
+		t.Errorf("Rows() = %d, want 3 (blank rows are not rows; the refused one is)", cr.Rows())
 	}
 }

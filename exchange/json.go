@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -69,7 +71,7 @@ func DecodeHouseholds(r io.Reader, forms *registry.Forms) ([]Household, error) {
 // the input leaves empty get it (status "active"). Fields the forms do not have, system
 // fields ("_…"), more than MaxMembers members or more than MaxJSONBytes of
 // input are refused. Errors name the household's index in the input, the
-// record and the field. A member's household_id may be left out; when given
+// record and the field, and the rule broken, never a value. A member's household_id may be left out; when given
 // it must be the household's id.
 //
 // It checks the shape and the types of values, not the forms' rules
@@ -92,7 +94,7 @@ func DecodeHouseholdsAt(r io.Reader, forms *registry.Forms, now time.Time) ([]Ho
 		err = strictUnmarshal(data, &raws)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return nil, fmt.Errorf("%w: %w", ErrInput, jsonProblem(err))
 	}
 	d := decoder{forms: forms, now: now, ids: make(map[string]string)}
 	out := make([]Household, 0, len(raws))
@@ -114,6 +116,37 @@ type rawHousehold struct {
 	rawDoc
 	Members     []rawDoc `json:"members"`
 	Assessments []rawDoc `json:"assessments"`
+}
+
+// jsonProblem words a JSON error without the value at fault: encoding/json
+// puts the digits of a number where a string belongs into its message.
+// Field names stay; they say where to look.
+func jsonProblem(err error) error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		kind, _, _ := strings.Cut(typ.Value, " ") // "number 791148231" → "number"
+		where := "the input"
+		if typ.Field != "" {
+			where = strconv.Quote(typ.Field)
+		}
+		return fmt.Errorf("a JSON %s where %s needs a %s (at byte %d)", kind, where, jsonKind(typ.Type.Kind()), typ.Offset)
+	}
+	return err
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return "number"
 }
 
 func strictUnmarshal(data []byte, v any) error {
@@ -178,7 +211,7 @@ func (d *decoder) household(i int, raw rawHousehold) Household {
 
 func (d *decoder) checkHouseholdRef(where, householdID string, doc Doc) {
 	if ref, ok := doc.Fields["household_id"]; ok && householdID != "" && ref != householdID {
-		d.fail("%s: household_id %s is not the household's id %s", where, ref, householdID)
+		d.fail("%s: field \"household_id\": not the household's id", where)
 	}
 }
 
@@ -187,7 +220,7 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 	if raw.ID != "" {
 		id, err := uuid.Parse(raw.ID)
 		if err != nil || id == uuid.Nil {
-			d.fail("%s: id %q is not a record id (UUID)", where, raw.ID)
+			d.fail("%s: id: not a record id (UUID)", where)
 		} else {
 			doc.ID = id.String()
 			if first, dup := d.ids[doc.ID]; dup {
@@ -208,7 +241,7 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 		dec := json.NewDecoder(bytes.NewReader(rawValue))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err != nil {
-			d.fail("%s: field %q: %v", where, name, err)
+			d.fail("%s: field %q: not a JSON value", where, name)
 			continue
 		}
 		if kind == registry.KindPerson && name == "age" {
@@ -245,7 +278,7 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 func (d *decoder) setAge(where string, fields map[string]string, age string) {
 	years, err := strconv.Atoi(age)
 	if err != nil || years < 0 || years > 150 {
-		d.fail("%s: field \"age\": %q is not an age in years", where, age)
+		d.fail("%s: field \"age\": not an age in years (0 to 150)", where)
 		return
 	}
 	fields["birth_date"] = registry.BirthDateFromAge(years, d.now)

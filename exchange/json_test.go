@@ -124,7 +124,7 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 		{"wrong type", `[{"fields":{"consent":"perhaps"}}]`, []string{"household 0", "consent"}},
 		{"list for text", `[{"fields":{"admin1":["a"]}}]`, []string{"admin1"}},
 		{"object value", `[{"fields":{"admin1":{"a":1}}}]`, []string{"admin1"}},
-		{"bad id", `[{"id":"hh-7","fields":{}}]`, []string{"hh-7"}},
+		{"bad id", `[{"id":"hh-7","fields":{}}]`, []string{"household 0", "id", "not a record id"}},
 		{"bad age", `[{"fields":{},"members":[{"fields":{"age":-3}}]}]`, []string{"age"}},
 		{"member of another household", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"fields":{"household_id":"01900000-0000-7000-8000-000000000002"}}]}]`, []string{"household_id"}},
 		{"same id twice", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"id":"01900000-0000-7000-8000-000000000001","fields":{}}]}]`, []string{"member 0", "is also household 0"}},

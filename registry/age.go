@@ -18,7 +18,7 @@ var ErrBadDate = errors.New("not a date (YYYY-MM-DD)")
 func Age(birthDate string, now time.Time) (int, error) {
 	b, err := time.Parse(DateLayout, birthDate)
 	if err != nil {
-		return 0, fmt.Errorf("birth date %q: %w", birthDate, ErrBadDate)
+		return 0, fmt.Errorf("birth date: %w", ErrBadDate) // never the value: it may be anything
 	}
 	y, m, d := now.Date()
 	age := y - b.Year()

@@ -16,12 +16,20 @@ import (
 // field's type.
 var ErrBadValue = errors.New("bad value")
 
+// badValue says what a refused value should have been, never what it was:
+// the message reaches terminals, logs and other people's screens, and the
+// value may be a name or a phone number typed into the wrong column.
+func badValue(want string) error {
+	return fmt.Errorf("%w: not %s", ErrBadValue, want)
+}
+
 // CanonicalValue turns a value read from JSON (string, float64, json.Number,
 // bool, []any of strings, or nil) or typed by a person into the one string
 // Fieldreg stores for a field of type t: "true"/"false", YYYY-MM-DD, plain
 // decimals without exponent, space-separated choice codes, "lat lon". Leading
 // and trailing spaces are dropped. It checks the value's form, not the
 // schema's rules (choices, bounds): Validate does that. nil and "" give "".
+// Its errors name the rule, never the value.
 func CanonicalValue(t FieldType, v any) (string, error) {
 	bad := func(format string, args ...any) (string, error) {
 		return "", fmt.Errorf("%w: %s", ErrBadValue, fmt.Sprintf(format, args...))
@@ -59,12 +67,12 @@ func CanonicalValue(t FieldType, v any) (string, error) {
 
 func canonicalNumber(t FieldType, x float64) (string, error) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "", fmt.Errorf("%w: not a finite number", ErrBadValue)
+		return "", badValue("a finite number")
 	}
 	switch t {
 	case TypeInteger:
 		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
-			return "", fmt.Errorf("%w: %v is not a whole number", ErrBadValue, x)
+			return "", badValue("a whole number")
 		}
 		return strconv.FormatInt(int64(x), 10), nil
 	case TypeDecimal:
@@ -80,9 +88,7 @@ func canonicalString(t FieldType, s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	bad := func(what string) (string, error) {
-		return "", fmt.Errorf("%w: %q is not %s", ErrBadValue, s, what)
-	}
+	bad := func(what string) (string, error) { return "", badValue(what) }
 	switch t {
 	case TypeInteger:
 		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
@@ -133,16 +139,16 @@ func canonicalString(t FieldType, s string) (string, error) {
 func canonicalGeopoint(s string) (string, error) {
 	parts := strings.Fields(strings.ReplaceAll(s, ",", " "))
 	if len(parts) < 2 || len(parts) > 4 {
-		return "", fmt.Errorf("%w: %q is not a point (lat lon)", ErrBadValue, s)
+		return "", badValue("a point (lat lon)")
 	}
 	out := make([]string, len(parts))
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(p, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return "", fmt.Errorf("%w: %q is not a point (lat lon)", ErrBadValue, s)
+			return "", badValue("a point (lat lon)")
 		}
 		if i == 0 && math.Abs(x) > 90 || i == 1 && math.Abs(x) > 180 {
-			return "", fmt.Errorf("%w: %q is off the Earth", ErrBadValue, s)
+			return "", badValue("on the Earth (latitude -90 to 90, longitude -180 to 180)")
 		}
 		out[i] = strconv.FormatFloat(x, 'f', -1, 64)
 	}

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +63,66 @@ func TestCanonicalValue(t *testing.T) {
 		if again, err := CanonicalValue(tt.typ, got); err != nil || again != got {
 			t.Errorf("CanonicalValue(%s, %q) = %q, %v; not a fixed point", tt.typ, got, again, err)
 		}
+	}
+}
+
+// A refused value is never quoted back: the message names the rule, and it
+// reaches terminals and logs where a name or phone number must not.
+func TestValueErrorsNeverQuoteTheValue(t *testing.T) {
+	const marker = "Zqxmarker"
+	for _, tt := range []struct {
+		typ FieldType
+		in  any
+	}{
+		{TypeInteger, marker},
+		{TypeInteger, "+" + marker},
+		{TypeDecimal, marker},
+		{TypeBoolean, marker},
+		{TypeDate, marker},
+		{TypeDate, "2024-13-01T" + marker}, // a date with something after it
+		{TypeGeopoint, marker},
+		{TypeGeopoint, marker + " 12.5"},
+		{TypeGeopoint, "12.5 " + marker + " 1 2 3"},
+		{TypeRef, marker},
+		{TypeSelectOne, []any{marker}},
+		{TypeSelectMultiple, []any{marker, 7.0}},
+		{TypeText, map[string]any{marker: marker}},
+		{TypeDate, json.Number(marker)},
+	} {
+		_, err := CanonicalValue(tt.typ, tt.in)
+		if err == nil {
+			t.Errorf("CanonicalValue(%s, %#v) accepted the marker", tt.typ, tt.in)
+			continue
+		}
+		if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(marker)) {
+			t.Errorf("CanonicalValue(%s, …): %q quotes the value", tt.typ, err)
+		}
+		if !errors.Is(err, ErrBadValue) {
+			t.Errorf("CanonicalValue(%s, …): %v does not wrap ErrBadValue", tt.typ, err)
+		}
+	}
+	// Numbers: the digits themselves may be a phone or document number.
+	for _, tt := range []struct {
+		typ FieldType
+		in  float64
+	}{
+		{TypeInteger, 791148231.5},
+		{TypeInteger, 7911482317e9},
+		{TypeBoolean, 791148231},
+		{TypeDate, 791148231},
+	} {
+		_, err := CanonicalValue(tt.typ, tt.in)
+		if err == nil || strings.Contains(err.Error(), "791148231") {
+			t.Errorf("CanonicalValue(%s, %v) = %v, want an error without the number", tt.typ, tt.in, err)
+		}
+	}
+	for _, geo := range []string{"91 0", "0 181 " + marker} {
+		_, err := CanonicalValue(TypeGeopoint, geo)
+		if err == nil || strings.Contains(err.Error(), "91") || strings.Contains(err.Error(), marker) {
+			t.Errorf("geopoint %q: %v, want an error without the coordinates", geo, err)
+		}
+	}
+	if _, err := Age(marker, fixedNow); !errors.Is(err, ErrBadDate) || strings.Contains(err.Error(), marker) {
+		t.Errorf("Age(marker) = %v, want ErrBadDate without the value", err)
 	}
 }

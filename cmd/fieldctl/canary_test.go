@@ -65,19 +65,28 @@ func TestCanary(t *testing.T) {
 		"given_name": "A", "sex": "female", "birth_date": "` + secret + `"}}]}]`
 	badChoice := `[{"fields": {"site": "` + secret + `", "consent": true}, "members": [{"fields": {"relationship": "head",
 		"given_name": "A", "sex": "female", "birth_date": "1990-01-01"}}]}]`
+	badID := `[{"id": "` + secret + `", "fields": {"site": "camp_north", "consent": true}, "members": []}]`
+	badAge := `[{"fields": {"site": "camp_north", "consent": true}, "members": [{"fields": {"relationship": "head",
+		"given_name": "A", "sex": "female", "age": "` + secret + `"}}]}]`
+	csvHeader := "person_id,given_name,sex,birth_date,site,consent,relationship,gps\n"
 	for _, res := range []result{
 		w.run("register", "--file", writeFile(t, "date.json", badDate)),
 		w.run("register", "--file", writeFile(t, "choice.json", badChoice)),
 		w.run("edit", head, "birth_date="+secret),
 		w.run("edit", head, "sex="+secret),
 		w.run("edit", head, "gps="+secret),
+		w.run("register", "--file", writeFile(t, "id.json", badID)),
+		w.run("register", "--file", writeFile(t, "age.json", badAge)),
 		w.run("import", "--csv", writeFile(t, "bad.csv", "given_name,sex,birth_date,site,consent,relationship\nA,female,"+secret+",camp_north,true,head\n")),
+		w.run("import", "--csv", writeFile(t, "id.csv", csvHeader+secret+",A,female,1990-01-01,camp_north,true,head,\n")),
+		w.run("import", "--csv", writeFile(t, "sex.csv", csvHeader+",A,"+secret+",1990-01-01,camp_north,true,head,\n")),
+		w.run("import", "--csv", writeFile(t, "gps.csv", csvHeader+",A,female,1990-01-01,camp_north,true,head,"+secret+"\n")),
 	} {
 		if res.code == 0 {
 			t.Errorf("a bad value was accepted: %s", res.stdout)
 		}
 		leaks("an error message", []byte(res.stdout+res.stderr))
-		if !regexp.MustCompile(`(birth_date|site|sex|gps)`).MatchString(res.stderr) {
+		if !regexp.MustCompile(`(birth_date|site|sex|gps|person_id|\bid\b|\bage\b)`).MatchString(res.stderr) {
 			t.Errorf("the refusal does not name the field: %q", res.stderr)
 		}
 	}

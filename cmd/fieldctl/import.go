@@ -35,7 +35,7 @@ func runImport(e *env, args []string) error {
 			return fmt.Errorf("mapping: %w", err)
 		}
 		if mapping, err = exchange.ParseMapping(data); err != nil {
-			return fmt.Errorf("mapping %s: %s", *mappingFile, redactValues(err.Error()))
+			return fmt.Errorf("mapping %s: %w", *mappingFile, err)
 		}
 	}
 	forms, err := e.forms()
@@ -47,18 +47,14 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	tagged, mapping, err := newTaggedCSV(f, mapping)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *csvFile, err)
-	}
 	now := e.now()
-	reader, err := exchange.NewCSVReader(tagged, mapping, forms, now)
+	reader, err := exchange.NewCSVReader(f, mapping, forms, now)
 	if err != nil {
 		// Column problems are found before the passphrase is asked for.
-		return fmt.Errorf("%s: %s", *csvFile, redactValues(err.Error()))
+		return fmt.Errorf("%s: %w", *csvFile, err)
 	}
 	return e.withWorkspace(func(s *session) error {
-		im := &importer{e: e, s: s, tagged: tagged, reader: reader, now: now, tally: newTally(), households: make(map[string]uuid.UUID)}
+		im := &importer{e: e, s: s, reader: reader, now: now, tally: newTally(), households: make(map[string]uuid.UUID)}
 		return im.run()
 	})
 }
@@ -66,11 +62,12 @@ func runImport(e *env, args []string) error {
 // importer imports a beneficiary list row by row: a row the rules refuse is
 // reported by its line and left out, the rest of its household imported,
 // unless the household as a whole cannot stand (its own fields refused, or
-// no single head once the bad rows are out).
+// no single head once the bad rows are out). It holds one household at a
+// time; what it keeps for the whole file is one id per household key of the
+// other agency, so rows of one household apart in the file join it.
 type importer struct {
 	e      *env
 	s      *session
-	tagged *taggedCSV
 	reader *exchange.CSVReader
 	now    time.Time
 
@@ -79,7 +76,6 @@ type importer struct {
 	households map[string]uuid.UUID // the other agency's household key → our id
 	lastLine   int                  // the last line of the households handled so far
 	reported   int                  // reader errors printed so far
-	tagReports int                  // tagger errors printed so far
 }
 
 func (im *importer) run() error {
@@ -103,21 +99,21 @@ func (im *importer) run() error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("read csv: %s", redactValues(err.Error()))
+			return fmt.Errorf("read csv: %w", err)
 		}
 		if err := im.add(h); err != nil {
 			return err
 		}
-		prog.update(im.tagged.rows)
+		prog.update(im.reader.Rows())
 	}
 	if err := im.batch.flush(); err != nil {
 		return err
 	}
-	prog.done(im.tagged.rows)
+	prog.done(im.reader.Rows())
 	if n := im.reader.Dropped(); n > 0 {
 		fmt.Fprintf(im.e.stderr, "fieldctl: %s more line problems not shown\n", thousands(n))
 	}
-	refused := im.tagged.rows - im.tally.persons
+	refused := im.reader.Rows() - im.tally.persons
 	fmt.Fprintf(im.e.stdout, "imported %s; %s refused\n", im.tally, plural(refused, "row"))
 	if refused > 0 {
 		return fmt.Errorf("%s refused (see above); the others were imported", plural(refused, "row"))
@@ -138,8 +134,9 @@ func (im *importer) stop() error {
 // add plans one household of the list and queues what may be stored.
 func (im *importer) add(h exchange.Household) error {
 	label := fmt.Sprintf("line %d", h.Line)
+	im.lastLine = max(im.lastLine, h.Line)
 	for _, m := range h.Members {
-		im.lastLine = max(im.lastLine, im.tagged.lineOf[m.ID])
+		im.lastLine = max(im.lastLine, m.Line)
 	}
 	if h.ID == "" && h.Key != "" {
 		// The other agency's household key: rows of one household that are
@@ -161,6 +158,12 @@ func (im *importer) add(h exchange.Household) error {
 		im.refuse(label, err)
 		return nil
 	}
+	// Planned members are the household's members in order; their ids, new
+	// ones included, lead back to the lines they were read from.
+	lines := make(map[uuid.UUID]int, len(hp.members))
+	for i, m := range hp.members {
+		lines[m.edit.Record] = h.Members[i].Line
+	}
 	// The household's own fields come from every row: if they are refused,
 	// so are all its rows.
 	if hp.household.invalid != nil {
@@ -171,35 +174,32 @@ func (im *importer) add(h exchange.Household) error {
 	kept := hp.members[:0:0]
 	for _, m := range hp.members {
 		if m.invalid != nil {
-			im.printRecordProblems(m, m.invalid)
+			im.printRecordProblems(lines[m.edit.Record], m)
 			continue
 		}
 		kept = append(kept, m)
 	}
 	hp.members = kept
 	if err := hp.headProblem(); err != nil {
-		im.batch.refused(hp.ready(im.linesLabel(hp)), err)
+		im.batch.refused(hp.ready(linesLabel(hp, lines)), err)
 		return nil
 	}
 	return im.batch.add(hp.ready(label))
 }
 
-// printRecordProblems reports a refused member at the line it came from.
-func (im *importer) printRecordProblems(m recordPlan, err error) {
-	label := "line ?"
-	if line, ok := im.tagged.lineOf[m.edit.Record.String()]; ok {
-		label = fmt.Sprintf("line %d", line)
-	}
-	for _, l := range problemLines(err, im.s.forms, map[uuid.UUID]string{m.edit.Record: ""}) {
-		fmt.Fprintf(im.e.stderr, "fieldctl: %s: %s\n", label, l)
+// printRecordProblems reports a refused member at the line it came from,
+// which names it better than its new id.
+func (im *importer) printRecordProblems(line int, m recordPlan) {
+	for _, l := range problemLines(m.invalid, im.s.forms, map[uuid.UUID]string{m.edit.Record: ""}) {
+		fmt.Fprintf(im.e.stderr, "fieldctl: line %d: %s\n", line, l)
 	}
 }
 
 // linesLabel names a whole refused household by the lines of its rows.
-func (im *importer) linesLabel(hp householdPlan) string {
+func linesLabel(hp householdPlan, lineOf map[uuid.UUID]int) string {
 	var lines []int
 	for _, m := range hp.members {
-		if line, ok := im.tagged.lineOf[m.edit.Record.String()]; ok {
+		if line, ok := lineOf[m.edit.Record]; ok {
 			lines = append(lines, line)
 		}
 	}
@@ -214,19 +214,15 @@ func (im *importer) linesLabel(hp householdPlan) string {
 }
 
 func (im *importer) refuse(label string, err error) {
-	fmt.Fprintf(im.e.stderr, "fieldctl: %s: %s\n", label, redactValues(err.Error()))
+	fmt.Fprintf(im.e.stderr, "fieldctl: %s: %v\n", label, err)
 }
 
-// printRowErrors prints the reader's and the tagger's complaints about lines
-// found since the last call, values hidden.
+// printRowErrors prints the reader's complaints about lines found since the
+// last call. They name line, field and rule, never a value.
 func (im *importer) printRowErrors() {
-	for _, re := range im.tagged.problems[im.tagReports:] {
-		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", redactValues(re.Error()))
-	}
-	im.tagReports = len(im.tagged.problems)
 	errs := im.reader.Errors()
 	for _, re := range errs[im.reported:] {
-		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", redactValues(re.Error()))
+		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", re.Error())
 	}
 	im.reported = len(errs)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -51,5 +52,68 @@ func TestImportForeignLayout(t *testing.T) {
 	}
 	if n := w.count("person"); n != 5 {
 		t.Errorf("%d persons stored, want 5", n)
+	}
+}
+
+// TestImportLines: problems are reported at the line the user sees in an
+// editor, through an HXL row, a cell spanning two lines and blank lines; the
+// same person twice is refused at the second line; and none of it quotes a
+// value.
+func TestImportLines(t *testing.T) {
+	w := newWorkspace(t)
+	const id = "0190c8a4-0000-7000-8000-0000000000a1"
+	list := strings.Join([]string{
+		"person_id,given_name,sex,birth_date,site,consent,relationship,other_names", // 1
+		"#meta+id+ind,,#indicator+sex,#date+birth,#loc+name,,,",                     // 2
+		id + ",Amina,female,1990-01-01,camp_north,true,head,\"Mina",                 // 3
+		"Aminata\"", // 4
+		"",          // 5
+		",,,,,,,",   // 6
+		",Idriss,male,Zqx1990-99-99,camp_north,true,head,",             // 7
+		id + ",Zqxamina again,female,1990-01-01,camp_north,true,head,", // 8
+		",Halime,Zqxsex,1990-01-01,camp_north,true,head,",              // 9
+		",Achta,female,1961-01-01,camp_south,true,head,",               // 10
+	}, "\n") + "\n"
+	res := w.run("import", "--csv", writeFile(t, "list.csv", list))
+	if res.code != exitFailure {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{"line 7: birth_date: bad value: not a date", "line 8: person_id: the same person as on line 3", "line 9: sex: not one of the choices"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	}
+	if strings.Contains(strings.ToLower(res.stderr), "zqx") {
+		t.Errorf("stderr quotes a refused value:\n%s", res.stderr)
+	}
+	if !strings.Contains(res.stdout, "imported 2 persons in 2 households; 3 rows refused") {
+		t.Errorf("summary: %q", res.stdout)
+	}
+	if got := w.ok("show", id); !strings.Contains(got, "Amina") || strings.Contains(got, "again") {
+		t.Errorf("the person's first row is not the one stored:\n%s", got)
+	}
+}
+
+// A long list shows progress on stderr and keeps stdout for the summary.
+func TestImportProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 6,000 rows")
+	}
+	w := newWorkspace(t)
+	var b strings.Builder
+	b.WriteString("given_name,sex,birth_date,site,consent,relationship\n")
+	const rows = progressEvery + 1000 // the test clock stands still: progress by count
+	for i := range rows {
+		fmt.Fprintf(&b, "P%d,female,1990-01-01,camp_north,true,head\n", i)
+	}
+	res := w.run("import", "--csv", writeFile(t, "long.csv", b.String()))
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "read 6,000 rows") {
+		t.Errorf("no final progress line:\n%s", res.stderr)
+	}
+	if !strings.Contains(res.stdout, "imported 6,000 persons in 6,000 households; 0 rows refused") {
+		t.Errorf("summary: %q", res.stdout)
 	}
 }

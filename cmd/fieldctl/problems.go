@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
@@ -82,21 +81,4 @@ func printProblems(e *env, forms *registry.Forms, p planned, err error) {
 	for _, line := range problemLines(err, forms, p.names) {
 		fmt.Fprintf(e.stderr, "fieldctl: %s: %s\n", p.label, line)
 	}
-}
-
-// quoted matches a Go-quoted string in an error message, with the word
-// before it when that word says the quoted text is a name, not a value.
-var quoted = regexp.MustCompile(`(field |column |kind |unknown field |column\(s\) )?(?:"(?:[^"\\]|\\.)*"|“[^”]*”|«[^»]*»)`)
-
-// redactValues hides the quoted values in a message from another package
-// (the exchange decoders quote a refused value to help fix it): what the
-// command line prints must never carry a beneficiary's name, phone or
-// document number. Quoted field and column names stay.
-func redactValues(msg string) string {
-	return quoted.ReplaceAllStringFunc(msg, func(m string) string {
-		if !strings.HasPrefix(m, `"`) && !strings.HasPrefix(m, "“") && !strings.HasPrefix(m, "«") {
-			return m // a name: field "birth_date"
-		}
-		return "(value hidden)"
-	})
 }

@@ -74,18 +74,19 @@ func splitHouseholds(data []byte) ([]json.RawMessage, error) {
 	if len(data) > 0 && data[0] == '{' {
 		if !json.Valid(data) {
 			var v any
-			return nil, fmt.Errorf("not valid JSON: %s", redactValues(jsonProblem(json.Unmarshal(data, &v))))
+			return nil, fmt.Errorf("not valid JSON: %s", jsonProblem(json.Unmarshal(data, &v)))
 		}
 		return []json.RawMessage{data}, nil
 	}
 	var elements []json.RawMessage
 	if err := json.Unmarshal(data, &elements); err != nil {
-		return nil, fmt.Errorf("want a JSON array of households or one household object: %s", redactValues(jsonProblem(err)))
+		return nil, fmt.Errorf("want a JSON array of households or one household object: %s", jsonProblem(err))
 	}
 	return elements, nil
 }
 
-// jsonProblem words a JSON syntax error with where it is.
+// jsonProblem words a JSON syntax error with where it is, never with the
+// value at fault: encoding/json writes a number's digits into its message.
 func jsonProblem(err error) string {
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
@@ -93,7 +94,8 @@ func jsonProblem(err error) string {
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
-		return fmt.Sprintf("a JSON %s where a household list was expected", typ.Value)
+		kind, _, _ := strings.Cut(typ.Value, " ") // "number 791148231" → "number"
+		return fmt.Sprintf("a JSON %s where a household list was expected", kind)
 	}
 	return err.Error()
 }
@@ -165,8 +167,8 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 
 // decodeProblems words the exchange decoder's complaints about one household
 // for the command line: one per line, without the decoder's "household 0"
-// (the caller names the household by its place in the whole file), and with
-// values hidden.
+// (the caller names the household by its place in the whole file). The
+// decoder names fields and rules, never values.
 func decodeProblems(err error) []string {
 	var out []string
 	for _, line := range strings.Split(err.Error(), "\n") {
@@ -175,7 +177,7 @@ func decodeProblems(err error) []string {
 		line = strings.TrimPrefix(line, "household 0: ")
 		line = strings.TrimPrefix(line, "household 0 ")
 		if line != "" {
-			out = append(out, redactValues(line))
+			out = append(out, line)
 		}
 	}
 	return out
