@@ -25,4 +25,23 @@
 //   - Admin socket: a unix socket in the data directory, owner-only, on which
 //     a running server answers the same admin commands the CLI would run on
 //     the data directly.
+//
+// Decisions worth knowing:
+//
+//   - The enrollment request does not carry the workspace's device id, so HQ
+//     binds the certificate to the first workspace id that syncs with it and
+//     refuses any other pairing (and any change not made by that workspace).
+//   - Bundles need no extra keys: a device encrypts to HQ's CA key and signs
+//     with its enrolled key; HQ's return bundle is encrypted to the device's
+//     key and signed by the CA key (age's ssh-ed25519 recipient converts the
+//     Ed25519 keys to X25519).
+//   - Scope is evaluated when a device pulls, against the record's current
+//     site. A household moved into a device's sites later brings only its
+//     changes after the device's cursor; a full resend needs a new cursor
+//     (re-enrollment). Devices holding all sites ("*") are unaffected.
+//   - A wipe order goes out after HQ has stored what the device pushed in
+//     that same request, so nothing typed is lost to the order.
+//   - An enrollment answer lost on a bad link can be asked for again with
+//     the same key until the code would have expired; any other key is
+//     refused, so the code stays single-use.
 package hq
