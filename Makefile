@@ -47,3 +47,15 @@ fuzz:
 			echo "fuzz $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s $$p || exit 1; \
 		done; \
 	done
+
+# A demo workspace of a few thousand synthetic households: prints the user name
+# and passphrase, then opens the field app on it.
+DEMO_WORKSPACE ?= $(CURDIR)/tmp/demo-workspace
+demo: deps
+	$(GO) run ./app/cmd/fieldreg-demo -workspace $(DEMO_WORKSPACE) -households 3000
+	FIELDREG_WORKSPACE=$(DEMO_WORKSPACE) $(GO) run .
+
+# PNGs of every main screen, laptop (1280×800) and tablet (800×1280), English
+# and Arabic, through Fyne's test driver (no display needed).
+screenshots:
+	FIELDREG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' ./app/

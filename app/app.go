@@ -55,6 +55,10 @@ type UI struct {
 	// How long typing must pause before the draft is saved and a search
 	// runs. Tests make them long and flush by hand.
 	draftDelay, searchDelay time.Duration
+	// inline runs background work on the calling goroutine. Fyne's test
+	// driver runs fyne.Do callbacks on the calling goroutine too, which
+	// would race with the test driving the widgets.
+	inline bool
 
 	firstRun *firstRunScreen
 	unlock   *unlockScreen
@@ -225,6 +229,12 @@ func (u *UI) watchIdle(stop <-chan struct{}, every time.Duration) {
 // background runs work off the UI goroutine; the function it returns, if
 // any, runs on the UI goroutine afterwards to show the result.
 func (u *UI) background(work func() (show func())) {
+	if u.inline {
+		if show := work(); show != nil {
+			show()
+		}
+		return
+	}
 	u.tasks.Add(1)
 	go func() {
 		defer u.tasks.Done()

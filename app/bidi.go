@@ -32,14 +32,14 @@ func visualRTL(s string) string {
 
 func visualLine(line string) string {
 	rs := []rune(line)
-	var runs []string
+	var runs []run
 	start := 0
 	for i := 0; i < len(rs); {
 		if !isLTR(rs[i]) {
 			i++
 			continue
 		}
-		// A sign or opening bracket right before a number belongs to it.
+		// A sign right before a number belongs to it.
 		j := i
 		if j > start && strings.ContainsRune("+-", rs[j-1]) && unicode.IsDigit(rs[i]) {
 			j--
@@ -51,19 +51,94 @@ func visualLine(line string) string {
 			}
 		}
 		if j > start {
-			runs = append(runs, string(rs[start:j]))
+			runs = append(runs, run{text: rs[start:j]})
 		}
-		runs = append(runs, keepTogether(rs[j:end]))
+		runs = append(runs, run{text: rs[j:end], ltr: true})
 		start, i = end, end
 	}
 	if start < len(rs) {
-		runs = append(runs, string(rs[start:]))
+		runs = append(runs, run{text: rs[start:]})
 	}
-	if len(runs) < 2 {
-		return line
+	var out []string
+	for k, r := range runs {
+		if r.ltr {
+			out = append(out, keepTogether(r.text))
+			continue
+		}
+		// Spaces between an Arabic phrase and a Latin word go missing when
+		// they stay inside the Arabic run; beside digits they must stay.
+		text := r.text
+		var lead, trail []rune
+		if k > 0 && runs[k-1].endsWithLetter() {
+			n := countSpaces(text, false)
+			lead, text = text[:n], text[n:]
+		}
+		if k+1 < len(runs) && runs[k+1].startsWithLetter() {
+			n := countSpaces(text, true)
+			text, trail = text[:len(text)-n], text[len(text)-n:]
+		}
+		for _, part := range []string{string(lead), mirror(text), string(trail)} {
+			if part != "" {
+				out = append(out, part)
+			}
+		}
 	}
-	slices.Reverse(runs)
-	return strings.Join(runs, "")
+	slices.Reverse(out)
+	return strings.Join(out, "")
+}
+
+// run is a stretch of one direction.
+type run struct {
+	text []rune
+	ltr  bool
+}
+
+func (r run) startsWithLetter() bool {
+	return r.ltr && len(r.text) > 0 && unicode.IsLetter(r.text[0])
+}
+
+func (r run) endsWithLetter() bool {
+	return r.ltr && len(r.text) > 0 && unicode.IsLetter(r.text[len(r.text)-1])
+}
+
+// countSpaces counts the spaces at the start (or end) of s.
+func countSpaces(s []rune, atEnd bool) int {
+	n := 0
+	for n < len(s) {
+		i := n
+		if atEnd {
+			i = len(s) - 1 - n
+		}
+		if s[i] != ' ' {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// mirror swaps paired brackets in a right-to-left run: Fyne's shaper does
+// not apply bidi mirroring, so "(" would otherwise face the wrong way.
+func mirror(run []rune) string {
+	out := make([]rune, len(run))
+	for i, r := range run {
+		switch r {
+		case '(':
+			r = ')'
+		case ')':
+			r = '('
+		case '[':
+			r = ']'
+		case ']':
+			r = '['
+		case '«':
+			r = '»'
+		case '»':
+			r = '«'
+		}
+		out[i] = r
+	}
+	return string(out)
 }
 
 func isRTL(r rune) bool { return unicode.In(r, unicode.Arabic, unicode.Hebrew) && !unicode.IsDigit(r) }

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -52,16 +54,24 @@ func newFindScreen(u *UI) *findScreen {
 	s.site = s.filterSelect(registry.KindHousehold, "site", &s.siteCodes, "find.any_site")
 	s.status = s.filterSelect(registry.KindHousehold, "status", &s.statusCodes, "find.any_status")
 	s.count = u.text("")
-	s.count.Importance = widget.LowImportance
+	s.count.Importance = widget.MediumImportance
 
 	s.list = widget.NewList(
 		func() int { return len(s.results) },
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("", u.tr.align(), fyne.TextStyle{Bold: true})
 			name.Truncation = fyne.TextTruncateEllipsis
-			info := widget.NewLabel("")
-			info.Alignment = u.tr.align()
-			info.Truncation = fyne.TextTruncateEllipsis
+			// Site, status and date in separate labels: in Arabic each is
+			// drawn right to left on its own, and the order is reversed.
+			info := container.NewHBox()
+			if u.tr.rtl() {
+				info.Add(layout.NewSpacer())
+			}
+			for range 3 {
+				l := widget.NewLabel("")
+				l.Importance = widget.MediumImportance
+				info.Add(l)
+			}
 			return container.NewVBox(name, info)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -75,7 +85,20 @@ func newFindScreen(u *UI) *findScreen {
 				name = u.tr.T("find.no_head")
 			}
 			box.Objects[0].(*widget.Label).SetText(name)
-			box.Objects[1].(*widget.Label).SetText(s.rowInfo(row))
+			parts := s.rowInfo(row)
+			labels := box.Objects[1].(*fyne.Container).Objects
+			if u.tr.rtl() {
+				labels = labels[1:]
+				slices.Reverse(parts)
+			}
+			for k, l := range labels {
+				text := ""
+				if k < len(parts) {
+					text = parts[k]
+				}
+				l.(*widget.Label).SetText(text)
+			}
+			box.Objects[1].(*fyne.Container).Refresh() // lay out the new widths
 		},
 	)
 	s.list.OnSelected = func(i widget.ListItemID) {
@@ -121,7 +144,7 @@ func selectedCode(sel *widget.Select, codes []string) string {
 }
 
 // rowInfo is the second line of a row: site, status, registration date.
-func (s *findScreen) rowInfo(row householdRow) string {
+func (s *findScreen) rowInfo(row householdRow) []string {
 	u := s.u
 	form := u.mustForm(registry.KindHousehold)
 	var parts []string
@@ -133,7 +156,10 @@ func (s *findScreen) rowInfo(row householdRow) string {
 	if !row.Created.IsZero() {
 		parts = append(parts, u.formatTime(row.Created))
 	}
-	return u.tr.bidi(strings.Join(parts, " · "))
+	for i := range parts {
+		parts[i] = u.tr.bidi(parts[i])
+	}
+	return parts
 }
 
 // reload runs the search (or lists everything) with the current filters.

@@ -37,7 +37,7 @@ func newFirstRunScreen(u *UI) *firstRunScreen {
 	s.pass = widget.NewPasswordEntry()
 	s.repeat = widget.NewPasswordEntry()
 	s.strength = u.text(u.tr.T("passphrase.hint"))
-	s.strength.Importance = widget.LowImportance
+	s.strength.Importance = widget.MediumImportance
 	s.pass.OnChanged = func(p string) {
 		u.touch()
 		s.strength.SetText(u.tr.T(passphraseStrength(p).key()))

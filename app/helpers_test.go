@@ -64,6 +64,7 @@ func openTestUI(t testing.TB, a fyne.App, dir string, clock *fakeClock) *testUI 
 	fs := &fakeSync{}
 	u := New(a, Config{Dir: dir, KDF: cheapKDF, Now: clock.Now, Sync: fs})
 	u.draftDelay, u.searchDelay = time.Hour, time.Hour
+	u.inline = true
 	u.win.Resize(fyne.NewSize(1280, 800))
 	tu := &testUI{UI: u, t: t, clock: clock, sync: fs}
 	t.Cleanup(func() {

@@ -111,11 +111,15 @@ func (s *homeScreen) countDuplicates() {
 	}
 	s.dupCounting = true
 	dups := u.dups
+	run := func(f func()) { go f() }
+	if u.inline {
+		run = func(f func()) { f() }
+	}
 	u.slow.Add(1)
-	go func() {
+	run(func() {
 		defer u.slow.Done()
 		n := len(dups.Pairs())
-		fyne.Do(func() {
+		done := func() {
 			s.dupCounting = false
 			if u.dups != dups || u.home != s {
 				return
@@ -126,8 +130,13 @@ func (s *homeScreen) countDuplicates() {
 				return
 			}
 			s.duplicates.SetText(u.tr.T("home.duplicates", n))
-		})
-	}()
+		}
+		if u.inline {
+			done()
+		} else {
+			fyne.Do(done)
+		}
+	})
 }
 
 // formatTime shows a time as people read it on a form: 2026-11-27 14:05.

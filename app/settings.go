@@ -69,7 +69,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 	s.newPass, s.repeatPass = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	s.passStrength = u.text(u.tr.T("passphrase.hint"))
-	s.passStrength.Importance = widget.LowImportance
+	s.passStrength.Importance = widget.MediumImportance
 	s.newPass.OnChanged = func(p string) { s.passStrength.SetText(u.tr.T(passphraseStrength(p).key())) }
 	s.changePass = u.button(u.tr.T("settings.change_passphrase"), theme.ConfirmIcon(), s.setPassphrase)
 	s.passMessage = u.text("")
