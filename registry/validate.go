@@ -17,7 +17,7 @@ import (
 const (
 	RuleRequired     = "required"      // a required field is empty
 	RuleType         = "type"          // the value is not of the field's type; Params: type
-	RuleChoice       = "choice"        // not one of the field's choices; Params: value
+	RuleChoice       = "choice"        // not one of the field's choices (the value is not repeated: it may be personal data)
 	RuleMin          = "min"           // below the minimum; Params: min
 	RuleMax          = "max"           // above the maximum; Params: max
 	RuleMaxLength    = "max_length"    // longer than allowed; Params: max length
@@ -190,13 +190,13 @@ func (d FieldDef) Check(v string, now time.Time) (rule string, params []string) 
 		}
 	case TypeSelectOne:
 		if _, ok := d.Choice(v); !ok {
-			return RuleChoice, []string{v}
+			return RuleChoice, nil
 		}
 	case TypeSelectMultiple:
 		seen := make(map[string]bool)
 		for _, code := range strings.Fields(v) {
 			if _, ok := d.Choice(code); !ok || seen[code] {
-				return RuleChoice, []string{code}
+				return RuleChoice, nil
 			}
 			seen[code] = true
 		}

@@ -22,10 +22,10 @@ var ruleMessages = map[string]Labels{
 		"ar": "قيمة غير صالحة من النوع {0}",
 	},
 	RuleChoice: {
-		"en": "“{0}” is not one of the choices",
-		"fr": "« {0} » ne fait pas partie des choix",
-		"es": "«{0}» no es una de las opciones",
-		"ar": "«{0}» ليس من الخيارات المتاحة",
+		"en": "not one of the choices",
+		"fr": "ne fait pas partie des choix",
+		"es": "no es una de las opciones",
+		"ar": "ليس من الخيارات المتاحة",
 	},
 	RuleMin: {
 		"en": "must be at least {0}",

@@ -209,7 +209,7 @@ func editValues(forms *registry.Forms, rec registry.Record, as []assignment, now
 			refuse(a.field, registry.RuleUnknownField)
 			continue
 		}
-		// CanonicalValue's error quotes the value; the rule says enough.
+		// The rule and the field type say what is wrong, in the user's language.
 		v, err := registry.CanonicalValue(d.Type, a.value)
 		if err != nil {
 			refuse(a.field, registry.RuleType, string(d.Type))
