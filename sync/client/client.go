@@ -228,22 +228,22 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err error) {
 	acked, err := readU64(c.w, metaAcked)
 	if err != nil {
-		return false, fmt.Errorf("sync: %w", err)
+		return false, local(err)
 	}
 	cursor, err := readU64(c.w, metaCursor)
 	if err != nil {
-		return false, fmt.Errorf("sync: %w", err)
+		return false, local(err)
 	}
 	own, err := c.w.OwnChangesAfter(acked, maxPushChanges)
 	if err != nil {
-		return false, fmt.Errorf("sync: %w", err)
+		return false, local(err)
 	}
 	push := fit(own, c.batcher.Size())
 	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
 		Cursor: cursor, PullMax: c.batcher.Size()}
 	enc, err := wire.EncodeRequest(req)
 	if err != nil {
-		return false, fmt.Errorf("sync: %w", err)
+		return false, local(err)
 	}
 	body := wire.Compress(nil, enc)
 	if len(push) > 0 {
@@ -291,7 +291,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	// costs this one batch.
 	results, err := c.w.ApplyRemote(pulled, map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)})
 	if err != nil {
-		return false, fmt.Errorf("sync: store pulled changes: %w", err)
+		return false, local(fmt.Errorf("store pulled changes: %w", err))
 	}
 	for _, res := range results {
 		if res.Outcome == store.Applied {
@@ -312,6 +312,15 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	}
 	return false, nil
 }
+
+// localError is a failure of this device (its store, its encoder), which
+// retrying the link will not cure.
+type localError struct{ err error }
+
+func (e localError) Error() string { return "this device: " + e.err.Error() }
+func (e localError) Unwrap() error { return e.err }
+
+func local(err error) error { return localError{err} }
 
 // fit returns the first changes that fit in budget bytes (at least one).
 func fit(cs []change.Change, budget int) []change.Change {

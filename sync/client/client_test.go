@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"fieldreg/registry"
 	"fieldreg/sync/client"
@@ -78,5 +79,38 @@ func TestSyncNotEnrolled(t *testing.T) {
 	}
 	if _, err := c.Sync(context.Background(), nil); !errors.Is(err, client.ErrNotEnrolled) {
 		t.Fatalf("sync without enrollment: %v, want ErrNotEnrolled", err)
+	}
+}
+
+func TestOverdueAfterDaysWithoutSync(t *testing.T) {
+	clock := newFakeClock()
+	s := newHQ(t, clock.Now, nil)
+	w := newDevice(t, "amal", clock.Now)
+	limit := 14 * 24 * time.Hour
+	if over, err := client.Overdue(w, clock.Now().Add(100*limit), limit); over || err != nil {
+		t.Fatalf("a device that is not enrolled is overdue: %v %v", over, err)
+	}
+	enr := enrollInProcess(t, s, w, "tablet", "camp_north")
+	for _, c := range []struct {
+		after time.Duration
+		want  bool
+	}{{0, false}, {limit - time.Hour, false}, {limit + time.Hour, true}} {
+		if over, _ := client.Overdue(w, clock.Now().Add(c.after), limit); over != c.want {
+			t.Errorf("%v after enrollment: overdue = %v, want %v", c.after, over, c.want)
+		}
+	}
+	clock.Advance(limit - time.Hour)
+	c, err := client.New(client.Config{Workspace: w, Transport: inProcess(s, enr.Device), Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if over, _ := client.Overdue(w, clock.Now().Add(limit-time.Minute), limit); over {
+		t.Error("overdue less than the limit after a sync")
+	}
+	if over, _ := client.Overdue(w, clock.Now().Add(limit+time.Minute), limit); !over {
+		t.Error("not overdue more than the limit after the last sync")
 	}
 }

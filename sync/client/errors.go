@@ -31,6 +31,10 @@ var (
 // classify turns a round's error into what Sync does next: retry (nil) or
 // stop with the returned error.
 func classify(err error) (permanent error) {
+	var le localError
+	if errors.As(err, &le) {
+		return err
+	}
 	var we *wire.Error
 	if errors.As(err, &we) {
 		switch we.Code {

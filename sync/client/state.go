@@ -53,3 +53,19 @@ func LastSync(w *store.Workspace) (time.Time, bool) {
 	}
 	return time.UnixMilli(int64(ms)), true
 }
+
+// Overdue reports whether an enrolled device has gone longer than limit
+// without a successful sync (counting from enrollment if it never synced):
+// the app locks itself then, so a device lost in the field does not stay
+// usable forever. A device that is not enrolled is never overdue.
+func Overdue(w *store.Workspace, now time.Time, limit time.Duration) (bool, error) {
+	enr, ok, err := Enrolled(w)
+	if err != nil || !ok {
+		return false, err
+	}
+	since := enr.Enrolled
+	if last, ok := LastSync(w); ok {
+		since = last
+	}
+	return now.Sub(since) > limit, nil
+}

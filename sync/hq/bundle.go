@@ -107,15 +107,16 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 	} else {
 		// One bundle carries everything: no byte budget, and no scan limit.
 		req := &wire.SyncRequest{Cursor: dev.Cursor, PullMax: maxBundleBytes}
+		resp.Cursor = dev.Cursor
 		for {
 			part := &wire.SyncResponse{}
 			if err := s.pull(&dev, req, part); err != nil {
 				return 0, fmt.Errorf("export bundle for %q: %w", d.Name, err)
 			}
 			resp.Pull = append(resp.Pull, part.Pull...)
-			resp.Cursor = part.Cursor
-			req.Cursor = part.Cursor
-			if !part.More || len(part.Pull) == 0 && part.Cursor == dev.Cursor {
+			progressed := part.Cursor != req.Cursor
+			resp.Cursor, req.Cursor = part.Cursor, part.Cursor
+			if !part.More || !progressed {
 				break
 			}
 			if ctx.Err() != nil {
