@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fieldreg/registry"
+	"fieldreg/store"
 	"fieldreg/sync/client"
 )
 
@@ -112,5 +113,42 @@ func TestOverdueAfterDaysWithoutSync(t *testing.T) {
 	}
 	if over, _ := client.Overdue(w, clock.Now().Add(limit+time.Minute), limit); !over {
 		t.Error("not overdue more than the limit after the last sync")
+	}
+}
+
+func TestManyDevicesAtOnce(t *testing.T) {
+	const n = 30
+	s := newHQ(t, nil, nil)
+	ws := make([]*store.Workspace, n)
+	trs := make([]client.Transport, n)
+	for i := range n {
+		ws[i] = newDevice(t, "enumerator", nil)
+		trs[i] = inProcess(s, enrollInProcess(t, s, ws[i], "tablet", "camp_north").Device)
+		registerHousehold(t, ws[i], "camp_north", 2)
+	}
+	for round := range 2 { // the first round pushes, the second brings everyone everything
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				c, err := client.New(client.Config{Workspace: ws[i], Transport: trs[i], Backoff: noBackoff})
+				if err == nil {
+					_, err = c.Sync(context.Background(), nil)
+				}
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	if got := s.Workspace().LastLogSeq(); got != n*3 {
+		t.Fatalf("HQ holds %d changes, want %d", got, n*3)
+	}
+	for i, w := range ws {
+		if got := w.Count(registry.KindHousehold); got != n {
+			t.Fatalf("device %d holds %d households, want %d", i, got, n)
+		}
 	}
 }
