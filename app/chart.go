@@ -108,6 +108,11 @@ func (r *ageChartRenderer) MinSize() fyne.Size {
 
 func (r *ageChartRenderer) Refresh() {
 	fg := theme.Color(theme.ColorNameForeground)
+	// Titles in the text colour: the bar colours are too dark to read as
+	// text on the dark theme; the titles sit above their bars.
+	r.femaleTitle.Color, r.maleTitle.Color = fg, fg
+	r.femaleTitle.Refresh()
+	r.maleTitle.Refresh()
 	for i := range ageGroups {
 		r.fCounts[i].Text = fmt.Sprint(r.chart.female[i])
 		r.mCounts[i].Text = fmt.Sprint(r.chart.male[i])

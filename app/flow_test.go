@@ -426,7 +426,7 @@ func TestSyncShowsProgressAndPlainErrors(t *testing.T) {
 	if got := s.phase.Text; got != "Sync finished" {
 		t.Errorf("phase = %q", got)
 	}
-	if got := s.message.Text; got != "Done: 2 changes sent, 5 received, 1 conflicts to review." {
+	if got := s.message.Text; got != "Done. Changes sent: 2, received: 5. Conflicts to review: 1." {
 		t.Errorf("summary = %q", got)
 	}
 	if got := s.counts.Text; got != "Sent 2 of 2 changes, received 5 (1800 B sent, 20 kB received)" {

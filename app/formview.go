@@ -156,7 +156,7 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	}
 	if hint := d.Hint.In(lang); hint != "" {
 		h := u.text(hint)
-		h.Importance = widget.LowImportance
+		h.TextStyle.Italic = true
 		box.Add(h)
 	}
 	if text := d.ReadAloud.In(lang); text != "" {

@@ -47,7 +47,11 @@ func TestScreenshots(t *testing.T) {
 		u.create()
 		a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantDark})
 		seedForScreens(t, u)
+		u.showTab(tabHome)
+		u.home.refresh()
 		shoot(t, u, dir, "dark-laptop-home", fyne.NewSize(1280, 800))
+		u.showTab(tabRegister)
+		shoot(t, u, dir, "dark-laptop-register", fyne.NewSize(1280, 800))
 	})
 }
 

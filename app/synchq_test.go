@@ -86,7 +86,7 @@ func TestSyncWithInProcessHQ(t *testing.T) {
 	if s.phase.Text != "Sync finished" {
 		t.Fatalf("phase %q, message %q", s.phase.Text, s.message.Text)
 	}
-	if got := s.message.Text; got != "Done: 3 changes sent, 2 received, 0 conflicts to review." {
+	if got := s.message.Text; got != "Done. Changes sent: 3, received: 2. Conflicts to review: 0." {
 		t.Errorf("summary = %q", got)
 	}
 	if !strings.Contains(s.pending.Text, ": 0") {

@@ -35,10 +35,21 @@ func (fieldTheme) Color(name fyne.ThemeColorName, v fyne.ThemeVariant) color.Col
 	switch name {
 	case theme.ColorNamePrimary:
 		// A deep teal reads on both backgrounds and survives glare.
+		// White button text must read on it in both variants.
 		if v == theme.VariantDark {
-			return color.NRGBA{R: 0x4f, G: 0xc3, B: 0xb8, A: 0xff}
+			return color.NRGBA{R: 0x17, G: 0x80, B: 0x78, A: 0xff}
 		}
 		return color.NRGBA{R: 0x0b, G: 0x6e, B: 0x69, A: 0xff}
+	case theme.ColorNameSuccess, theme.ColorNameError, theme.ColorNameWarning:
+		// Fyne's bright status colours fade on a white screen in the sun;
+		// darker shades keep a 4.5:1 contrast for the message text.
+		if v != theme.VariantDark {
+			return map[fyne.ThemeColorName]color.Color{
+				theme.ColorNameSuccess: color.NRGBA{R: 0x1b, G: 0x6e, B: 0x30, A: 0xff},
+				theme.ColorNameError:   color.NRGBA{R: 0xb7, G: 0x1c, B: 0x1c, A: 0xff},
+				theme.ColorNameWarning: color.NRGBA{R: 0x8a, G: 0x50, B: 0x00, A: 0xff},
+			}[name]
+		}
 	case theme.ColorNamePlaceHolder:
 		// Fyne's default placeholder grey is too faint outdoors.
 		if v == theme.VariantDark {
