@@ -78,12 +78,14 @@ type Summary struct {
 	Duration                               time.Duration
 }
 
-// Default batch bounds in bytes: a cut on a 64 kbit/s link costs at most a
-// few seconds at the start, and large batches amortize round trips later.
+// Default batch bounds, in estimated encoded bytes before compression
+// (zstd then takes them to a fifth or less): on a 64 kbit/s link the first
+// batch of a sync takes a few seconds, so a cut costs little, and batches
+// grow to amortize round trips on better links.
 const (
-	defaultMinBatch   = 2 << 10
-	defaultStartBatch = 64 << 10
-	defaultMaxBatch   = 1 << 20
+	defaultMinBatch   = 4 << 10
+	defaultStartBatch = 512 << 10
+	defaultMaxBatch   = 2 << 20
 	maxPushChanges    = 20000
 )
 
@@ -336,9 +338,17 @@ func fit(cs []change.Change, budget int) []change.Change {
 
 // estimateSize is roughly a change's encoded size (as sync/hq counts it).
 func estimateSize(c change.Change) int {
-	n := 24 + len(c.Kind) + len(c.Author)
+	// What sync/wire spends: a record id and a few small integers per
+	// change (kind and author only when they change), a small map per write.
+	n := 24
 	for _, w := range c.Writes {
-		n += 12 + len(w.Field) + len(w.Value) + 10*len(w.Resolves)
+		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)
+		if w.Base.HLC != 0 {
+			n += 9
+		}
+		if w.Base.Device != c.Device && w.Base.HLC != 0 {
+			n += 17
+		}
 	}
 	return n
 }

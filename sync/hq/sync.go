@@ -200,9 +200,14 @@ func (s *Server) readLogged(seq uint64) (change.Change, error) {
 // EstimateSize is roughly how many bytes a change takes in an encoded batch,
 // before compression; batches are bounded with it.
 func EstimateSize(c change.Change) int {
-	n := 24 + len(c.Kind) + len(c.Author)
+	// What sync/wire spends: a record id and a few small integers per
+	// change (kind and author only when they change), a small map per write.
+	n := 24
 	for _, w := range c.Writes {
-		n += 12 + len(w.Field) + len(w.Value) + 10*len(w.Resolves)
+		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)
+		if w.Base.HLC != 0 {
+			n += 9
+		}
 		if w.Base.Device != c.Device && w.Base.HLC != 0 {
 			n += 17
 		}
