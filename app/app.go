@@ -48,9 +48,11 @@ type UI struct {
 	dups   *match.RecordIndex
 	roster *roster
 
-	lastActivity time.Time
-	tasks        sync.WaitGroup // background work in flight; tests wait on it
-	slow         sync.WaitGroup // detached counting that locking does not wait for
+	lastActivity    time.Time
+	backgroundSince time.Time      // when a desktop window went behind others; zero while in front
+	forceMobile     bool           // tests: behave as on a tablet
+	tasks           sync.WaitGroup // background work in flight; tests wait on it
+	slow            sync.WaitGroup // detached counting that locking does not wait for
 
 	// How long typing must pause before the draft is saved and a search
 	// runs. Tests make them long and flush by hand.
@@ -91,10 +93,8 @@ func New(a fyne.App, cfg Config) *UI {
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.showStart()
 
-	a.Lifecycle().SetOnExitedForeground(func() {
-		// A tablet put down at a checkpoint must not stay open.
-		u.lock()
-	})
+	a.Lifecycle().SetOnExitedForeground(u.leftForeground)
+	a.Lifecycle().SetOnEnteredForeground(func() { u.backgroundSince = time.Time{} })
 	return u
 }
 
@@ -192,8 +192,32 @@ func (u *UI) lock() {
 		fyne.LogError("close workspace", err)
 	}
 	u.ws, u.dups, u.roster = nil, nil, nil
+	u.backgroundSince = time.Time{}
 	u.home, u.register, u.find, u.syncs, u.settings, u.tabs = nil, nil, nil, nil, nil, nil
 	u.showStart()
+}
+
+// desktopBackgroundLock is how long a laptop window may stay behind other
+// windows before locking: a coordinator switching to a spreadsheet for a
+// moment should not have to unlock again.
+const desktopBackgroundLock = time.Minute
+
+// leftForeground locks a phone or tablet at once: one put down at a
+// checkpoint must not stay open. A desktop window losing focus locks after
+// desktopBackgroundLock (see checkIdle).
+func (u *UI) leftForeground() {
+	if u.mobile() {
+		u.lock()
+		return
+	}
+	u.backgroundSince = u.cfg.Now()
+}
+
+func (u *UI) mobile() bool {
+	if u.forceMobile {
+		return true
+	}
+	return fyne.CurrentDevice().IsMobile()
 }
 
 // touch records user activity for the idle lock.
@@ -208,7 +232,12 @@ func (u *UI) checkIdle() {
 	if u.ws == nil {
 		return
 	}
-	if after := u.autoLockAfter(); after > 0 && u.cfg.Now().Sub(u.lastActivity) >= after {
+	now := u.cfg.Now()
+	if after := u.autoLockAfter(); after > 0 && now.Sub(u.lastActivity) >= after {
+		u.lock()
+		return
+	}
+	if !u.backgroundSince.IsZero() && now.Sub(u.backgroundSince) >= desktopBackgroundLock {
 		u.lock()
 	}
 }

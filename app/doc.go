@@ -9,4 +9,16 @@
 // Slow work — unlocking (Argon2id), committing, searching, syncing — runs off
 // the UI goroutine through UI.background and hands its result back with
 // fyne.Do. Nothing below this package knows about Fyne.
+//
+// # Arabic and right-to-left text
+//
+// Fyne's bundled font has no Arabic glyphs, so the theme puts the embedded
+// Noto Sans Arabic in front of it (Latin letters fall through to Fyne's Noto
+// Sans). Fyne 2.7 shapes Arabic correctly, word by word, but lays out left to
+// right only: layouts are not mirrored, and a line mixing Arabic with numbers
+// or Latin names would show its parts out of order. So in Arabic every text
+// is aligned to the right, and lines go through visualRTL, which hands Fyne
+// the parts in the order a reader expects and swaps brackets (Fyne does not
+// mirror them). Check boxes, radio buttons and the order of form columns are
+// still left to right.
 package app

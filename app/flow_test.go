@@ -138,10 +138,35 @@ func TestIdleAndBackgroundLock(t *testing.T) {
 	if u.ws != nil || u.unlock == nil {
 		t.Fatal("not locked after 6 idle minutes (default 5)")
 	}
+	lc := u.app.Lifecycle().(interface {
+		OnExitedForeground() func()
+		OnEnteredForeground() func()
+	})
+	// A laptop window behind others locks after a minute, not at once.
 	u.unlockWith(testAdmin, testPass)
-	u.app.Lifecycle().(interface{ OnExitedForeground() func() }).OnExitedForeground()()
+	lc.OnExitedForeground()()
+	if u.ws == nil {
+		t.Fatal("a desktop window locked as soon as it lost focus")
+	}
+	u.clock.Add(30 * time.Second)
+	lc.OnEnteredForeground()()
+	u.clock.Add(time.Minute)
+	u.checkIdle()
+	if u.ws == nil {
+		t.Fatal("locked although the window came back in time")
+	}
+	lc.OnExitedForeground()()
+	u.clock.Add(61 * time.Second)
+	u.checkIdle()
 	if u.ws != nil {
-		t.Fatal("not locked when the app left the foreground")
+		t.Fatal("a desktop window behind others for a minute did not lock")
+	}
+	// A tablet locks the moment the app leaves the foreground.
+	u.unlockWith(testAdmin, testPass)
+	u.forceMobile = true
+	lc.OnExitedForeground()()
+	if u.ws != nil {
+		t.Fatal("a tablet did not lock when the app left the foreground")
 	}
 }
 
