@@ -147,6 +147,19 @@ func TestAdminCommandsWithAndWithoutServer(t *testing.T) {
 	if code, _, _ := c.run("enroll", "--device", "x"); code != 2 {
 		t.Fatalf("enroll without sites: exit %d, want 2", code)
 	}
+	// A return bundle through the socket, to a path relative to the
+	// operator's directory, not the server's.
+	wd, _ := os.Getwd()
+	tmp := t.TempDir()
+	os.Chdir(tmp)
+	out = c.must("bundle", "export", "--device", "tablet-1", "--out", "back.bundle")
+	os.Chdir(wd)
+	if !strings.Contains(out, "written to "+filepath.Join(tmp, "back.bundle")) {
+		t.Fatalf("bundle export: %q", out)
+	}
+	if n, err := client.ImportBundle(w, mustOpen(t, filepath.Join(tmp, "back.bundle"))); err != nil || n != 0 {
+		t.Fatalf("device import of its return bundle: %d, %v", n, err)
+	}
 	c.must("revoke", "tablet-1")
 	sync, err := client.New(client.Config{Workspace: w})
 	if err != nil {
@@ -155,6 +168,15 @@ func TestAdminCommandsWithAndWithoutServer(t *testing.T) {
 	if _, err := sync.Sync(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "revoked") {
 		t.Fatalf("sync after revoke through the socket: %v", err)
 	}
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func waitFor(t *testing.T, cond func() bool) {
