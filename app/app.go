@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -300,6 +301,33 @@ func (u *UI) button(label string, icon fyne.Resource, tapped func()) *widget.But
 		u.touch()
 		tapped()
 	})
+}
+
+// row lays objects side by side in equal columns, in reading order: right
+// to left in Arabic, so "Next" is where the eye goes on.
+func (u *UI) row(objects ...fyne.CanvasObject) *fyne.Container {
+	if u.tr.rtl() {
+		objects = slices.Clone(objects)
+		slices.Reverse(objects)
+	}
+	return container.NewGridWithColumns(len(objects), objects...)
+}
+
+// withAction puts an action (a button) at the line's end — the right in
+// left-to-right languages, the left in Arabic — and the content in the rest.
+func (u *UI) withAction(action, content fyne.CanvasObject) *fyne.Container {
+	if u.tr.rtl() {
+		return container.NewBorder(nil, nil, action, nil, content)
+	}
+	return container.NewBorder(nil, nil, nil, action, content)
+}
+
+// listSeparator joins items of a list in a line: Arabic has its own comma.
+func (u *UI) listSeparator() string {
+	if u.tr.rtl() {
+		return "، "
+	}
+	return ", "
 }
 
 // text makes a label aligned for the current language that wraps.

@@ -65,19 +65,36 @@ func visualLine(line string) string {
 			out = append(out, keepTogether(r.text))
 			continue
 		}
-		// Spaces between an Arabic phrase and a Latin word go missing when
-		// they stay inside the Arabic run; beside digits they must stay.
+		// A space at the edge of a run goes missing when Fyne wraps the
+		// line (it trims spaces where runs meet) or draws the run's far end:
+		// a no-break space survives both. Beside a Latin word the space is
+		// also moved out of the Arabic run, to sit between the two.
 		text := r.text
 		var lead, trail []rune
-		if k > 0 && runs[k-1].endsWithLetter() {
-			n := countSpaces(text, false)
-			lead, text = text[:n], text[n:]
+		if n := countSpaces(text, false); n > 0 {
+			lead, text = nbsp(n), text[n:]
 		}
-		if k+1 < len(runs) && runs[k+1].startsWithLetter() {
-			n := countSpaces(text, true)
-			text, trail = text[:len(text)-n], text[len(text)-n:]
+		if n := countSpaces(text, true); n > 0 {
+			text, trail = text[:len(text)-n], nbsp(n)
 		}
-		for _, part := range []string{string(lead), mirror(text), string(trail)} {
+		latinBefore := k > 0 && runs[k-1].endsWithLetter()
+		latinAfter := k+1 < len(runs) && runs[k+1].startsWithLetter()
+		parts := []string{mirror(text)}
+		if len(lead) > 0 {
+			if latinBefore {
+				parts = append([]string{string(lead)}, parts...)
+			} else {
+				parts[0] = string(lead) + parts[0]
+			}
+		}
+		if len(trail) > 0 {
+			if latinAfter {
+				parts = append(parts, string(trail))
+			} else {
+				parts[len(parts)-1] += string(trail)
+			}
+		}
+		for _, part := range parts {
 			if part != "" {
 				out = append(out, part)
 			}
@@ -99,6 +116,14 @@ func (r run) startsWithLetter() bool {
 
 func (r run) endsWithLetter() bool {
 	return r.ltr && len(r.text) > 0 && unicode.IsLetter(r.text[len(r.text)-1])
+}
+
+func nbsp(n int) []rune {
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = '\u00a0'
+	}
+	return out
 }
 
 // countSpaces counts the spaces at the start (or end) of s.

@@ -132,7 +132,7 @@ func (d *detailView) edit(rec registry.Record) {
 	d.body.RemoveAll()
 	d.body.Add(u.heading(u.tr.T("detail.editing", u.mustForm(rec.Kind).Title.In(u.tr.lang))))
 	d.body.Add(d.editing.content)
-	d.body.Add(container.NewGridWithColumns(2, cancel, d.saveEdit))
+	d.body.Add(u.row(cancel, d.saveEdit))
 	d.body.Refresh()
 }
 
@@ -220,7 +220,7 @@ func (d *detailView) addConflicts() {
 				rec, name, value := rec, name, v.Value
 				keep := u.button(u.tr.T("detail.keep", shown), theme.ConfirmIcon(), func() { d.resolve(rec, name, value) })
 				when := u.tr.raw("detail.written", u.formatTime(v.Stamp.Time()))
-				box.Add(container.NewBorder(nil, nil, nil, keep, u.text(u.tr.bidi(shown+" — "+when))))
+				box.Add(u.withAction(keep, u.text(u.tr.bidi(shown+" — "+when))))
 				d.resolveButtons[rec.ID.String()+"/"+name+"/"+value] = keep
 			}
 		}
@@ -276,7 +276,7 @@ func (d *detailView) addHistory() {
 			}
 			kind := u.mustForm(c.Kind).Title.In(u.tr.lang)
 			lines = append(lines, line{c.Stamp, u.tr.bidi(fmt.Sprintf("%s · %s · %s %s: %s",
-				u.formatTime(c.Stamp.Time()), c.Author, kind, what, strings.Join(fields, ", ")))})
+				u.formatTime(c.Stamp.Time()), c.Author, kind, what, strings.Join(fields, u.listSeparator())))})
 		}
 	}
 	sort.Slice(lines, func(i, j int) bool { return change.Wins(lines[i].at, lines[j].at) })

@@ -454,7 +454,7 @@ func TestSyncShowsProgressAndPlainErrors(t *testing.T) {
 	if got := s.message.Text; got != "Done. Changes sent: 2, received: 5. Conflicts to review: 1." {
 		t.Errorf("summary = %q", got)
 	}
-	if got := s.counts.Text; got != "Sent 2 of 2 changes, received 5 (1800 B sent, 20 kB received)" {
+	if got := s.counts.Text; got != "Changes sent: 2 of 2, received: 5\nData sent: 1800 B, received: 20 kB" {
 		t.Errorf("counts = %q", got)
 	}
 	if s.progress.Value != 1 {

@@ -176,7 +176,7 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	case in.checks != nil:
 		box.Add(in.checks)
 	case in.age != nil:
-		box.Add(container.NewGridWithColumns(2, in.entry, in.age))
+		box.Add(u.row(in.entry, in.age))
 	default:
 		box.Add(in.entry)
 	}

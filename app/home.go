@@ -52,7 +52,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", s.chart)
 	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, s.duplicates, s.countDups))
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
-		container.NewGridWithColumns(2, register, review),
+		u.row(register, review),
 		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
 	)))
 	return s

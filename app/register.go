@@ -64,8 +64,13 @@ func newRegisterScreen(u *UI) *registerScreen {
 	s := &registerScreen{u: u, reg: newRegistration()}
 	s.stepTitle = u.heading("")
 	s.message = u.errorText()
-	s.back = u.button(u.tr.T("register.back"), theme.NavigateBackIcon(), s.goBack)
-	s.next = u.button(u.tr.T("register.next"), theme.NavigateNextIcon(), s.goNext)
+	// Arrows point the way the language reads.
+	backIcon, nextIcon := theme.NavigateBackIcon(), theme.NavigateNextIcon()
+	if u.tr.rtl() {
+		backIcon, nextIcon = nextIcon, backIcon
+	}
+	s.back = u.button(u.tr.T("register.back"), backIcon, s.goBack)
+	s.next = u.button(u.tr.T("register.next"), nextIcon, s.goNext)
 	s.next.Importance = widget.HighImportance
 	s.next.IconPlacement = widget.ButtonIconTrailingText
 	s.discard = u.button(u.tr.T("register.discard"), theme.DeleteIcon(), s.confirmDiscard)
@@ -91,7 +96,7 @@ func newRegisterScreen(u *UI) *registerScreen {
 	s.save.Importance = widget.HighImportance
 
 	s.body = container.NewStack()
-	bar := container.NewGridWithColumns(3, s.discard, s.back, s.next)
+	bar := u.row(s.discard, s.back, s.next)
 	s.content = container.NewBorder(
 		container.NewPadded(s.stepTitle),
 		container.NewPadded(container.NewVBox(s.message, bar)),
@@ -367,7 +372,7 @@ func (s *registerScreen) showMembers() {
 		i := i
 		edit := u.button(u.tr.T("register.edit"), theme.DocumentCreateIcon(), func() { s.editMember(i) })
 		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() { s.removeMember(i) })
-		row := container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), u.text(u.memberSummary(m.Fields)))
+		row := u.withAction(container.NewHBox(edit, remove), u.text(u.memberSummary(m.Fields)))
 		s.memberList.Add(row)
 	}
 }
@@ -467,14 +472,14 @@ func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
 			level = u.tr.raw("dup.likely")
 		}
 		name := strings.TrimSpace(rec.Value("given_name") + " " + rec.Value("family_name"))
-		text := fmt.Sprintf("%s — %s (%s)\n%s", name, level, rec.Value("birth_date"), strings.Join(reasons, ", "))
+		text := fmt.Sprintf("%s · %s · %s\n%s", name, level, rec.Value("birth_date"), strings.Join(reasons, u.listSeparator()))
 		hh, _ := uuid.Parse(rec.Value("household_id"))
 		open := u.button(u.tr.T("dup.open"), theme.VisibilityIcon(), func() {
 			s.saveDraft()
 			u.find.openHousehold(hh)
 			u.showTab(tabFind)
 		})
-		s.dupList.Add(container.NewBorder(nil, nil, nil, open, u.text(u.tr.bidi(text))))
+		s.dupList.Add(u.withAction(open, u.text(u.tr.bidi(text))))
 	}
 	if len(s.dupList.Objects) == 0 {
 		s.dupCard.Hide()
@@ -549,7 +554,7 @@ func (u *UI) displayValue(d registry.FieldDef, v string) string {
 				labels = append(labels, code)
 			}
 		}
-		return strings.Join(labels, ", ")
+		return strings.Join(labels, u.listSeparator())
 	}
 	return v
 }

@@ -95,7 +95,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	s.lockNow = u.button(u.tr.T("settings.lock_now"), theme.LogoutIcon(), u.lock)
 	s.wipe = u.button(u.tr.T("settings.wipe"), theme.DeleteIcon(), s.confirmWipe)
 	s.wipe.Importance = widget.DangerImportance
-	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), container.NewGridWithColumns(2, s.lockNow, s.wipe))
+	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), u.row(s.lockNow, s.wipe))
 	cards = append(cards, device)
 
 	s.content = container.NewVScroll(container.NewPadded(container.New(&responsiveGrid{minCell: 520}, cards...)))
@@ -208,7 +208,7 @@ func (s *settingsScreen) listUsers() {
 				s.listUsers()
 			}, u.win)
 		})
-		s.users.Add(container.NewBorder(nil, nil, nil, remove, line))
+		s.users.Add(u.withAction(remove, line))
 	}
 }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -51,7 +50,7 @@ func newSyncScreen(u *UI) *syncScreen {
 		u.heading(u.tr.T("sync.title")),
 		s.enrolled,
 		s.pending,
-		container.NewGridWithColumns(2, s.start, s.stop),
+		u.row(s.start, s.stop),
 		s.phase,
 		s.progress,
 		s.counts,
@@ -59,7 +58,7 @@ func newSyncScreen(u *UI) *syncScreen {
 		widget.NewSeparator(),
 		u.heading(u.tr.T("sync.bundle_title")),
 		u.text(u.tr.T("sync.bundle_hint")),
-		container.NewGridWithColumns(2, s.export, s.imp),
+		u.row(s.export, s.imp),
 	))
 	s.refresh()
 	return s
@@ -138,24 +137,23 @@ func (s *syncScreen) show(p SyncProgress) {
 	} else if p.Phase == PhaseDone {
 		s.progress.SetValue(1)
 	}
-	s.counts.SetText(u.tr.T("sync.counts", p.Sent, p.ToSend, p.Received, formatBytes(p.BytesSent), formatBytes(p.BytesReceived)))
+	s.counts.SetText(u.tr.T("sync.counts", p.Sent, p.ToSend, p.Received, u.formatBytes(p.BytesSent), u.formatBytes(p.BytesReceived)))
 	if p.Phase == PhaseWaiting && p.Err != nil {
 		s.message.Importance = widget.WarningImportance
 		s.message.SetText(u.cfg.Sync.Explain(p.Err, u.tr.lang))
 	}
 }
 
-func formatBytes(n int64) string {
+// formatBytes shows a byte count the way the user's language writes it.
+func (u *UI) formatBytes(n int64) string {
 	switch {
 	case n >= 10<<20:
-		return itoa(n>>20) + " MB"
+		return u.tr.raw("unit.mb", n>>20)
 	case n >= 10<<10:
-		return itoa(n>>10) + " kB"
+		return u.tr.raw("unit.kb", n>>10)
 	}
-	return itoa(n) + " B"
+	return u.tr.raw("unit.bytes", n)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (s *syncScreen) chooseExport() {
 	u := s.u
