@@ -30,21 +30,21 @@ import (
 // exactly when the model (which tracks what each device had seen when it
 // wrote) says two heads disagree.
 func TestSyncProperty(t *testing.T) {
-	checks := 20
+	checks, maxSteps := 50, 60
 	if os.Getenv("FIELDREG_SOAK") == "1" {
-		checks = 300
+		checks, maxSteps = 1000, 300
 	}
 	if testing.Short() {
 		checks = 5
 	}
 	// Each check builds an HQ and devices: fewer than rapid's default 100,
-	// unless -rapid.checks asks for a number.
+	// unless -rapid.checks asks for another number.
 	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
 		f.Value.Set(strconv.Itoa(checks))
 		defer f.Value.Set(f.DefValue)
 	}
 	var seen stats
-	rapid.Check(t, func(rt *rapid.T) { syncProperty(t, rt, &seen) })
+	rapid.Check(t, func(rt *rapid.T) { syncProperty(t, rt, maxSteps, &seen) })
 	t.Logf("%d checks: %d writes, %d conflicted fields, %d faults", checks, seen.writes, seen.conflicts, seen.faults)
 	if seen.conflicts == 0 || seen.faults == 0 {
 		t.Errorf("the generator made no conflict or no fault: the property was not exercised")
@@ -160,7 +160,7 @@ var editValues = map[string][]string{
 	"shelter_type": {"tent", "collective", "host_family"},
 }
 
-func syncProperty(t *testing.T, rt *rapid.T, seen *stats) {
+func syncProperty(t *testing.T, rt *rapid.T, maxSteps int, seen *stats) {
 	clock := newFakeClock()
 	s := newHQAt(rt, t.TempDir(), clock.Now, nil)
 	defer s.Close()
@@ -227,7 +227,7 @@ func syncProperty(t *testing.T, rt *rapid.T, seen *stats) {
 		syncDevice(i)
 	}
 
-	steps := rapid.IntRange(5, 60).Draw(rt, "steps")
+	steps := rapid.IntRange(5, maxSteps).Draw(rt, "steps")
 	for range steps {
 		i := rapid.IntRange(0, n-1).Draw(rt, "device")
 		w := reps[i].w

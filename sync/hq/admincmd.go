@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/google/uuid"
+
 	"fieldreg/registry"
 	"fieldreg/sync/pki"
 )
@@ -153,7 +155,7 @@ func (s *Server) adminDevices(args []string, out io.Writer) error {
 			state = "wiped"
 		case d.WipeOrdered:
 			state = "wipe ordered"
-		case d.Replica.String() == "00000000-0000-0000-0000-000000000000":
+		case d.Replica == uuid.Nil:
 			state = "never synced"
 		}
 		last := "-"
