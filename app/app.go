@@ -257,10 +257,13 @@ func (u *UI) watchIdle(stop <-chan struct{}, every time.Duration) {
 }
 
 // background runs work off the UI goroutine; the function it returns, if
-// any, runs on the UI goroutine afterwards to show the result.
+// any, runs on the UI goroutine afterwards to show the result — unless the
+// workspace was locked in between: then there is nothing to show it on.
 func (u *UI) background(work func() (show func())) {
+	ws := u.ws
+	stillOpen := func() bool { return ws == nil || u.ws == ws }
 	if u.inline {
-		if show := work(); show != nil {
+		if show := work(); show != nil && stillOpen() {
 			show()
 		}
 		return
@@ -269,7 +272,11 @@ func (u *UI) background(work func() (show func())) {
 	go func() {
 		defer u.tasks.Done()
 		if show := work(); show != nil {
-			fyne.Do(show)
+			fyne.Do(func() {
+				if stillOpen() {
+					show()
+				}
+			})
 		}
 	}()
 }
