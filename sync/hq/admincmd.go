@@ -30,6 +30,7 @@ const AdminUsage = `  enroll --device NAME --team T --sites S1,S2 [--qr F.png] [
   revoke DEVICE
   wipe DEVICE
   conflicts
+  duplicates [--json]
   export --format csv|hxl|json|aggregate --out F
   bundle import F
   bundle export --device D --out F
@@ -42,7 +43,7 @@ func IsAdminCommand(args []string) bool {
 		return false
 	}
 	switch args[0] {
-	case "enroll", "devices", "revoke", "wipe", "conflicts", "export", "bundle", "stats":
+	case "enroll", "devices", "revoke", "wipe", "conflicts", "duplicates", "export", "bundle", "stats":
 		return true
 	}
 	return false
@@ -77,6 +78,8 @@ func (s *Server) RunAdmin(ctx context.Context, args []string, out io.Writer) err
 		return nil
 	case "conflicts":
 		return s.adminConflicts(rest, out)
+	case "duplicates":
+		return s.adminDuplicates(rest, out)
 	case "export":
 		return s.adminExport(rest, out)
 	case "bundle":

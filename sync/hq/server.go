@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fieldreg/registry"
+	"fieldreg/registry/match"
 	"fieldreg/store"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
@@ -43,8 +44,8 @@ func (c Config) now() time.Time {
 	return c.Now()
 }
 
-func (c Config) storeOptions(sc *scope) store.Options {
-	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: []store.Indexer{sc}}
+func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server
@@ -104,6 +105,7 @@ type Server struct {
 	cert   tls.Certificate
 	addr   string
 	scope  *scope
+	dups   *match.RecordIndex // persons registered twice, across all devices
 	log    logIndex
 	limits wire.Limits
 
@@ -132,11 +134,12 @@ func Open(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
 	}
 	sc := newScope()
-	ws, err := store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(sc))
+	dups := match.NewRecordIndex(match.DefaultConfig())
+	ws, err := store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(sc, dups))
 	if err != nil {
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}
-	s := &Server{cfg: cfg, ws: ws, scope: sc, limits: wire.DefaultLimits(),
+	s := &Server{cfg: cfg, ws: ws, scope: sc, dups: dups, limits: wire.DefaultLimits(),
 		jobs: make(chan *job, 256), quit: make(chan struct{}), stopped: make(chan struct{})}
 	err = s.load()
 	if err == nil {
