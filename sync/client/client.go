@@ -328,29 +328,12 @@ func local(err error) error { return localError{err} }
 func fit(cs []change.Change, budget int) []change.Change {
 	size := 0
 	for i, c := range cs {
-		size += estimateSize(c)
+		size += wire.EstimateSize(c)
 		if size > budget && i > 0 {
 			return cs[:i]
 		}
 	}
 	return cs
-}
-
-// estimateSize is roughly a change's encoded size (as sync/hq counts it).
-func estimateSize(c change.Change) int {
-	// What sync/wire spends: a record id and a few small integers per
-	// change (kind and author only when they change), a small map per write.
-	n := 24
-	for _, w := range c.Writes {
-		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)
-		if w.Base.HLC != 0 {
-			n += 9
-		}
-		if w.Base.Device != c.Device && w.Base.HLC != 0 {
-			n += 17
-		}
-	}
-	return n
 }
 
 // wipe crypto-erases the workspace on HQ's order.

@@ -172,7 +172,7 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 		if err != nil {
 			return err
 		}
-		n := EstimateSize(c)
+		n := wire.EstimateSize(c)
 		if size+n > budget && len(resp.Pull) > 0 {
 			break
 		}
@@ -195,22 +195,4 @@ func (s *Server) readLogged(seq uint64) (change.Change, error) {
 		return change.Change{}, fmt.Errorf("change %d missing from the log", seq)
 	}
 	return got[0].Change, nil
-}
-
-// EstimateSize is roughly how many bytes a change takes in an encoded batch,
-// before compression; batches are bounded with it.
-func EstimateSize(c change.Change) int {
-	// What sync/wire spends: a record id and a few small integers per
-	// change (kind and author only when they change), a small map per write.
-	n := 24
-	for _, w := range c.Writes {
-		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)
-		if w.Base.HLC != 0 {
-			n += 9
-		}
-		if w.Base.Device != c.Device && w.Base.HLC != 0 {
-			n += 17
-		}
-	}
-	return n
 }

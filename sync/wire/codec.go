@@ -354,6 +354,25 @@ func DecodeEnrollResponse(data []byte, l Limits) (*EnrollResponse, error) {
 	}, nil
 }
 
+// EstimateSize is roughly how many bytes c takes in an encoded batch, before
+// compression, without encoding it: the device and HQ bound their batches
+// with it, so both must count alike.
+func EstimateSize(c change.Change) int {
+	// A record id and a few small integers per change (kind and author only
+	// when they change), a small map per write.
+	n := 24
+	for _, w := range c.Writes {
+		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)
+		if w.Base.HLC != 0 {
+			n += 9
+		}
+		if w.Base.Device != c.Device && w.Base.HLC != 0 {
+			n += 17
+		}
+	}
+	return n
+}
+
 // ChangeSize is the encoded size of c on its own, in bytes: an upper bound on
 // what it adds to a batch before compression. Batchers and PullMax use it.
 func ChangeSize(c change.Change) int {
