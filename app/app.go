@@ -31,6 +31,7 @@ const (
 	prefAutoLockMin = "autolock_minutes"
 	prefFailures    = "unlock_failures"
 	prefFailedAt    = "unlock_failed_at"
+	prefSyncLockDay = "sync_lock_days"
 )
 
 const defaultAutoLockMinutes = 5
@@ -71,6 +72,7 @@ type UI struct {
 	find     *findScreen
 	syncs    *syncScreen
 	settings *settingsScreen
+	overdue  *overdueScreen // shown instead of the tabs while a sync is overdue
 }
 
 // New makes the field app's window. Call ShowAndRun on the result.
@@ -131,8 +133,14 @@ func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
 	u.showMain()
 }
 
-// showMain builds the main tabs in the current language.
+// showMain builds the main tabs in the current language, or only the way
+// to sync when the device has gone too long without reaching HQ.
 func (u *UI) showMain() {
+	if days, over := u.syncOverdue(); over {
+		u.showOverdue(days)
+		return
+	}
+	u.overdue = nil
 	u.home = newHomeScreen(u)
 	u.register = newRegisterScreen(u)
 	u.find = newFindScreen(u)
@@ -194,8 +202,13 @@ func (u *UI) lock() {
 	}
 	u.ws, u.dups, u.roster = nil, nil, nil
 	u.backgroundSince = time.Time{}
-	u.home, u.register, u.find, u.syncs, u.settings, u.tabs = nil, nil, nil, nil, nil, nil
+	u.dropScreens()
 	u.showStart()
+}
+
+// dropScreens forgets the screens of an unlocked workspace.
+func (u *UI) dropScreens() {
+	u.home, u.register, u.find, u.syncs, u.settings, u.tabs, u.overdue = nil, nil, nil, nil, nil, nil, nil
 }
 
 // desktopBackgroundLock is how long a laptop window may stay behind other
@@ -240,7 +253,9 @@ func (u *UI) checkIdle() {
 	}
 	if !u.backgroundSince.IsZero() && now.Sub(u.backgroundSince) >= desktopBackgroundLock {
 		u.lock()
+		return
 	}
+	u.checkOverdue()
 }
 
 func (u *UI) watchIdle(stop <-chan struct{}, every time.Duration) {

@@ -243,6 +243,7 @@ type fakeSync struct {
 	enrolled *Enrollment
 	last     time.Time
 	exported []byte
+	now      func() time.Time // when set, a successful sync happens at now()
 }
 
 func (f *fakeSync) Sync(ctx context.Context, ws *store.Workspace, progress func(SyncProgress)) (SyncProgress, error) {
@@ -253,6 +254,9 @@ func (f *fakeSync) Sync(ctx context.Context, ws *store.Workspace, progress func(
 	}
 	if f.err == nil {
 		f.last = time.Date(2026, 11, 27, 9, 45, 0, 0, time.UTC)
+		if f.now != nil {
+			f.last = f.now()
+		}
 	}
 	return f.final, f.err
 }
@@ -283,6 +287,21 @@ func (f *fakeSync) LastSync(*store.Workspace) (time.Time, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.last, !f.last.IsZero()
+}
+
+// Overdue follows sync/client.Overdue: counted from the last sync, or from
+// enrollment when there was none; never for a device not enrolled.
+func (f *fakeSync) Overdue(ws *store.Workspace, now time.Time, limit time.Duration) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.enrolled == nil {
+		return false, nil
+	}
+	since := f.enrolled.Enrolled
+	if !f.last.IsZero() {
+		since = f.last
+	}
+	return now.Sub(since) > limit, nil
 }
 
 func (f *fakeSync) Explain(err error, lang string) string {

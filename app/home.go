@@ -9,13 +9,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fieldreg/registry"
+	"fieldreg/registry/match"
+	"fieldreg/store"
 )
 
 // homeScreen is the day's summary: what was registered, who (by sex and
 // age), what waits to be sent, and what waits for review.
 type homeScreen struct {
 	u          *UI
-	content    fyne.CanvasObject
+	content    *fyne.Container // the summary, or the duplicate review opened from it
+	page       fyne.CanvasObject
 	households *widget.Label
 	persons    *widget.Label
 	chart      *ageChart
@@ -25,9 +28,13 @@ type homeScreen struct {
 	duplicates *widget.Label
 
 	countDups               *widget.Button
+	reviewDups              *widget.Button // supervisors and admins only
 	dupCounting, dupCounted bool
 	dupCount                int
-	dupSeq                  uint64 // the change log position dupCount was counted at
+	dupPairs                []match.Match
+	dupSeq                  uint64 // the change log position dupPairs were counted at
+
+	review *dupReview // while open
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -43,6 +50,11 @@ func newHomeScreen(u *UI) *homeScreen {
 	s.chart = newAgeChart(u.tr.T("home.female"), u.tr.T("home.male"))
 	s.countDups = u.button(u.tr.T("home.count_duplicates"), theme.SearchIcon(), s.countDuplicates)
 	s.countDups.Hide()
+	duplicates := fyne.CanvasObject(s.duplicates)
+	if u.ws.Role() != store.RoleEnumerator {
+		s.reviewDups = u.button(u.tr.T("home.review_duplicates"), theme.VisibilityIcon(), s.openReview)
+		duplicates = u.withAction(s.reviewDups, s.duplicates)
+	}
 
 	register := u.button(u.tr.T("home.register"), theme.ContentAddIcon(), func() { u.showTab(tabRegister) })
 	register.Importance = widget.HighImportance
@@ -50,11 +62,12 @@ func newHomeScreen(u *UI) *homeScreen {
 
 	registered := widget.NewCard(u.tr.T("home.registered"), "", container.NewVBox(s.households, s.persons))
 	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", s.chart)
-	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, s.duplicates, s.countDups))
-	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, duplicates, s.countDups))
+	s.page = container.NewVScroll(container.NewPadded(container.NewVBox(
 		u.row(register, review),
 		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
 	)))
+	s.content = container.NewStack(s.page)
 	return s
 }
 
@@ -102,6 +115,9 @@ func (s *homeScreen) countDuplicates() {
 	seq := u.ws.LastLogSeq()
 	if s.dupCounted && s.dupSeq == seq {
 		s.duplicates.SetText(u.tr.T("home.duplicates", s.dupCount))
+		if s.review != nil && s.review.pairs == nil {
+			s.review.setPairs(s.dupPairs)
+		}
 		return
 	}
 	s.countDups.Hide()
@@ -118,18 +134,21 @@ func (s *homeScreen) countDuplicates() {
 	u.slow.Add(1)
 	run(func() {
 		defer u.slow.Done()
-		n := len(dups.Pairs())
+		pairs := dups.Pairs()
 		done := func() {
 			s.dupCounting = false
 			if u.dups != dups || u.home != s {
 				return
 			}
-			s.dupCount, s.dupSeq, s.dupCounted = n, seq, true
+			s.dupPairs, s.dupCount, s.dupSeq, s.dupCounted = pairs, len(pairs), seq, true
 			if u.ws.LastLogSeq() != seq {
 				s.countDuplicates()
 				return
 			}
-			s.duplicates.SetText(u.tr.T("home.duplicates", n))
+			s.duplicates.SetText(u.tr.T("home.duplicates", len(pairs)))
+			if s.review != nil {
+				s.review.setPairs(pairs)
+			}
 		}
 		if u.inline {
 			done()
@@ -137,6 +156,31 @@ func (s *homeScreen) countDuplicates() {
 			fyne.Do(done)
 		}
 	})
+}
+
+// openReview shows the duplicate review in place of the summary. It shows
+// "counting…" until the pairs are known, which may take seconds.
+func (s *homeScreen) openReview() {
+	s.review = newDupReview(s.u, s.closeReview)
+	s.review.setPairs(nil)
+	s.content.Objects = []fyne.CanvasObject{s.review.content}
+	s.content.Refresh()
+	s.countDuplicates()
+}
+
+func (s *homeScreen) closeReview() {
+	s.review = nil
+	s.content.Objects = []fyne.CanvasObject{s.page}
+	s.content.Refresh()
+	s.refresh()
+}
+
+// reviewed takes the pairs left after a decision in the review as the
+// count, current as of the decision's commit.
+func (s *homeScreen) reviewed(left []match.Match) {
+	u := s.u
+	s.dupPairs, s.dupCount, s.dupSeq, s.dupCounted = left, len(left), u.ws.LastLogSeq(), true
+	s.duplicates.SetText(u.tr.T("home.duplicates", len(left)))
 }
 
 // formatTime shows a time as people read it on a form: 2026-11-27 14:05.

@@ -26,6 +26,7 @@ type settingsScreen struct {
 
 	language *widget.Select
 	autoLock *widget.Select
+	syncLock *widget.Select
 
 	newPass, repeatPass *widget.Entry
 	passStrength        *widget.Label
@@ -67,6 +68,8 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		}
 	}
 
+	s.syncLock = s.syncLockSelect()
+
 	s.newPass, s.repeatPass = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	s.passStrength = u.text(u.tr.T("passphrase.hint"))
 	s.passStrength.Importance = widget.MediumImportance
@@ -77,6 +80,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	general := widget.NewCard(u.tr.T("settings.general"), "", widget.NewForm(
 		widget.NewFormItem(u.tr.T("settings.language"), s.language),
 		widget.NewFormItem(u.tr.T("settings.autolock"), s.autoLock),
+		widget.NewFormItem(u.tr.T("settings.sync_lock"), s.syncLock),
 	))
 	passphrase := widget.NewCard(u.tr.T("settings.passphrase_title", u.ws.User()), "", container.NewVBox(
 		widget.NewForm(
@@ -93,13 +97,41 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	cards = append(cards, s.enrollCard())
 
 	s.lockNow = u.button(u.tr.T("settings.lock_now"), theme.LogoutIcon(), u.lock)
-	s.wipe = u.button(u.tr.T("settings.wipe"), theme.DeleteIcon(), s.confirmWipe)
+	s.wipe = u.button(u.tr.T("settings.wipe"), theme.DeleteIcon(), u.confirmWipe)
 	s.wipe.Importance = widget.DangerImportance
 	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), u.row(s.lockNow, s.wipe))
 	cards = append(cards, device)
 
 	s.content = container.NewVScroll(container.NewPadded(container.New(&responsiveGrid{minCell: 520}, cards...)))
 	return s
+}
+
+// syncLockSelect sets how many days without reaching HQ the device allows
+// before it only offers to sync. Only an admin may change it: it is what
+// makes a lost device stop being useful.
+func (s *settingsScreen) syncLockSelect() *widget.Select {
+	u := s.u
+	var days []string
+	for _, d := range syncLockChoices {
+		days = append(days, u.tr.T("settings.days", d))
+	}
+	sel := widget.NewSelect(days, nil)
+	current := u.syncLockDays()
+	for i, d := range syncLockChoices {
+		if d == current {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	sel.OnChanged = func(string) {
+		u.touch()
+		if i := sel.SelectedIndex(); i >= 0 {
+			u.app.Preferences().SetInt(prefSyncLockDay, syncLockChoices[i])
+		}
+	}
+	if u.ws.Role() != store.RoleAdmin {
+		sel.Disable()
+	}
+	return sel
 }
 
 func (s *settingsScreen) setPassphrase() {
@@ -258,24 +290,24 @@ func (s *settingsScreen) showEnrollment() {
 
 // confirmWipe asks the user to type a word before the crypto-erase: a tap
 // by mistake must not destroy the registrations.
-func (s *settingsScreen) confirmWipe() {
-	u := s.u
+func (u *UI) confirmWipe() {
 	word := u.tr.T("settings.wipe_word")
 	entry := widget.NewEntry()
 	entry.SetPlaceHolder(word)
 	content := container.NewVBox(u.text(u.tr.T("settings.wipe_confirm", word)), entry)
 	dialog.ShowCustomConfirm(u.tr.T("settings.wipe"), u.tr.T("settings.wipe"), u.tr.T("detail.cancel"), content, func(ok bool) {
 		if ok && strings.EqualFold(strings.TrimSpace(entry.Text), word) {
-			s.wipeNow()
+			u.wipeNow()
 		}
 	}, u.win)
 }
 
+func (s *settingsScreen) wipeNow() { s.u.wipeNow() }
+
 // wipeNow crypto-erases the workspace and goes back to first run.
-func (s *settingsScreen) wipeNow() {
-	u := s.u
-	if s.u.syncs != nil {
-		s.u.syncs.cancel()
+func (u *UI) wipeNow() {
+	if u.syncs != nil {
+		u.syncs.cancel()
 	}
 	u.tasks.Wait()
 	took, err := u.ws.Wipe()
@@ -285,6 +317,6 @@ func (s *settingsScreen) wipeNow() {
 	}
 	fyne.LogError("workspace wiped in "+took.String(), nil)
 	u.ws, u.dups, u.roster = nil, nil, nil
-	u.home, u.register, u.find, u.syncs, u.settings, u.tabs = nil, nil, nil, nil, nil, nil
+	u.dropScreens()
 	u.showStart()
 }

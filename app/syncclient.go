@@ -100,7 +100,10 @@ func fromClientEnrollment(e client.Enrollment) Enrollment {
 
 func (c *clientSync) Pending(ws *store.Workspace) (int, error)       { return client.Pending(ws) }
 func (c *clientSync) LastSync(ws *store.Workspace) (time.Time, bool) { return client.LastSync(ws) }
-func (c *clientSync) Explain(err error, lang string) string          { return client.Explain(err, lang) }
+func (c *clientSync) Overdue(ws *store.Workspace, now time.Time, limit time.Duration) (bool, error) {
+	return client.Overdue(ws, now, limit)
+}
+func (c *clientSync) Explain(err error, lang string) string { return client.Explain(err, lang) }
 func (c *clientSync) ExportBundle(ws *store.Workspace, out io.Writer) (int, error) {
 	return client.ExportBundle(ws, out)
 }

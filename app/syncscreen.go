@@ -16,6 +16,7 @@ import (
 type syncScreen struct {
 	u       *UI
 	content fyne.CanvasObject
+	body    *fyne.Container // content without its scroll, for the overdue screen
 
 	enrolled *widget.Label
 	pending  *widget.Label
@@ -46,7 +47,7 @@ func newSyncScreen(u *UI) *syncScreen {
 	s.export = u.button(u.tr.T("sync.export"), theme.DownloadIcon(), s.chooseExport)
 	s.imp = u.button(u.tr.T("sync.import"), theme.UploadIcon(), s.chooseImport)
 
-	s.content = centered(container.NewVBox(
+	s.body = container.NewVBox(
 		u.heading(u.tr.T("sync.title")),
 		s.enrolled,
 		s.pending,
@@ -59,7 +60,8 @@ func newSyncScreen(u *UI) *syncScreen {
 		u.heading(u.tr.T("sync.bundle_title")),
 		u.text(u.tr.T("sync.bundle_hint")),
 		u.row(s.export, s.imp),
-	))
+	)
+	s.content = centered(s.body)
 	s.refresh()
 	return s
 }
@@ -117,6 +119,9 @@ func (s *syncScreen) run() {
 			}
 			if u.find != nil {
 				u.find.reload()
+			}
+			if err == nil {
+				u.resumeIfSynced()
 			}
 		}
 	})
@@ -217,6 +222,7 @@ func (s *syncScreen) importFrom(r io.ReadCloser) {
 			if u.find != nil {
 				u.find.reload()
 			}
+			u.resumeIfSynced()
 		}
 	})
 }

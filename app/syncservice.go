@@ -20,6 +20,9 @@ type SyncService interface {
 	Enrolled(ws *store.Workspace) (Enrollment, bool, error)
 	Pending(ws *store.Workspace) (int, error)
 	LastSync(ws *store.Workspace) (time.Time, bool)
+	// Overdue reports whether an enrolled device has gone longer than limit
+	// without a successful sync; the app then allows only syncing.
+	Overdue(ws *store.Workspace, now time.Time, limit time.Duration) (bool, error)
 	// Explain turns a sync error into a plain-language message saying what to do.
 	Explain(err error, lang string) string
 	ExportBundle(ws *store.Workspace, out io.Writer) (int, error)

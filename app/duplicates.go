@@ -1,0 +1,382 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
+	"fieldreg/registry/match"
+	"fieldreg/store"
+)
+
+// dupReview lists the pairs of persons that may be one person registered
+// twice, for a supervisor or admin to judge: "not the same person" or
+// "merge". Enumerators do not get it: judging is a supervisor's decision,
+// and the list shows people from every site of the workspace.
+//
+// The pairs come from the home screen's count (match.RecordIndex Pairs,
+// seconds at 100k persons, computed off the UI goroutine); the review shows
+// "counting…" until they arrive and a page of them at a time.
+type dupReview struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	status  *widget.Label
+	working *widget.ProgressBarInfinite
+	message *widget.Label
+	list    *fyne.Container
+	more    *widget.Button
+
+	pairs []match.Match // what is left to review, best first; nil while counting
+	shown int           // how many of them are on screen
+	cards []*pairCard
+}
+
+// dupPageSize is how many pairs are laid out at a time: enough to work
+// through, few enough to build at once at 100k persons.
+const dupPageSize = 20
+
+func newDupReview(u *UI, back func()) *dupReview {
+	r := &dupReview{u: u}
+	backIcon := theme.NavigateBackIcon()
+	if u.tr.rtl() {
+		backIcon = theme.NavigateNextIcon()
+	}
+	backButton := u.button(u.tr.T("dupreview.back"), backIcon, back)
+	r.status = u.text(u.tr.T("dupreview.counting"))
+	r.working = widget.NewProgressBarInfinite()
+	r.message = u.text("")
+	r.message.Hide()
+	r.list = container.NewVBox()
+	r.more = u.button("", theme.MoreVerticalIcon(), func() { r.showMore() })
+	r.more.Hide()
+	top := container.NewVBox(u.withAction(backButton, u.heading(u.tr.T("dupreview.title"))), r.status, r.working, r.message)
+	r.content = container.NewBorder(container.NewPadded(top), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(container.NewVBox(r.list, r.more))))
+	return r
+}
+
+// setPairs shows the counted pairs, or "counting…" while pairs is nil.
+func (r *dupReview) setPairs(pairs []match.Match) {
+	r.pairs = pairs
+	r.shown = 0
+	r.list.RemoveAll()
+	r.cards = nil
+	if pairs == nil {
+		r.status.SetText(r.u.tr.T("dupreview.counting"))
+		r.working.Show()
+		r.working.Start()
+		r.more.Hide()
+		return
+	}
+	r.working.Stop()
+	r.working.Hide()
+	r.showMore()
+}
+
+// showMore lays out pairs up to the next page's end.
+func (r *dupReview) showMore() {
+	u := r.u
+	end := min(len(r.pairs), (r.shown/dupPageSize+1)*dupPageSize)
+	for _, m := range r.pairs[r.shown:end] {
+		c, err := r.newPairCard(m)
+		if err != nil {
+			fyne.LogError("show a possible duplicate", err)
+			continue
+		}
+		r.cards = append(r.cards, c)
+		r.list.Add(c.content)
+	}
+	r.shown = end
+	r.showStatus()
+	if left := len(r.pairs) - r.shown; left > 0 {
+		r.more.SetText(u.tr.T("dupreview.more", min(left, dupPageSize), left))
+		r.more.Show()
+	} else {
+		r.more.Hide()
+	}
+}
+
+func (r *dupReview) showStatus() {
+	u := r.u
+	if len(r.pairs) == 0 {
+		r.status.SetText(u.tr.T("dupreview.none"))
+		return
+	}
+	r.status.SetText(u.tr.T("dupreview.count", len(r.pairs)))
+}
+
+// pairCard is one pair on screen: both persons side by side, why they look
+// alike, and the two decisions.
+type pairCard struct {
+	m       match.Match
+	keep    registry.Record // the first: stays when merged
+	gone    registry.Record // the second: merged into the first
+	content fyne.CanvasObject
+	notSame *widget.Button
+	merge   *widget.Button
+	message *widget.Label
+}
+
+func (r *dupReview) newPairCard(m match.Match) (*pairCard, error) {
+	u := r.u
+	a, err := u.ws.Get(m.A)
+	if err != nil {
+		return nil, fmt.Errorf("read person %s: %w", m.A, err)
+	}
+	b, err := u.ws.Get(m.B)
+	if err != nil {
+		return nil, fmt.Errorf("read person %s: %w", m.B, err)
+	}
+	c := &pairCard{m: m}
+	c.keep, c.gone = mergeOrder(u.ws, a, b)
+	c.message = u.errorText()
+	c.notSame = u.button(u.tr.T("dupreview.not_same"), theme.CancelIcon(), func() { r.dismiss(c) })
+	c.merge = u.button(u.tr.T("dupreview.merge"), theme.ContentCopyIcon(), func() { r.merge(c) })
+	c.merge.Importance = widget.HighImportance
+
+	var reasons []string
+	for _, rs := range m.Reasons {
+		if rs.Weight > 0 || rs.Code == "names_swapped" {
+			reasons = append(reasons, u.reasonText(rs))
+		}
+	}
+	level := u.tr.T("dupreview.possible")
+	if m.Level == match.Likely {
+		level = u.tr.T("dupreview.likely")
+	}
+	c.content = widget.NewCard(level, "", container.NewVBox(
+		u.row(r.personColumn("dupreview.first", c.keep), r.personColumn("dupreview.second", c.gone)),
+		u.text(u.tr.bidi(u.tr.raw("dupreview.reasons", strings.Join(reasons, u.listSeparator())))),
+		c.message,
+		u.row(c.notSame, c.merge),
+	))
+	return c, nil
+}
+
+// personColumn shows what a supervisor compares: name, sex, birth date,
+// site and the size of the household.
+func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasObject {
+	u := r.u
+	person, household := u.mustForm(registry.KindPerson), u.mustForm(registry.KindHousehold)
+	value := func(f *registry.Form, name, v string) string {
+		if v == "" {
+			return "—"
+		}
+		if d, ok := f.Field(name); ok {
+			return u.displayValue(d, v)
+		}
+		return v
+	}
+	name := strings.TrimSpace(p.Value("given_name") + " " + p.Value("family_name"))
+	var site string
+	size := 0
+	if hid, err := uuid.Parse(p.Value("household_id")); err == nil {
+		if hh, err := u.ws.Get(hid); err == nil {
+			site = hh.Value("site")
+		}
+		size = len(u.ws.Members(hid))
+	}
+	caption1 := u.text(u.tr.T(caption))
+	caption1.Importance = widget.MediumImportance
+	caption1.TextStyle = fyne.TextStyle{Italic: true}
+	nameLabel := widget.NewLabelWithStyle(u.tr.bidi(name), u.tr.align(), fyne.TextStyle{Bold: true})
+	nameLabel.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(
+		caption1,
+		nameLabel,
+		u.text(u.tr.T("dupreview.sex", value(person, "sex", p.Value("sex")))),
+		u.text(u.tr.T("dupreview.born", value(person, "birth_date", p.Value("birth_date")))),
+		u.text(u.tr.T("dupreview.site", value(household, "site", site))),
+		u.text(u.tr.T("dupreview.household", size)),
+	)
+}
+
+// mergeOrder picks which of two persons stays when they are merged: the one
+// registered first (ids are UUIDv7, in time order) — unless the later one is
+// the only one heading a household with other members, which cannot be
+// merged away.
+func mergeOrder(ws *store.Workspace, a, b registry.Record) (keep, gone registry.Record) {
+	if slices.Compare(b.ID[:], a.ID[:]) < 0 {
+		a, b = b, a
+	}
+	if headWithOthers(ws, b) && !headWithOthers(ws, a) {
+		return b, a
+	}
+	return a, b
+}
+
+// headWithOthers reports whether a person heads a household that has other
+// members: merging them away would leave it without a head.
+func headWithOthers(ws *store.Workspace, p registry.Record) bool {
+	if p.Value("relationship") != "head" {
+		return false
+	}
+	hid, err := uuid.Parse(p.Value("household_id"))
+	if err != nil {
+		return false
+	}
+	for _, m := range ws.Members(hid) {
+		if m != p.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// errHeadOfHousehold refuses a merge that would leave a household headless.
+var errHeadOfHousehold = errors.New("the second person heads a household with other members")
+
+// dismiss records that the two are different persons, as fieldctl
+// duplicates dismiss does: the second's id joins the first's
+// registry.FieldNotDuplicate, and the pair is never listed again, here or,
+// after sync, anywhere.
+func (r *dupReview) dismiss(c *pairCard) {
+	u := r.u
+	ws := u.ws
+	keepID, goneID := c.keep.ID, c.gone.ID
+	r.busy(c, true)
+	u.background(func() func() {
+		err := dismissDuplicate(ws, keepID, goneID)
+		return func() {
+			r.busy(c, false)
+			if err != nil {
+				setError(c.message, u.plainError(err))
+				return
+			}
+			r.done(u.tr.T("dupreview.dismissed"), func(m match.Match) bool { return samePair(m, keepID, goneID) })
+		}
+	})
+}
+
+func dismissDuplicate(ws *store.Workspace, keepID, goneID uuid.UUID) error {
+	keep, err := ws.Get(keepID)
+	if err != nil {
+		return fmt.Errorf("read person %s: %w", keepID, err)
+	}
+	distinct := strings.Fields(keep.Value(registry.FieldNotDuplicate))
+	if slices.Contains(distinct, goneID.String()) {
+		return nil // already judged, maybe on another device
+	}
+	distinct = append(distinct, goneID.String())
+	_, err = ws.Commit(store.Edit{Record: keepID, Kind: registry.KindPerson,
+		Set: map[string]string{registry.FieldNotDuplicate: strings.Join(distinct, " ")}})
+	if err != nil {
+		return fmt.Errorf("mark %s and %s as different persons: %w", keepID, goneID, err)
+	}
+	return nil
+}
+
+// merge merges the second person into the first, as fieldctl duplicates
+// merge does.
+func (r *dupReview) merge(c *pairCard) {
+	u := r.u
+	ws := u.ws
+	keepID, goneID := c.keep.ID, c.gone.ID
+	name := strings.TrimSpace(c.gone.Value("given_name") + " " + c.gone.Value("family_name"))
+	r.busy(c, true)
+	u.background(func() func() {
+		err := mergeDuplicate(ws, keepID, goneID)
+		return func() {
+			r.busy(c, false)
+			switch {
+			case errors.Is(err, errHeadOfHousehold):
+				setError(c.message, u.tr.T("dupreview.head", name))
+				return
+			case err != nil:
+				setError(c.message, u.plainError(err))
+				return
+			}
+			r.done(u.tr.T("dupreview.merged"), func(m match.Match) bool { return m.A == goneID || m.B == goneID })
+		}
+	})
+}
+
+// mergeDuplicate marks the second person merged into the first and
+// deleted (it keeps its whole history), and gives the first the fields only
+// the second had; the first's household and place in it stand. One commit,
+// so both changes sync together or not at all.
+func mergeDuplicate(ws *store.Workspace, keepID, goneID uuid.UUID) error {
+	keep, err := ws.Get(keepID)
+	if err != nil {
+		return fmt.Errorf("read person %s: %w", keepID, err)
+	}
+	gone, err := ws.Get(goneID)
+	if err != nil {
+		return fmt.Errorf("read person %s: %w", goneID, err)
+	}
+	if headWithOthers(ws, gone) {
+		return fmt.Errorf("merge %s into %s: %w", goneID, keepID, errHeadOfHousehold)
+	}
+	fill := map[string]string{}
+	for name, v := range gone.Values() {
+		if strings.HasPrefix(name, "_") || name == "household_id" || name == "relationship" {
+			continue
+		}
+		if keep.Value(name) == "" {
+			fill[name] = v
+		}
+	}
+	edits := []store.Edit{{Record: goneID, Kind: registry.KindPerson, Set: map[string]string{
+		registry.FieldMergedInto: keepID.String(), "_deleted": "true"}}}
+	if len(fill) > 0 {
+		edits = append(edits, store.Edit{Record: keepID, Kind: registry.KindPerson, Set: fill})
+	}
+	if _, err := ws.Commit(edits...); err != nil {
+		return fmt.Errorf("merge %s into %s: %w", goneID, keepID, err)
+	}
+	return nil
+}
+
+func samePair(m match.Match, a, b uuid.UUID) bool {
+	return (m.A == a && m.B == b) || (m.A == b && m.B == a)
+}
+
+func (r *dupReview) busy(c *pairCard, on bool) {
+	if on {
+		c.notSame.Disable()
+		c.merge.Disable()
+		setError(c.message, "")
+		return
+	}
+	c.notSame.Enable()
+	c.merge.Enable()
+}
+
+// done takes the decided pairs off the list, and off the home screen's
+// count, without counting again: at 100k persons that takes seconds, and
+// the decision changed nothing else. (A merged person's other pairs go too;
+// the kept person's may score a little differently until the next count.)
+func (r *dupReview) done(msg string, decided func(match.Match) bool) {
+	u := r.u
+	removed := 0
+	for _, m := range r.pairs[:r.shown] {
+		if decided(m) {
+			removed++
+		}
+	}
+	r.shown -= removed
+	r.pairs = slices.DeleteFunc(slices.Clone(r.pairs), decided)
+	r.cards = slices.DeleteFunc(r.cards, func(c *pairCard) bool {
+		if decided(c.m) {
+			r.list.Remove(c.content)
+			return true
+		}
+		return false
+	})
+	if u.home != nil {
+		u.home.reviewed(r.pairs)
+	}
+	r.message.Importance = widget.SuccessImportance
+	r.message.SetText(msg)
+	r.message.Show()
+	r.showMore() // top the page up again, and say how many are left
+}
