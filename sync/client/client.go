@@ -275,6 +275,11 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	if resp.Order == wire.OrderRevoked {
 		return false, ErrRevoked
 	}
+	if resp.Acked > c.w.DeviceSeq() {
+		// Checked before anything of the answer is stored: recording HQ's
+		// acknowledgement would mark this copy's own new changes as sent.
+		return false, local(fmt.Errorf("%w (HQ holds change %d, this workspace made %d)", ErrRestoredCopy, resp.Acked, c.w.DeviceSeq()))
+	}
 	c.batcher.Success()
 	if resp.Acked > acked {
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)

@@ -26,6 +26,12 @@ var (
 	ErrRefused = errors.New("HQ refused the request")
 	// ErrAlreadyEnrolled: Enroll on a workspace that already is.
 	ErrAlreadyEnrolled = errors.New("this device is already enrolled")
+	// ErrRestoredCopy: HQ holds more of this device's changes than the
+	// workspace ever made, so the workspace is an older copy of itself
+	// (restored from a backup). Syncing on would reuse change numbers HQ
+	// already holds, and HQ would take the new changes for resends and drop
+	// them; sync stops instead, and the changes stay on the device.
+	ErrRestoredCopy = errors.New("this workspace is an older copy than what HQ holds from this device")
 )
 
 // classify turns a round's error into what Sync does next: retry (nil) or
@@ -85,6 +91,8 @@ func Explain(err error, lang string) string {
 		key = "unreachable"
 	case errors.Is(err, ErrAlreadyEnrolled):
 		key = "already_enrolled"
+	case errors.Is(err, ErrRestoredCopy):
+		key = "restored_copy"
 	case errors.Is(err, change.ErrClockAhead):
 		key = "clock"
 	case errors.As(err, &we) && we.Code == wire.CodeClockAhead:
@@ -102,6 +110,12 @@ func Explain(err error, lang string) string {
 }
 
 var explanations = map[string]map[string]string{
+	"restored_copy": {
+		"en": "This tablet's data is older than what HQ already has from it (was it restored from a backup?). Nothing was sent, and nothing on the tablet is lost. Do not register more on it: ask your coordinator to export its records and enroll it again as a new device.",
+		"fr": "Les données de cette tablette sont plus anciennes que ce que le siège a déjà reçu d'elle (a-t-elle été restaurée depuis une sauvegarde ?). Rien n'a été envoyé et rien n'est perdu sur la tablette. N'enregistrez plus rien dessus : demandez à votre coordinateur d'exporter ses données et de l'inscrire à nouveau comme nouvel appareil.",
+		"es": "Los datos de esta tableta son más antiguos que lo que la sede ya recibió de ella (¿se restauró desde una copia de seguridad?). No se envió nada y no se pierde nada en la tableta. No registre nada más en ella: pida a su coordinador que exporte sus registros y la inscriba de nuevo como un dispositivo nuevo.",
+		"ar": "بيانات هذا الجهاز أقدم مما تلقاه المقر منه من قبل (هل استُعيدت من نسخة احتياطية؟). لم يُرسل شيء ولم يُفقد شيء على الجهاز. لا تسجّل عليه المزيد: اطلب من المنسق تصدير سجلاته وتسجيله من جديد كجهاز جديد.",
+	},
 	"not_enrolled": {
 		"en": "This device is not connected to an HQ yet. Ask your coordinator for an enrollment code and enter it.",
 		"fr": "Cet appareil n'est pas encore relié à un siège. Demandez un code d'inscription à votre coordinateur et saisissez-le.",
