@@ -75,6 +75,7 @@ func (r *dupReview) setPairs(pairs []match.Match) {
 		r.working.Show()
 		r.working.Start()
 		r.more.Hide()
+		r.content.Refresh()
 		return
 	}
 	r.working.Stop()
@@ -103,6 +104,7 @@ func (r *dupReview) showMore() {
 	} else {
 		r.more.Hide()
 	}
+	r.content.Refresh() // lay out again: the list and the top changed size
 }
 
 func (r *dupReview) showStatus() {
@@ -153,7 +155,10 @@ func (r *dupReview) newPairCard(m match.Match) (*pairCard, error) {
 	if m.Level == match.Likely {
 		level = u.tr.T("dupreview.likely")
 	}
-	c.content = widget.NewCard(level, "", container.NewVBox(
+	// The level as a heading inside the card, not its title: a heading is
+	// aligned for the language, a card title is not.
+	c.content = widget.NewCard("", "", container.NewVBox(
+		u.heading(level),
 		u.row(r.personColumn("dupreview.first", c.keep), r.personColumn("dupreview.second", c.gone)),
 		u.text(u.tr.bidi(u.tr.raw("dupreview.reasons", strings.Join(reasons, u.listSeparator())))),
 		c.message,
@@ -185,19 +190,19 @@ func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasO
 		}
 		size = len(u.ws.Members(hid))
 	}
-	caption1 := u.text(u.tr.T(caption))
-	caption1.Importance = widget.MediumImportance
-	caption1.TextStyle = fyne.TextStyle{Italic: true}
+	captionLabel := u.text(u.tr.T(caption))
+	captionLabel.TextStyle = fyne.TextStyle{Italic: true}
 	nameLabel := widget.NewLabelWithStyle(u.tr.bidi(name), u.tr.align(), fyne.TextStyle{Bold: true})
 	nameLabel.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(
-		caption1,
-		nameLabel,
-		u.text(u.tr.T("dupreview.sex", value(person, "sex", p.Value("sex")))),
-		u.text(u.tr.T("dupreview.born", value(person, "birth_date", p.Value("birth_date")))),
-		u.text(u.tr.T("dupreview.site", value(household, "site", site))),
-		u.text(u.tr.T("dupreview.household", size)),
-	)
+	// One label for the details: lines without padding between them keep
+	// a pair on a tablet's screen at once.
+	details := u.text(u.tr.bidi(strings.Join([]string{
+		u.tr.raw("dupreview.sex", value(person, "sex", p.Value("sex"))),
+		u.tr.raw("dupreview.born", value(person, "birth_date", p.Value("birth_date"))),
+		u.tr.raw("dupreview.site", value(household, "site", site)),
+		u.tr.raw("dupreview.household", size),
+	}, "\n")))
+	return container.NewVBox(captionLabel, nameLabel, details)
 }
 
 // mergeOrder picks which of two persons stays when they are merged: the one

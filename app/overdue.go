@@ -76,6 +76,7 @@ func (u *UI) showOverdue(days int) {
 	u.overdue = newOverdueScreen(u, days)
 	u.syncs = u.overdue.syncs
 	u.win.SetContent(u.overdue.content)
+	u.overdue.content.Refresh() // wrapped lines are measured once the width is known
 }
 
 // resumeIfSynced goes back to normal use, without unlocking again, once a
@@ -110,7 +111,9 @@ func newOverdueScreen(u *UI, days int) *overdueScreen {
 	s.lockNow = u.button(u.tr.T("settings.lock_now"), theme.LogoutIcon(), u.lock)
 	s.wipe = u.button(u.tr.T("settings.wipe"), theme.DeleteIcon(), u.confirmWipe)
 	s.wipe.Importance = widget.DangerImportance
-	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), container.NewVBox(
+	device := widget.NewCard("", "", container.NewVBox(
+		u.heading(u.tr.T("settings.device")),
+		u.text(u.tr.T("settings.wipe_hint")),
 		widget.NewForm(widget.NewFormItem(u.tr.T("settings.language"), s.language)),
 		u.row(s.lockNow, s.wipe),
 	))

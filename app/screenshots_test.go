@@ -115,6 +115,27 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 
 	u.showTab(tabSettings)
 	shoot(t, u, dir, name("10-settings"), size)
+
+	// The spouse registered again at another site, heading his own household.
+	u.registerHousehold(map[string]string{"consent": "true", "site": "camp_south", "phone": "+962 79 555 0102"},
+		map[string]string{"relationship": "head", "given_name": "Ibrahem", "family_name": "Yousef", "sex": "male", "birth_date": "1980-07-15"})
+	u.showTab(tabHome)
+	u.home.refresh()
+	u.wait()
+	test.Tap(u.home.reviewDups)
+	u.wait()
+	shoot(t, u, dir, name("11-duplicate-review"), size)
+	u.home.closeReview()
+
+	// A month and more without reaching HQ.
+	u.sync.enrolled = &Enrollment{HQAddr: "hq.example.org:8443", Team: "north", Enrolled: screenshotNow.Add(-60 * 24 * time.Hour)}
+	u.clock.Add(34 * 24 * time.Hour)
+	u.lock()
+	u.unlockWith(testAdmin, testPass)
+	if u.overdue == nil {
+		t.Fatal("overdue screen not shown")
+	}
+	shoot(t, u, dir, name("12-overdue"), size)
 }
 
 // seedForScreens fills the workspace: generated households, one known family
