@@ -158,3 +158,44 @@ func median(d []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkDuplicatePairs100k times counting the possible duplicate pairs
+// at 100k households, and how long a commit made meanwhile waits.
+func BenchmarkDuplicatePairs100k(b *testing.B) {
+	dir := benchWorkspace(b)
+	dups, r := newIndexes(screenshotNow.Local)
+	ws, err := store.Open(dir, testAdmin, []byte(testPass), store.Options{KDF: cheapKDF, Now: screenshotNow.Local, Indexes: []store.Indexer{dups, r}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		done := make(chan struct{})
+		var pairs int
+		go func() {
+			defer close(done)
+			p, err := countPairs(ws, nil)
+			if err != nil {
+				b.Error(err)
+			}
+			pairs = len(p)
+		}()
+		var worst time.Duration
+		for commits := 0; ; commits++ {
+			select {
+			case <-done:
+				b.ReportMetric(float64(pairs), "pairs")
+				b.ReportMetric(float64(worst.Milliseconds()), "worst-commit-ms")
+				goto next
+			default:
+			}
+			start := time.Now()
+			if _, err := ws.Commit(store.Edit{Record: registry.NewID(), Kind: registry.KindHousehold, Set: map[string]string{"site": "camp_north", "consent": "true"}}); err != nil {
+				b.Fatal(err)
+			}
+			worst = max(worst, time.Since(start))
+		}
+	next:
+	}
+}

@@ -10,6 +10,14 @@
 // the UI goroutine through UI.background and hands its result back with
 // fyne.Do. Nothing below this package knows about Fyne.
 //
+// Two rules narrow what a user may do. A device enrolled with HQ that has
+// gone longer than the admin's limit (30 days by default) without a
+// successful sync shows only the overdue screen: sync, bundles, language,
+// lock and wipe; a successful sync gives everything back without unlocking
+// again (overdue.go). Possible duplicates are judged — not the same person,
+// or merge — by supervisors and admins only, with the same changes as
+// fieldctl duplicates dismiss and merge (duplicates.go).
+//
 // # Arabic and right-to-left text
 //
 // Fyne's bundled font has no Arabic glyphs, so the theme puts the embedded

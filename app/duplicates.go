@@ -30,7 +30,8 @@ type dupReview struct {
 	content fyne.CanvasObject
 
 	status  *widget.Label
-	working *widget.ProgressBarInfinite
+	reading *widget.ProgressBar         // records read so far
+	working *widget.ProgressBarInfinite // pairing them
 	message *widget.Label
 	list    *fyne.Container
 	more    *widget.Button
@@ -52,13 +53,14 @@ func newDupReview(u *UI, back func()) *dupReview {
 	}
 	backButton := u.button(u.tr.T("dupreview.back"), backIcon, back)
 	r.status = u.text(u.tr.T("dupreview.counting"))
+	r.reading = widget.NewProgressBar()
 	r.working = widget.NewProgressBarInfinite()
 	r.message = u.text("")
 	r.message.Hide()
 	r.list = container.NewVBox()
 	r.more = u.button("", theme.MoreVerticalIcon(), func() { r.showMore() })
 	r.more.Hide()
-	top := container.NewVBox(u.withAction(backButton, u.heading(u.tr.T("dupreview.title"))), r.status, r.working, r.message)
+	top := container.NewVBox(u.withAction(backButton, u.heading(u.tr.T("dupreview.title"))), r.status, r.reading, r.working, r.message)
 	r.content = container.NewBorder(container.NewPadded(top), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(container.NewVBox(r.list, r.more))))
 	return r
@@ -72,15 +74,33 @@ func (r *dupReview) setPairs(pairs []match.Match) {
 	r.cards = nil
 	if pairs == nil {
 		r.status.SetText(r.u.tr.T("dupreview.counting"))
-		r.working.Show()
-		r.working.Start()
+		r.showProgress(0, 1)
 		r.more.Hide()
 		r.content.Refresh()
 		return
 	}
+	r.reading.Hide()
 	r.working.Stop()
 	r.working.Hide()
 	r.showMore()
+}
+
+// showProgress shows how far counting is: records read, then an endless
+// bar while they are paired.
+func (r *dupReview) showProgress(read, total int) {
+	if r.pairs != nil {
+		return
+	}
+	if read < total {
+		r.working.Stop()
+		r.working.Hide()
+		r.reading.SetValue(float64(read) / float64(total))
+		r.reading.Show()
+		return
+	}
+	r.reading.Hide()
+	r.working.Show()
+	r.working.Start()
 }
 
 // showMore lays out pairs up to the next page's end.
@@ -384,4 +404,50 @@ func (r *dupReview) done(msg string, decided func(match.Match) bool) {
 	r.message.SetText(msg)
 	r.message.Show()
 	r.showMore() // top the page up again, and say how many are left
+}
+
+// countPairs reads the workspace's households and persons into a matching
+// index of its own and pairs them there. The app's shared index would do
+// it too, but its Pairs holds the index's lock for seconds at 100k
+// persons, and every commit — a registration being saved, a draft — would
+// wait on it, and the screen with it. Reading goes in small chunks (Each),
+// so nothing waits long on this either. progress, when not nil, hears how
+// many of the records have been read.
+func countPairs(ws *store.Workspace, progress func(read, total int)) ([]match.Match, error) {
+	ix := match.NewRecordIndex(match.DefaultConfig())
+	total := ws.Count(registry.KindHousehold) + ws.Count(registry.KindPerson)
+	live := make(map[uuid.UUID]bool, ws.Count(registry.KindHousehold))
+	read := 0
+	note := func() {
+		read++
+		if progress != nil && read%2000 == 0 {
+			progress(read, total)
+		}
+	}
+	err := ws.Each(registry.KindHousehold, func(rec registry.Record) error {
+		live[rec.ID] = true
+		ix.Index(rec)
+		note()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count possible duplicates: %w", err)
+	}
+	err = ws.Each(registry.KindPerson, func(rec registry.Record) error {
+		note()
+		// Members of households deleted meanwhile are not matched, as in
+		// the shared index.
+		if hid, err := uuid.Parse(rec.Value("household_id")); err == nil && !live[hid] {
+			return nil
+		}
+		ix.Index(rec)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count possible duplicates: %w", err)
+	}
+	if progress != nil {
+		progress(total, total)
+	}
+	return ix.Pairs(), nil
 }

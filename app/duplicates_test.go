@@ -178,14 +178,22 @@ func TestDuplicateReviewShowsCountingFirst(t *testing.T) {
 	h := u.home
 	h.review = newDupReview(u.UI, h.closeReview)
 	h.review.setPairs(nil)
-	if got := h.review.status.Text; !strings.HasPrefix(got, "Counting possible duplicates…") || !h.review.working.Visible() {
-		t.Errorf("while counting: %q, progress shown %v", got, h.review.working.Visible())
+	if got := h.review.status.Text; !strings.HasPrefix(got, "Counting possible duplicates…") || !h.review.reading.Visible() {
+		t.Errorf("while counting: %q, progress shown %v", got, h.review.reading.Visible())
+	}
+	h.review.showProgress(40, 100)
+	if h.review.reading.Value != 0.4 {
+		t.Errorf("progress after reading 40 of 100 records: %v", h.review.reading.Value)
+	}
+	h.review.showProgress(100, 100)
+	if h.review.reading.Visible() || !h.review.working.Visible() {
+		t.Error("no endless bar while the records read are paired")
 	}
 	h.dupCounted = false
 	h.countDuplicates()
 	u.wait()
-	if got := h.review.status.Text; got != "Pairs to review: 2. Check with the families before deciding." || h.review.working.Visible() {
-		t.Errorf("after counting: %q, progress shown %v", got, h.review.working.Visible())
+	if got := h.review.status.Text; got != "Pairs to review: 2. Check with the families before deciding." || h.review.working.Visible() || h.review.reading.Visible() {
+		t.Errorf("after counting: %q, progress shown %v %v", got, h.review.working.Visible(), h.review.reading.Visible())
 	}
 	if len(h.review.cards) != 2 {
 		t.Errorf("%d pairs on screen", len(h.review.cards))

@@ -101,15 +101,16 @@ func (s *homeScreen) refresh() {
 }
 
 // autoCountPersons is the most persons whose duplicate pairs the home
-// screen counts by itself. Above it, counting takes long enough (about a
-// minute at 100k on a laptop) to slow everything else on a tablet, so the
-// user asks for it.
+// screen counts by itself. Above it, counting takes long enough (about ten
+// seconds of both cores at 100k households, BenchmarkDuplicatePairs100k) to
+// slow everything else on a tablet, so the user asks for it.
 const autoCountPersons = 20_000
 
-// countDuplicates counts possible duplicate pairs. At 100k persons that is
-// seconds of work, so it runs detached from the screen: locking does not
-// wait for it, a result for a workspace since locked is dropped, and it is
-// redone only when the change log has moved.
+// countDuplicates counts possible duplicate pairs (countPairs). At 100k
+// persons that is seconds of work, so it runs detached from the screen:
+// locking does not wait for it (reading a closed workspace stops it), a
+// result for a workspace since locked is dropped, and it is redone only
+// when the change log has moved. An open review shows its progress.
 func (s *homeScreen) countDuplicates() {
 	u := s.u
 	seq := u.ws.LastLogSeq()
@@ -126,18 +127,30 @@ func (s *homeScreen) countDuplicates() {
 		return
 	}
 	s.dupCounting = true
-	dups := u.dups
-	run := func(f func()) { go f() }
+	ws, dups := u.ws, u.dups
+	run, deliver := func(f func()) { go f() }, fyne.Do
 	if u.inline {
-		run = func(f func()) { f() }
+		run, deliver = func(f func()) { f() }, func(f func()) { f() }
 	}
+	current := func() bool { return u.dups == dups && u.home == s }
 	u.slow.Add(1)
 	run(func() {
 		defer u.slow.Done()
-		pairs := dups.Pairs()
-		done := func() {
+		pairs, err := countPairs(ws, func(read, total int) {
+			deliver(func() {
+				if current() && s.review != nil {
+					s.review.showProgress(read, total)
+				}
+			})
+		})
+		deliver(func() {
 			s.dupCounting = false
-			if u.dups != dups || u.home != s {
+			if !current() {
+				return // locked meanwhile: the workspace is closed
+			}
+			if err != nil {
+				fyne.LogError("count possible duplicates", err)
+				s.duplicates.SetText(u.tr.T("home.duplicates_unknown"))
 				return
 			}
 			s.dupPairs, s.dupCount, s.dupSeq, s.dupCounted = pairs, len(pairs), seq, true
@@ -149,12 +162,7 @@ func (s *homeScreen) countDuplicates() {
 			if s.review != nil {
 				s.review.setPairs(pairs)
 			}
-		}
-		if u.inline {
-			done()
-		} else {
-			fyne.Do(done)
-		}
+		})
 	})
 }
 
