@@ -166,6 +166,10 @@ func TestDuplicateReviewNotForEnumerators(t *testing.T) {
 	if got := u.home.duplicates.Text; got != "Possible duplicates to review: 2" {
 		t.Errorf("enumerator's home shows %q", got)
 	}
+	u.showTab(tabSettings)
+	if !u.settings.syncLock.Disabled() {
+		t.Error("an enumerator can change the days allowed without sync")
+	}
 }
 
 // The review says it is counting until the pairs arrive, and lists them
