@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -108,5 +109,20 @@ func TestSyncWithInProcessHQ(t *testing.T) {
 	u.wait()
 	if !strings.HasPrefix(u.home.lastSync.Text, "Last successful sync: 2026-11-27") {
 		t.Errorf("home last sync = %q", u.home.lastSync.Text)
+	}
+
+	// A month later, away from HQ: only the sync screen, until a sync with
+	// HQ gives the rest back.
+	clock.Add(31 * 24 * time.Hour)
+	u.lock()
+	u.unlockWith(testAdmin, testPass)
+	o := u.overdue
+	if o == nil {
+		t.Fatal("not held to the sync screen after 31 days without sync")
+	}
+	test.Tap(o.syncs.start)
+	u.wait()
+	if u.overdue != nil || u.tabs == nil {
+		t.Fatalf("a sync with HQ did not lift the lock: %q", o.syncs.message.Text)
 	}
 }
