@@ -111,6 +111,9 @@ func ImportBundle(w *store.Workspace, in io.Reader) (int, error) {
 		}
 		return 0, ErrWiped
 	}
+	if p.Pull.Acked > w.DeviceSeq() {
+		return 0, fmt.Errorf("import bundle: %w (HQ holds change %d, this workspace made %d)", ErrRestoredCopy, p.Pull.Acked, w.DeviceSeq())
+	}
 	acked, err := readU64(w, metaAcked)
 	if err != nil {
 		return 0, fmt.Errorf("import bundle: %w", err)
@@ -126,7 +129,16 @@ func ImportBundle(w *store.Workspace, in io.Reader) (int, error) {
 	// A bundle older than the last sync must not move the cursor back.
 	meta := map[string][]byte{
 		metaCursor: u64(max(cursor, p.Pull.Cursor)),
-		metaAcked:  u64(max(acked, min(p.Pull.Acked, w.DeviceSeq()))),
+		metaAcked:  u64(max(acked, p.Pull.Acked)),
+	}
+	// The bundle is news from HQ as of when HQ signed it: it counts as
+	// contact (the lock after days without sync), but an old bundle never
+	// moves the last contact back.
+	if made := p.Created.UnixMilli(); made > 0 {
+		last, _ := LastSync(w)
+		if made > last.UnixMilli() {
+			meta[metaLastSync] = u64(uint64(made))
+		}
 	}
 	results, err := w.ApplyRemote(changes, meta)
 	if err != nil {

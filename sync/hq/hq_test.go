@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"fieldreg/registry"
 	"fieldreg/store"
@@ -142,6 +143,11 @@ func TestBundlesBothWays(t *testing.T) {
 	}
 	if _, err := b.Get(h.ID); err != nil {
 		t.Fatal(err)
+	}
+	// News from HQ by bundle counts as contact: it lifts the lock after days
+	// without sync.
+	if last, ok := client.LastSync(b); !ok || time.Since(last) > time.Minute {
+		t.Errorf("after HQ's bundle, b's last contact with HQ is %v (%v)", last, ok)
 	}
 	// a's bundle imported, a's next sync stores nothing twice.
 	before := s.Workspace().LastLogSeq()
