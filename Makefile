@@ -24,7 +24,7 @@ test: deps
 
 # Benchmarks print the figures docs/benchmarks.md keeps. They are not timed tests.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./registry/... ./sync/... ./app/...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./registry/... ./exchange/ ./sync/... ./app/...
 
 # Long crash-loop and randomized runs, beyond what `make test` does.
 soak:

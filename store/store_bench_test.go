@@ -246,6 +246,56 @@ func (p *plainStore) commit(edits []Edit) error {
 	})
 }
 
+// BenchmarkCommitHouseholdAt registers households of six, one durable commit
+// each, into a workspace already holding 10k and 100k persons (a copy of the
+// fixture, which stays as it was for the other benchmarks).
+func BenchmarkCommitHouseholdAt(b *testing.B) {
+	const perRun = 200
+	for _, n := range benchSizes[:2] {
+		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
+			dir := filepath.Join(b.TempDir(), "ws")
+			copyWorkspace(b, Fixture(b, n), dir)
+			opts := testOptions()
+			opts.Validate = nil
+			w, err := Open(dir, "admin", testPass, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Close()
+			r := rand.New(rand.NewPCG(7, 8))
+			var samples []time.Duration
+			b.ResetTimer()
+			for range b.N {
+				for range perRun {
+					edits := fixtureHousehold(r, 6)
+					start := time.Now()
+					if _, err := w.Commit(edits...); err != nil {
+						b.Fatal(err)
+					}
+					samples = append(samples, time.Since(start))
+				}
+			}
+			b.StopTimer()
+			percentiles(b, samples, "ms")
+		})
+	}
+}
+
+func copyWorkspace(b *testing.B, from, to string) {
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{DBFile, KeyFile} {
+		data, err := os.ReadFile(filepath.Join(from, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, name), data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkBulkImport commits persons in batches of 500.
 func BenchmarkBulkImport(b *testing.B) {
 	opts := testOptions()

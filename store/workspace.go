@@ -202,6 +202,7 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		w.db.Close() // never nil here: openDB succeeded
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
+	releaseMapped(w.db)
 	return w, nil
 }
 
