@@ -131,7 +131,11 @@
 // writes with ErrTooLarge before the file passes 800 MiB (Options.MaxSize
 // changes the limit on any platform). Only one process may open a workspace
 // at a time: bbolt takes a file lock, and a second opener gets ErrInUse
-// after Options.Timeout (default 1 s) instead of hanging.
+// after Options.Timeout (default 1 s) instead of hanging. Unlock reads the
+// whole file through that mapping; on Linux and Android the store then
+// advises the kernel (madvise DONTNEED) that the process no longer needs
+// those pages, so they stay in the page cache without counting as the
+// app's resident memory.
 //
 // # Using it
 //
