@@ -22,6 +22,11 @@
 //   - Index: what unlock learns by decrypting every record once — kinds,
 //     household members, deletion, open conflicts, name words. It holds ids
 //     and words, never whole records; Get decrypts from the file.
+//   - Indexer: an in-memory index the caller keeps (duplicate matching, the
+//     app's lists), fed every record and every later change. Given in
+//     Options.Indexes it is filled at unlock, which then decodes every
+//     record whole; added with Attach after unlock, it is filled by a second
+//     pass while the caller already works with the workspace.
 //   - Quarantine: received changes that were refused, with the reason.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one

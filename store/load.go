@@ -106,10 +106,36 @@ func (w *Workspace) loadDrafts(tx *bolt.Tx) error {
 	})
 }
 
-// loadRecords decrypts every record, in parallel batches, and feeds them to
-// the index and the caller's indexers in id order. Without indexers, most
-// records are only summarized, not decoded whole (see summarize).
+// loadRecords decrypts every record and feeds it to the index and the
+// caller's indexers in id order. Without indexers, most records are only
+// summarized, not decoded whole (see summarize).
 func (w *Workspace) loadRecords(tx *bolt.Tx) error {
+	records := tx.Bucket([]byte(bucketRecords))
+	// Sizing the index maps up front saves rehashing them while they fill;
+	// counting walks page headers only.
+	w.idx.reserve(records.Stats().KeyN)
+	need := recordNeeds{whole: len(w.opts.Indexes) > 0, entry: true}
+	err := w.scanRecords(tx, need, func(rec registry.Record, e indexEntry) {
+		w.idx.apply(e)
+		for _, ix := range w.opts.Indexes {
+			ix.Index(rec)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	w.idx.finish()
+	return nil
+}
+
+// recordNeeds says what a pass over the records needs of each one: the
+// whole record (else, where a summary gives the index entry, rec is left
+// zero), and the index entry.
+type recordNeeds struct{ whole, entry bool }
+
+// scanRecords decrypts every record, in parallel batches, and calls fn with
+// each in id order, from one goroutine. Unlock (loadRecords) and Attach share it.
+func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec registry.Record, e indexEntry)) error {
 	const batch = 4096
 	type item struct {
 		key, val []byte
@@ -119,7 +145,6 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 	}
 	workers := runtime.GOMAXPROCS(0)
 	s := w.seal[bucketRecords]
-	whole := len(w.opts.Indexes) > 0
 	// buf is the worker's plaintext buffer: summaries and decoded records
 	// copy what they keep out of it.
 	prepare := func(it *item, buf *[]byte) error {
@@ -132,7 +157,7 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 			return err
 		}
 		*buf = plain
-		if !whole {
+		if !need.whole {
 			sum, err := summarize(plain)
 			if err != nil {
 				return fmt.Errorf("record %s: %w", id, err)
@@ -147,12 +172,14 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 			return fmt.Errorf("record %s: %w", id, err)
 		}
 		it.rec = sr.record(id)
-		it.entry = entryOf(it.rec)
+		if need.entry {
+			it.entry = entryOf(it.rec)
+		}
 		return nil
 	}
 	// Batches flow through a pipeline: this goroutine reads the cursor and
-	// starts workers on each batch; one consumer applies finished batches to
-	// the index in order while the next batch decrypts.
+	// starts workers on each batch; one consumer hands finished batches to
+	// fn in order while the next batch decrypts.
 	type batchWork struct {
 		items []item
 		done  *sync.WaitGroup
@@ -176,10 +203,7 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 				if err = b.items[i].err; err != nil {
 					break
 				}
-				w.idx.apply(b.items[i].entry)
-				for _, ix := range w.opts.Indexes {
-					ix.Index(b.items[i].rec)
-				}
+				fn(b.items[i].rec, b.items[i].entry)
 			}
 		}
 		consumed <- err
@@ -203,11 +227,7 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 		}
 		queue <- batchWork{items: items, done: done}
 	}
-	records := tx.Bucket([]byte(bucketRecords))
-	// Sizing the index maps up front saves rehashing them while they fill;
-	// counting walks page headers only.
-	w.idx.reserve(records.Stats().KeyN)
-	c := records.Cursor()
+	c := tx.Bucket([]byte(bucketRecords)).Cursor()
 	items := make([]item, 0, batch)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		items = append(items, item{key: k, val: v})
@@ -219,9 +239,5 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 	dispatch(items)
 	close(queue)
 	queueOpen = false
-	if err := <-consumed; err != nil {
-		return err
-	}
-	w.idx.finish()
-	return nil
+	return <-consumed
 }
