@@ -75,7 +75,6 @@ type importer struct {
 	tally      *tally
 	households map[string]uuid.UUID // the other agency's household key → our id
 	lastLine   int                  // the last line of the households handled so far
-	reported   int                  // reader errors printed so far
 }
 
 func (im *importer) run() error {
@@ -89,36 +88,118 @@ func (im *importer) run() error {
 	prog := newProgress(im.e.stderr, im.e.now, "read", -1, "rows")
 	ctx, stop := im.e.interruptible()
 	defer stop()
+	// The file is read and checked on another goroutine, a few households
+	// ahead, while this one plans and commits: the two halves of an import
+	// then use both cores. What was read ahead but not handled when Ctrl-C
+	// comes is dropped, its problems unreported, as if never read.
+	rd := startReading(im.reader)
+	defer rd.stop()
+	var last read
 	for {
 		if ctx.Err() != nil {
 			return im.stop()
 		}
-		h, err := im.reader.Next()
-		im.printRowErrors()
-		if errors.Is(err, io.EOF) {
+		r := <-rd.households
+		im.printRowErrors(r.problems)
+		if errors.Is(r.err, io.EOF) {
+			last = r
 			break
 		}
-		if err != nil {
-			return fmt.Errorf("read csv: %w", err)
+		if r.err != nil {
+			return fmt.Errorf("read csv: %w", r.err)
 		}
-		if err := im.add(h); err != nil {
+		if err := im.add(r.household); err != nil {
 			return err
 		}
-		prog.update(im.reader.Rows())
+		prog.update(r.rows)
 	}
 	if err := im.batch.flush(); err != nil {
 		return err
 	}
-	prog.done(im.reader.Rows())
-	if n := im.reader.Dropped(); n > 0 {
-		fmt.Fprintf(im.e.stderr, "fieldctl: %s more line problems not shown\n", thousands(n))
+	prog.done(last.rows)
+	if last.dropped > 0 {
+		fmt.Fprintf(im.e.stderr, "fieldctl: %s more line problems not shown\n", thousands(last.dropped))
 	}
-	refused := im.reader.Rows() - im.tally.persons
+	refused := last.rows - im.tally.persons
 	fmt.Fprintf(im.e.stdout, "imported %s; %s refused\n", im.tally, plural(refused, "row"))
 	if refused > 0 {
 		return fmt.Errorf("%s refused (see above); the others were imported", plural(refused, "row"))
 	}
 	return nil
+}
+
+// readAhead is how many households the reading goroutine may have read
+// before the importer handles them: enough to keep both goroutines busy,
+// few enough that memory does not grow with the file.
+const readAhead = 64
+
+// read is one household of the list as the reader found it, with what the
+// reader had to say about the lines up to it.
+type read struct {
+	household exchange.Household
+	err       error               // io.EOF after the last household
+	problems  []exchange.RowError // found since the previous household
+	rows      int                 // data rows read so far
+	dropped   int                 // row problems beyond those the reader keeps
+}
+
+// reading reads a list on its own goroutine. Only that goroutine touches
+// the reader until stop returns.
+type reading struct {
+	households <-chan read
+	quit       chan struct{}
+	finished   chan struct{}
+}
+
+func startReading(cr *exchange.CSVReader) *reading {
+	out := make(chan read, readAhead)
+	rd := &reading{households: out, quit: make(chan struct{}), finished: make(chan struct{})}
+	go func() {
+		defer close(rd.finished)
+		reported := 0
+		var problems []exchange.RowError // found, not yet handed over
+		for {
+			select {
+			case <-rd.quit:
+				return
+			default:
+			}
+			h, err := cr.Next()
+			errs := cr.Errors()
+			problems = append(problems, errs[reported:]...)
+			reported = len(errs)
+			r := read{household: h, err: err, rows: cr.Rows(), dropped: cr.Dropped()}
+			if err == nil {
+				// The reader may have read past the household to find its
+				// end: problems on those later lines go with the next one,
+				// so that they come after the household's own.
+				last := lastLine(h)
+				i := 0
+				for i < len(problems) && problems[i].Line <= last {
+					i++
+				}
+				r.problems, problems = problems[:i:i], slices.Clone(problems[i:])
+			} else {
+				r.problems, problems = problems, nil
+			}
+			select {
+			case out <- r:
+			case <-rd.quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return rd
+}
+
+// stop ends the reading goroutine and waits for it, so that the file can be
+// closed and nothing reads it any more.
+func (rd *reading) stop() {
+	close(rd.quit)
+	<-rd.finished
 }
 
 // stop ends an interrupted import: what was handled is committed, and the
@@ -134,10 +215,7 @@ func (im *importer) stop() error {
 // add plans one household of the list and queues what may be stored.
 func (im *importer) add(h exchange.Household) error {
 	label := fmt.Sprintf("line %d", h.Line)
-	im.lastLine = max(im.lastLine, h.Line)
-	for _, m := range h.Members {
-		im.lastLine = max(im.lastLine, m.Line)
-	}
+	im.lastLine = max(im.lastLine, lastLine(h))
 	if h.ID == "" && h.Key != "" {
 		// The other agency's household key: rows of one household that are
 		// not next to each other join the same household.
@@ -187,6 +265,18 @@ func (im *importer) add(h exchange.Household) error {
 	return im.batch.add(hp.ready(label))
 }
 
+// lastLine is the last line of the file a household was read from.
+func lastLine(h exchange.Household) int {
+	last := h.Line
+	for _, m := range h.Members {
+		last = max(last, m.Line)
+	}
+	for _, a := range h.Assessments {
+		last = max(last, a.Line)
+	}
+	return last
+}
+
 // printRecordProblems reports a refused member at the line it came from,
 // which names it better than its new id.
 func (im *importer) printRecordProblems(line int, m recordPlan) {
@@ -217,14 +307,13 @@ func (im *importer) refuse(label string, err error) {
 	fmt.Fprintf(im.e.stderr, "fieldctl: %s: %v\n", label, err)
 }
 
-// printRowErrors prints the reader's complaints about lines found since the
-// last call. They name line, field and rule, never a value.
-func (im *importer) printRowErrors() {
-	errs := im.reader.Errors()
-	for _, re := range errs[im.reported:] {
+// printRowErrors prints the reader's complaints about the lines of one
+// household and those before it. They name line, field and rule, never a
+// value.
+func (im *importer) printRowErrors(problems []exchange.RowError) {
+	for _, re := range problems {
 		fmt.Fprintf(im.e.stderr, "fieldctl: %s\n", re.Error())
 	}
-	im.reported = len(errs)
 }
 
 func joinInts(ns []int) string {

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestImportForeignLayout imports another agency's list, in French with its
@@ -115,5 +119,123 @@ func TestImportProgress(t *testing.T) {
 	}
 	if !strings.Contains(res.stdout, "imported 6,000 persons in 6,000 households; 0 rows refused") {
 		t.Errorf("summary: %q", res.stdout)
+	}
+}
+
+// headList is a list of one-person households, one per line from line 2,
+// with a bad birth date on the lines in bad.
+func headList(rows int, bad ...int) string {
+	var b strings.Builder
+	b.WriteString("given_name,sex,birth_date,site,consent,relationship\n")
+	for i := range rows {
+		date := "1990-01-01"
+		if slices.Contains(bad, i+2) {
+			date = "Zqx"
+		}
+		fmt.Fprintf(&b, "P%d,female,%s,camp_north,true,head\n", i, date)
+	}
+	return b.String()
+}
+
+// Problems found while reading (a bad value) and while planning (a
+// household with two heads) come out in the order of the lines, however far
+// ahead the file is read.
+func TestImportProblemsInLineOrder(t *testing.T) {
+	w := newWorkspace(t)
+	var b strings.Builder
+	b.WriteString("given_name,sex,birth_date,site,consent,relationship,household_key\n")
+	line := 1
+	var want []int
+	for i := range 3 * readAhead {
+		switch {
+		case i%7 == 3: // a value the reader refuses
+			line++
+			want = append(want, line)
+			fmt.Fprintf(&b, "P%d,female,Zqx,camp_north,true,head,K%d\n", i, i)
+		case i%11 == 5: // two heads: refused once the household is planned
+			line += 2
+			want = append(want, line-1)
+			fmt.Fprintf(&b, "P%d,female,1990-01-01,camp_north,true,head,K%d\n", i, i)
+			fmt.Fprintf(&b, "Q%d,male,1990-01-01,camp_north,true,head,K%d\n", i, i)
+		default:
+			line++
+			fmt.Fprintf(&b, "P%d,female,1990-01-01,camp_north,true,head,K%d\n", i, i)
+		}
+	}
+	mapping := `{"household_key": "household_id"}`
+	res := w.run("import", "--csv", writeFile(t, "list.csv", b.String()), "--mapping", writeFile(t, "mapping.json", mapping))
+	if res.code != exitFailure {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	var got []int
+	for _, l := range lines(res.stderr) {
+		var n int
+		if _, err := fmt.Sscanf(l, "fieldctl: line %d:", &n); err == nil {
+			got = append(got, n)
+		} else if _, err := fmt.Sscanf(l, "fieldctl: lines %d,", &n); err == nil {
+			got = append(got, n)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems at lines %v, want %v\nstderr:\n%s", got, want, res.stderr)
+	}
+}
+
+// stopAtFirstProblem is a stderr that presses Ctrl-C when the first problem
+// is printed.
+type stopAtFirstProblem struct {
+	bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (s *stopAtFirstProblem) Write(p []byte) (int, error) {
+	s.cancel()
+	return s.Buffer.Write(p)
+}
+
+// Ctrl-C in the middle of a list stops at a household boundary even though
+// the file was read ahead: what was handled up to the line it names is
+// stored, nothing after it is stored or reported.
+func TestImportInterruptedMidway(t *testing.T) {
+	w := newWorkspace(t)
+	csvPath := writeFile(t, "list.csv", headList(4*readAhead, 40, 3*readAhead))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout bytes.Buffer
+	stderr := &stopAtFirstProblem{cancel: cancel}
+	vars := map[string]string{"FIELDREG_WORKSPACE": w.dir, "HOME": w.home}
+	for k, v := range w.env {
+		vars[k] = v
+	}
+	e := &env{
+		stdin: strings.NewReader(""), stdout: &stdout, stderr: stderr,
+		getenv:    func(k string) string { return vars[k] },
+		now:       time.Now,
+		interrupt: func() (context.Context, context.CancelFunc) { return ctx, cancel },
+	}
+	if code := run(e, []string{"import", "--csv", csvPath}); code != exitFailure {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+	var last int
+	for _, l := range lines(stderr.String()) {
+		if _, err := fmt.Sscanf(l, "fieldctl: interrupted: the rows up to line %d", &last); err == nil {
+			break
+		}
+	}
+	if last < 40 || last >= 3*readAhead {
+		t.Fatalf("stopped after line %d, want from 40 on, before the second problem\nstderr: %s", last, stderr.String())
+	}
+	if strings.Contains(stderr.String(), fmt.Sprintf("line %d:", 3*readAhead)) {
+		t.Errorf("a problem after the stop is reported:\n%s", stderr.String())
+	}
+	// Lines 2 to last, but for the refused line 40.
+	if n := w.count("person"); n != last-2 {
+		t.Errorf("%d persons stored after stopping at line %d, want %d", n, last, last-2)
+	}
+	if n := strings.Count(stdout.String(), fmt.Sprintf("imported %d persons", last-2)); n != 1 {
+		t.Errorf("stdout: %q, want %d persons imported", stdout.String(), last-2)
+	}
+	if out := w.ok("verify"); !strings.Contains(out, "ok") {
+		t.Errorf("verify after an interrupted import: %s", out)
 	}
 }
