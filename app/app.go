@@ -46,15 +46,16 @@ type UI struct {
 	forms *registry.Forms
 
 	// Set while unlocked.
-	ws     *store.Workspace
-	dups   *match.RecordIndex
-	roster *roster
+	ws        *store.Workspace
+	dups      *match.RecordIndex // nil until attached (attachDuplicates)
+	roster    *roster
+	attaching bool // the duplicate index is being built
 
 	lastActivity    time.Time
 	backgroundSince time.Time      // when a desktop window went behind others; zero while in front
 	forceMobile     bool           // tests: behave as on a tablet
 	tasks           sync.WaitGroup // background work in flight; tests wait on it
-	slow            sync.WaitGroup // detached counting that locking does not wait for
+	slow            sync.WaitGroup // detached work (duplicate index, counting) that locking does not wait for
 
 	// How long typing must pause before the draft is saved and a search
 	// runs. Tests make them long and flush by hand.
@@ -125,9 +126,18 @@ func (u *UI) showStart() {
 	u.win.SetContent(u.firstRun.content)
 }
 
-// opened takes an unlocked workspace and shows the main tabs.
+// opened takes an unlocked workspace, shows the main tabs and then builds
+// the duplicate index dups.
 func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
-	u.ws, u.dups, u.roster = ws, dups, r
+	u.showOpened(ws, r)
+	u.attachDuplicates(ws, dups)
+}
+
+// showOpened shows the main tabs of an unlocked workspace whose duplicate
+// index is still to be attached.
+func (u *UI) showOpened(ws *store.Workspace, r *roster) {
+	u.ws, u.dups, u.roster = ws, nil, r
+	u.attaching = true
 	u.app.Preferences().SetString(prefLastUser, ws.User())
 	u.touch()
 	u.showMain()
@@ -294,6 +304,16 @@ func (u *UI) background(work func() (show func())) {
 			})
 		}
 	}()
+}
+
+// detached returns how to run work that the screen and locking do not wait
+// for (counted in u.slow), and how to deliver its result to the UI
+// goroutine. Inline in tests, like background.
+func (u *UI) detached() (run, deliver func(func())) {
+	if u.inline {
+		return func(f func()) { f() }, func(f func()) { f() }
+	}
+	return func(f func()) { go f() }, fyne.Do
 }
 
 // setLanguage switches the interface language and rebuilds the screens.
