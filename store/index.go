@@ -127,9 +127,16 @@ func (ix *index) update(rec registry.Record) { ix.apply(entryOf(rec)) }
 
 func (ix *index) apply(e indexEntry) {
 	id := e.id
-	if !ix.bulk { // a bulk load sees each record once: nothing to undo
+	listed := false // already in the right kind and household lists
+	if !ix.bulk {   // a bulk load sees each record once: nothing to undo
 		if old, ok := ix.recs[id]; ok && !old.deleted {
-			ix.unlink(id, old)
+			// An edit that keeps the record's kind and household (nearly
+			// all of them) leaves the sorted lists alone: removing and
+			// reinserting would move half of a list of a million ids.
+			listed = !e.info.deleted && old.kind == e.info.kind && old.household == e.info.household
+			if !listed {
+				ix.unlink(id, old)
+			}
 		}
 		delete(ix.conflicted, id)
 		if e.info.deleted {
@@ -142,6 +149,17 @@ func (ix *index) apply(e indexEntry) {
 	if info.deleted {
 		return
 	}
+	if !listed {
+		ix.list(id, info)
+	}
+	if e.conflicted {
+		ix.conflicted[id] = true
+	}
+	ix.names.set(id, info.kind, e.tokens)
+}
+
+// list adds a live record to the list of its kind and of its household.
+func (ix *index) list(id uuid.UUID, info recInfo) {
 	if ix.bulk {
 		ix.byKind[info.kind] = append(ix.byKind[info.kind], id)
 	} else {
@@ -158,10 +176,6 @@ func (ix *index) apply(e indexEntry) {
 			ix.insertID(ix.assess, info.household, id)
 		}
 	}
-	if e.conflicted {
-		ix.conflicted[id] = true
-	}
-	ix.names.set(id, info.kind, e.tokens)
 }
 
 func (ix *index) unlink(id uuid.UUID, old recInfo) {
