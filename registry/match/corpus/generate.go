@@ -222,7 +222,7 @@ func (g *generator) household() (Household, []person) {
 		GPS:              fmt.Sprintf("%.5f %.5f", t.lat+g.rng.Float64()*0.2, t.lon+g.rng.Float64()*0.2),
 		Origin:           t.name,
 		DisplacementDate: date{thisYear - 1 - g.rng.IntN(5), 1 + g.rng.IntN(12), 1 + g.rng.IntN(28)}.String(),
-		RegistrationDate: date{thisYear, 1 + g.rng.IntN(10), 1 + g.rng.IntN(28)}.String(),
+		RegistrationDate: date{thisYear, 1 + g.rng.IntN(6), 1 + g.rng.IntN(28)}.String(), // by registeredBy
 		Tradition:        t.name,
 	}
 	if g.rng.Float64() < 0.7 {
