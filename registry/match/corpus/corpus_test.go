@@ -4,8 +4,11 @@ import (
 	"reflect"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+
+	"fieldreg/registry"
 )
 
 func TestGenerateDeterministic(t *testing.T) {
@@ -138,6 +141,29 @@ func TestHouseholdsRegistryReady(t *testing.T) {
 		}
 		if heads != 1 {
 			t.Fatalf("household %s has %d heads", h.ID, heads)
+		}
+	}
+}
+
+// TestHouseholdsPassTheForms: every generated record passes the built-in
+// forms as of the corpus's registration day (later days too), but for the
+// site, which a deployment's own list replaces.
+func TestHouseholdsPassTheForms(t *testing.T) {
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(thisYear, 6, 30, 23, 0, 0, 0, time.UTC)
+	for _, h := range Households(11, 2000) {
+		f := h.Fields()
+		f["site"] = "camp_north"
+		if err := forms.ValidateValues(registry.KindHousehold, h.ID, f, now); err != nil {
+			t.Fatalf("household %s: %v", h.ID, err)
+		}
+		for _, m := range h.Members {
+			if err := forms.ValidateValues(registry.KindPerson, m.ID, m.Fields(h.ID), now); err != nil {
+				t.Fatalf("member %s: %v", m.ID, err)
+			}
 		}
 	}
 }
