@@ -48,8 +48,9 @@ type UI struct {
 	// Set while unlocked.
 	ws        *store.Workspace
 	dups      *match.RecordIndex // nil until attached (attachDuplicates)
-	roster    *roster
-	attaching bool // the duplicate index is being built
+	roster    *roster            // nil until attached (attachRoster)
+	rosterErr error              // why the roster could not be attached
+	attaching bool               // the duplicate index is being built
 
 	lastActivity    time.Time
 	backgroundSince time.Time      // when a desktop window went behind others; zero while in front
@@ -127,16 +128,16 @@ func (u *UI) showStart() {
 }
 
 // opened takes an unlocked workspace, shows the main tabs and then builds
-// the duplicate index dups.
+// the roster r and, after it, the duplicate index dups.
 func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
-	u.showOpened(ws, r)
-	u.attachDuplicates(ws, dups)
+	u.showOpened(ws)
+	u.attachRoster(ws, r, func() { u.attachDuplicates(ws, dups) })
 }
 
-// showOpened shows the main tabs of an unlocked workspace whose duplicate
-// index is still to be attached.
-func (u *UI) showOpened(ws *store.Workspace, r *roster) {
-	u.ws, u.dups, u.roster = ws, nil, r
+// showOpened shows the main tabs of an unlocked workspace whose roster and
+// duplicate index are still to be attached.
+func (u *UI) showOpened(ws *store.Workspace) {
+	u.ws, u.dups, u.roster, u.rosterErr = ws, nil, nil, nil
 	u.attaching = true
 	u.app.Preferences().SetString(prefLastUser, ws.User())
 	u.touch()
@@ -210,7 +211,7 @@ func (u *UI) lock() {
 	if err := u.ws.Close(); err != nil {
 		fyne.LogError("close workspace", err)
 	}
-	u.ws, u.dups, u.roster = nil, nil, nil
+	u.ws, u.dups, u.roster, u.rosterErr = nil, nil, nil, nil
 	u.backgroundSince = time.Time{}
 	u.dropScreens()
 	u.showStart()

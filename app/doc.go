@@ -8,10 +8,11 @@
 //
 // Slow work — unlocking (Argon2id), committing, searching, syncing — runs off
 // the UI goroutine through UI.background and hands its result back with
-// fyne.Do. Nothing below this package knows about Fyne. Unlock fills only
-// the roster (roster.go) the home screen and lists draw from; the duplicate
-// index is attached to the open workspace in the background once the home
-// screen shows (dupindex.go).
+// fyne.Do. Nothing below this package knows about Fyne. Unlock fills no
+// index of the app's own: once the home screen shows, the roster (roster.go)
+// the home counts and lists draw from is attached to the open workspace in
+// the background (rosterindex.go), and after it the duplicate index
+// (dupindex.go).
 //
 // Two rules narrow what a user may do. A device enrolled with HQ that has
 // gone longer than the admin's limit (30 days by default) without a

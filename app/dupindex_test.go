@@ -18,13 +18,15 @@ func TestDuplicatesWaitForTheIndex(t *testing.T) {
 	registerDuplicates(u)
 	u.lock()
 
-	// Unlock as the unlock screen does, holding the index back.
+	// Unlock as the unlock screen does, attaching the roster but holding
+	// the duplicate index back.
 	dups, r := newIndexes(u.cfg.Now)
-	ws, err := store.Open(u.cfg.Dir, testAdmin, []byte(testPass), u.storeOptions(r))
+	ws, err := store.Open(u.cfg.Dir, testAdmin, []byte(testPass), u.storeOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.showOpened(ws, r)
+	u.showOpened(ws)
+	u.attachRoster(ws, r, nil)
 	u.wait()
 	if got := u.home.duplicates.Text; got != "Possible duplicates: counting…" {
 		t.Errorf("before the index is built, home shows %q", got)

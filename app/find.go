@@ -176,6 +176,15 @@ func (s *findScreen) reload() {
 	s.gen++
 	gen := s.gen
 	ws, r := u.ws, u.roster
+	if r == nil {
+		// Rows and filters come from the roster, and so do the households
+		// of persons found by name. What was typed stays: rosterAttached
+		// reloads.
+		s.results = nil
+		s.count.SetText(u.rosterWaiting())
+		s.list.Refresh()
+		return
+	}
 	u.background(func() func() {
 		var ids []uuid.UUID
 		if query == "" {

@@ -93,7 +93,7 @@ func (s *firstRunScreen) submit() {
 	s.working.Start()
 	u.background(func() func() {
 		dups, r := newIndexes(u.cfg.Now)
-		ws, err := store.Create(u.cfg.Dir, admin, pass, u.storeOptions(r))
+		ws, err := store.Create(u.cfg.Dir, admin, pass, u.storeOptions())
 		clear(pass)
 		var enrollErr error
 		if err == nil && code != "" {

@@ -22,6 +22,7 @@ type homeScreen struct {
 	households *widget.Label
 	persons    *widget.Label
 	chart      *ageChart
+	chartWait  *widget.Label // in the chart's place until the roster is attached
 	pending    *widget.Label
 	lastSync   *widget.Label
 	conflicts  *widget.Label
@@ -49,6 +50,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	s.households, s.persons = big(), big()
 	s.pending, s.lastSync, s.conflicts, s.duplicates = u.text(""), u.text(""), u.text(""), u.text("")
 	s.chart = newAgeChart(u.tr.T("home.female"), u.tr.T("home.male"))
+	s.chartWait = u.text("")
 	s.countDups = u.button(u.tr.T("home.count_duplicates"), theme.SearchIcon(), s.countDuplicates)
 	s.countDups.Hide()
 	duplicates := fyne.CanvasObject(s.duplicates)
@@ -62,7 +64,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	review := u.button(u.tr.T("home.review"), theme.SearchIcon(), func() { u.showTab(tabFind) })
 
 	registered := widget.NewCard(u.tr.T("home.registered"), "", container.NewVBox(s.households, s.persons))
-	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", s.chart)
+	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", container.NewStack(s.chart, s.chartWait))
 	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, duplicates, s.countDups))
 	s.page = container.NewVScroll(container.NewPadded(container.NewVBox(
 		u.row(register, review),
@@ -79,10 +81,7 @@ func (s *homeScreen) refresh() {
 	if u.ws == nil {
 		return
 	}
-	c := u.roster.counts()
-	s.households.SetText(u.tr.T("home.households", c.HouseholdsToday, c.Households))
-	s.persons.SetText(u.tr.T("home.persons", c.PersonsToday, c.Persons))
-	s.chart.set(c.Female, c.Male)
+	s.showCounts()
 
 	if n, err := u.cfg.Sync.Pending(u.ws); err == nil {
 		s.pending.SetText(u.tr.T("home.pending", n))
@@ -99,6 +98,27 @@ func (s *homeScreen) refresh() {
 		s.duplicates.SetText(u.tr.T("home.duplicates_unknown"))
 		s.countDups.Show()
 	}
+}
+
+// showCounts shows the registered counts and the chart from the roster, or
+// that it is loading until it is attached (attachRoster).
+func (s *homeScreen) showCounts() {
+	u := s.u
+	if u.roster == nil {
+		s.households.SetText(u.rosterWaiting())
+		s.persons.Hide()
+		s.chart.Hide()
+		s.chartWait.SetText(u.rosterWaiting())
+		s.chartWait.Show()
+		return
+	}
+	c := u.roster.counts()
+	s.households.SetText(u.tr.T("home.households", c.HouseholdsToday, c.Households))
+	s.persons.SetText(u.tr.T("home.persons", c.PersonsToday, c.Persons))
+	s.persons.Show()
+	s.chart.set(c.Female, c.Male)
+	s.chart.Show()
+	s.chartWait.Hide()
 }
 
 // autoCountPersons is the most persons whose duplicate pairs the home

@@ -75,7 +75,7 @@ func (s *unlockScreen) submit() {
 	setError(s.message, "")
 	u.background(func() func() {
 		dups, r := newIndexes(u.cfg.Now)
-		ws, err := store.Open(u.cfg.Dir, user, pass, u.storeOptions(r))
+		ws, err := store.Open(u.cfg.Dir, user, pass, u.storeOptions())
 		clear(pass)
 		return func() {
 			s.busy(false)
@@ -140,11 +140,12 @@ func newIndexes(now func() time.Time) (*match.RecordIndex, *roster) {
 	return match.NewRecordIndex(match.DefaultConfig()), newRoster(now)
 }
 
-// storeOptions are the options every Create and Open of the app uses. Only
-// the roster is filled at unlock: the home screen counts from it. The
-// duplicate index is attached once the home screen shows (attachDuplicates).
-func (u *UI) storeOptions(r *roster) store.Options {
-	opts := store.Options{KDF: u.cfg.KDF, Now: u.cfg.Now, Indexes: []store.Indexer{r}}
+// storeOptions are the options every Create and Open of the app uses. They
+// hold no indexer: any would make unlock decode every record whole. The
+// roster and the duplicate index are attached once the home screen shows
+// (attachRoster, attachDuplicates).
+func (u *UI) storeOptions() store.Options {
+	opts := store.Options{KDF: u.cfg.KDF, Now: u.cfg.Now}
 	if u.forms != nil {
 		opts.Validate = u.forms.Validator(u.cfg.Now)
 	}
