@@ -142,7 +142,7 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 // registered at another site, and a conflict on its phone number.
 func seedForScreens(t *testing.T, u *testUI) {
 	t.Helper()
-	if _, err := demo.Seed(u.ws, u.forms, 7, 150, u.clock.Now()); err != nil {
+	if _, err := demo.Seed(u.ws, u.forms, 7, 150); err != nil {
 		t.Fatal(err)
 	}
 	u.registerHousehold(map[string]string{"consent": "true", "site": "camp_north", "phone": "+962 79 555 0100"},

@@ -7,7 +7,6 @@ package demo
 import (
 	"fmt"
 	"hash/fnv"
-	"time"
 
 	"fieldreg/registry"
 	"fieldreg/registry/match/corpus"
@@ -20,15 +19,11 @@ const batchSize = 500
 
 // Seed registers n generated households (with their members) in ws and
 // returns how many persons it wrote. The same seed gives the same people.
-// now is the day of registration: no one is born after it.
 // The generator's own site names are mapped onto the household form's site
 // choices so every record passes validation.
-func Seed(ws *store.Workspace, forms *registry.Forms, seed int64, n int, now time.Time) (persons int, err error) {
-	today := now.Format("2006-01-02")
+func Seed(ws *store.Workspace, forms *registry.Forms, seed int64, n int) (persons int, err error) {
 	households := corpus.Households(seed, n)
 	sites := siteCodes(forms)
-	hhForm, _ := forms.Form(registry.KindHousehold)
-	personForm, _ := forms.Form(registry.KindPerson)
 	var edits []store.Edit
 	flush := func() error {
 		if len(edits) == 0 {
@@ -45,14 +40,9 @@ func Seed(ws *store.Workspace, forms *registry.Forms, seed int64, n int, now tim
 		if len(sites) > 0 {
 			f["site"] = sites[pick(h.Site, len(sites))]
 		}
-		edits = append(edits, store.Edit{Record: h.ID, Kind: registry.KindHousehold, Set: canonical(hhForm, f)})
+		edits = append(edits, store.Edit{Record: h.ID, Kind: registry.KindHousehold, Set: f})
 		for _, m := range h.Members {
-			f := canonical(personForm, m.Fields(h.ID))
-			if f["birth_date"] > today {
-				// The generator draws birth dates over its whole year.
-				f["birth_date"] = today
-			}
-			edits = append(edits, store.Edit{Record: m.ID, Kind: registry.KindPerson, Set: f})
+			edits = append(edits, store.Edit{Record: m.ID, Kind: registry.KindPerson, Set: m.Fields(h.ID)})
 			persons++
 		}
 		if (i+1)%batchSize == 0 {
@@ -62,22 +52,6 @@ func Seed(ws *store.Workspace, forms *registry.Forms, seed int64, n int, now tim
 		}
 	}
 	return persons, flush()
-}
-
-// canonical writes values as the form's types spell them ("0.171", not
-// "0.17100"): the generator writes numbers its own way.
-func canonical(form *registry.Form, f map[string]string) map[string]string {
-	if form == nil {
-		return f
-	}
-	for name, v := range f {
-		if d, ok := form.Field(name); ok && d.Type == registry.TypeGeopoint {
-			if c, err := registry.CanonicalValue(d.Type, v); err == nil {
-				f[name] = c
-			}
-		}
-	}
-	return f
 }
 
 // siteCodes returns the site choices of the household form.

@@ -23,7 +23,7 @@ func TestSeedPassesValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	persons, err := Seed(ws, forms, 1, 120, now())
+	persons, err := Seed(ws, forms, 1, 120)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func run(dir string, n int, seed int64) error {
 	}
 	defer ws.Close()
 	start := time.Now()
-	persons, err := demo.Seed(ws, forms, seed, n, time.Now())
+	persons, err := demo.Seed(ws, forms, seed, n)
 	if err != nil {
 		return err
 	}
