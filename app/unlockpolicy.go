@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"fieldreg/store"
 )
 
 // Wrong passphrases cost nothing for the first few tries (people mistype on
@@ -42,14 +44,11 @@ const (
 	strengthStrong
 )
 
-// minPassphraseLen is the shortest passphrase a workspace accepts.
-const minPassphraseLen = 10
-
 // passphraseStrength judges length first: a long phrase of plain words
 // beats a short one full of symbols, and is easier to type in the field.
 func passphraseStrength(p string) strength {
 	n := len([]rune(p))
-	if n < minPassphraseLen {
+	if n < store.MinPassphraseLen {
 		return strengthTooShort
 	}
 	classes := 0

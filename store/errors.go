@@ -16,6 +16,9 @@ var (
 	ErrExists = errors.New("a workspace already exists here")
 	// ErrNoWorkspace is returned by Open for a directory without a workspace.
 	ErrNoWorkspace = errors.New("no workspace here")
+	// ErrWeakPassphrase is returned by Create, AddUser and SetPassphrase for
+	// a passphrase CheckPassphrase refuses.
+	ErrWeakPassphrase = errors.New("passphrase too short")
 
 	// Using an open workspace.
 

@@ -35,6 +35,9 @@ func (w *Workspace) AddUser(name string, role Role, passphrase []byte) error {
 	if err := checkUserName(name); err != nil {
 		return fmt.Errorf("add user: %w", err)
 	}
+	if err := CheckPassphrase(passphrase); err != nil {
+		return fmt.Errorf("add user %q: %w", name, err)
+	}
 	if _, err := ParseRole(string(role)); err != nil {
 		return fmt.Errorf("add user %q: %w", name, err)
 	}
@@ -64,6 +67,9 @@ func (w *Workspace) AddUser(name string, role Role, passphrase []byte) error {
 func (w *Workspace) SetPassphrase(name string, passphrase []byte) error {
 	if name != w.user && !w.role.atLeast(RoleAdmin) {
 		return fmt.Errorf("set passphrase of %q: %w", name, ErrForbidden)
+	}
+	if err := CheckPassphrase(passphrase); err != nil {
+		return fmt.Errorf("set passphrase of %q: %w", name, err)
 	}
 	if err := w.lock(); err != nil {
 		return err

@@ -90,6 +90,9 @@ func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, err
 	if err := checkUserName(admin); err != nil {
 		return nil, fmt.Errorf("create workspace: %w", err)
 	}
+	if err := CheckPassphrase(passphrase); err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
 	if err := opts.KDF.check(); err != nil {
 		return nil, fmt.Errorf("create workspace: %w", err)
 	}

@@ -138,10 +138,10 @@ func TestRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.AddUser("enum", RoleEnumerator, []byte("enum pass")); err != nil {
+	if err := w.AddUser("enum", RoleEnumerator, []byte("enum passphrase")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.AddUser("enum", RoleEnumerator, []byte("x")); !errors.Is(err, ErrExists) {
+	if err := w.AddUser("enum", RoleEnumerator, []byte("another passphrase")); !errors.Is(err, ErrExists) {
 		t.Errorf("adding a user twice: %v", err)
 	}
 	h, edits := household("camp-a", "Amina")
@@ -153,7 +153,7 @@ func TestRoles(t *testing.T) {
 	}
 	w.Close()
 
-	e, err := Open(dir, "enum", []byte("enum pass"), testOptions())
+	e, err := Open(dir, "enum", []byte("enum passphrase"), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,11 +176,11 @@ func TestRoles(t *testing.T) {
 			t.Errorf("enumerator %s: %v, want ErrForbidden", op, err)
 		}
 	}
-	if err := e.SetPassphrase("enum", []byte("new pass")); err != nil {
+	if err := e.SetPassphrase("enum", []byte("new passphrase")); err != nil {
 		t.Errorf("own passphrase: %v", err)
 	}
 	e.Close()
-	if _, err := Open(dir, "enum", []byte("enum pass"), testOptions()); !errors.Is(err, ErrWrongPassphrase) {
+	if _, err := Open(dir, "enum", []byte("enum passphrase"), testOptions()); !errors.Is(err, ErrWrongPassphrase) {
 		t.Errorf("old passphrase after change: %v", err)
 	}
 	a, err := Open(dir, "admin", testPass, testOptions())
@@ -194,7 +194,7 @@ func TestRoles(t *testing.T) {
 		t.Errorf("users %v", got)
 	}
 	a.Close()
-	if _, err := Open(dir, "enum", []byte("new pass"), testOptions()); !errors.Is(err, ErrWrongPassphrase) {
+	if _, err := Open(dir, "enum", []byte("new passphrase"), testOptions()); !errors.Is(err, ErrWrongPassphrase) {
 		t.Errorf("removed user opens: %v", err)
 	}
 }

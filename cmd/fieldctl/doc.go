@@ -21,7 +21,8 @@
 //   - A new passphrase (init, user add, user passwd) comes from
 //     --new-passphrase-file, else $FIELDREG_NEW_PASSPHRASE, else a prompt
 //     asked twice. init, which has no current passphrase, also takes the
-//     current passphrase's sources. Passphrases under 8 characters are refused.
+//     current passphrase's sources. Passphrases under 10 characters are refused
+//     (store.CheckPassphrase).
 //   - init --kdf-time/--kdf-memory/--kdf-threads (also on user add and user
 //     passwd) choose a cheaper Argon2id for low-memory tablets and tests;
 //     the default is t=3, 64 MiB, p=4. Each key slot keeps its own.

@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"unicode/utf8"
-)
 
-// minPassphraseLen is the shortest passphrase a new key slot accepts. Argon2id
-// slows guessing down; it cannot save a four-letter word.
-const minPassphraseLen = 8
+	"fieldreg/store"
+)
 
 // maxPassphraseFile bounds what is read from a passphrase file, so a wrong
 // path (a database, a device) fails fast instead of filling memory.
@@ -39,8 +36,8 @@ func (e *env) passphrase() ([]byte, error) {
 // newPassphrase returns the passphrase for a new or changed key slot: from
 // file when given, else $FIELDREG_NEW_PASSPHRASE, else (when orCurrent is
 // set, for init, which has no current passphrase) the current passphrase's
-// sources, else a prompt asked twice. Passphrases shorter than
-// minPassphraseLen characters are refused.
+// sources, else a prompt asked twice. What the store would refuse
+// (store.CheckPassphrase) is refused here, before anything is derived.
 func (e *env) newPassphrase(user, file string, orCurrent bool) ([]byte, error) {
 	var p []byte
 	switch {
@@ -91,15 +88,9 @@ func (e *env) askTwice(user string) ([]byte, error) {
 	return p, nil
 }
 
-func checkNewPassphrase(p []byte) error {
-	if !utf8.Valid(p) {
-		return errors.New("passphrase is not valid UTF-8 text")
-	}
-	if n := utf8.RuneCount(p); n < minPassphraseLen {
-		return fmt.Errorf("passphrase too short: %d characters, at least %d needed", n, minPassphraseLen)
-	}
-	return nil
-}
+// checkNewPassphrase refuses, before anything is derived or written, what the
+// store would refuse.
+func checkNewPassphrase(p []byte) error { return store.CheckPassphrase(p) }
 
 // readPassphraseFile returns the first line of a file, without its line
 // ending: the usual shape of a secret written by a script or a secrets manager.

@@ -166,8 +166,8 @@ func runInit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pass) < 8 {
-		return usagef("init: the passphrase must have at least 8 characters")
+	if err := store.CheckPassphrase(pass); err != nil {
+		return usagef("init: %v", err)
 	}
 	cfg, err := e.config(pass)
 	if err != nil {
