@@ -24,11 +24,11 @@ test: deps
 
 # Benchmarks print the figures docs/benchmarks.md keeps. They are not timed tests.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./registry/... ./exchange/ ./sync/... ./app/...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./change/ ./store/ ./registry/... ./exchange/ ./sync/... ./hq/... ./internal/... ./app/...
 
 # Long crash-loop and randomized runs, beyond what `make test` does.
 soak:
-	FIELDREG_SOAK=1 $(GO) test -timeout 120m -run 'Crash|Soak|Property' ./store/ ./sync/...
+	FIELDREG_SOAK=1 $(GO) test -timeout 120m -run 'Crash|Soak|Property' ./change/ ./store/ ./sync/... ./hq/...
 
 # The headless binaries must build without cgo everywhere and never link Fyne.
 check:
@@ -52,7 +52,7 @@ fuzz:
 # and passphrase, then opens the field app on it.
 DEMO_WORKSPACE ?= $(CURDIR)/tmp/demo-workspace
 demo: deps
-	$(GO) run ./app/cmd/fieldreg-demo -workspace $(DEMO_WORKSPACE) -households 3000
+	$(GO) run ./cmd/fieldreg-demo -workspace $(DEMO_WORKSPACE) -households 3000
 	FIELDREG_WORKSPACE=$(DEMO_WORKSPACE) $(GO) run .
 
 # PNGs of every main screen, laptop (1280×800) and tablet (800×1280), English

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"fieldreg/registry"
-	"fieldreg/registry/match/corpus"
+	"fieldreg/internal/corpus"
 	"fieldreg/store"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // detailView shows one household: its fields, members, assessments, the

@@ -9,7 +9,7 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 var (

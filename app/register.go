@@ -16,7 +16,7 @@ import (
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // The steps of a registration.

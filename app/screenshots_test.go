@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
-	"fieldreg/app/demo"
+	"fieldreg/internal/demo"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // TestScreenshots writes a PNG of every main screen, at laptop and tablet

@@ -12,7 +12,7 @@ import (
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 // The sync screen against a real HQ, in process (no network): enroll at

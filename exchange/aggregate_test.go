@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // On 2026-03-15 someone born on 2021-03-15 is 5, born on 2021-03-16 is 4.

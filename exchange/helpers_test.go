@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 var now = time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC)

@@ -4,7 +4,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // placeholder is the stamp of values in records made from exchange data for

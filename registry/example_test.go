@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 func ExampleForms_Validate() {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // The record kinds Fieldreg knows today. A kind is data (a form schema), not a

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // System fields start with "_": the software writes them, no form declares

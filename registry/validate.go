@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // The rules a FieldError names. They are stable codes: the CLI and the app

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 func record(kind string, values map[string]string) Record {

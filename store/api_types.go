@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // User is one key slot of a workspace.

@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // Stored forms. They are separate from the domain types so that the on-disk

@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // FuzzParseKeyFile feeds arbitrary bytes to the key file parser: it must

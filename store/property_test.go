@@ -10,7 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // TestPropertyReplicasConverge: several workspaces make random edits to a

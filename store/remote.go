@@ -6,7 +6,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // ApplyRemote merges changes from other replicas (sync pull or HQ ingest).

@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // remoteDevice makes changes as another replica would.

@@ -14,7 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 type fileState struct {

@@ -17,7 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // Benchmarks print the figures docs/benchmarks.md keeps. `make bench` runs

@@ -10,7 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // txState is what a write transaction will change in memory once it commits.

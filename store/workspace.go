@@ -14,7 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // The two files of a workspace directory.

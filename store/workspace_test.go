@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 func TestRoundTrip(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // TestConflictResolve: a concurrent edit from another device shows up in

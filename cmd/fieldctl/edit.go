@@ -11,7 +11,7 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 func runEdit(e *env, args []string) error {

@@ -10,7 +10,7 @@ import (
 	"fieldreg/exchange"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // recordPlan is one record of a household about to be stored: the edit that

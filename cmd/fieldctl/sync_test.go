@@ -11,7 +11,7 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 // startHQ runs an HQ in this process, serving on a loopback port.

@@ -12,7 +12,7 @@ import (
 
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 var cheapKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"fieldreg/store"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 // Exit codes, as fieldctl's.

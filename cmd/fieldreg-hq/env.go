@@ -13,7 +13,7 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 // env is what a command may touch of the outside world, so tests can run

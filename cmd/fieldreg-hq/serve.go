@@ -8,7 +8,7 @@ import (
 	"log"
 	"net"
 
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {

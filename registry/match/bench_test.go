@@ -12,8 +12,8 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/registry/match"
-	"fieldreg/registry/match/corpus"
-	"fieldreg/sync/change"
+	"fieldreg/internal/corpus"
+	"fieldreg/change"
 )
 
 // BenchmarkQuality measures precision, recall and F1 of the default

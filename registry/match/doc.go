@@ -34,7 +34,7 @@
 // Indexer: store.Options{Indexes: []store.Indexer{ri}}); the app asks RecordIndex.Candidates while a person is typed and
 // `fieldctl duplicates` lists RecordIndex.Pairs. Compare judges one pair.
 //
-// How good, how fast (registry/match/corpus, weights tuned on seed 1,
+// How good, how fast (internal/corpus, weights tuned on seed 1,
 // measured on seed 2 with BenchmarkQuality and BenchmarkCheck): on 20,000
 // persons with 10% second registrations, Likely has precision 0.99, recall
 // 0.98, F1 0.98; Possible-and-above finds 0.99 of the true pairs. A check

@@ -6,7 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry/match"
-	"fieldreg/registry/match/corpus"
+	"fieldreg/internal/corpus"
 )
 
 func indexOf(persons []match.Person) *match.Index {

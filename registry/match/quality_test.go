@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"fieldreg/registry/match"
-	"fieldreg/registry/match/corpus"
+	"fieldreg/internal/corpus"
 )
 
 // The weights were tuned on seed 1; this guards them on seed 2. The floors

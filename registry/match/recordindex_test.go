@@ -9,8 +9,8 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/registry/match"
-	"fieldreg/registry/match/corpus"
-	"fieldreg/sync/change"
+	"fieldreg/internal/corpus"
+	"fieldreg/change"
 )
 
 var testStamp = change.Stamp{HLC: 1 << 20, Device: uuid.MustParse("00000000-0000-0000-0000-000000000001")}

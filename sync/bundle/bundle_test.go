@@ -12,7 +12,7 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/wire"
 )
 

@@ -12,8 +12,8 @@ import (
 
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
-	"fieldreg/sync/linksim"
+	"fieldreg/hq"
+	"fieldreg/internal/linksim"
 )
 
 func envInt(name string, def int) int {

@@ -22,7 +22,7 @@ import (
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 	"fieldreg/sync/pki"
 )
 

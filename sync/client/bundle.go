@@ -12,12 +12,12 @@ import (
 
 	"fieldreg/store"
 	"fieldreg/sync/bundle"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/wire"
 )
 
 // A device's bundle is encrypted to HQ's CA key and signed with the
-// device's key; HQ's return bundle the other way round (see sync/hq).
+// device's key; HQ's return bundle the other way round (see hq).
 
 func (s *storedEnrollment) caPublicKey() (ed25519.PublicKey, error) {
 	ca, err := x509.ParseCertificate(s.CA)

@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/wire"
 )
 

@@ -10,8 +10,8 @@ import (
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
-	"fieldreg/sync/linksim"
+	"fieldreg/hq"
+	"fieldreg/internal/linksim"
 )
 
 // serveHQ serves s over TLS on a loopback port until the test ends.

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )

@@ -17,9 +17,9 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 // The randomized sync property: 3–5 devices and HQ, random registrations,

@@ -28,7 +28,7 @@ func (f TransportFunc) RoundTrip(ctx context.Context, body []byte) ([]byte, erro
 	return f(ctx, body)
 }
 
-// Protocol paths over HTTPS (the same as sync/hq's).
+// Protocol paths over HTTPS (the same as hq's).
 const (
 	pathSync    = "/v1/sync"
 	pathEnroll  = "/v1/enroll"

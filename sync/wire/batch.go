@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // wireBatch is a list of changes stored by column: each change says which

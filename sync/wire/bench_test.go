@@ -3,7 +3,7 @@ package wire
 import (
 	"testing"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // benchBatch is 100 households of 6: 700 changes.

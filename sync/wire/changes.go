@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // wireChange is change.Change in its compact wire form. What an omitted

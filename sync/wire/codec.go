@@ -8,7 +8,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // Limits bound what a decoder accepts. A length beyond a limit is refused

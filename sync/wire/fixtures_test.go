@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // Fixed ids and times so encodings are reproducible.

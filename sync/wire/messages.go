@@ -3,7 +3,7 @@ package wire
 import (
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // Version is the protocol version this package speaks. Every message carries

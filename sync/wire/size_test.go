@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // pushBytes is what a push of cs costs on the wire: the compressed request.

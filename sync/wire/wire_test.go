@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")

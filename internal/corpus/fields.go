@@ -4,7 +4,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // registeredBy is the day the corpus's households count as registered by:

@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )

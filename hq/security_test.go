@@ -19,7 +19,7 @@ import (
 
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )

@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 	"fieldreg/sync/wire"
 )
 

@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // logIndex lists, in log order, which record and device every change in

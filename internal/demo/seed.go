@@ -9,7 +9,7 @@ import (
 	"hash/fnv"
 
 	"fieldreg/registry"
-	"fieldreg/registry/match/corpus"
+	"fieldreg/internal/corpus"
 	"fieldreg/store"
 )
 

@@ -11,7 +11,7 @@ import (
 	"fieldreg/store"
 	"fieldreg/sync/bundle"
 	"fieldreg/sync/client"
-	"fieldreg/sync/hq"
+	"fieldreg/hq"
 )
 
 func TestDevicePullsOnlyItsSitesAndItsOwnRecords(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // Devices lists the enrolled devices by name.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"fieldreg/app/demo"
+	"fieldreg/internal/demo"
 	"fieldreg/registry"
 	"fieldreg/store"
 )

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"fieldreg/store"
-	"fieldreg/sync/change"
+	"fieldreg/change"
 )
 
 // maxBatchJobs bounds a group commit: a batch takes whatever is queued, up
