@@ -11,8 +11,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"fieldreg/registry"
 	"fieldreg/internal/corpus"
+	"fieldreg/registry"
 	"fieldreg/store"
 )
 

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/change"
 )
 
 // detailView shows one household: its fields, members, assessments, the

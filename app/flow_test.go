@@ -7,9 +7,9 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/change"
 )
 
 var (

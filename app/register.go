@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
-	"fieldreg/change"
 )
 
 // The steps of a registration.

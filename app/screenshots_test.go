@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"fieldreg/change"
 	"fieldreg/internal/demo"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/change"
 )
 
 // TestScreenshots writes a PNG of every main screen, at laptop and tablet

@@ -9,10 +9,10 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 )
 
 // The sync screen against a real HQ, in process (no network): enroll at

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // On 2026-03-15 someone born on 2021-03-15 is 5, born on 2021-03-16 is 4.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 var now = time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC)

@@ -3,8 +3,8 @@ package exchange
 import (
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // placeholder is the stamp of values in records made from exchange data for

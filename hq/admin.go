@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // Devices lists the enrolled devices by name.

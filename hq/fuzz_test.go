@@ -5,10 +5,10 @@ import (
 	"context"
 	"testing"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 	"fieldreg/sync/wire"
 )
 

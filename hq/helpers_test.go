@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 )
 
 var (

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/bundle"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 )
 
 func TestDevicePullsOnlyItsSitesAndItsOwnRecords(t *testing.T) {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"fieldreg/store"
 	"fieldreg/change"
+	"fieldreg/store"
 )
 
 // maxBatchJobs bounds a group commit: a batch takes whatever is queued, up

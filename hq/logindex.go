@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/store"
 	"fieldreg/change"
+	"fieldreg/store"
 )
 
 // logIndex lists, in log order, which record and device every change in

@@ -17,9 +17,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/hq"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 func ExampleForms_Validate() {

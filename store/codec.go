@@ -7,8 +7,8 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // Stored forms. They are separate from the domain types so that the on-disk

@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // FuzzParseKeyFile feeds arbitrary bytes to the key file parser: it must

@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // householdField links persons and assessments to their household.

@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 	"pgregory.net/rapid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // TestPropertyReplicasConverge: several workspaces make random edits to a

@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 func unixMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // remoteDevice makes changes as another replica would.

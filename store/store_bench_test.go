@@ -16,8 +16,8 @@ import (
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // Benchmarks print the figures docs/benchmarks.md keeps. `make bench` runs

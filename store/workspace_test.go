@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 func TestRoundTrip(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/store"
 	"fieldreg/change"
+	"fieldreg/store"
 )
 
 // TestConflictResolve: a concurrent edit from another device shows up in

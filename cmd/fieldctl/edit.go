@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/change"
 )
 
 func runEdit(e *env, args []string) error {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/exchange"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/change"
 )
 
 // recordPlan is one record of a household about to be stored: the edit that

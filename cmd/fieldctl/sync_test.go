@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/hq"
 )
 
 // startHQ runs an HQ in this process, serving on a loopback port.

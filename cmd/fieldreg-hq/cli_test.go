@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"fieldreg/hq"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 )
 
 var cheapKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"fieldreg/store"
 	"fieldreg/hq"
+	"fieldreg/store"
 )
 
 // Exit codes, as fieldctl's.

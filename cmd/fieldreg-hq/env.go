@@ -11,9 +11,9 @@ import (
 
 	"golang.org/x/term"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/hq"
 )
 
 // env is what a command may touch of the outside world, so tests can run

@@ -3,8 +3,8 @@ package corpus
 import (
 	"github.com/google/uuid"
 
-	"fieldreg/registry"
 	"fieldreg/change"
+	"fieldreg/registry"
 )
 
 // registeredBy is the day the corpus's households count as registered by:

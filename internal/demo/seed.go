@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"hash/fnv"
 
-	"fieldreg/registry"
 	"fieldreg/internal/corpus"
+	"fieldreg/registry"
 	"fieldreg/store"
 )
 

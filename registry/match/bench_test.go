@@ -10,10 +10,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
+	"fieldreg/internal/corpus"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
-	"fieldreg/internal/corpus"
-	"fieldreg/change"
 )
 
 // BenchmarkQuality measures precision, recall and F1 of the default

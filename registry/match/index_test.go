@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/registry/match"
 	"fieldreg/internal/corpus"
+	"fieldreg/registry/match"
 )
 
 func indexOf(persons []match.Person) *match.Index {

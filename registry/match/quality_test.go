@@ -3,8 +3,8 @@ package match_test
 import (
 	"testing"
 
-	"fieldreg/registry/match"
 	"fieldreg/internal/corpus"
+	"fieldreg/registry/match"
 )
 
 // The weights were tuned on seed 1; this guards them on seed 2. The floors

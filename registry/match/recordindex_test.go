@@ -7,10 +7,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
+	"fieldreg/internal/corpus"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
-	"fieldreg/internal/corpus"
-	"fieldreg/change"
 )
 
 var testStamp = change.Stamp{HLC: 1 << 20, Device: uuid.MustParse("00000000-0000-0000-0000-000000000001")}

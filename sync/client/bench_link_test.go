@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"fieldreg/store"
-	"fieldreg/sync/client"
 	"fieldreg/hq"
 	"fieldreg/internal/linksim"
+	"fieldreg/store"
+	"fieldreg/sync/client"
 )
 
 func envInt(name string, def int) int {

@@ -19,10 +19,10 @@ import (
 	"time"
 
 	"fieldreg/exchange"
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 	"fieldreg/sync/pki"
 )
 

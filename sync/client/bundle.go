@@ -10,9 +10,9 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/ssh"
 
+	"fieldreg/change"
 	"fieldreg/store"
 	"fieldreg/sync/bundle"
-	"fieldreg/change"
 	"fieldreg/sync/wire"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"fieldreg/store"
 	"fieldreg/change"
+	"fieldreg/store"
 	"fieldreg/sync/wire"
 )
 

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"fieldreg/hq"
+	"fieldreg/internal/linksim"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
-	"fieldreg/internal/linksim"
 )
 
 // serveHQ serves s over TLS on a loopback port until the test ends.

@@ -9,10 +9,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 )
 
 var (

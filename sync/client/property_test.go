@@ -15,11 +15,11 @@ import (
 	"github.com/google/uuid"
 	"pgregory.net/rapid"
 
+	"fieldreg/change"
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
-	"fieldreg/change"
 	"fieldreg/sync/client"
-	"fieldreg/hq"
 )
 
 // The randomized sync property: 3–5 devices and HQ, random registrations,
