@@ -51,6 +51,7 @@ type UI struct {
 	roster    *roster            // nil until attached (attachRoster)
 	rosterErr error              // why the roster could not be attached
 	attaching bool               // the duplicate index is being built
+	changes   *changeFeed        // tells the screens of every record written
 
 	lastActivity    time.Time
 	backgroundSince time.Time      // when a desktop window went behind others; zero while in front
@@ -139,6 +140,7 @@ func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
 func (u *UI) showOpened(ws *store.Workspace) {
 	u.ws, u.dups, u.roster, u.rosterErr = ws, nil, nil, nil
 	u.attaching = true
+	u.follow(ws)
 	u.app.Preferences().SetString(prefLastUser, ws.User())
 	u.touch()
 	u.showMain()
@@ -208,6 +210,7 @@ func (u *UI) lock() {
 		u.syncs.cancel()
 	}
 	u.tasks.Wait()
+	u.unfollow()
 	if err := u.ws.Close(); err != nil {
 		fyne.LogError("close workspace", err)
 	}
@@ -291,6 +294,9 @@ func (u *UI) background(work func() (show func())) {
 	if u.inline {
 		if show := work(); show != nil && stillOpen() {
 			show()
+		}
+		if u.changes != nil {
+			u.changes.flush() // as the UI goroutine would, once the work is shown
 		}
 		return
 	}

@@ -162,10 +162,18 @@ func (s *findScreen) rowInfo(row householdRow) []string {
 	return parts
 }
 
-// reload runs the search (or lists everything) with the current filters.
-// Name search runs off the UI goroutine; at 100k households it takes
-// milliseconds, but a tablet should never stutter while typing.
-func (s *findScreen) reload() {
+// reload runs the search (or lists everything) with the current filters,
+// and shows the top of the results.
+func (s *findScreen) reload() { s.load(true) }
+
+// follow shows what the workspace holds now for the same search, where the
+// list was scrolled to: records saved or received meanwhile (changeFeed).
+func (s *findScreen) follow() { s.load(false) }
+
+// load runs the search. Name search runs off the UI goroutine; at 100k
+// households it takes milliseconds, but a tablet should never stutter
+// while typing.
+func (s *findScreen) load(toTop bool) {
 	u := s.u
 	if u.ws == nil || s.site == nil || s.status == nil {
 		return
@@ -199,7 +207,9 @@ func (s *findScreen) reload() {
 			s.results = ids
 			s.count.SetText(u.tr.T("find.count", len(ids)))
 			s.list.Refresh()
-			s.list.ScrollToTop()
+			if toTop {
+				s.list.ScrollToTop()
+			}
 		}
 	})
 }

@@ -242,7 +242,6 @@ type fakeSync struct {
 	final    SyncProgress
 	enrolled *Enrollment
 	last     time.Time
-	exported []byte
 	now      func() time.Time // when set, a successful sync happens at now()
 }
 

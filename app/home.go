@@ -81,6 +81,30 @@ func (s *homeScreen) refresh() {
 	if u.ws == nil {
 		return
 	}
+	s.showStatus()
+	if u.ws.Count(registry.KindPerson) <= autoCountPersons || s.dupCounted {
+		s.countDuplicates()
+	} else {
+		s.duplicates.SetText(u.tr.T("home.duplicates_unknown"))
+		s.countDups.Show()
+	}
+}
+
+// showRecords follows a change of records (changeFeed): the counts and the
+// chart, what waits for sync, conflicts; duplicate pairs only where counting
+// them is quick — at 100k persons it takes seconds, and refresh recounts
+// them when the home screen is shown again.
+func (s *homeScreen) showRecords() {
+	u := s.u
+	s.showStatus()
+	if u.ws.Count(registry.KindPerson) <= autoCountPersons {
+		s.countDuplicates()
+	}
+}
+
+// showStatus shows everything on the home screen but the duplicate count.
+func (s *homeScreen) showStatus() {
+	u := s.u
 	s.showCounts()
 
 	if n, err := u.cfg.Sync.Pending(u.ws); err == nil {
@@ -92,12 +116,6 @@ func (s *homeScreen) refresh() {
 		s.lastSync.SetText(u.tr.T("home.never_synced"))
 	}
 	s.conflicts.SetText(u.tr.T("home.conflicts", len(u.ws.Conflicted())))
-	if u.ws.Count(registry.KindPerson) <= autoCountPersons || s.dupCounted {
-		s.countDuplicates()
-	} else {
-		s.duplicates.SetText(u.tr.T("home.duplicates_unknown"))
-		s.countDups.Show()
-	}
 }
 
 // showCounts shows the registered counts and the chart from the roster, or

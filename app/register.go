@@ -601,12 +601,6 @@ func (s *registerScreen) saveHousehold() {
 			s.show()
 			s.message.Importance = widget.SuccessImportance
 			setError(s.message, u.tr.T("register.saved", n))
-			if u.home != nil {
-				u.home.refresh()
-			}
-			if u.find != nil {
-				u.find.reload()
-			}
 		}
 	})
 }

@@ -316,6 +316,7 @@ func (u *UI) wipeNow() {
 		return
 	}
 	fyne.LogError("workspace wiped in "+took.String(), nil)
+	u.unfollow()
 	u.ws, u.dups, u.roster, u.rosterErr = nil, nil, nil, nil
 	u.dropScreens()
 	u.showStart()

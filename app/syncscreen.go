@@ -115,10 +115,7 @@ func (s *syncScreen) run() {
 			}
 			s.refresh()
 			if u.home != nil {
-				u.home.refresh()
-			}
-			if u.find != nil {
-				u.find.reload()
+				u.home.refresh() // the last sync, whether or not records came
 			}
 			if err == nil {
 				u.resumeIfSynced()
@@ -219,9 +216,6 @@ func (s *syncScreen) importFrom(r io.ReadCloser) {
 			s.message.Importance = widget.SuccessImportance
 			s.message.SetText(u.tr.T("sync.imported", n))
 			s.refresh()
-			if u.find != nil {
-				u.find.reload()
-			}
 			u.resumeIfSynced()
 		}
 	})

@@ -227,5 +227,6 @@ func (w *Workspace) commitState(st *txState) {
 		for _, ix := range w.opts.Indexes {
 			ix.Index(p.rec)
 		}
+		w.watch.tell(p.rec)
 	}
 }

@@ -64,6 +64,7 @@ type Workspace struct {
 	quarSeen   map[devSeq]bool // quarantined (device, seq): refused again without a new entry
 	drafts     map[string]bool
 	idx        *index
+	watch      watchers
 }
 
 type devSeq struct {
@@ -278,6 +279,7 @@ func (w *Workspace) forget() {
 	w.seal = nil
 	w.idx = newIndex()
 	w.drafts = map[string]bool{}
+	w.watch = watchers{}
 }
 
 // Wipe crypto-erases the open workspace: see the package function Wipe.

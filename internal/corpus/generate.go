@@ -23,13 +23,6 @@ type nameRef struct {
 	variant int
 }
 
-func (n nameRef) latin() string {
-	if n.e == nil {
-		return ""
-	}
-	return n.e.variants[n.variant]
-}
-
 func (n nameRef) write(script bool) string {
 	if n.e == nil {
 		return ""

@@ -55,7 +55,7 @@ func enrolledDevice(t *testing.T, ca *CA) (uuid.UUID, tls.Certificate) {
 
 // handshake runs a TLS handshake over an in-memory connection and returns
 // the client's error, the server's error, and what the server saw.
-func handshake(t *testing.T, server, client *tls.Config) (clientErr, serverErr error, state tls.ConnectionState) {
+func handshake(t *testing.T, server, client *tls.Config) (state tls.ConnectionState, clientErr, serverErr error) {
 	t.Helper()
 	c1, c2 := net.Pipe()
 	defer c1.Close()
@@ -80,7 +80,7 @@ func handshake(t *testing.T, server, client *tls.Config) (clientErr, serverErr e
 	}
 	c2.Close()
 	serverErr = <-done
-	return clientErr, serverErr, srv.ConnectionState()
+	return srv.ConnectionState(), clientErr, serverErr
 }
 
 func TestPinnedClientTrustsOnlyThePinnedCert(t *testing.T) {
@@ -101,7 +101,7 @@ func TestPinnedClientTrustsOnlyThePinnedCert(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cerr, _, _ := handshake(t, &tls.Config{Certificates: []tls.Certificate{tt.present}}, PinnedTLSConfig(pin))
+			_, cerr, _ := handshake(t, &tls.Config{Certificates: []tls.Certificate{tt.present}}, PinnedTLSConfig(pin))
 			if tt.ok && cerr != nil {
 				t.Fatalf("refused: %v", cerr)
 			}
@@ -116,7 +116,7 @@ func TestPinnedClientTrustsOnlyThePinnedCert(t *testing.T) {
 		pairs = append(pairs, strings.ToUpper(pin[i:i+2]))
 	}
 	upper := strings.Join(pairs, ":")
-	if cerr, _, _ := handshake(t, &tls.Config{Certificates: []tls.Certificate{good}}, PinnedTLSConfig(upper)); cerr != nil {
+	if _, cerr, _ := handshake(t, &tls.Config{Certificates: []tls.Certificate{good}}, PinnedTLSConfig(upper)); cerr != nil {
 		t.Errorf("pin in upper case with colons refused: %v", cerr)
 	}
 }
@@ -157,7 +157,7 @@ func TestMutualTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cerr, serr, state := handshake(t, strict, cfg)
+		state, cerr, serr := handshake(t, strict, cfg)
 		if cerr != nil || serr != nil {
 			t.Fatalf("client %v, server %v", cerr, serr)
 		}
@@ -173,19 +173,19 @@ func TestMutualTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, serr, _ := handshake(t, strict, cfg)
+		_, _, serr := handshake(t, strict, cfg)
 		if serr == nil {
 			t.Fatal("server accepted a certificate from another CA")
 		}
 	})
 	t.Run("no client certificate", func(t *testing.T) {
-		_, serr, _ := handshake(t, strict, PinnedTLSConfig(Fingerprint(srvCert.Certificate[0])))
+		_, _, serr := handshake(t, strict, PinnedTLSConfig(Fingerprint(srvCert.Certificate[0])))
 		if serr == nil {
 			t.Fatal("server accepted a client without a certificate")
 		}
 	})
 	t.Run("enrollment without certificate is let through", func(t *testing.T) {
-		_, serr, state := handshake(t, ServerTLSConfig(srvCert, ca), PinnedTLSConfig(Fingerprint(srvCert.Certificate[0])))
+		state, _, serr := handshake(t, ServerTLSConfig(srvCert, ca), PinnedTLSConfig(Fingerprint(srvCert.Certificate[0])))
 		if serr != nil || len(state.VerifiedChains) != 0 {
 			t.Fatalf("server error %v, chains %d", serr, len(state.VerifiedChains))
 		}
@@ -196,7 +196,7 @@ func TestMutualTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cerr, _, _ := handshake(t, impostor, cfg)
+		_, cerr, _ := handshake(t, impostor, cfg)
 		if cerr == nil {
 			t.Fatal("device trusted a server of another CA")
 		}
