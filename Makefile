@@ -6,7 +6,7 @@ GO ?= go
 HEADLESS := ./cmd/fieldctl ./cmd/fieldreg-hq
 TARGETS := linux/amd64 linux/arm linux/arm64 windows/amd64 darwin/arm64
 
-.PHONY: run test deps bench soak check demo screenshots fuzz build
+.PHONY: run test lint deps bench soak check demo screenshots fuzz build
 
 deps:
 	@./scripts/deps.sh
@@ -18,9 +18,15 @@ build: deps
 run: deps
 	$(GO) run .
 
-test: deps
-	$(GO) vet ./...
+test: deps lint
 	$(GO) test -timeout 20m ./...
+
+# go vet, staticcheck and a tidy go.mod: what every submission keeps clean.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run $(STATICCHECK) ./...
 
 # Benchmarks print the figures docs/benchmarks.md keeps. They are not timed tests.
 bench: deps
