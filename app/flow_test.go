@@ -472,7 +472,7 @@ func TestSyncShowsProgressAndPlainErrors(t *testing.T) {
 	if got := s.phase.Text; got != "Sync did not finish" {
 		t.Errorf("phase after failure = %q", got)
 	}
-	if got := s.message.Text; !strings.Contains(got, "Move to where the phone has signal") {
+	if got := s.message.Text; !strings.Contains(got, "HQ could not be reached. Nothing is lost") {
 		t.Errorf("error message = %q", got)
 	}
 }
