@@ -472,8 +472,17 @@ func TestSyncShowsProgressAndPlainErrors(t *testing.T) {
 	if got := s.phase.Text; got != "Sync did not finish" {
 		t.Errorf("phase after failure = %q", got)
 	}
-	if got := s.message.Text; !strings.Contains(got, "Move to where the phone has signal") {
+	if got := s.message.Text; !strings.Contains(got, "HQ could not be reached. Nothing is lost") {
 		t.Errorf("error message = %q", got)
+	}
+
+	// The explanation is in the user's language.
+	u.setLanguage("fr")
+	u.showTab(tabSync)
+	test.Tap(u.syncs.start)
+	u.wait()
+	if got := u.syncs.message.Text; !strings.Contains(got, "Impossible de joindre le siège. Rien n'est perdu") {
+		t.Errorf("error message in French = %q", got)
 	}
 }
 

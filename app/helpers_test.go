@@ -303,9 +303,7 @@ func (f *fakeSync) Overdue(ws *store.Workspace, now time.Time, limit time.Durati
 	return now.Sub(since) > limit, nil
 }
 
-func (f *fakeSync) Explain(err error, lang string) string {
-	return "No connection to HQ. Move to where the phone has signal, then tap Sync again."
-}
+func (f *fakeSync) ExplainKey(err error) string { return "sync_error.unreachable" }
 
 func (f *fakeSync) ExportBundle(ws *store.Workspace, out io.Writer) (int, error) {
 	n, err := out.Write([]byte("bundle"))

@@ -1,40 +1,26 @@
 package app
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 
 	"fieldreg/assets/i18n"
 	"fieldreg/registry"
 )
 
-// translator looks up interface strings in one language, falling back to
+// translator speaks one language of the one catalogue (assets/i18n): screen
+// strings, rule messages and sync explanations alike, falling back to
 // English, then to the key itself so a missing string shows up in review
 // instead of an empty label.
 type translator struct {
 	lang string
-	msgs map[string]string
-	en   map[string]string
+	cat  *i18n.Catalogue
 }
 
 func newTranslator(lang string) *translator {
 	if !supportedLanguage(lang) {
-		lang = "en"
+		lang = i18n.Fallback
 	}
-	en, err := i18n.Load("en")
-	if err != nil {
-		fyne.LogError("load English strings", err)
-	}
-	msgs := en
-	if lang != "en" {
-		if m, err := i18n.Load(lang); err == nil {
-			msgs = m
-		} else {
-			fyne.LogError("load strings", err)
-		}
-	}
-	return &translator{lang: lang, msgs: msgs, en: en}
+	return &translator{lang: lang, cat: i18n.Builtin()}
 }
 
 // T returns the text of key, ready to show on its own; with args, the text
@@ -43,19 +29,7 @@ func (t *translator) T(key string, args ...any) string { return t.bidi(t.raw(key
 
 // raw is T for text that will be part of a longer line: the line as a
 // whole goes through bidi.
-func (t *translator) raw(key string, args ...any) string {
-	s, ok := t.msgs[key]
-	if !ok || s == "" {
-		s, ok = t.en[key]
-	}
-	if !ok {
-		s = key
-	}
-	if len(args) > 0 {
-		s = fmt.Sprintf(s, args...)
-	}
-	return s
-}
+func (t *translator) raw(key string, args ...any) string { return t.cat.Lookup(t.lang, key, args...) }
 
 // bidi puts a line of mixed-direction text in the order Fyne can draw (see
 // visualRTL); in left-to-right languages text is shown as is.

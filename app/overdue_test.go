@@ -64,7 +64,7 @@ func TestOverdueDeviceOnlySyncsUntilASyncSucceeds(t *testing.T) {
 	u.sync.err = errUnreachableForTest
 	test.Tap(o.syncs.start)
 	u.wait()
-	if u.overdue != o || !strings.Contains(o.syncs.message.Text, "Move to where the phone has signal") {
+	if u.overdue != o || !strings.Contains(o.syncs.message.Text, "HQ could not be reached. Nothing is lost") {
 		t.Fatalf("after a failed sync: overdue %v, message %q", u.overdue == o, o.syncs.message.Text)
 	}
 

@@ -266,7 +266,7 @@ func (s *settingsScreen) enrollCard() fyne.CanvasObject {
 			return func() {
 				s.enroll.Enable()
 				if err != nil {
-					s.enrollInfo.SetText(svc.Explain(err, u.tr.lang))
+					s.enrollInfo.SetText(u.tr.T(svc.ExplainKey(err)))
 					return
 				}
 				s.enrollCode.SetText("")

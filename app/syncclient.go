@@ -103,7 +103,7 @@ func (c *clientSync) LastSync(ws *store.Workspace) (time.Time, bool) { return cl
 func (c *clientSync) Overdue(ws *store.Workspace, now time.Time, limit time.Duration) (bool, error) {
 	return client.Overdue(ws, now, limit)
 }
-func (c *clientSync) Explain(err error, lang string) string { return client.Explain(err, lang) }
+func (c *clientSync) ExplainKey(err error) string { return client.ExplainKey(err) }
 func (c *clientSync) ExportBundle(ws *store.Workspace, out io.Writer) (int, error) {
 	return client.ExportBundle(ws, out)
 }

@@ -106,7 +106,7 @@ func (s *syncScreen) run() {
 				final.Phase = PhaseFailed
 				s.show(final)
 				s.message.Importance = widget.DangerImportance
-				s.message.SetText(svc.Explain(err, u.tr.lang))
+				s.message.SetText(u.tr.T(svc.ExplainKey(err)))
 			} else {
 				final.Phase = PhaseDone
 				s.show(final)
@@ -142,7 +142,7 @@ func (s *syncScreen) show(p SyncProgress) {
 	s.counts.SetText(u.tr.T("sync.counts", p.Sent, p.ToSend, p.Received, u.formatBytes(p.BytesSent), u.formatBytes(p.BytesReceived)))
 	if p.Phase == PhaseWaiting && p.Err != nil {
 		s.message.Importance = widget.WarningImportance
-		s.message.SetText(u.cfg.Sync.Explain(p.Err, u.tr.lang))
+		s.message.SetText(u.tr.T(u.cfg.Sync.ExplainKey(p.Err)))
 	}
 }
 
@@ -191,7 +191,7 @@ func (s *syncScreen) exportTo(w io.WriteCloser) {
 		return func() {
 			if err != nil {
 				s.message.Importance = widget.DangerImportance
-				s.message.SetText(svc.Explain(err, u.tr.lang))
+				s.message.SetText(u.tr.T(svc.ExplainKey(err)))
 				return
 			}
 			s.message.Importance = widget.SuccessImportance
@@ -210,7 +210,7 @@ func (s *syncScreen) importFrom(r io.ReadCloser) {
 		return func() {
 			if err != nil {
 				s.message.Importance = widget.DangerImportance
-				s.message.SetText(svc.Explain(err, u.tr.lang))
+				s.message.SetText(u.tr.T(svc.ExplainKey(err)))
 				return
 			}
 			s.message.Importance = widget.SuccessImportance

@@ -23,8 +23,9 @@ type SyncService interface {
 	// Overdue reports whether an enrolled device has gone longer than limit
 	// without a successful sync; the app then allows only syncing.
 	Overdue(ws *store.Workspace, now time.Time, limit time.Duration) (bool, error)
-	// Explain turns a sync error into a plain-language message saying what to do.
-	Explain(err error, lang string) string
+	// ExplainKey names the catalogue text (assets/i18n) that says in plain
+	// words what went wrong with a sync and what to do.
+	ExplainKey(err error) string
 	ExportBundle(ws *store.Workspace, out io.Writer) (int, error)
 	ImportBundle(ws *store.Workspace, in io.Reader) (int, error)
 }

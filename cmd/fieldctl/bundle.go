@@ -32,7 +32,7 @@ func runBundleExport(e *env, args []string) error {
 		}
 		if err != nil {
 			os.Remove(*out)
-			return fmt.Errorf("%w (%s)", err, client.Explain(err, "en"))
+			return fmt.Errorf("%w (%s)", err, e.explain(err))
 		}
 		pending, _ := client.Pending(s.ws)
 		fmt.Fprintf(e.stdout, "%s written to %s, encrypted for HQ\n", plural(n, "change"), *out)
@@ -60,7 +60,7 @@ func runBundleImport(e *env, args []string) error {
 		defer f.Close()
 		n, err := client.ImportBundle(s.ws, f)
 		if errors.Is(err, client.ErrWiped) {
-			return errors.New(client.Explain(err, "en"))
+			return errors.New(e.explain(err))
 		}
 		if err != nil {
 			return err

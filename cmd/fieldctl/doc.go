@@ -26,6 +26,11 @@
 //   - init --kdf-time/--kdf-memory/--kdf-threads (also on user add and user
 //     passwd) choose a cheaper Argon2id for low-memory tablets and tests;
 //     the default is t=3, 64 MiB, p=4. Each key slot keeps its own.
+//   - The language of rule messages and sync explanations is the locale's
+//     (LC_ALL, else LC_MESSAGES, else LANG; LANGUAGE may list preferred
+//     languages), as the one catalogue in assets/i18n has it: English, French,
+//     Spanish or Arabic. English under "C", "POSIX" or no locale. The rest of
+//     fieldctl's output is English, so scripts read the same words anywhere.
 //
 // # What scripts can rely on
 //

@@ -295,5 +295,5 @@ func uniqueIDs(ss ...string) []uuid.UUID {
 
 // refusedEdit turns a validation failure into one line naming fields and rules.
 func refusedEdit(s *session, err error) error {
-	return errors.New("refused: " + strings.Join(problemLines(err, s.forms, nil), "; "))
+	return errors.New("refused: " + strings.Join(problemLines(s.lang, err, s.forms, nil), "; "))
 }

@@ -27,7 +27,7 @@ func runEnroll(e *env, args []string) error {
 		defer cancel()
 		enr, err := client.Enroll(ctx, s.ws, code)
 		if err != nil {
-			return fmt.Errorf("%w (%s)", err, client.Explain(err, "en"))
+			return fmt.Errorf("%w (%s)", err, e.explain(err))
 		}
 		fmt.Fprintf(e.stdout, "enrolled with HQ at %s as device %s, team %q, sites %s\n",
 			enr.HQAddr, enr.Device, enr.Team, strings.Join(enr.Sites, ","))

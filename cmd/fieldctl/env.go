@@ -13,8 +13,10 @@ import (
 
 	"golang.org/x/term"
 
+	"fieldreg/assets/i18n"
 	"fieldreg/registry"
 	"fieldreg/store"
+	"fieldreg/sync/client"
 )
 
 // env is what a command runs with: its streams, the environment, the clock,
@@ -108,6 +110,17 @@ func (e *env) userName() string {
 	return "admin"
 }
 
+// lang is the user's language from LC_ALL, LC_MESSAGES, LANG and LANGUAGE,
+// English by default. fieldctl speaks it for what the catalogue holds (rule
+// messages, sync explanations); its other lines are English.
+func (e *env) lang() string { return i18n.Builtin().LanguageFromEnv(e.getenv) }
+
+// explain says in plain words, in the user's language, what a sync error
+// means and what to do.
+func (e *env) explain(err error) string {
+	return i18n.Builtin().Lookup(e.lang(), client.ExplainKey(err))
+}
+
 // forms returns the built-in form schemas that validate every record.
 func (e *env) forms() (*registry.Forms, error) {
 	forms, err := registry.BuiltinForms()
@@ -124,10 +137,12 @@ func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) stor
 	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes}
 }
 
-// session is an unlocked workspace with the forms that validate it.
+// session is an unlocked workspace with the forms that validate it, and the
+// language the user reads their rule messages in.
 type session struct {
 	ws    *store.Workspace
 	forms *registry.Forms
+	lang  string
 }
 
 // open unlocks the workspace as the current user. A missing workspace is
@@ -153,7 +168,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
 	}
-	return &session{ws: ws, forms: forms}, nil
+	return &session{ws: ws, forms: forms, lang: e.lang()}, nil
 }
 
 // withWorkspace runs fn on the unlocked workspace and closes it after, keeping

@@ -280,7 +280,7 @@ func lastLine(h exchange.Household) int {
 // printRecordProblems reports a refused member at the line it came from,
 // which names it better than its new id.
 func (im *importer) printRecordProblems(line int, m recordPlan) {
-	for _, l := range problemLines(m.invalid, im.s.forms, map[uuid.UUID]string{m.edit.Record: ""}) {
+	for _, l := range problemLines(im.s.lang, m.invalid, im.s.forms, map[uuid.UUID]string{m.edit.Record: ""}) {
 		fmt.Fprintf(im.e.stderr, "fieldctl: line %d: %s\n", line, l)
 	}
 }

@@ -38,10 +38,10 @@ func runSync(e *env, args []string) error {
 		close(status)
 		<-shown
 		if err != nil && !errors.Is(err, client.ErrWiped) {
-			return fmt.Errorf("%w (%s)", err, client.Explain(err, "en"))
+			return fmt.Errorf("%w (%s)", err, e.explain(err))
 		}
 		if err != nil {
-			return errors.New(client.Explain(err, "en"))
+			return errors.New(e.explain(err))
 		}
 		fmt.Fprintf(e.stdout, "sent %d, received %d, conflicts %d, time %s\n",
 			sum.Sent, sum.Received, sum.Conflicts, sum.Duration.Round(100*time.Millisecond))

@@ -52,7 +52,7 @@ func TestRestoredCopyStopsSync(t *testing.T) {
 	if _, err := restored.Get(h); err != nil {
 		t.Errorf("the household registered on the restored copy: %v", err)
 	}
-	if client.Explain(err, "fr") == client.Explain(errors.New("x"), "fr") {
+	if client.ExplainKey(err) == client.ExplainKey(errors.New("x")) {
 		t.Error("no plain-language explanation for a restored copy")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"fieldreg/sync/client"
-	"fieldreg/sync/wire"
 )
 
 func TestStatusReportsProgressAndNeverBlocks(t *testing.T) {
@@ -56,24 +55,5 @@ func TestStatusReportsProgressAndNeverBlocks(t *testing.T) {
 	registerHousehold(t, w, "camp_north", 1)
 	if _, err := c.Sync(context.Background(), make(chan client.Status)); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestExplainSpeaksEveryLanguage(t *testing.T) {
-	errs := []error{client.ErrNotEnrolled, client.ErrRevoked, client.ErrWiped, client.ErrUnreachable,
-		&wire.Error{Code: wire.CodeClockAhead}, &wire.Error{Code: wire.CodeUnauthorized}, errors.New("disk on fire")}
-	for _, err := range errs {
-		en := client.Explain(err, "en")
-		for _, lang := range []string{"fr", "es", "ar"} {
-			if m := client.Explain(err, lang); m == "" || m == en {
-				t.Errorf("%v in %s: %q", err, lang, m)
-			}
-		}
-		if client.Explain(err, "xx") != en {
-			t.Errorf("%v: an unknown language does not fall back to English", err)
-		}
-	}
-	if client.Explain(client.ErrRevoked, "en") == client.Explain(client.ErrUnreachable, "en") {
-		t.Error("revoked and unreachable explained alike")
 	}
 }
