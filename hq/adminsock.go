@@ -218,11 +218,12 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
 
+var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opOrderWipe: "wipe",
+	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
+	opExportBundle: "bundle export", opStats: "stats"}
+
 func (op adminOp) String() string {
-	names := map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opOrderWipe: "wipe",
-		opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
-		opExportBundle: "bundle export", opStats: "stats"}
-	if n, ok := names[op]; ok {
+	if n, ok := opNames[op]; ok {
 		return n
 	}
 	return fmt.Sprintf("operation %d", uint8(op))

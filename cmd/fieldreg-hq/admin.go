@@ -19,7 +19,7 @@ import (
 )
 
 // The admin commands: each parses its command line, runs one hq.Admin
-// method (e.withAdmin picks the running server or the data) and prints
+// method (withAdmin picks the running server or the data) and prints
 // the result. File paths are made absolute here: a running server has its
 // own working directory.
 
@@ -53,11 +53,8 @@ func runEnroll(ctx context.Context, e *env, args []string) error {
 			}
 		}()
 	}
-	var code pki.EnrollCode
-	err := e.withAdmin(func(a hq.Admin) error {
-		var err error
-		code, err = a.NewEnrollment(ctx, hq.Enrollment{Name: *name, Team: *team, Sites: splitList(*sites), TTL: *ttl, Addr: *addr})
-		return err
+	code, err := withAdmin(e, func(a hq.Admin) (pki.EnrollCode, error) {
+		return a.NewEnrollment(ctx, hq.Enrollment{Name: *name, Team: *team, Sites: splitList(*sites), TTL: *ttl, Addr: *addr})
 	})
 	if err != nil {
 		return err
@@ -85,12 +82,7 @@ func runDevices(_ context.Context, e *env, args []string) error {
 	if err := noArgs(e, newFlags(e, "devices"), args); err != nil {
 		return err
 	}
-	var devices []hq.Device
-	err := e.withAdmin(func(a hq.Admin) error {
-		var err error
-		devices, err = a.Devices()
-		return err
-	})
+	devices, err := withAdmin(e, hq.Admin.Devices)
 	if err != nil {
 		return err
 	}
@@ -137,12 +129,7 @@ func deviceOrder(ctx context.Context, e *env, name string, args []string, order 
 	if len(args) != 1 {
 		return usagef("give one DEVICE (name or id)")
 	}
-	var d hq.Device
-	err = e.withAdmin(func(a hq.Admin) error {
-		var err error
-		d, err = order(a, ctx, args[0])
-		return err
-	})
+	d, err := withAdmin(e, func(a hq.Admin) (hq.Device, error) { return order(a, ctx, args[0]) })
 	if err != nil {
 		return err
 	}
@@ -154,12 +141,7 @@ func runConflicts(_ context.Context, e *env, args []string) error {
 	if err := noArgs(e, newFlags(e, "conflicts"), args); err != nil {
 		return err
 	}
-	var cs []hq.Conflict
-	err := e.withAdmin(func(a hq.Admin) error {
-		var err error
-		cs, err = a.Conflicts()
-		return err
-	})
+	cs, err := withAdmin(e, hq.Admin.Conflicts)
 	if err != nil {
 		return err
 	}
@@ -185,12 +167,7 @@ func runDuplicates(_ context.Context, e *env, args []string) error {
 	if err := noArgs(e, fs, args); err != nil {
 		return err
 	}
-	var pairs []hq.DuplicatePair
-	err := e.withAdmin(func(a hq.Admin) error {
-		var err error
-		pairs, err = a.Duplicates()
-		return err
-	})
+	pairs, err := withAdmin(e, hq.Admin.Duplicates)
 	if err != nil {
 		return err
 	}
@@ -235,12 +212,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	var n int
-	err = e.withAdmin(func(a hq.Admin) error {
-		var err error
-		n, err = a.ExportFile(ctx, *format, path)
-		return err
-	})
+	n, err := withAdmin(e, func(a hq.Admin) (int, error) { return a.ExportFile(ctx, *format, path) })
 	if err != nil {
 		return err
 	}
@@ -260,12 +232,7 @@ func runBundleImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bundle import: %w", err)
 	}
-	var res hq.BundleResult
-	err = e.withAdmin(func(a hq.Admin) error {
-		var err error
-		res, err = a.ImportBundleFile(ctx, path)
-		return err
-	})
+	res, err := withAdmin(e, func(a hq.Admin) (hq.BundleResult, error) { return a.ImportBundleFile(ctx, path) })
 	if err != nil {
 		return err
 	}
@@ -287,12 +254,7 @@ func runBundleExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bundle export: %w", err)
 	}
-	var n int
-	err = e.withAdmin(func(a hq.Admin) error {
-		var err error
-		n, err = a.ExportBundleFile(ctx, *device, path)
-		return err
-	})
+	n, err := withAdmin(e, func(a hq.Admin) (int, error) { return a.ExportBundleFile(ctx, *device, path) })
 	if err != nil {
 		return err
 	}
@@ -304,12 +266,7 @@ func runStats(_ context.Context, e *env, args []string) error {
 	if err := noArgs(e, newFlags(e, "stats"), args); err != nil {
 		return err
 	}
-	var st hq.Stats
-	err := e.withAdmin(func(a hq.Admin) error {
-		var err error
-		st, err = a.Stats()
-		return err
-	})
+	st, err := withAdmin(e, hq.Admin.Stats)
 	if err != nil {
 		return err
 	}

@@ -120,14 +120,14 @@ func (e *env) open() (*hq.Server, error) {
 // withAdmin runs an admin operation on the server running on the data
 // directory, through its admin socket, or on the data opened here when no
 // server runs: the same typed method either way, with the same errors.
-func (e *env) withAdmin(op func(hq.Admin) error) error {
-	err := op(hq.NewAdminClient(e.dataDir))
+func withAdmin[T any](e *env, op func(hq.Admin) (T, error)) (T, error) {
+	out, err := op(hq.NewAdminClient(e.dataDir))
 	if !errors.Is(err, hq.ErrNoServer) {
-		return err
+		return out, err
 	}
 	s, err := e.open()
 	if err != nil {
-		return err
+		return out, err
 	}
 	defer s.Close()
 	return op(s)
