@@ -3,7 +3,10 @@ package hq
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"time"
@@ -12,10 +15,37 @@ import (
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/sync/pki"
+)
+
+// Admin is what an operator does to HQ. *Server does it in-process, on the
+// data it opened; *AdminClient asks the server running on a data directory,
+// over its admin socket. Both return the errors of errors.go, so a caller
+// branches the same way on either.
+//
+// Reads answer from HQ's memory and store at once and take no context.
+// Paths name files on the machine HQ runs on and must be absolute: the
+// server may run in another directory than the operator.
+type Admin interface {
+	NewEnrollment(ctx context.Context, e Enrollment) (pki.EnrollCode, error)
+	Devices() ([]Device, error)
+	Revoke(ctx context.Context, device string) (Device, error)
+	OrderWipe(ctx context.Context, device string) (Device, error)
+	Conflicts() ([]Conflict, error)
+	Duplicates() ([]DuplicatePair, error)
+	ExportFile(ctx context.Context, format, path string) (households int, err error)
+	ImportBundleFile(ctx context.Context, path string) (BundleResult, error)
+	ExportBundleFile(ctx context.Context, device, path string) (changes int, err error)
+	Stats() (Stats, error)
+}
+
+var (
+	_ Admin = (*Server)(nil)
+	_ Admin = (*AdminClient)(nil)
 )
 
 // Devices lists the enrolled devices by name.
-func (s *Server) Devices() []Device {
+func (s *Server) Devices() ([]Device, error) {
 	st := s.state()
 	out := make([]Device, 0, len(st.Devices))
 	for _, d := range st.Devices {
@@ -29,7 +59,7 @@ func (s *Server) Devices() []Device {
 		}
 		return out[i].Enrolled < out[j].Enrolled
 	})
-	return out
+	return out, nil
 }
 
 // Device finds a device by HQ id, workspace id or name.
@@ -148,4 +178,86 @@ func (s *Server) Stats() (Stats, error) {
 	}
 	out.Quarantined = len(q)
 	return out, nil
+}
+
+// ExportFile writes every household in format (FormatCSV, FormatHXL,
+// FormatJSON or FormatAggregate) to a new owner-only file, records the
+// export in the audit log, and returns how many households it wrote.
+func (s *Server) ExportFile(ctx context.Context, format, path string) (int, error) {
+	switch format {
+	case FormatCSV, FormatHXL, FormatJSON, FormatAggregate:
+	default:
+		return 0, fmt.Errorf("export: %w: unknown format %q (csv, hxl, json or aggregate)", ErrInvalidRequest, format)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	var n int
+	err = writeFile(path, func(w io.Writer) error {
+		var err error
+		n, err = Export(s.ws, forms, format, s.cfg.now(), w)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	if err := s.ws.AuditEvent("export", fmt.Sprintf("%s, %d households", format, n)); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}
+
+// ImportBundleFile imports the device bundle in the file at path.
+func (s *Server) ImportBundleFile(ctx context.Context, path string) (BundleResult, error) {
+	if !filepath.IsAbs(path) {
+		return BundleResult{}, fmt.Errorf("import bundle: %w: %q: the path must be absolute", ErrInvalidRequest, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return BundleResult{}, fmt.Errorf("import bundle: %w", err)
+	}
+	defer f.Close()
+	return s.ImportBundle(ctx, f)
+}
+
+// ExportBundleFile writes a device's return bundle to a new file at path
+// and returns how many changes it holds.
+func (s *Server) ExportBundleFile(ctx context.Context, device, path string) (int, error) {
+	var n int
+	err := writeFile(path, func(w io.Writer) error {
+		var err error
+		n, err = s.ExportBundle(ctx, device, w)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// writeFile writes a new file through fill, owner-only (exports hold
+// personal data), removing it again if fill fails.
+func writeFile(path string, fill func(io.Writer) error) error {
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("%w: %q: the path must be absolute", ErrInvalidRequest, path)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := fill(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
 }

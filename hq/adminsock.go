@@ -1,16 +1,19 @@
 package hq
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/fxamacker/cbor/v2"
+
+	"fieldreg/sync/pki"
 )
 
 // SocketName is the admin socket's name in the data directory.
@@ -19,17 +22,126 @@ const SocketName = "admin.sock"
 // maxAdminMessage bounds one admin request or response.
 const maxAdminMessage = 64 << 20
 
+// The admin socket carries one CBOR request and one CBOR response per
+// connection. A request names its operation and carries its arguments; a
+// response carries the operation's result, or an error code and the
+// error's text. Both ends are this package, but a server may outlive the
+// binary of the client that calls it: never renumber.
+
+// adminOp names an admin operation on the socket.
+type adminOp uint8
+
+const (
+	opNewEnrollment adminOp = 1
+	opDevices       adminOp = 2
+	opRevoke        adminOp = 3
+	opOrderWipe     adminOp = 4
+	opConflicts     adminOp = 5
+	opDuplicates    adminOp = 6
+	opExport        adminOp = 7
+	opImportBundle  adminOp = 8
+	opExportBundle  adminOp = 9
+	opStats         adminOp = 10
+)
+
 type adminRequest struct {
-	Args []string `json:"args"`
+	Op     adminOp       `cbor:"1,keyasint"`
+	Name   string        `cbor:"2,keyasint,omitempty"` // enrollment: device name
+	Team   string        `cbor:"3,keyasint,omitempty"`
+	Sites  []string      `cbor:"4,keyasint,omitempty"`
+	TTL    time.Duration `cbor:"5,keyasint,omitempty"`
+	Addr   string        `cbor:"6,keyasint,omitempty"`
+	Device string        `cbor:"7,keyasint,omitempty"` // id or name
+	Format string        `cbor:"8,keyasint,omitempty"`
+	Path   string        `cbor:"9,keyasint,omitempty"`
 }
 
 type adminResponse struct {
-	Out   string `json:"out"`
-	Err   string `json:"err,omitempty"`
-	Usage bool   `json:"usage,omitempty"`
+	Code   adminCode       `cbor:"1,keyasint,omitempty"`
+	Error  string          `cbor:"2,keyasint,omitempty"` // for people; never parsed
+	Result cbor.RawMessage `cbor:"3,keyasint,omitempty"`
 }
 
-// ServeAdmin answers admin commands on the socket in the data directory
+// adminCode is an error's code on the admin socket: 0 no error, 1 an error
+// no caller branches on, the others one sentinel each.
+type adminCode uint8
+
+const codeFailed adminCode = 1
+
+// adminErrors lists the sentinels the socket carries, each at its code.
+var adminErrors = []struct {
+	code     adminCode
+	sentinel error
+}{
+	{2, ErrUnknownDevice},
+	{3, ErrAmbiguousDevice},
+	{4, ErrDeviceRevoked},
+	{5, ErrInvalidRequest},
+	{6, ErrClosed},
+	{7, ErrNotInitialized},
+	{8, fs.ErrExist},
+	{9, fs.ErrNotExist},
+}
+
+// codeOf is err's code: the first sentinel it wraps, else codeFailed.
+func codeOf(err error) adminCode {
+	if err == nil {
+		return 0
+	}
+	for _, e := range adminErrors {
+		if errors.Is(err, e.sentinel) {
+			return e.code
+		}
+	}
+	return codeFailed
+}
+
+// sentinelOf is the sentinel a code stands for; nil for codeFailed and for
+// codes a newer server may send that this binary does not know.
+func sentinelOf(code adminCode) error {
+	for _, e := range adminErrors {
+		if e.code == code {
+			return e.sentinel
+		}
+	}
+	return nil
+}
+
+// remoteError is an error a server reported: its text, and the sentinel its
+// code stands for, so that errors.Is works on this side of the socket.
+type remoteError struct {
+	msg      string
+	sentinel error // nil for codeFailed or a code this binary does not know
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.sentinel }
+
+var adminEnc = func() cbor.EncMode {
+	opts := cbor.CoreDetEncOptions()
+	opts.Time = cbor.TimeRFC3339Nano
+	em, err := opts.EncMode()
+	if err != nil {
+		panic(err) // constant options: fails at init or never
+	}
+	return em
+}()
+
+var adminDec = func() cbor.DecMode {
+	dm, err := cbor.DecOptions{
+		MaxNestedLevels:  16,
+		MaxArrayElements: 1 << 24,
+		MaxMapPairs:      1 << 16,
+		IndefLength:      cbor.IndefLengthForbidden,
+		UTF8:             cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		panic(err) // constant options: fails at init or never
+	}
+	return dm
+}()
+
+// ServeAdmin answers admin requests on the socket in the data directory
 // until ctx ends. The socket is owner-only: whoever can open it could as
 // well read the data directory.
 func (s *Server) ServeAdmin(ctx context.Context) error {
@@ -64,26 +176,57 @@ func (s *Server) ServeAdmin(ctx context.Context) error {
 func (s *Server) answerAdmin(ctx context.Context, c net.Conn) {
 	defer c.Close()
 	var req adminRequest
-	if err := json.NewDecoder(io.LimitReader(c, maxAdminMessage)).Decode(&req); err != nil {
+	if err := adminDec.NewDecoder(io.LimitReader(c, maxAdminMessage)).Decode(&req); err != nil {
 		return
 	}
-	var out bytes.Buffer
-	err := s.RunAdmin(ctx, req.Args, &out)
-	resp := adminResponse{Out: out.String()}
-	if err != nil {
-		resp.Err = err.Error()
-		var u UsageError
-		resp.Usage = errors.As(err, &u)
+	result, err := s.runAdmin(ctx, req)
+	var resp adminResponse
+	if err == nil {
+		resp.Result, err = adminEnc.Marshal(result)
 	}
-	s.logf("admin: %s: %v", firstWord(req.Args), errOrOK(err))
-	json.NewEncoder(c).Encode(resp)
+	if err != nil {
+		resp = adminResponse{Code: codeOf(err), Error: err.Error()}
+	}
+	s.logf("admin: %s: %v", req.Op, errOrOK(err))
+	adminEnc.NewEncoder(c).Encode(resp)
 }
 
-func firstWord(args []string) string {
-	if len(args) == 0 {
-		return ""
+// runAdmin runs one request on s: the operation the client's method named.
+func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
+	switch req.Op {
+	case opNewEnrollment:
+		return s.NewEnrollment(ctx, Enrollment{Name: req.Name, Team: req.Team, Sites: req.Sites, TTL: req.TTL, Addr: req.Addr})
+	case opDevices:
+		return s.Devices()
+	case opRevoke:
+		return s.Revoke(ctx, req.Device)
+	case opOrderWipe:
+		return s.OrderWipe(ctx, req.Device)
+	case opConflicts:
+		return s.Conflicts()
+	case opDuplicates:
+		return s.Duplicates()
+	case opExport:
+		return s.ExportFile(ctx, req.Format, req.Path)
+	case opImportBundle:
+		return s.ImportBundleFile(ctx, req.Path)
+	case opExportBundle:
+		return s.ExportBundleFile(ctx, req.Device, req.Path)
+	case opStats:
+		return s.Stats()
 	}
-	return args[0]
+	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
+}
+
+var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opOrderWipe: "wipe",
+	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
+	opExportBundle: "bundle export", opStats: "stats"}
+
+func (op adminOp) String() string {
+	if n, ok := opNames[op]; ok {
+		return n
+	}
+	return fmt.Sprintf("operation %d", uint8(op))
 }
 
 func errOrOK(err error) any {
@@ -93,34 +236,110 @@ func errOrOK(err error) any {
 	return err
 }
 
-// CallAdmin runs an admin command on the server running on dir, writing
-// its output to out. It returns ErrNoServer when none runs; a refusal by
-// the server comes back as an error (a UsageError for a bad command line).
-func CallAdmin(ctx context.Context, dir string, args []string, out io.Writer) error {
+// AdminClient runs admin operations on the server running on a data
+// directory, through its admin socket. Each method returns ErrNoServer when
+// no server answers there; the server's errors come back with their
+// sentinels, as if the method had run in-process.
+type AdminClient struct {
+	dir string
+	// Timeout bounds the methods that take no context (the reads).
+	Timeout time.Duration
+}
+
+// NewAdminClient returns a client of the server running on dir.
+func NewAdminClient(dir string) *AdminClient {
+	return &AdminClient{dir: dir, Timeout: time.Minute}
+}
+
+// call sends req and decodes the result into a T.
+func call[T any](ctx context.Context, a *AdminClient, req adminRequest) (T, error) {
+	var out T
 	var d net.Dialer
 	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	c, err := d.DialContext(dctx, "unix", filepath.Join(dir, SocketName))
+	c, err := d.DialContext(dctx, "unix", filepath.Join(a.dir, SocketName))
+	cancel()
 	if err != nil {
-		return fmt.Errorf("%w (%v)", ErrNoServer, err)
+		return out, fmt.Errorf("%w (%v)", ErrNoServer, err)
 	}
 	defer c.Close()
 	if dl, ok := ctx.Deadline(); ok {
 		c.SetDeadline(dl)
 	}
-	if err := json.NewEncoder(c).Encode(adminRequest{Args: args}); err != nil {
-		return fmt.Errorf("admin socket: %w", err)
+	// Closing the connection is what interrupts a read or write in flight.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	if err := adminEnc.NewEncoder(c).Encode(req); err != nil {
+		return out, fmt.Errorf("admin socket: %s: %w", req.Op, err)
 	}
 	var resp adminResponse
-	if err := json.NewDecoder(io.LimitReader(c, maxAdminMessage)).Decode(&resp); err != nil {
-		return fmt.Errorf("admin socket: no answer from the server: %w", err)
+	if err := adminDec.NewDecoder(io.LimitReader(c, maxAdminMessage)).Decode(&resp); err != nil {
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		return out, fmt.Errorf("admin socket: %s: no answer from the server: %w", req.Op, err)
 	}
-	io.WriteString(out, resp.Out)
-	switch {
-	case resp.Usage:
-		return UsageError{Msg: resp.Err}
-	case resp.Err != "":
-		return errors.New(resp.Err)
+	if resp.Code != 0 {
+		return out, &remoteError{msg: resp.Error, sentinel: sentinelOf(resp.Code)}
 	}
-	return nil
+	if err := adminDec.Unmarshal(resp.Result, &out); err != nil {
+		return out, fmt.Errorf("admin socket: %s: the server's answer: %w", req.Op, err)
+	}
+	return out, nil
+}
+
+// read is call for the methods without a context.
+func read[T any](a *AdminClient, req adminRequest) (T, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), a.Timeout)
+	defer cancel()
+	return call[T](ctx, a, req)
+}
+
+// NewEnrollment asks the server for an enrollment code.
+func (a *AdminClient) NewEnrollment(ctx context.Context, e Enrollment) (pki.EnrollCode, error) {
+	return call[pki.EnrollCode](ctx, a, adminRequest{Op: opNewEnrollment, Name: e.Name, Team: e.Team, Sites: e.Sites, TTL: e.TTL, Addr: e.Addr})
+}
+
+// Devices lists the server's enrolled devices.
+func (a *AdminClient) Devices() ([]Device, error) {
+	return read[[]Device](a, adminRequest{Op: opDevices})
+}
+
+// Revoke asks the server to refuse every later request of a device.
+func (a *AdminClient) Revoke(ctx context.Context, device string) (Device, error) {
+	return call[Device](ctx, a, adminRequest{Op: opRevoke, Device: device})
+}
+
+// OrderWipe asks the server to order a device to wipe itself.
+func (a *AdminClient) OrderWipe(ctx context.Context, device string) (Device, error) {
+	return call[Device](ctx, a, adminRequest{Op: opOrderWipe, Device: device})
+}
+
+// Conflicts lists the server's open conflicts.
+func (a *AdminClient) Conflicts() ([]Conflict, error) {
+	return read[[]Conflict](a, adminRequest{Op: opConflicts})
+}
+
+// Duplicates lists the server's likely and possible duplicate pairs.
+func (a *AdminClient) Duplicates() ([]DuplicatePair, error) {
+	return read[[]DuplicatePair](a, adminRequest{Op: opDuplicates})
+}
+
+// ExportFile has the server export every household to a new file at path.
+func (a *AdminClient) ExportFile(ctx context.Context, format, path string) (int, error) {
+	return call[int](ctx, a, adminRequest{Op: opExport, Format: format, Path: path})
+}
+
+// ImportBundleFile has the server import the device bundle at path.
+func (a *AdminClient) ImportBundleFile(ctx context.Context, path string) (BundleResult, error) {
+	return call[BundleResult](ctx, a, adminRequest{Op: opImportBundle, Path: path})
+}
+
+// ExportBundleFile has the server write a device's return bundle to path.
+func (a *AdminClient) ExportBundleFile(ctx context.Context, device, path string) (int, error) {
+	return call[int](ctx, a, adminRequest{Op: opExportBundle, Device: device, Path: path})
+}
+
+// Stats asks the server for its counts.
+func (a *AdminClient) Stats() (Stats, error) {
+	return read[Stats](a, adminRequest{Op: opStats})
 }

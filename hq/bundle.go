@@ -97,8 +97,8 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 	if err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
 	}
-	if err := check(d, d.ID); err != nil {
-		return 0, fmt.Errorf("export bundle for %q: %w", d.Name, err)
+	if d.Revoked {
+		return 0, fmt.Errorf("export bundle for %q: %w", d.Name, ErrDeviceRevoked)
 	}
 	dev := *d
 	resp := &wire.SyncResponse{Version: wire.Version, Acked: dev.Acked}

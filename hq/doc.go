@@ -22,9 +22,13 @@
 //   - Ingest: the single goroutine that writes to the store. Concurrent
 //     requests queue there and are committed together, one fsync for many
 //     devices (group commit).
+//   - Admin: the operator's operations, typed methods of the Admin
+//     interface. *Server runs them on the data it opened; *AdminClient sends
+//     them to the server running on a data directory.
 //   - Admin socket: a unix socket in the data directory, owner-only, on which
-//     a running server answers the same admin commands the CLI would run on
-//     the data directly.
+//     a running server answers Admin requests: one CBOR request naming the
+//     operation, one CBOR answer with the result or a numeric error code
+//     the client turns back into the sentinel of errors.go.
 //
 // Decisions worth knowing:
 //

@@ -1,11 +1,8 @@
 package hq
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/google/uuid"
 
@@ -65,36 +62,4 @@ func (s *Server) person(id uuid.UUID) (Person, error) {
 		}
 	}
 	return Person{ID: id.String(), Household: rec.Value("household_id"), Name: strings.Join(name, " "), BirthDate: rec.Value(match.FieldBirthDate)}, nil
-}
-
-func (s *Server) adminDuplicates(args []string, out io.Writer) error {
-	fs := newFlags("duplicates")
-	asJSON := fs.Bool("json", false, "")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	pairs, err := s.Duplicates()
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(out)
-		for _, p := range pairs {
-			if err := enc.Encode(p); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if len(pairs) == 0 {
-		fmt.Fprintln(out, "no duplicates")
-		return nil
-	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LEVEL\tSCORE\tPERSON\tNAME\tBORN\tPERSON\tNAME\tBORN\tREASONS")
-	for _, p := range pairs {
-		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Level, p.Score,
-			p.A.ID, p.A.Name, p.A.BirthDate, p.B.ID, p.B.Name, p.B.BirthDate, strings.Join(p.Reasons, "; "))
-	}
-	return tw.Flush()
 }

@@ -41,10 +41,10 @@ func tokenHash(tok string) string {
 func (s *Server) NewEnrollment(ctx context.Context, e Enrollment) (pki.EnrollCode, error) {
 	e.Name = strings.TrimSpace(e.Name)
 	if e.Name == "" {
-		return pki.EnrollCode{}, fmt.Errorf("new enrollment: a device name is needed")
+		return pki.EnrollCode{}, fmt.Errorf("new enrollment: %w: a device name is needed", ErrInvalidRequest)
 	}
 	if len(e.Sites) == 0 {
-		return pki.EnrollCode{}, fmt.Errorf("new enrollment for %q: at least one site is needed (%q for all)", e.Name, AllSites)
+		return pki.EnrollCode{}, fmt.Errorf("new enrollment for %q: %w: at least one site is needed (%q for all)", e.Name, ErrInvalidRequest, AllSites)
 	}
 	if e.TTL <= 0 {
 		e.TTL = DefaultEnrollTTL

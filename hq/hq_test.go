@@ -200,8 +200,8 @@ func TestHQStateSurvivesRestart(t *testing.T) {
 	if _, err := client.EnrollVia(context.Background(), w, code.String(), client.TransportFunc(s.Enroll)); err != nil {
 		t.Fatalf("enroll with a code made before the restart: %v", err)
 	}
-	if d := s.Devices(); len(d) != 1 || d[0].Name != "tablet-7" || d[0].Team != "north" {
-		t.Fatalf("devices = %+v", d)
+	if d, err := s.Devices(); err != nil || len(d) != 1 || d[0].Name != "tablet-7" || d[0].Team != "north" {
+		t.Fatalf("devices = %+v, %v", d, err)
 	}
 	if _, err := hq.Open(hq.Config{Dir: dir, Passphrase: []byte("wrong"), KDF: cheapKDF}); !errors.Is(err, store.ErrWrongPassphrase) && !errors.Is(err, store.ErrInUse) {
 		t.Fatalf("open with a wrong passphrase: %v", err)

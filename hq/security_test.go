@@ -211,8 +211,8 @@ func TestEnrollmentCodeIsSingleUse(t *testing.T) {
 	if !errors.Is(err, client.ErrRefused) || !errors.As(err, &we) || we.Code != wire.CodeUnauthorized {
 		t.Fatalf("second use of a code: %v, want refused as unauthorized", err)
 	}
-	if n := len(s.Devices()); n != 1 {
-		t.Fatalf("%d devices enrolled, want 1", n)
+	if d, err := s.Devices(); err != nil || len(d) != 1 {
+		t.Fatalf("%d devices enrolled (%v), want 1", len(d), err)
 	}
 }
 

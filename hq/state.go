@@ -118,7 +118,7 @@ func (s *state) find(key string) (*Device, error) {
 	for _, d := range s.Devices {
 		if d.Name == key {
 			if found != nil {
-				return nil, fmt.Errorf("device name %q is ambiguous: use its id", key)
+				return nil, fmt.Errorf("device name %q: %w", key, ErrAmbiguousDevice)
 			}
 			found = d
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"fieldreg/internal/cli"
 )
 
 // command is one fieldctl command. Each lives in a file of its own; adding a
@@ -42,6 +44,7 @@ func commandTable() []command {
 		{"bundle export", "--out F", "write the changes HQ has not received to a file, encrypted for HQ", runBundleExport},
 		{"bundle import", "F", "apply a bundle file HQ wrote for this device", runBundleImport},
 		{"wipe", "--yes", "crypto-erase the workspace: nothing can be recovered after", runWipe},
+		{"version", "", "print fieldctl's version and the revision it was built from", runVersion},
 	}
 }
 
@@ -63,6 +66,7 @@ func dispatch(e *env, args []string) error {
 	global := flag.NewFlagSet("fieldctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	e.addGlobalFlags(global)
+	showVersion := global.Bool("version", false, "")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(e.stdout)
@@ -71,6 +75,9 @@ func dispatch(e *env, args []string) error {
 		return usagef("%v (see fieldctl help)", err)
 	}
 	args = global.Args()
+	if *showVersion {
+		return runVersion(e, args)
+	}
 	if len(args) == 0 {
 		return usagef("no command given (see fieldctl help)")
 	}
@@ -85,9 +92,9 @@ func dispatch(e *env, args []string) error {
 		return usagef("unknown command %q (see fieldctl help)", args[0])
 	}
 	err := c.run(e, rest)
-	var usage usageError
-	if errors.As(err, &usage) && !usage.noUsageLine {
-		return usagef("%s: %v (usage: %s)", c.name, usage.msg, usageLine(c))
+	var usage cli.UsageError
+	if errors.As(err, &usage) && !usage.NoUsageLine {
+		return usagef("%s: %v (usage: %s)", c.name, usage.Msg, usageLine(c))
 	}
 	if errors.Is(err, errHelpShown) {
 		return nil
@@ -170,13 +177,12 @@ Exit codes: 0 success, 1 failure, 2 usage, 3 wrong passphrase, 4 workspace in us
 }
 
 // errHelpShown reports that a command printed its help on request.
-var errHelpShown = errors.New("help shown")
+var errHelpShown = cli.ErrHelpShown
 
 // newFlags returns the flag set of a command, with the global options
 // registered too so they may follow the command name.
 func newFlags(e *env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := cli.NewFlags(name)
 	e.addGlobalFlags(fs)
 	return fs
 }
@@ -185,25 +191,7 @@ func newFlags(e *env, name string) *flag.FlagSet {
 // ("show ID --json" as well as "show --json ID"), and returns the arguments.
 // After "--" everything is an argument.
 func parseFlags(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				printCommandHelp(e.stdout, fs)
-				return nil, errHelpShown
-			}
-			return nil, usagef("%v", err)
-		}
-		rest := fs.Args()
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
+	return cli.ParseFlags(fs, args, func() { printCommandHelp(e.stdout, fs) })
 }
 
 func printCommandHelp(w io.Writer, fs *flag.FlagSet) {
@@ -212,7 +200,17 @@ func printCommandHelp(w io.Writer, fs *flag.FlagSet) {
 			fmt.Fprintf(w, "usage: %s\n\n%s.\n\nOptions:\n", usageLine(c), c.summary)
 		}
 	}
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	cli.PrintDefaults(w, fs)
+}
+
+func runVersion(e *env, args []string) error {
+	args, err := parseFlags(e, newFlags(e, "version"), args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	fmt.Fprintln(e.stdout, cli.Version("fieldctl"))
+	return nil
 }

@@ -6,59 +6,66 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"path/filepath"
 	"strings"
 
 	"fieldreg/hq"
+	"fieldreg/internal/cli"
 	"fieldreg/store"
 )
 
-// Exit codes, as fieldctl's.
+// Exit codes, shared with fieldctl (internal/cli).
 const (
-	exitOK              = 0
-	exitFailure         = 1
-	exitUsage           = 2
-	exitWrongPassphrase = 3
-	exitInUse           = 4
+	exitOK              = cli.ExitOK
+	exitFailure         = cli.ExitFailure
+	exitUsage           = cli.ExitUsage
+	exitWrongPassphrase = cli.ExitWrongPassphrase
+	exitInUse           = cli.ExitInUse
 )
 
-const usage = `usage: fieldreg-hq [--data DIR] [--passphrase-file F] COMMAND
-  init [--addr HOST:PORT] [--hosts H1,H2]   create HQ: its encrypted store, CA and keys
-  serve [--addr HOST:PORT]                   serve devices, and admin commands on DIR/admin.sock
-` + hq.AdminUsage + `
-The passphrase comes from FIELDREG_PASSPHRASE, --passphrase-file or a prompt.
-Admin commands go to the running server when there is one, else open DIR.`
+// command is one fieldreg-hq command; adding one is its function plus one
+// line in commandTable.
+type command struct {
+	name    string // one or two words: "devices", "bundle import"
+	args    string // what follows the name on the usage line
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
 
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// commandTable lists every command in the order the usage shows them.
+func commandTable() []command {
+	return []command{
+		{"init", "[--addr HOST:PORT] [--hosts H1,H2]", "create HQ: its encrypted store, CA and keys", runInit},
+		{"serve", "[--addr HOST:PORT]", "serve devices, and admin commands on DIR/admin.sock", runServe},
+		{"enroll", "--device NAME --sites S1,S2 [--team T] [--qr F.png] [--addr HOST:PORT] [--ttl 168h]", "print a one-time code a device enrolls with", runEnroll},
+		{"devices", "", "list enrolled devices and their state", runDevices},
+		{"revoke", "DEVICE", "refuse every later request of a device (name or id)", runRevoke},
+		{"wipe", "DEVICE", "order a device to crypto-erase its workspace at its next contact", runWipe},
+		{"conflicts", "", "list fields with concurrent values", runConflicts},
+		{"duplicates", "[--json]", "list persons likely or possibly registered twice, over every device", runDuplicates},
+		{"export", "--format csv|hxl|json|aggregate --out F", "export every household (aggregate: counts by sex and age per location)", runExport},
+		{"bundle import", "F", "store the changes of a device's bundle file", runBundleImport},
+		{"bundle export", "--device D --out F", "write a return bundle for a device", runBundleExport},
+		{"stats", "", "print counts of the store and of the running server", runStats},
+		{"version", "", "print fieldreg-hq's version and the revision it was built from", runVersion},
+	}
+}
 
 func run(ctx context.Context, e *env, args []string) int {
 	err := dispatch(ctx, e, args)
-	if err == nil {
-		return exitOK
+	if err != nil {
+		fmt.Fprintln(e.stderr, errorLine(err))
 	}
-	fmt.Fprintln(e.stderr, errorLine(err))
 	return exitCode(err)
 }
 
 func exitCode(err error) int {
-	var u usageError
-	var hu hq.UsageError
-	switch {
-	case errors.As(err, &u), errors.As(err, &hu):
+	if errors.Is(err, hq.ErrInvalidRequest) {
 		return exitUsage
-	case errors.Is(err, store.ErrWrongPassphrase):
-		return exitWrongPassphrase
-	case errors.Is(err, store.ErrInUse):
-		return exitInUse
 	}
-	return exitFailure
+	return cli.ExitCode(err)
 }
 
+// errorLine is the one line printed on stderr for err.
 func errorLine(err error) string {
 	msg := err.Error()
 	switch {
@@ -67,126 +74,152 @@ func errorLine(err error) string {
 	case errors.Is(err, store.ErrInUse):
 		msg = "HQ's data is in use by another process (a server not answering on its admin socket?)"
 	}
-	var u usageError
-	var hu hq.UsageError
-	if errors.As(err, &u) || errors.As(err, &hu) {
-		msg += " (see fieldreg-hq help)"
-	}
-	return "fieldreg-hq: " + strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", "; ")), " ")
+	return cli.ErrorLine("fieldreg-hq", msg)
 }
+
+func usagef(format string, args ...any) error { return cli.Usagef(format, args...) }
 
 func dispatch(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("fieldreg-hq", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	e.addGlobalFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	global := cli.NewFlags("fieldreg-hq")
+	e.addGlobalFlags(global)
+	showVersion := global.Bool("version", false, "")
+	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(e.stdout, usage)
+			printUsage(e.stdout)
 			return nil
 		}
-		return usagef("%v", err)
+		return usagef("%v (see fieldreg-hq help)", err)
 	}
-	args = fs.Args()
+	args = global.Args()
+	if *showVersion {
+		return runVersion(ctx, e, args)
+	}
 	if len(args) == 0 {
-		return usagef("no command given")
+		return usagef("no command given (see fieldreg-hq help)")
 	}
-	switch args[0] {
-	case "help":
-		fmt.Fprintln(e.stdout, usage)
+	if args[0] == "help" {
+		return help(ctx, e, args[1:])
+	}
+	c, rest, err := findCommand(args)
+	if err != nil {
+		return err
+	}
+	err = c.run(ctx, e, rest)
+	var usage cli.UsageError
+	if errors.As(err, &usage) && !usage.NoUsageLine {
+		return usagef("%s: %v (usage: %s)", c.name, usage.Msg, usageLine(c))
+	}
+	if errors.Is(err, cli.ErrHelpShown) {
 		return nil
-	case "init":
-		return runInit(e, args[1:])
-	case "serve":
-		return runServe(ctx, e, args[1:])
 	}
-	if !hq.IsAdminCommand(args) {
-		return usagef("unknown command %q", args[0])
-	}
-	return runAdmin(ctx, e, absPaths(args))
+	return err
 }
 
-// runAdmin sends an admin command to the running server, or runs it on the
-// data directly when no server runs.
-func runAdmin(ctx context.Context, e *env, args []string) error {
-	err := hq.CallAdmin(ctx, e.dataDir, args, e.stdout)
-	if !errors.Is(err, hq.ErrNoServer) {
-		return err
-	}
-	s, err := e.open()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return s.RunAdmin(ctx, args, e.stdout)
-}
-
-// absPaths makes the file arguments of admin commands absolute: a running
-// server has its own working directory.
-func absPaths(args []string) []string {
-	out := make([]string, len(args))
-	copy(out, args)
-	abs := func(p string) string {
-		if a, err := filepath.Abs(p); err == nil {
-			return a
-		}
-		return p
-	}
-	for i := 1; i < len(out); i++ {
-		switch {
-		case out[i] == "--out" || out[i] == "-out" || out[i] == "--qr" || out[i] == "-qr":
-			if i+1 < len(out) {
-				out[i+1] = abs(out[i+1])
-				i++
+// findCommand matches the command named by the first one or two words.
+func findCommand(args []string) (command, []string, error) {
+	table := commandTable()
+	if len(args) >= 2 {
+		for _, c := range table {
+			if c.name == args[0]+" "+args[1] {
+				return c, args[2:], nil
 			}
-		case strings.HasPrefix(out[i], "--out=") || strings.HasPrefix(out[i], "--qr="):
-			k, v, _ := strings.Cut(out[i], "=")
-			out[i] = k + "=" + abs(v)
-		case out[0] == "bundle" && i == 2 && out[1] == "import":
-			out[i] = abs(out[i])
 		}
 	}
-	return out
+	for _, c := range table {
+		if c.name == args[0] {
+			return c, args[1:], nil
+		}
+	}
+	var subs []string
+	for _, c := range table {
+		if sub, ok := strings.CutPrefix(c.name, args[0]+" "); ok {
+			subs = append(subs, sub)
+		}
+	}
+	if len(subs) > 0 {
+		return command{}, nil, usagef("%s needs one of: %s (see fieldreg-hq help)", args[0], strings.Join(subs, ", "))
+	}
+	return command{}, nil, usagef("unknown command %q (see fieldreg-hq help)", args[0])
 }
 
-func runInit(e *env, args []string) error {
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	addr := fs.String("addr", "", "")
-	hosts := fs.String("hosts", "", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return usagef("init [--addr HOST:PORT] [--hosts H1,H2]")
+func help(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		printUsage(e.stdout)
+		return nil
 	}
-	if *addr == "" {
-		*addr = "localhost:8443"
-	}
-	if _, _, err := net.SplitHostPort(*addr); err != nil {
-		return usagef("init: --addr %q: want HOST:PORT", *addr)
-	}
-	pass, err := e.passphrase(true)
+	c, _, err := findCommand(args)
 	if err != nil {
 		return err
 	}
-	if err := store.CheckPassphrase(pass); err != nil {
-		return usagef("init: %v", err)
-	}
-	cfg, err := e.config(pass)
-	if err != nil {
+	// A command prints its flags when asked for help.
+	if err := c.run(ctx, e, []string{"-help"}); !errors.Is(err, cli.ErrHelpShown) {
 		return err
 	}
-	var extra []string
-	for _, h := range strings.Split(*hosts, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			extra = append(extra, h)
+	return nil
+}
+
+func usageLine(c command) string {
+	return strings.TrimSpace("fieldreg-hq " + c.name + " " + c.args)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `usage: fieldreg-hq [--data DIR] [--passphrase-file F] COMMAND [ARGS]
+
+Commands:
+`)
+	for _, c := range commandTable() {
+		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimPrefix(usageLine(c), "fieldreg-hq "), c.summary)
+	}
+	fmt.Fprint(w, `  help [COMMAND]
+        show this, or a command's options
+
+The passphrase comes from FIELDREG_PASSPHRASE, --passphrase-file or a prompt.
+The data directory is --data, else FIELDREG_HQ_DATA, else fieldreg-hq-data.
+Admin commands go to the running server when there is one, else open DIR.
+
+Exit codes: 0 success, 1 failure, 2 usage, 3 wrong passphrase, 4 data in use.
+`)
+}
+
+// newFlags returns the flag set of a command, with the global options
+// registered too so they may follow the command name.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := cli.NewFlags(name)
+	e.addGlobalFlags(fs)
+	return fs
+}
+
+// parseFlags parses a command's flags wherever they stand among its
+// arguments and returns the arguments; -h prints the command's help.
+func parseFlags(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
+	return cli.ParseFlags(fs, args, func() { printCommandHelp(e.stdout, fs) })
+}
+
+func printCommandHelp(w io.Writer, fs *flag.FlagSet) {
+	for _, c := range commandTable() {
+		if c.name == fs.Name() {
+			fmt.Fprintf(w, "usage: %s\n\n%s.\n\nOptions:\n", usageLine(c), c.summary)
 		}
 	}
-	if err := hq.Init(cfg, *addr, extra); err != nil {
-		return err
-	}
-	s, err := hq.Open(cfg)
+	cli.PrintDefaults(w, fs)
+}
+
+// noArgs parses the flags of a command that takes no arguments.
+func noArgs(e *env, fs *flag.FlagSet, args []string) error {
+	args, err := parseFlags(e, fs, args)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	fmt.Fprintf(e.stdout, "HQ created in %s\naddress: %s\ncertificate fingerprint: %s\n", e.dataDir, s.Addr(), s.Fingerprint())
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+func runVersion(_ context.Context, e *env, args []string) error {
+	if err := noArgs(e, newFlags(e, "version"), args); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, cli.Version("fieldreg-hq"))
 	return nil
 }

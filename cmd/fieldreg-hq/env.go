@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"fieldreg/hq"
+	"fieldreg/internal/cli"
 	"fieldreg/registry"
 	"fieldreg/store"
 )
@@ -29,13 +30,18 @@ type env struct {
 	kdf            store.KDFParams // zero: the store's default (tests pass cheap ones)
 }
 
+// addGlobalFlags registers the options every command accepts, before or
+// after its name. Their defaults are their current values, so that a
+// command's flag set keeps what the global one parsed.
 func (e *env) addGlobalFlags(fs *flag.FlagSet) {
-	def := e.getenv("FIELDREG_HQ_DATA")
-	if def == "" {
-		def = "fieldreg-hq-data"
+	if e.dataDir == "" {
+		e.dataDir = e.getenv("FIELDREG_HQ_DATA")
 	}
-	fs.StringVar(&e.dataDir, "data", def, "")
-	fs.StringVar(&e.passphraseFile, "passphrase-file", "", "")
+	if e.dataDir == "" {
+		e.dataDir = "fieldreg-hq-data"
+	}
+	fs.StringVar(&e.dataDir, "data", e.dataDir, "HQ's data `directory` ($FIELDREG_HQ_DATA if set)")
+	fs.StringVar(&e.passphraseFile, "passphrase-file", e.passphraseFile, "read the passphrase from the first line of `file`")
 }
 
 const maxPassphraseFile = 64 << 10
@@ -66,7 +72,7 @@ func (e *env) passphrase(confirm bool) ([]byte, error) {
 		return []byte(p), nil
 	}
 	if e.stdin == nil || !term.IsTerminal(int(e.stdin.Fd())) {
-		return nil, usagef("no passphrase: set FIELDREG_PASSPHRASE, use --passphrase-file, or run in a terminal")
+		return nil, cli.Setupf("no passphrase: set FIELDREG_PASSPHRASE, use --passphrase-file, or run in a terminal")
 	}
 	ask := func(prompt string) ([]byte, error) {
 		fmt.Fprint(e.stderr, prompt)
@@ -109,4 +115,20 @@ func (e *env) open() (*hq.Server, error) {
 		return nil, err
 	}
 	return hq.Open(cfg)
+}
+
+// withAdmin runs an admin operation on the server running on the data
+// directory, through its admin socket, or on the data opened here when no
+// server runs: the same typed method either way, with the same errors.
+func withAdmin[T any](e *env, op func(hq.Admin) (T, error)) (T, error) {
+	out, err := op(hq.NewAdminClient(e.dataDir))
+	if !errors.Is(err, hq.ErrNoServer) {
+		return out, err
+	}
+	s, err := e.open()
+	if err != nil {
+		return out, err
+	}
+	defer s.Close()
+	return op(s)
 }

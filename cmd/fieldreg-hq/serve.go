@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 
@@ -12,11 +10,10 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	addr := fs.String("addr", "", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return usagef("serve [--addr HOST:PORT]")
+	fs := newFlags(e, "serve")
+	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: HQ's port on every interface)")
+	if err := noArgs(e, fs, args); err != nil {
+		return err
 	}
 	pass, err := e.passphrase(false)
 	if err != nil {
