@@ -19,6 +19,7 @@ import (
 type txState struct {
 	logSeq    uint64
 	deviceSeq uint64
+	clockHigh uint64
 	auditSeq  uint64
 	auditHash []byte
 	quarSeq   uint64
@@ -39,7 +40,7 @@ type pendingRecord struct {
 
 func (w *Workspace) begin() *txState {
 	return &txState{
-		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, auditSeq: w.auditSeq,
+		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, clockHigh: w.clockHigh, auditSeq: w.auditSeq,
 		auditHash: w.auditHash, quarSeq: w.quarSeq,
 		records: make(map[uuid.UUID]*pendingRecord), drafts: make(map[string]bool),
 	}
@@ -119,6 +120,7 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	st.logSeq++
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
+	st.clockHigh = max(st.clockHigh, c.Stamp.HLC)
 	w.put(tx, st, bucketChanges, seqKey(st.logSeq), encode(toStoredChange(c)))
 	w.put(tx, st, bucketSeen, seenKey(c.Device, c.Seq), seqKey(st.logSeq))
 	detail := ""
@@ -129,8 +131,8 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	return st.logSeq
 }
 
-// flush writes every record the transaction changed and the new head of
-// the audit chain.
+// flush writes every record the transaction changed, the new head of the
+// audit chain and the clock's new high-water mark.
 func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
@@ -140,6 +142,9 @@ func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	}
 	if st.auditSeq != w.auditSeq {
 		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: st.auditSeq, Hash: st.auditHash}))
+	}
+	if st.clockHigh != w.clockHigh {
+		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh}))
 	}
 }
 
@@ -205,7 +210,7 @@ func (w *Workspace) update(fn func(tx *bolt.Tx, st *txState) error) (*txState, e
 }
 
 func (w *Workspace) commitState(st *txState) {
-	w.lastLogSeq, w.deviceSeq = st.logSeq, st.deviceSeq
+	w.lastLogSeq, w.deviceSeq, w.clockHigh = st.logSeq, st.deviceSeq, st.clockHigh
 	w.auditSeq, w.auditHash = st.auditSeq, st.auditHash
 	w.quarSeq = st.quarSeq
 	for _, k := range st.quarSeen {
