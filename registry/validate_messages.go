@@ -93,6 +93,36 @@ var ruleMessages = map[string]Labels{
 		"es": "elija como máximo {0}",
 		"ar": "اختر {0} كحد أقصى",
 	},
+	RuleEncoding: {
+		"en": "is not valid UTF-8 text",
+		"fr": "n’est pas un texte UTF-8 valide",
+		"es": "no es un texto UTF-8 válido",
+		"ar": "ليس نصًا صالحًا بترميز UTF-8",
+	},
+	RuleNormalization: {
+		"en": "is not in Unicode normal form (NFC)",
+		"fr": "n’est pas en forme normale Unicode (NFC)",
+		"es": "no está en forma normal Unicode (NFC)",
+		"ar": "ليس بصيغة يونيكود القياسية (NFC)",
+	},
+	RuleControl: {
+		"en": "contains a control character",
+		"fr": "contient un caractère de contrôle",
+		"es": "contiene un carácter de control",
+		"ar": "يحتوي على حرف تحكم",
+	},
+	RuleBidi: {
+		"en": "contains a text-direction control character",
+		"fr": "contient un caractère de contrôle du sens d’écriture",
+		"es": "contiene un carácter de control de la dirección del texto",
+		"ar": "يحتوي على حرف تحكم في اتجاه النص",
+	},
+	RuleTooLong: {
+		"en": "is too long (at most {0} bytes)",
+		"fr": "est trop long (au plus {0} octets)",
+		"es": "es demasiado largo (como máximo {0} bytes)",
+		"ar": "طويل جدًا (الحد الأقصى {0} بايت)",
+	},
 	RuleMember: {
 		"en": "member does not belong to household {0}",
 		"fr": "ce membre n’appartient pas au ménage {0}",
