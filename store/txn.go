@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"slices"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -121,7 +120,13 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
 	st.clockHigh = max(st.clockHigh, c.Stamp.HLC)
-	w.put(tx, st, bucketChanges, seqKey(st.logSeq), encode(toStoredChange(c)))
+	enc := encode(toStoredChange(c))
+	if err := storable(c); err != nil {
+		w.fail(st, fmt.Errorf("%s %s: %w", readable(c.Kind), c.Record, err))
+	} else if err := readBack[storedChange](enc); err != nil {
+		w.fail(st, fmt.Errorf("%s %s: change: %w", readable(c.Kind), c.Record, err))
+	}
+	w.put(tx, st, bucketChanges, seqKey(st.logSeq), enc)
 	w.put(tx, st, bucketSeen, seenKey(c.Device, c.Seq), seqKey(st.logSeq))
 	detail := ""
 	if c.Device != w.keys.device {
@@ -137,7 +142,11 @@ func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
 		if p.dirty {
-			w.put(tx, st, bucketRecords, id[:], encode(toStoredRecord(p.rec, p.log)))
+			enc := encode(toStoredRecord(p.rec, p.log))
+			if err := readBack[storedRecord](enc); err != nil {
+				w.fail(st, fmt.Errorf("%s %s: %w", readable(p.rec.Kind), id, err))
+			}
+			w.put(tx, st, bucketRecords, id[:], enc)
 		}
 	}
 	if st.auditSeq != w.auditSeq {
@@ -145,6 +154,14 @@ func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	}
 	if st.clockHigh != w.clockHigh {
 		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh}))
+	}
+}
+
+// fail records the transaction's first error: nothing more is put, and
+// update rolls the transaction back.
+func (w *Workspace) fail(st *txState, err error) {
+	if st.err == nil {
+		st.err = err
 	}
 }
 
@@ -158,8 +175,11 @@ func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uui
 func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	st.auditSeq++
 	e := storedAudit{
-		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: user, Action: action,
-		Record: rec, Kind: kind, Fields: slices.Clone(fields), Detail: detail, Prev: st.auditHash,
+		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: readable(user), Action: action,
+		Record: rec, Kind: readable(kind), Detail: readable(detail), Prev: st.auditHash,
+	}
+	for _, f := range fields { // a refused change's names are audited too: they must read back
+		e.Fields = append(e.Fields, readable(f))
 	}
 	if e.Prev == nil {
 		e.Prev = make([]byte, sha256.Size)
