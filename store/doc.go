@@ -113,6 +113,15 @@
 // than ClockTolerance behind the mark, for the user to fix the date; nothing
 // is refused for it.
 //
+// # Nothing written that will not read back
+//
+// One record that does not decode would make the whole workspace fail to
+// open, so each change and record is decoded again right after it is
+// encoded (readback.go): a local commit that would not read back fails
+// with ErrUnstorable and nothing is written; a remote change that could
+// not be stored is quarantined, and what the quarantine and the audit keep
+// of it has its bytes that are not UTF-8 replaced.
+//
 // # Durability
 //
 // Commit, Delete, ApplyRemote, PutMeta, SaveDraft, DeleteDraft and the user
