@@ -119,11 +119,14 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		return errorsOrNil([]FieldError{{Record: r.ID, Kind: r.Kind, Rule: RuleUnknownKind, Params: []string{r.Kind}}})
 	}
 	var errs []FieldError
-	broken := make(map[string]bool) // fields that break the value rule: not checked further
+	var broken map[string]bool // fields that break the value rule: not checked further
 	for _, name := range r.FieldNames() {
-		d, _ := form.Field(name)
+		d, known := form.Field(name)
 		if rule, params := CheckValue(r.Value(name), d.Multiline); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: rule, Params: params})
+			if broken == nil {
+				broken = make(map[string]bool)
+			}
 			broken[name] = true
 			continue
 		}
@@ -133,7 +136,7 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 			}
 			continue
 		}
-		if _, known := form.Field(name); !known {
+		if !known {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: RuleUnknownField})
 		}
 	}
