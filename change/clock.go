@@ -38,10 +38,52 @@ func NewClock(device uuid.UUID, now func() time.Time) *Clock {
 // Device returns the device id stamped on every reading.
 func (c *Clock) Device() uuid.UUID { return c.device }
 
-// Now returns a stamp later than every stamp this clock has returned or observed.
+// Now returns a stamp later than every stamp this clock has returned,
+// observed or been raised to.
 func (c *Clock) Now() Stamp {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.next()
+}
+
+// After returns a stamp later than every stamp Now would be later than, and
+// later than floor too. A local write takes its stamp from After(base): the
+// value it replaces is then always older, whatever the wall clock says, so
+// the write wins the merge as the user expects.
+func (c *Clock) After(floor Stamp) Stamp {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.raise(floor.HLC)
+	return c.next()
+}
+
+// Raise moves the clock to at least hlc, without the skew check Observe
+// makes. It is for stamps the workspace already holds (its high-water mark at
+// open): they were checked when they came in, and a clock that issued
+// stamps below them would order new local writes before old ones.
+func (c *Clock) Raise(hlc uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.raise(hlc)
+}
+
+// Behind reports how far the wall clock is behind the latest stamp this
+// clock has issued, observed or been raised to: zero when it is not behind.
+// A device whose date was set back shows here, while its stamps still go
+// forward from the high-water mark.
+func (c *Clock) Behind() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	last := Stamp{HLC: c.last}.Millis()
+	wall := c.now().UnixMilli()
+	if last <= wall {
+		return 0
+	}
+	return time.Duration(last-wall) * time.Millisecond
+}
+
+// next issues the next stamp. The caller holds c.mu.
+func (c *Clock) next() Stamp {
 	wall := MakeHLC(c.now().UnixMilli(), 0)
 	if wall > c.last {
 		c.last = wall
@@ -49,6 +91,12 @@ func (c *Clock) Now() Stamp {
 		c.last++ // counter overflow carries into the milliseconds: still monotonic
 	}
 	return Stamp{HLC: c.last, Device: c.device}
+}
+
+func (c *Clock) raise(hlc uint64) {
+	if hlc > c.last {
+		c.last = hlc
+	}
 }
 
 // Observe advances the clock past a stamp received from another replica, so
@@ -61,9 +109,7 @@ func (c *Clock) Observe(s Stamp) error {
 	if s.Millis() > limit {
 		return fmt.Errorf("%w: %s", ErrClockAhead, s.Time().Format(time.RFC3339))
 	}
-	if s.HLC > c.last {
-		c.last = s.HLC
-	}
+	c.raise(s.HLC)
 	return nil
 }
 

@@ -143,3 +143,57 @@ func TestClockConcurrentStampsUnique(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestClockRaisedStaysAboveHighWaterMark(t *testing.T) {
+	// A tablet whose date was set back a day reopens a workspace whose latest
+	// change is from "today": its stamps must still come after that change.
+	high := MakeHLC(t0.UnixMilli(), 3)
+	wall := &fakeWall{t0.Add(-24 * time.Hour)}
+	c := NewClock(devA, wall.now)
+	c.Raise(high)
+	if s := c.Now(); s.HLC <= high {
+		t.Errorf("after Raise(%d) the clock made %v", high, s)
+	}
+	if got := c.Behind(); got < 24*time.Hour || got > 24*time.Hour+time.Millisecond {
+		t.Errorf("Behind = %v, want about 24h", got)
+	}
+	c.Raise(MakeHLC(t0.Add(-48*time.Hour).UnixMilli(), 0)) // lower: no effect
+	if s := c.Now(); s.HLC <= high {
+		t.Errorf("a lower Raise moved the clock back: %v", s)
+	}
+}
+
+func TestClockAfterBase(t *testing.T) {
+	wall := &fakeWall{t0}
+	c := NewClock(devA, wall.now)
+	tests := []struct {
+		name string
+		base Stamp
+	}{
+		{"zero base", Stamp{}},
+		{"older base", Stamp{HLC: MakeHLC(t0.UnixMilli()-5000, 0), Device: devB}},
+		{"base an hour ahead", Stamp{HLC: MakeHLC(t0.Add(time.Hour).UnixMilli(), 9), Device: devB}},
+		{"base a year ahead", Stamp{HLC: MakeHLC(t0.Add(365*24*time.Hour).UnixMilli(), 0xffff), Device: devB}},
+	}
+	prev := Stamp{}
+	for _, tt := range tests {
+		s := c.After(tt.base)
+		if s.Compare(tt.base) <= 0 || s.HLC <= tt.base.HLC {
+			t.Errorf("%s: After(%v) = %v, not after its base", tt.name, tt.base, s)
+		}
+		if s.Compare(prev) <= 0 {
+			t.Errorf("%s: %v is not after the previous stamp %v", tt.name, s, prev)
+		}
+		prev = s
+	}
+}
+
+func TestClockBehindIsZeroWhenWallIsAhead(t *testing.T) {
+	wall := &fakeWall{t0}
+	c := NewClock(devA, wall.now)
+	c.Now()
+	wall.t = t0.Add(time.Hour)
+	if d := c.Behind(); d != 0 {
+		t.Errorf("Behind = %v with the wall clock ahead of every stamp", d)
+	}
+}

@@ -97,14 +97,16 @@ type CSVReader struct {
 // NewCSVReader reads the header (and an HXL hashtag row under it, if any)
 // and resolves every column through m (nil m: columns named as our fields).
 // A column it cannot place is an error naming it: map it, or map it to "-".
-// The file is UTF-8, with or without a byte-order mark; the delimiter,
-// comma, semicolon or tab, is taken from the header line.
+// The file is UTF-8, with or without a byte-order mark, or UTF-16 with one
+// (see csv_encoding.go: a byte that is not UTF-8 is an *EncodingError, from
+// here or from Next; Transcode reads other encodings); the delimiter, comma,
+// semicolon or tab, is taken from the header line.
 func NewCSVReader(r io.Reader, m Mapping, forms *registry.Forms, now time.Time) (*CSVReader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
+	br := bufio.NewReaderSize(utf8Input(r), 64<<10)
+	head, err := br.Peek(64 << 10)
+	if _, notUTF8 := err.(*EncodingError); notUTF8 {
+		return nil, err
 	}
-	head, _ := br.Peek(64 << 10)
 	cr := &CSVReader{forms: forms, now: now, r: csv.NewReader(br), persons: make(map[uuid.UUID]int)}
 	cr.r.Comma = detectDelimiter(head)
 	cr.r.FieldsPerRecord = -1

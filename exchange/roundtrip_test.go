@@ -60,12 +60,13 @@ func fieldValue(t *rapid.T, d registry.FieldDef, label string) string {
 	}
 	// Free text: any printable characters, quotes, commas, semicolons,
 	// newlines, spreadsheet formulas. CSV cannot keep a carriage return or
-	// surrounding spaces apart from the cell, and canonical text has neither.
+	// surrounding spaces apart from the cell, and canonical text has neither
+	// (and is NFC).
 	s := rapid.StringOfN(rapid.OneOf(
 		rapid.RuneFrom([]rune("=+-@'\",;\n #ÉéعربيZ")),
 		rapid.Rune(),
 	), 1, 30, -1).Draw(t, label)
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
+	s, _ = registry.CanonicalValue(registry.TypeText, strings.ReplaceAll(s, "\r", ""))
 	if !utf8.ValidString(s) || s == "" {
 		return "x"
 	}

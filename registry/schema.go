@@ -69,6 +69,7 @@ type FieldDef struct {
 	Min       *float64  `json:"min,omitempty"`        // integer and decimal fields
 	Max       *float64  `json:"max,omitempty"`        // integer and decimal fields
 	MaxLength int       `json:"max_length,omitempty"` // text fields, in characters
+	Multiline bool      `json:"multiline,omitempty"`  // text fields that may hold tabs and newlines (notes)
 	Pattern   string    `json:"pattern,omitempty"`    // a Go regexp the whole value must match
 	// MaxChoices bounds how many codes a select_multiple value may hold
 	// ("top three priority needs"); 0 is no bound.

@@ -60,7 +60,7 @@ func CanonicalValue(t FieldType, v any) (string, error) {
 	case json.Number:
 		return CanonicalValue(t, string(x))
 	case string:
-		return canonicalString(t, strings.TrimSpace(x))
+		return canonicalString(t, strings.TrimSpace(nfc(x)))
 	}
 	return bad("a value of type %T", v)
 }

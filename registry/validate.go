@@ -30,6 +30,13 @@ const (
 	RuleConsent      = "consent"       // consent must be given to register
 	RuleMember       = "member"        // a member points at another household
 	RuleMaxChoices   = "max_choices"   // too many codes in a select_multiple; Params: max
+
+	// The value rule (value.go), for every field of every form.
+	RuleEncoding      = "encoding"      // not valid UTF-8
+	RuleNormalization = "normalization" // not in Unicode normalization form C
+	RuleControl       = "control"       // a NUL or other control character (tab and newline only in multi-line text)
+	RuleBidi          = "bidi_control"  // a bidi embedding, override or isolate control
+	RuleTooLong       = "too_long"      // longer than any value may be; Params: max bytes
 )
 
 // FieldError is one broken rule: which record, which field, which rule.
@@ -103,7 +110,7 @@ func errorsOrNil(errs []FieldError) error {
 
 // Validate checks one record against its kind's form: required fields set,
 // every value of its field's type and within its rules, no field the form
-// does not know. Fields starting with "_" belong to the system (system.go)
+// does not know, every value within the value rule (value.go). Fields starting with "_" belong to the system (system.go)
 // and are checked by its own rules. A deleted record is not checked beyond that: deleting
 // must always be possible. now is the day future dates and ages are judged on.
 func (fs *Forms) Validate(r Record, now time.Time) error {
@@ -112,14 +119,24 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		return errorsOrNil([]FieldError{{Record: r.ID, Kind: r.Kind, Rule: RuleUnknownKind, Params: []string{r.Kind}}})
 	}
 	var errs []FieldError
+	var broken map[string]bool // fields that break the value rule: not checked further
 	for _, name := range r.FieldNames() {
+		d, known := form.Field(name)
+		if rule, params := CheckValue(r.Value(name), d.Multiline); rule != "" {
+			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: rule, Params: params})
+			if broken == nil {
+				broken = make(map[string]bool)
+			}
+			broken[name] = true
+			continue
+		}
 		if rule, system := checkSystemField(name, r.Value(name)); system {
 			if rule != "" {
 				errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: rule})
 			}
 			continue
 		}
-		if _, known := form.Field(name); !known {
+		if !known {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: RuleUnknownField})
 		}
 	}
@@ -127,6 +144,9 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		return errorsOrNil(errs)
 	}
 	for _, d := range form.Fields {
+		if broken[d.Name] {
+			continue
+		}
 		if rule, params := d.Check(r.Value(d.Name), now); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: rule, Params: params})
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 // Commit turns edits into changes (one change per edit: next device seq, one
-// clock stamp, Base = current field stamp), applies them, validates every
+// clock stamp after every base it replaces, Base = current field stamp), applies them, validates every
 // resulting record with Options.Validate, and stores records, change log and
 // audit in one fsynced transaction. All or nothing: if any edit fails
 // validation, nothing is stored and the error names the record and field.
@@ -84,7 +84,7 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 	if p.rec.Kind != e.Kind {
 		return c, false, fmt.Errorf("record %s is a %s, not a %s", e.Record, p.rec.Kind, e.Kind)
 	}
-	stamp := w.clock.Now()
+	var newest change.Stamp // the latest stamp the edit's writes replace or resolve
 	for _, name := range slices.Sorted(maps.Keys(e.Set)) {
 		value := e.Set[name]
 		if name == "" {
@@ -101,10 +101,18 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 			continue
 		}
 		c.Writes = append(c.Writes, wr)
+		for _, s := range append([]change.Stamp{wr.Base}, wr.Resolves...) {
+			if s.Compare(newest) > 0 {
+				newest = s
+			}
+		}
 	}
 	if len(c.Writes) == 0 {
 		return c, false, nil
 	}
+	// Stamped after everything it replaces, whatever the wall clock says:
+	// else a device whose date went back would lose its own edit in the merge.
+	stamp := w.clock.After(newest)
 	st.deviceSeq++
 	c.Device, c.Seq, c.Record, c.Kind, c.Author, c.Stamp = w.keys.device, st.deviceSeq, e.Record, e.Kind, w.user, stamp
 	action := "edit"

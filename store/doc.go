@@ -84,6 +84,7 @@
 //	seen        device id (16) ‖ seq (u64)    log seq (u64): makes received changes idempotent
 //	audit       audit seq (u64)               seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
+//	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings)
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  seq (u64)                     time, the refused change, the reason
@@ -96,6 +97,30 @@
 // The audit hash of entry n is SHA-256(hash(n-1) ‖ CBOR(entry n)), with 32
 // zero bytes before the first entry. Verify walks the chain and compares its
 // end with the stored head.
+//
+// # Clock high-water mark
+//
+// The device's clock must never stamp a new change at or below a stamp the
+// workspace already holds: a tablet whose date was set back would otherwise
+// write values that lose to the ones they replace, on every replica. The
+// highest stamp of any change logged, local or remote, is kept under
+// "clock-high" and rewritten in the same transaction as the changes that
+// raise it; Open raises the clock to it with one read (a workspace made
+// before the mark was kept reads it once from the change log). Commit also
+// stamps each change after every base it replaces (change.Clock.After), and
+// accepted remote stamps advance the clock (the HLC receive rule), bounded by
+// the one-day-ahead refusal. Workspace.ClockBehind reports a wall clock more
+// than ClockTolerance behind the mark, for the user to fix the date; nothing
+// is refused for it.
+//
+// # Nothing written that will not read back
+//
+// One record that does not decode would make the whole workspace fail to
+// open, so each change and record is decoded again right after it is
+// encoded (readback.go): a local commit that would not read back fails
+// with ErrUnstorable and nothing is written; a remote change that could
+// not be stored is quarantined, and what the quarantine and the audit keep
+// of it has its bytes that are not UTF-8 replaced.
 //
 // # Durability
 //

@@ -15,7 +15,8 @@ import (
 )
 
 // load decrypts the workspace once at unlock and builds the in-memory state:
-// sequence counters, the audit head, draft names and the record index.
+// sequence counters, the audit head, the clock's high-water mark, draft
+// names and the record index.
 func (w *Workspace) load() error {
 	return w.view(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
@@ -33,6 +34,9 @@ func (w *Workspace) load() error {
 			return err
 		}
 		if err := w.loadAuditHead(tx); err != nil {
+			return err
+		}
+		if err := w.loadClockHigh(tx); err != nil {
 			return err
 		}
 		if err := w.loadQuarantine(tx); err != nil {

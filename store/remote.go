@@ -79,6 +79,9 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	if err := c.Validate(); err != nil {
 		return err.Error(), nil
 	}
+	if err := storable(c); err != nil {
+		return err.Error(), nil
+	}
 	if err := change.CheckSkew(c.Stamp, w.opts.Now()); err != nil {
 		return err.Error(), nil
 	}
@@ -91,6 +94,9 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	}
 	if p.rec.Kind != c.Kind {
 		return fmt.Sprintf("record %s is a %s, change says %s", c.Record, p.rec.Kind, c.Kind), nil
+	}
+	if len(p.rec.Fields)+len(c.Writes) > maxRecordFields {
+		return fmt.Sprintf("%s %s: more than %d fields: %v", c.Kind, c.Record, maxRecordFields, ErrUnstorable), nil
 	}
 	if w.opts.Validate != nil {
 		merged := p.rec.Clone()
@@ -127,7 +133,8 @@ func (st *txState) quarantinedNow(c change.Change) bool {
 func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
 	st.quarSeq++
 	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.Seq})
-	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(c), Reason: reason}
+	// What is kept of a refused change must read back, whatever it held.
+	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(readableChange(c)), Reason: readable(reason)}
 	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
 	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, c.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.Seq))
 }

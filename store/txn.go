@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"slices"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -19,6 +18,7 @@ import (
 type txState struct {
 	logSeq    uint64
 	deviceSeq uint64
+	clockHigh uint64
 	auditSeq  uint64
 	auditHash []byte
 	quarSeq   uint64
@@ -39,7 +39,7 @@ type pendingRecord struct {
 
 func (w *Workspace) begin() *txState {
 	return &txState{
-		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, auditSeq: w.auditSeq,
+		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, clockHigh: w.clockHigh, auditSeq: w.auditSeq,
 		auditHash: w.auditHash, quarSeq: w.quarSeq,
 		records: make(map[uuid.UUID]*pendingRecord), drafts: make(map[string]bool),
 	}
@@ -119,7 +119,14 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	st.logSeq++
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
-	w.put(tx, st, bucketChanges, seqKey(st.logSeq), encode(toStoredChange(c)))
+	st.clockHigh = max(st.clockHigh, c.Stamp.HLC)
+	enc := encode(toStoredChange(c))
+	if err := storable(c); err != nil {
+		w.fail(st, fmt.Errorf("%s %s: %w", readable(c.Kind), c.Record, err))
+	} else if err := readBack[storedChange](enc); err != nil {
+		w.fail(st, fmt.Errorf("%s %s: change: %w", readable(c.Kind), c.Record, err))
+	}
+	w.put(tx, st, bucketChanges, seqKey(st.logSeq), enc)
 	w.put(tx, st, bucketSeen, seenKey(c.Device, c.Seq), seqKey(st.logSeq))
 	detail := ""
 	if c.Device != w.keys.device {
@@ -129,17 +136,32 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	return st.logSeq
 }
 
-// flush writes every record the transaction changed and the new head of
-// the audit chain.
+// flush writes every record the transaction changed, the new head of the
+// audit chain and the clock's new high-water mark.
 func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
 		if p.dirty {
-			w.put(tx, st, bucketRecords, id[:], encode(toStoredRecord(p.rec, p.log)))
+			enc := encode(toStoredRecord(p.rec, p.log))
+			if err := readBack[storedRecord](enc); err != nil {
+				w.fail(st, fmt.Errorf("%s %s: %w", readable(p.rec.Kind), id, err))
+			}
+			w.put(tx, st, bucketRecords, id[:], enc)
 		}
 	}
 	if st.auditSeq != w.auditSeq {
 		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: st.auditSeq, Hash: st.auditHash}))
+	}
+	if st.clockHigh != w.clockHigh {
+		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh}))
+	}
+}
+
+// fail records the transaction's first error: nothing more is put, and
+// update rolls the transaction back.
+func (w *Workspace) fail(st *txState, err error) {
+	if st.err == nil {
+		st.err = err
 	}
 }
 
@@ -153,8 +175,11 @@ func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uui
 func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	st.auditSeq++
 	e := storedAudit{
-		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: user, Action: action,
-		Record: rec, Kind: kind, Fields: slices.Clone(fields), Detail: detail, Prev: st.auditHash,
+		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: readable(user), Action: action,
+		Record: rec, Kind: readable(kind), Detail: readable(detail), Prev: st.auditHash,
+	}
+	for _, f := range fields { // a refused change's names are audited too: they must read back
+		e.Fields = append(e.Fields, readable(f))
 	}
 	if e.Prev == nil {
 		e.Prev = make([]byte, sha256.Size)
@@ -205,7 +230,7 @@ func (w *Workspace) update(fn func(tx *bolt.Tx, st *txState) error) (*txState, e
 }
 
 func (w *Workspace) commitState(st *txState) {
-	w.lastLogSeq, w.deviceSeq = st.logSeq, st.deviceSeq
+	w.lastLogSeq, w.deviceSeq, w.clockHigh = st.logSeq, st.deviceSeq, st.clockHigh
 	w.auditSeq, w.auditHash = st.auditSeq, st.auditHash
 	w.quarSeq = st.quarSeq
 	for _, k := range st.quarSeen {

@@ -57,6 +57,7 @@ type Workspace struct {
 	names  namer
 
 	deviceSeq  uint64 // last sequence number this device used
+	clockHigh  uint64 // highest stamp (HLC) of any change held: see clock.go
 	lastLogSeq uint64
 	auditSeq   uint64
 	auditHash  []byte
@@ -206,6 +207,7 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		w.db.Close() // never nil here: openDB succeeded
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
+	w.clock.Raise(w.clockHigh)
 	releaseMapped(w.db)
 	return w, nil
 }

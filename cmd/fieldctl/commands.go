@@ -28,7 +28,7 @@ func commandTable() []command {
 		{"user list", "", "list users and their roles", runUserList},
 		{"user remove", "NAME", "remove a user's key slot (admins only)", runUserRemove},
 		{"register", "--file F.json", "register households with their members (JSON, the export's shape)", runRegister},
-		{"import", "--csv F [--mapping M.json]", "import a beneficiary list from CSV", runImport},
+		{"import", "--csv F [--mapping M.json] [--encoding NAME]", "import a beneficiary list from CSV", runImport},
 		{"list", "[--kind K] [--names] [--json]", "list records", runList},
 		{"show", "ID [--json]", "show a record (a household with its members and assessments)", runShow},
 		{"search", "QUERY [--limit N] [--json]", "search by name, best matches first", runSearch},

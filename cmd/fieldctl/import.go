@@ -17,6 +17,7 @@ import (
 func runImport(e *env, args []string) error {
 	fs := newFlags(e, "import")
 	csvFile := fs.String("csv", "", "the beneficiary list, CSV in UTF-8 (comma, semicolon or tab)")
+	encoding := fs.String("encoding", "", "the list's character `encoding` when it is not UTF-8: windows-1252, iso-8859-1, ... (UTF-16 with a byte-order mark is recognized)")
 	mappingFile := fs.String("mapping", "", "JSON `file` mapping CSV columns to field names, for another agency's layout")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
@@ -47,16 +48,47 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	now := e.now()
-	reader, err := exchange.NewCSVReader(f, mapping, forms, now)
+	in, err := listReader(f, *encoding)
 	if err != nil {
-		// Column problems are found before the passphrase is asked for.
 		return fmt.Errorf("%s: %w", *csvFile, err)
+	}
+	now := e.now()
+	reader, err := exchange.NewCSVReader(in, mapping, forms, now)
+	if err != nil {
+		// Column and encoding problems are found before the passphrase is asked for.
+		return fmt.Errorf("%s: %w", *csvFile, encodingHint(err))
 	}
 	return e.withWorkspace(func(s *session) error {
 		im := &importer{e: e, s: s, reader: reader, now: now, tally: newTally(), households: make(map[string]uuid.UUID)}
 		return im.run()
 	})
+}
+
+// listReader returns the list as UTF-8 text: transcoded from the named
+// encoding, or else checked from end to end first, so that a file that is
+// not UTF-8 is refused before any of it is imported.
+func listReader(f *os.File, encoding string) (io.Reader, error) {
+	if encoding != "" {
+		return exchange.Transcode(f, encoding)
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return f, nil // a pipe is read once: the reader still stops at a bad byte
+	}
+	if err := exchange.CheckEncoding(f); err != nil {
+		return nil, encodingHint(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// encodingHint adds to a "not UTF-8" error what the user can do about it.
+func encodingHint(err error) error {
+	if errors.Is(err, exchange.ErrNotUTF8) {
+		return fmt.Errorf("%w — save it as UTF-8, or pass --encoding windows-1252", err)
+	}
+	return err
 }
 
 // importer imports a beneficiary list row by row: a row the rules refuse is
@@ -106,7 +138,7 @@ func (im *importer) run() error {
 			break
 		}
 		if r.err != nil {
-			return fmt.Errorf("read csv: %w", r.err)
+			return fmt.Errorf("read csv: %w", encodingHint(r.err))
 		}
 		if err := im.add(r.household); err != nil {
 			return err

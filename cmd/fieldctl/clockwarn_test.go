@@ -1,0 +1,62 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldreg/store"
+)
+
+func TestRoughDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{11 * time.Minute, "11 minutes"},
+		{time.Minute, "1 minute"},
+		{time.Hour + 59*time.Minute, "1 hour"},
+		{5 * time.Hour, "5 hours"},
+		{24*time.Hour + 3*time.Minute, "1 day"},
+		{73 * time.Hour, "3 days"},
+	}
+	for _, tt := range tests {
+		if got := roughDuration(tt.d); got != tt.want {
+			t.Errorf("roughDuration(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestEditWithDateSetBack: the workspace holds a change from tomorrow (the
+// tablet's date was set back a day since). fieldctl says the date looks
+// wrong, and the edit is saved and shows.
+func TestEditWithDateSetBack(t *testing.T) {
+	w := newWorkspace(t)
+	ids := parseRegistered(t, w.ok("register", "--file", "testdata/households.json"))
+	hh := ids["household"][0]
+	tomorrow := func() time.Time { return time.Now().Add(24*time.Hour + time.Minute) }
+	ws, err := store.Open(w.dir, "admin", []byte(adminPass), store.Options{Now: tomorrow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Commit(store.Edit{Record: uuid.MustParse(hh), Kind: "household", Set: map[string]string{"phone": "+226 70 00 00 01"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	res := w.run("edit", hh, "phone=+226 70 00 00 02")
+	if res.code != 0 {
+		t.Fatalf("edit: exit %d\n%s", res.code, res.stderr)
+	}
+	want := "this device's date looks wrong: it is behind the latest change in this workspace by 1 day; changes are still saved in the right order"
+	if !strings.Contains(res.stderr, want) {
+		t.Errorf("stderr lacks the clock warning:\n%s", res.stderr)
+	}
+	if out := w.ok("show", hh); !strings.Contains(out, "+226 70 00 00 02") {
+		t.Errorf("the edit made with the date set back does not show:\n%s", out)
+	}
+}
