@@ -417,12 +417,12 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 		}
 	}
 	if age != "" && row.Person["birth_date"] == "" {
-		years, err := strconv.Atoi(age)
-		if err != nil || years < 0 || years > 150 {
-			cr.rowError(line, "age", "not an age in years (0 to 150)")
-		} else {
-			row.Person["birth_date"] = registry.BirthDateFromAge(years, cr.now)
-			row.Person["birth_date_estimated"] = "true"
+		// The age rule and its bound are the person form's (Form.SetAge).
+		person, ok := cr.forms.Form(registry.KindPerson)
+		if !ok {
+			cr.rowError(line, registry.FieldAge, "no person form")
+		} else if err := person.SetAge(row.Person, age, cr.now); err != nil {
+			cr.rowError(line, registry.FieldAge, "%v", err)
 		}
 	}
 	if len(row.Person) > 0 || row.PersonID != "" {

@@ -267,22 +267,12 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 		}
 	}
 	if age != "" && doc.Fields["birth_date"] == "" {
-		d.setAge(where, doc.Fields, age)
+		if err := form.SetAge(doc.Fields, age, d.now); err != nil {
+			d.fail("%s: field %q: %v", where, registry.FieldAge, err)
+		}
 	}
 	applyDefaults(d.forms, kind, doc.Fields)
 	return doc
-}
-
-// setAge stores an age in years as an estimated birth date, as the design
-// asks: the form has one date, and "age 34" stays right as years pass.
-func (d *decoder) setAge(where string, fields map[string]string, age string) {
-	years, err := strconv.Atoi(age)
-	if err != nil || years < 0 || years > 150 {
-		d.fail("%s: field \"age\": not an age in years (0 to 150)", where)
-		return
-	}
-	fields["birth_date"] = registry.BirthDateFromAge(years, d.now)
-	fields["birth_date_estimated"] = "true"
 }
 
 // Validate checks every record of the household against its form, and the
