@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -90,9 +89,9 @@ func (r *roster) Index(rec registry.Record) {
 			return
 		}
 		p := personInfo{household: hh, sex: rec.Value("sex"), birthDate: rec.Value("birth_date"), created: created(rec)}
-		if rec.Value("relationship") == "head" {
+		if registry.IsHead(rec) {
 			p.head = true
-			p.name = strings.TrimSpace(rec.Value("given_name") + " " + rec.Value("family_name"))
+			p.name = registry.DisplayName(rec)
 			r.household(hh).head = rec.ID
 		}
 		r.persons[rec.ID] = p
