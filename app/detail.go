@@ -104,7 +104,7 @@ func (d *detailView) show() {
 	if len(d.assessments) > 0 {
 		d.body.Add(u.heading(u.tr.T("register.step_assessment")))
 		for _, a := range d.assessments {
-			d.addRecord(a.Value("date"), a)
+			d.addRecord(a.Value(registry.FieldDate), a)
 		}
 	}
 	d.addHistory()

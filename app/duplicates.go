@@ -205,9 +205,9 @@ func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasO
 	name := registry.DisplayName(p)
 	var site string
 	size := 0
-	if hid, err := uuid.Parse(p.Value("household_id")); err == nil {
+	if hid, err := uuid.Parse(p.Value(registry.FieldHouseholdID)); err == nil {
 		if hh, err := u.ws.Get(hid); err == nil {
-			site = hh.Value("site")
+			site = hh.Value(registry.FieldSite)
 		}
 		size = len(u.ws.Members(hid))
 	}
@@ -218,9 +218,9 @@ func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasO
 	// One label for the details: lines without padding between them keep
 	// a pair on a tablet's screen at once.
 	details := u.text(u.tr.bidi(strings.Join([]string{
-		u.tr.raw("dupreview.sex", value(person, "sex", p.Value("sex"))),
-		u.tr.raw("dupreview.born", value(person, "birth_date", p.Value("birth_date"))),
-		u.tr.raw("dupreview.site", value(household, "site", site)),
+		u.tr.raw("dupreview.sex", value(person, registry.FieldSex, p.Value(registry.FieldSex))),
+		u.tr.raw("dupreview.born", value(person, registry.FieldBirthDate, p.Value(registry.FieldBirthDate))),
+		u.tr.raw("dupreview.site", value(household, registry.FieldSite, site)),
 		u.tr.raw("dupreview.household", size),
 	}, "\n")))
 	return container.NewVBox(captionLabel, nameLabel, details)
@@ -348,7 +348,7 @@ func countPairs(ws *store.Workspace, progress func(read, total int)) ([]match.Ma
 		note()
 		// Members of households deleted meanwhile are not matched, as in
 		// the shared index.
-		if hid, err := uuid.Parse(rec.Value("household_id")); err == nil && !live[hid] {
+		if hid, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil && !live[hid] {
 			return nil
 		}
 		ix.Index(rec)

@@ -155,7 +155,7 @@ func (s *registerScreen) show() {
 		fresh := len(r.Assessment) == 0
 		s.assessment.setValues(r.Assessment, fresh)
 		if fresh {
-			if in := s.assessment.byName["date"]; in != nil {
+			if in := s.assessment.byName[registry.FieldDate]; in != nil {
 				in.setValue(u.cfg.Now().Format("2006-01-02"))
 			}
 		}
@@ -179,7 +179,7 @@ func (s *registerScreen) personTitle() string {
 // defaultRelationship makes the first person the head, as enumerators
 // register the head first.
 func (s *registerScreen) defaultRelationship() {
-	in := s.person.byName["relationship"]
+	in := s.person.byName[registry.FieldRelationship]
 	if in == nil || in.value() != "" {
 		return
 	}
@@ -290,7 +290,7 @@ func (s *registerScreen) goNext() {
 		}
 	case stepAssessment:
 		if s.assessmentFilled() {
-			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{"household_id": r.Household.String()}); !ok {
+			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{registry.FieldHouseholdID: r.Household.String()}); !ok {
 				s.saveDraft()
 				setError(s.message, u.tr.T("register.fix_fields"))
 				return
@@ -306,7 +306,7 @@ func (s *registerScreen) goNext() {
 // the relationship the app fills in.
 func (s *registerScreen) personEmpty() bool {
 	for name, v := range s.person.values() {
-		if name != "relationship" && v != "" {
+		if name != registry.FieldRelationship && v != "" {
 			return false
 		}
 	}
@@ -316,7 +316,7 @@ func (s *registerScreen) personEmpty() bool {
 // assessmentFilled reports whether any question beyond the date was answered.
 func (s *registerScreen) assessmentFilled() bool {
 	for name, v := range s.reg.Assessment {
-		if name != "date" && v != "" {
+		if name != registry.FieldDate && v != "" {
 			return true
 		}
 	}
@@ -327,7 +327,7 @@ func (s *registerScreen) assessmentFilled() bool {
 func (s *registerScreen) saveMember() bool {
 	u := s.u
 	r := s.reg
-	vals, ok := s.person.validate(r.Typing.ID, map[string]string{"household_id": r.Household.String()})
+	vals, ok := s.person.validate(r.Typing.ID, map[string]string{registry.FieldHouseholdID: r.Household.String()})
 	if !ok {
 		s.message.Importance = widget.DangerImportance
 		setError(s.message, u.tr.T("register.fix_fields"))
@@ -425,14 +425,14 @@ func (s *registerScreen) checkDuplicates() {
 		return
 	}
 	vals := s.person.values()
-	if vals["given_name"] == "" && vals["family_name"] == "" {
+	if vals[registry.FieldGivenName] == "" && vals[registry.FieldFamilyName] == "" {
 		if s.dupCard.Visible() {
 			s.showDuplicates(s.reg.Typing.ID, nil)
 		}
 		return
 	}
 	r := s.reg
-	vals["household_id"] = r.Household.String()
+	vals[registry.FieldHouseholdID] = r.Household.String()
 	person := recordOf(registry.KindPerson, r.Typing.ID, vals)
 	household := recordOf(registry.KindHousehold, r.Household, r.Fields)
 	s.dupGen++
@@ -471,8 +471,8 @@ func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
 			level = u.tr.raw("dup.likely")
 		}
 		name := registry.DisplayName(rec)
-		text := fmt.Sprintf("%s · %s · %s\n%s", name, level, rec.Value("birth_date"), strings.Join(reasons, u.listSeparator()))
-		hh, _ := uuid.Parse(rec.Value("household_id"))
+		text := fmt.Sprintf("%s · %s · %s\n%s", name, level, rec.Value(registry.FieldBirthDate), strings.Join(reasons, u.listSeparator()))
+		hh, _ := uuid.Parse(rec.Value(registry.FieldHouseholdID))
 		open := u.button(u.tr.T("dup.open"), theme.VisibilityIcon(), func() {
 			s.saveDraft()
 			u.find.openHousehold(hh)

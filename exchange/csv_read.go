@@ -207,7 +207,7 @@ func (cr *CSVReader) lookup(name string) (target, bool) {
 		return target{special: targetHouseholdKey, field: name, geoPart: -1}, true
 	case colPersonID:
 		return target{special: targetPersonID, field: name, geoPart: -1}, true
-	case "age":
+	case registry.FieldAge:
 		return target{special: targetAge, field: name, geoPart: -1}, true
 	}
 	for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
@@ -416,7 +416,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			row.fields(kind)[field] = v
 		}
 	}
-	if age != "" && row.Person["birth_date"] == "" {
+	if age != "" && row.Person[registry.FieldBirthDate] == "" {
 		// The age rule and its bound are the person form's (Form.SetAge).
 		person, ok := cr.forms.Form(registry.KindPerson)
 		if !ok {
@@ -529,8 +529,8 @@ func newHousehold(row Row) Household {
 		h.Key = ""
 	}
 	if len(row.Person) > 0 || row.PersonID != "" {
-		if row.HouseholdKey == "" && row.Person["relationship"] == "" {
-			row.Person["relationship"] = "head" // a row of its own: the person is the household
+		if row.HouseholdKey == "" && row.Person[registry.FieldRelationship] == "" {
+			row.Person[registry.FieldRelationship] = registry.RelationshipHead // a row of its own: the person is the household
 		}
 		h.Members = []Doc{memberDoc(h.ID, row)}
 	} else {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/ops"
+	"fieldreg/registry"
 	"fieldreg/registry/match"
 )
 
@@ -71,8 +72,8 @@ func printPair(e *env, s *session, enc *json.Encoder, m match.Match, asJSON bool
 			B       person   `json:"b"`
 			Reasons []string `json:"reasons"`
 		}{m.Level.String(), m.Score,
-			person{a.ID.String(), a.Value("household_id"), personName(a), a.Value("birth_date")},
-			person{b.ID.String(), b.Value("household_id"), personName(b), b.Value("birth_date")},
+			person{a.ID.String(), a.Value(registry.FieldHouseholdID), personName(a), a.Value(registry.FieldBirthDate)},
+			person{b.ID.String(), b.Value(registry.FieldHouseholdID), personName(b), b.Value(registry.FieldBirthDate)},
 			reasons})
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\t%.1f\t%s %s (%s)\t%s %s (%s)\t%s\n", m.Level, m.Score,

@@ -91,7 +91,7 @@ func recordName(s *session, r registry.Record) (string, error) {
 
 // birthYear is the year part of a birth date, all a list shows of it.
 func birthYear(r registry.Record) string {
-	d := r.Value("birth_date")
+	d := r.Value(registry.FieldBirthDate)
 	if len(d) >= 4 {
 		return d[:4]
 	}
