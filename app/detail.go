@@ -12,8 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/change"
+	"fieldreg/ops"
 	"fieldreg/registry"
-	"fieldreg/store"
 )
 
 // detailView shows one household: its fields, members, assessments, the
@@ -71,7 +71,7 @@ func (d *detailView) load() {
 	}
 	// The head first, then members in the order they were registered.
 	sort.SliceStable(d.members, func(i, j int) bool {
-		return d.members[i].Value("relationship") == "head" && d.members[j].Value("relationship") != "head"
+		return registry.IsHead(d.members[i]) && !registry.IsHead(d.members[j])
 	})
 	d.assessments = d.assessments[:0]
 	for _, id := range ws.Assessments(d.id) {
@@ -90,8 +90,8 @@ func (d *detailView) show() {
 
 	title := u.tr.T("find.no_head")
 	for _, m := range d.members {
-		if m.Value("relationship") == "head" {
-			title = strings.TrimSpace(m.Value("given_name") + " " + m.Value("family_name"))
+		if registry.IsHead(m) {
+			title = registry.DisplayName(m)
 		}
 	}
 	d.body.Add(u.heading(u.tr.T("detail.household_of", title)))
@@ -99,12 +99,12 @@ func (d *detailView) show() {
 	d.addRecord(u.tr.T("register.step_household"), d.household)
 	d.body.Add(u.heading(u.tr.T("register.members_count", len(d.members))))
 	for _, m := range d.members {
-		d.addRecord(u.memberSummary(m.Values()), m)
+		d.addRecord(u.memberSummary(m), m)
 	}
 	if len(d.assessments) > 0 {
 		d.body.Add(u.heading(u.tr.T("register.step_assessment")))
 		for _, a := range d.assessments {
-			d.addRecord(a.Value("date"), a)
+			d.addRecord(a.Value(registry.FieldDate), a)
 		}
 	}
 	d.addHistory()
@@ -137,7 +137,8 @@ func (d *detailView) edit(rec registry.Record) {
 }
 
 // commitEdit stores the fields the user changed, and only those: a field
-// left alone keeps its stamp, so it cannot conflict with someone else's edit.
+// left alone keeps its stamp, so it cannot conflict with someone else's
+// edit. ops.Edit keeps the household's one head.
 func (d *detailView) commitEdit() {
 	u := d.u
 	rec := d.editRec
@@ -171,7 +172,7 @@ func (d *detailView) commitEdit() {
 	d.saveEdit.Disable()
 	ws := u.ws
 	u.background(func() func() {
-		_, err := ws.Commit(store.Edit{Record: rec.ID, Kind: rec.Kind, Set: set})
+		_, err := ops.Edit(ws, ops.Fields{Record: rec, Set: set})
 		return func() {
 			d.saveEdit.Enable()
 			if err != nil {
@@ -236,7 +237,7 @@ func (d *detailView) resolve(rec registry.Record, field, value string) {
 	u := d.u
 	ws := u.ws
 	u.background(func() func() {
-		_, err := ws.Commit(store.Edit{Record: rec.ID, Kind: rec.Kind, Set: map[string]string{field: value}, Resolve: true})
+		_, err := ops.Edit(ws, ops.Fields{Record: rec, Set: map[string]string{field: value}, Resolve: true})
 		return func() {
 			if err != nil {
 				setError(d.message, u.plainError(err))

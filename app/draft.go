@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+
+	"fieldreg/registry"
 )
 
 // draftName is the store draft holding the registration in progress.
@@ -52,7 +54,7 @@ func (r *registration) empty() bool {
 		return false
 	}
 	return r.Step == stepHousehold && len(r.Members) == 0 &&
-		!typed(r.Fields, "status") && !typed(r.Typing.Fields, "relationship") && !typed(r.Assessment, "date")
+		!typed(r.Fields, registry.FieldStatus) && !typed(r.Typing.Fields, registry.FieldRelationship) && !typed(r.Assessment, registry.FieldDate)
 }
 
 func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"fieldreg/ops"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
@@ -159,7 +160,7 @@ func (r *dupReview) newPairCard(m match.Match) (*pairCard, error) {
 		return nil, fmt.Errorf("read person %s: %w", m.B, err)
 	}
 	c := &pairCard{m: m}
-	c.keep, c.gone = mergeOrder(u.ws, a, b)
+	c.keep, c.gone = ops.MergeOrder(u.ws, a, b)
 	c.message = u.errorText()
 	c.notSame = u.button(u.tr.T("dupreview.not_same"), theme.CancelIcon(), func() { r.dismiss(c) })
 	c.merge = u.button(u.tr.T("dupreview.merge"), theme.ContentCopyIcon(), func() { r.merge(c) })
@@ -201,12 +202,12 @@ func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasO
 		}
 		return v
 	}
-	name := strings.TrimSpace(p.Value("given_name") + " " + p.Value("family_name"))
+	name := registry.DisplayName(p)
 	var site string
 	size := 0
-	if hid, err := uuid.Parse(p.Value("household_id")); err == nil {
+	if hid, err := uuid.Parse(p.Value(registry.FieldHouseholdID)); err == nil {
 		if hh, err := u.ws.Get(hid); err == nil {
-			site = hh.Value("site")
+			site = hh.Value(registry.FieldSite)
 		}
 		size = len(u.ws.Members(hid))
 	}
@@ -217,52 +218,16 @@ func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasO
 	// One label for the details: lines without padding between them keep
 	// a pair on a tablet's screen at once.
 	details := u.text(u.tr.bidi(strings.Join([]string{
-		u.tr.raw("dupreview.sex", value(person, "sex", p.Value("sex"))),
-		u.tr.raw("dupreview.born", value(person, "birth_date", p.Value("birth_date"))),
-		u.tr.raw("dupreview.site", value(household, "site", site)),
+		u.tr.raw("dupreview.sex", value(person, registry.FieldSex, p.Value(registry.FieldSex))),
+		u.tr.raw("dupreview.born", value(person, registry.FieldBirthDate, p.Value(registry.FieldBirthDate))),
+		u.tr.raw("dupreview.site", value(household, registry.FieldSite, site)),
 		u.tr.raw("dupreview.household", size),
 	}, "\n")))
 	return container.NewVBox(captionLabel, nameLabel, details)
 }
 
-// mergeOrder picks which of two persons stays when they are merged: the one
-// registered first (ids are UUIDv7, in time order) — unless the later one is
-// the only one heading a household with other members, which cannot be
-// merged away.
-func mergeOrder(ws *store.Workspace, a, b registry.Record) (keep, gone registry.Record) {
-	if slices.Compare(b.ID[:], a.ID[:]) < 0 {
-		a, b = b, a
-	}
-	if headWithOthers(ws, b) && !headWithOthers(ws, a) {
-		return b, a
-	}
-	return a, b
-}
-
-// headWithOthers reports whether a person heads a household that has other
-// members: merging them away would leave it without a head.
-func headWithOthers(ws *store.Workspace, p registry.Record) bool {
-	if p.Value("relationship") != "head" {
-		return false
-	}
-	hid, err := uuid.Parse(p.Value("household_id"))
-	if err != nil {
-		return false
-	}
-	for _, m := range ws.Members(hid) {
-		if m != p.ID {
-			return true
-		}
-	}
-	return false
-}
-
-// errHeadOfHousehold refuses a merge that would leave a household headless.
-var errHeadOfHousehold = errors.New("the second person heads a household with other members")
-
-// dismiss records that the two are different persons, as fieldctl
-// duplicates dismiss does: the second's id joins the first's
-// registry.FieldNotDuplicate, and the pair is never listed again, here or,
+// dismiss records that the two are different persons (ops.Dismiss, as
+// fieldctl duplicates dismiss): the pair is never listed again, here or,
 // after sync, anywhere.
 func (r *dupReview) dismiss(c *pairCard) {
 	u := r.u
@@ -270,7 +235,7 @@ func (r *dupReview) dismiss(c *pairCard) {
 	keepID, goneID := c.keep.ID, c.gone.ID
 	r.busy(c, true)
 	u.background(func() func() {
-		err := dismissDuplicate(ws, keepID, goneID)
+		_, err := ops.Dismiss(ws, keepID, goneID)
 		return func() {
 			r.busy(c, false)
 			if err != nil {
@@ -282,38 +247,20 @@ func (r *dupReview) dismiss(c *pairCard) {
 	})
 }
 
-func dismissDuplicate(ws *store.Workspace, keepID, goneID uuid.UUID) error {
-	keep, err := ws.Get(keepID)
-	if err != nil {
-		return fmt.Errorf("read person %s: %w", keepID, err)
-	}
-	distinct := strings.Fields(keep.Value(registry.FieldNotDuplicate))
-	if slices.Contains(distinct, goneID.String()) {
-		return nil // already judged, maybe on another device
-	}
-	distinct = append(distinct, goneID.String())
-	_, err = ws.Commit(store.Edit{Record: keepID, Kind: registry.KindPerson,
-		Set: map[string]string{registry.FieldNotDuplicate: strings.Join(distinct, " ")}})
-	if err != nil {
-		return fmt.Errorf("mark %s and %s as different persons: %w", keepID, goneID, err)
-	}
-	return nil
-}
-
-// merge merges the second person into the first, as fieldctl duplicates
-// merge does.
+// merge merges the second person into the first (ops.Merge, as fieldctl
+// duplicates merge).
 func (r *dupReview) merge(c *pairCard) {
 	u := r.u
 	ws := u.ws
 	keepID, goneID := c.keep.ID, c.gone.ID
-	name := strings.TrimSpace(c.gone.Value("given_name") + " " + c.gone.Value("family_name"))
+	name := registry.DisplayName(c.gone)
 	r.busy(c, true)
 	u.background(func() func() {
-		err := mergeDuplicate(ws, keepID, goneID)
+		_, err := ops.Merge(ws, keepID, goneID)
 		return func() {
 			r.busy(c, false)
 			switch {
-			case errors.Is(err, errHeadOfHousehold):
+			case errors.Is(err, ops.ErrHeadOfHousehold):
 				setError(c.message, u.tr.T("dupreview.head", name))
 				return
 			case err != nil:
@@ -323,42 +270,6 @@ func (r *dupReview) merge(c *pairCard) {
 			r.done(u.tr.T("dupreview.merged"), func(m match.Match) bool { return m.A == goneID || m.B == goneID })
 		}
 	})
-}
-
-// mergeDuplicate marks the second person merged into the first and
-// deleted (it keeps its whole history), and gives the first the fields only
-// the second had; the first's household and place in it stand. One commit,
-// so both changes sync together or not at all.
-func mergeDuplicate(ws *store.Workspace, keepID, goneID uuid.UUID) error {
-	keep, err := ws.Get(keepID)
-	if err != nil {
-		return fmt.Errorf("read person %s: %w", keepID, err)
-	}
-	gone, err := ws.Get(goneID)
-	if err != nil {
-		return fmt.Errorf("read person %s: %w", goneID, err)
-	}
-	if headWithOthers(ws, gone) {
-		return fmt.Errorf("merge %s into %s: %w", goneID, keepID, errHeadOfHousehold)
-	}
-	fill := map[string]string{}
-	for name, v := range gone.Values() {
-		if strings.HasPrefix(name, "_") || name == "household_id" || name == "relationship" {
-			continue
-		}
-		if keep.Value(name) == "" {
-			fill[name] = v
-		}
-	}
-	edits := []store.Edit{{Record: goneID, Kind: registry.KindPerson, Set: map[string]string{
-		registry.FieldMergedInto: keepID.String(), "_deleted": "true"}}}
-	if len(fill) > 0 {
-		edits = append(edits, store.Edit{Record: keepID, Kind: registry.KindPerson, Set: fill})
-	}
-	if _, err := ws.Commit(edits...); err != nil {
-		return fmt.Errorf("merge %s into %s: %w", goneID, keepID, err)
-	}
-	return nil
 }
 
 func samePair(m match.Match, a, b uuid.UUID) bool {
@@ -437,7 +348,7 @@ func countPairs(ws *store.Workspace, progress func(read, total int)) ([]match.Ma
 		note()
 		// Members of households deleted meanwhile are not matched, as in
 		// the shared index.
-		if hid, err := uuid.Parse(rec.Value("household_id")); err == nil && !live[hid] {
+		if hid, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil && !live[hid] {
 			return nil
 		}
 		ix.Index(rec)

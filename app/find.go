@@ -51,8 +51,8 @@ func newFindScreen(u *UI) *findScreen {
 	}
 	s.search.OnSubmitted = func(string) { s.debounce.flush() }
 
-	s.site = s.filterSelect(registry.KindHousehold, "site", &s.siteCodes, "find.any_site")
-	s.status = s.filterSelect(registry.KindHousehold, "status", &s.statusCodes, "find.any_status")
+	s.site = s.filterSelect(registry.KindHousehold, registry.FieldSite, &s.siteCodes, "find.any_site")
+	s.status = s.filterSelect(registry.KindHousehold, registry.FieldStatus, &s.statusCodes, "find.any_status")
 	s.count = u.text("")
 	s.count.Importance = widget.MediumImportance
 
@@ -148,7 +148,7 @@ func (s *findScreen) rowInfo(row householdRow) []string {
 	u := s.u
 	form := u.mustForm(registry.KindHousehold)
 	var parts []string
-	for _, f := range []struct{ name, value string }{{"site", row.Site}, {"status", row.Status}} {
+	for _, f := range []struct{ name, value string }{{registry.FieldSite, row.Site}, {registry.FieldStatus, row.Status}} {
 		if d, ok := form.Field(f.name); ok && f.value != "" {
 			parts = append(parts, u.displayValue(d, f.value))
 		}

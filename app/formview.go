@@ -1,12 +1,13 @@
 package app
 
 import (
-	"strconv"
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"fieldreg/registry"
 )
@@ -132,7 +133,7 @@ func (v *formView) newInput(d registry.FieldDef) *fieldInput {
 		case registry.TypeInteger, registry.TypeDecimal:
 			in.entry.SetPlaceHolder("0")
 		}
-		if d.Name == "birth_date" {
+		if d.Name == registry.FieldBirthDate {
 			in.age = widget.NewEntry()
 			in.age.SetPlaceHolder(u.tr.T("form.age_placeholder"))
 			in.age.OnChanged = func(string) { changed() }
@@ -254,23 +255,32 @@ func (in *fieldInput) setValue(s string) {
 }
 
 // values returns every field's value, with an age in years turned into an
-// estimated birth date when no date was typed.
+// estimated birth date when no date was typed (the form's age rule).
 func (v *formView) values() map[string]string {
+	vals, _ := v.valuesAndAge()
+	return vals
+}
+
+// valuesAndAge is values, and what the age rule said of an age typed in
+// place of a birth date: the age is then left out, and the refusal is
+// shown beside the birth date.
+func (v *formView) valuesAndAge() (map[string]string, *registry.FieldError) {
 	out := make(map[string]string)
+	var refused *registry.FieldError
 	for _, in := range v.inputs {
 		if s := in.value(); s != "" {
 			out[in.def.Name] = s
 		}
-		if in.age != nil && in.entry.Text == "" {
-			if years, err := strconv.Atoi(strings.TrimSpace(in.age.Text)); err == nil && years >= 0 {
-				out[in.def.Name] = registry.BirthDateFromAge(years, v.u.cfg.Now())
-				if _, ok := v.form.Field(in.def.Name + "_estimated"); ok {
-					out[in.def.Name+"_estimated"] = "true"
-				}
+		if in.age != nil && in.entry.Text == "" && strings.TrimSpace(in.age.Text) != "" {
+			var bad *registry.AgeError
+			if err := v.form.SetAge(out, in.age.Text, v.u.cfg.Now()); errors.As(err, &bad) {
+				fe := bad.FieldError(uuid.Nil)
+				fe.Kind, fe.Field = v.form.Kind, in.def.Name
+				refused = &fe
 			}
 		}
 	}
-	return out
+	return out, refused
 }
 
 // setValues fills the inputs; fields missing from vals are cleared. Fields
@@ -315,11 +325,16 @@ func (v *formView) showErrors(err error) (elsewhere int) {
 // validate checks the values against the schema and shows the messages.
 // The record id and any fields this view does not show are passed in.
 func (v *formView) validate(id [16]byte, extra map[string]string) (map[string]string, bool) {
-	vals := v.values()
+	vals, refusedAge := v.valuesAndAge()
 	for k, s := range extra {
 		vals[k] = s
 	}
 	err := v.u.forms.ValidateValues(v.form.Kind, id, vals, v.u.cfg.Now())
+	if refusedAge != nil {
+		// First, so it is the message beside the birth date, not "required".
+		fes, _ := registry.AsValidation(err)
+		err = &registry.ValidationError{Errors: append([]registry.FieldError{*refusedAge}, fes...)}
+	}
 	v.showErrors(err)
 	return vals, err == nil
 }

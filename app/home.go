@@ -8,9 +8,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldreg/ops"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
-	"fieldreg/store"
 )
 
 // homeScreen is the day's summary: what was registered, who (by sex and
@@ -54,7 +54,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	s.countDups = u.button(u.tr.T("home.count_duplicates"), theme.SearchIcon(), s.countDuplicates)
 	s.countDups.Hide()
 	duplicates := fyne.CanvasObject(s.duplicates)
-	if u.ws.Role() != store.RoleEnumerator {
+	if ops.MaySupervise(u.ws.Role()) {
 		s.reviewDups = u.button(u.tr.T("home.review_duplicates"), theme.VisibilityIcon(), s.openReview)
 		duplicates = u.withAction(s.reviewDups, s.duplicates)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/change"
+	"fieldreg/ops"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
@@ -154,7 +155,7 @@ func (s *registerScreen) show() {
 		fresh := len(r.Assessment) == 0
 		s.assessment.setValues(r.Assessment, fresh)
 		if fresh {
-			if in := s.assessment.byName["date"]; in != nil {
+			if in := s.assessment.byName[registry.FieldDate]; in != nil {
 				in.setValue(u.cfg.Now().Format("2006-01-02"))
 			}
 		}
@@ -178,12 +179,12 @@ func (s *registerScreen) personTitle() string {
 // defaultRelationship makes the first person the head, as enumerators
 // register the head first.
 func (s *registerScreen) defaultRelationship() {
-	in := s.person.byName["relationship"]
+	in := s.person.byName[registry.FieldRelationship]
 	if in == nil || in.value() != "" {
 		return
 	}
 	if len(s.reg.Members) == 0 {
-		in.setValue("head")
+		in.setValue(registry.RelationshipHead)
 	}
 }
 
@@ -289,7 +290,7 @@ func (s *registerScreen) goNext() {
 		}
 	case stepAssessment:
 		if s.assessmentFilled() {
-			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{"household_id": r.Household.String()}); !ok {
+			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{registry.FieldHouseholdID: r.Household.String()}); !ok {
 				s.saveDraft()
 				setError(s.message, u.tr.T("register.fix_fields"))
 				return
@@ -305,7 +306,7 @@ func (s *registerScreen) goNext() {
 // the relationship the app fills in.
 func (s *registerScreen) personEmpty() bool {
 	for name, v := range s.person.values() {
-		if name != "relationship" && v != "" {
+		if name != registry.FieldRelationship && v != "" {
 			return false
 		}
 	}
@@ -315,7 +316,7 @@ func (s *registerScreen) personEmpty() bool {
 // assessmentFilled reports whether any question beyond the date was answered.
 func (s *registerScreen) assessmentFilled() bool {
 	for name, v := range s.reg.Assessment {
-		if name != "date" && v != "" {
+		if name != registry.FieldDate && v != "" {
 			return true
 		}
 	}
@@ -326,7 +327,7 @@ func (s *registerScreen) assessmentFilled() bool {
 func (s *registerScreen) saveMember() bool {
 	u := s.u
 	r := s.reg
-	vals, ok := s.person.validate(r.Typing.ID, map[string]string{"household_id": r.Household.String()})
+	vals, ok := s.person.validate(r.Typing.ID, map[string]string{registry.FieldHouseholdID: r.Household.String()})
 	if !ok {
 		s.message.Importance = widget.DangerImportance
 		setError(s.message, u.tr.T("register.fix_fields"))
@@ -347,12 +348,10 @@ func (s *registerScreen) saveMember() bool {
 	return true
 }
 
-// checkMembers applies the household rules (one head, at least one member).
+// checkMembers applies the household rule (exactly one head, so at least
+// one member) to the members typed so far.
 func (s *registerScreen) checkMembers() error {
 	r := s.reg
-	if len(r.Members) == 0 {
-		return &registry.ValidationError{Errors: []registry.FieldError{{Kind: registry.KindHousehold, Field: "relationship", Rule: registry.RuleOneHead, Params: []string{"0"}}}}
-	}
 	var members []registry.Record
 	for _, m := range r.Members {
 		members = append(members, recordOf(registry.KindPerson, m.ID, m.Fields))
@@ -372,23 +371,23 @@ func (s *registerScreen) showMembers() {
 		i := i
 		edit := u.button(u.tr.T("register.edit"), theme.DocumentCreateIcon(), func() { s.editMember(i) })
 		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() { s.removeMember(i) })
-		row := u.withAction(container.NewHBox(edit, remove), u.text(u.memberSummary(m.Fields)))
+		row := u.withAction(container.NewHBox(edit, remove), u.text(u.memberSummary(recordOf(registry.KindPerson, m.ID, m.Fields))))
 		s.memberList.Add(row)
 	}
 }
 
 // memberSummary is one line about a person: name, relationship, sex, birth date.
-func (u *UI) memberSummary(f map[string]string) string {
+func (u *UI) memberSummary(p registry.Record) string {
 	form := u.mustForm(registry.KindPerson)
-	parts := []string{strings.TrimSpace(f["given_name"] + " " + f["family_name"])}
-	for _, name := range []string{"relationship", "sex"} {
+	parts := []string{registry.DisplayName(p)}
+	for _, name := range []string{registry.FieldRelationship, registry.FieldSex} {
 		if d, ok := form.Field(name); ok {
-			if c, ok := d.Choice(f[name]); ok {
+			if c, ok := d.Choice(p.Value(name)); ok {
 				parts = append(parts, c.Label.In(u.tr.lang))
 			}
 		}
 	}
-	if b := f["birth_date"]; b != "" {
+	if b := p.Value(registry.FieldBirthDate); b != "" {
 		if age, err := registry.Age(b, u.cfg.Now()); err == nil {
 			parts = append(parts, u.tr.raw("register.age_years", age))
 		}
@@ -426,14 +425,14 @@ func (s *registerScreen) checkDuplicates() {
 		return
 	}
 	vals := s.person.values()
-	if vals["given_name"] == "" && vals["family_name"] == "" {
+	if vals[registry.FieldGivenName] == "" && vals[registry.FieldFamilyName] == "" {
 		if s.dupCard.Visible() {
 			s.showDuplicates(s.reg.Typing.ID, nil)
 		}
 		return
 	}
 	r := s.reg
-	vals["household_id"] = r.Household.String()
+	vals[registry.FieldHouseholdID] = r.Household.String()
 	person := recordOf(registry.KindPerson, r.Typing.ID, vals)
 	household := recordOf(registry.KindHousehold, r.Household, r.Fields)
 	s.dupGen++
@@ -471,9 +470,9 @@ func (s *registerScreen) showDuplicates(self uuid.UUID, matches []match.Match) {
 		if m.Level == match.Likely {
 			level = u.tr.raw("dup.likely")
 		}
-		name := strings.TrimSpace(rec.Value("given_name") + " " + rec.Value("family_name"))
-		text := fmt.Sprintf("%s · %s · %s\n%s", name, level, rec.Value("birth_date"), strings.Join(reasons, u.listSeparator()))
-		hh, _ := uuid.Parse(rec.Value("household_id"))
+		name := registry.DisplayName(rec)
+		text := fmt.Sprintf("%s · %s · %s\n%s", name, level, rec.Value(registry.FieldBirthDate), strings.Join(reasons, u.listSeparator()))
+		hh, _ := uuid.Parse(rec.Value(registry.FieldHouseholdID))
 		open := u.button(u.tr.T("dup.open"), theme.VisibilityIcon(), func() {
 			s.saveDraft()
 			u.find.openHousehold(hh)
@@ -510,7 +509,7 @@ func (s *registerScreen) showReview() {
 	s.review.Add(u.text(u.summary(registry.KindHousehold, r.Fields)))
 	s.review.Add(u.heading(u.tr.T("register.members_count", len(r.Members))))
 	for _, m := range r.Members {
-		s.review.Add(u.text("• " + u.memberSummary(m.Fields)))
+		s.review.Add(u.text("• " + u.memberSummary(recordOf(registry.KindPerson, m.ID, m.Fields))))
 	}
 	s.review.Add(u.heading(u.tr.T("register.step_assessment")))
 	if s.assessmentFilled() {
@@ -559,8 +558,9 @@ func (u *UI) displayValue(d registry.FieldDef, v string) string {
 	return v
 }
 
-// saveHousehold commits the household, its members and the assessment in
-// one transaction: all or nothing.
+// saveHousehold registers the household, its members and the assessment
+// (ops.Register): checked by the rules, then one transaction, all or
+// nothing.
 func (s *registerScreen) saveHousehold() {
 	u := s.u
 	r := s.reg
@@ -568,22 +568,18 @@ func (s *registerScreen) saveHousehold() {
 		setError(s.message, u.plainError(err))
 		return
 	}
-	edits := []store.Edit{{Record: r.Household, Kind: registry.KindHousehold, Set: r.Fields}}
+	h := ops.Household{Entry: ops.Entry{ID: r.Household, Fields: r.Fields}}
 	for _, m := range r.Members {
-		f := copyMap(m.Fields)
-		f["household_id"] = r.Household.String()
-		edits = append(edits, store.Edit{Record: m.ID, Kind: registry.KindPerson, Set: f})
+		h.Members = append(h.Members, ops.Entry{ID: m.ID, Fields: m.Fields})
 	}
 	if s.assessmentFilled() {
-		f := copyMap(r.Assessment)
-		f["household_id"] = r.Household.String()
-		edits = append(edits, store.Edit{Record: r.AssessmentID, Kind: registry.KindAssessment, Set: f})
+		h.Assessments = []ops.Entry{{ID: r.AssessmentID, Fields: r.Assessment}}
 	}
 	s.save.Disable()
-	ws := u.ws
+	ws, forms, now := u.ws, u.forms, u.cfg.Now()
 	n := len(r.Members)
 	u.background(func() func() {
-		_, err := ws.Commit(edits...)
+		_, err := ops.Register(ws, forms, now, h)
 		if err == nil {
 			err = ws.DeleteDraft(draftName)
 			if errors.Is(err, store.ErrNotFound) {
@@ -630,12 +626,4 @@ func recordOf(kind string, id uuid.UUID, vals map[string]string) registry.Record
 		rec.Fields[k] = change.Field{Versions: []change.Version{{Value: v, Stamp: change.Stamp{HLC: 1}}}}
 	}
 	return rec
-}
-
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m)+1)
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

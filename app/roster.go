@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,7 +66,7 @@ func (r *roster) Index(rec registry.Record) {
 	case registry.KindHousehold:
 		h := r.household(rec.ID)
 		wasLive := h.live
-		h.site, h.status = rec.Value("site"), rec.Value("status")
+		h.site, h.status = rec.Value(registry.FieldSite), rec.Value(registry.FieldStatus)
 		h.created = created(rec)
 		h.live = !rec.Deleted()
 		if wasLive != h.live {
@@ -84,15 +83,15 @@ func (r *roster) Index(rec registry.Record) {
 			delete(r.persons, rec.ID)
 			return
 		}
-		hh, err := uuid.Parse(rec.Value("household_id"))
+		hh, err := uuid.Parse(rec.Value(registry.FieldHouseholdID))
 		if err != nil {
 			delete(r.persons, rec.ID)
 			return
 		}
-		p := personInfo{household: hh, sex: rec.Value("sex"), birthDate: rec.Value("birth_date"), created: created(rec)}
-		if rec.Value("relationship") == "head" {
+		p := personInfo{household: hh, sex: rec.Value(registry.FieldSex), birthDate: rec.Value(registry.FieldBirthDate), created: created(rec)}
+		if registry.IsHead(rec) {
 			p.head = true
-			p.name = strings.TrimSpace(rec.Value("given_name") + " " + rec.Value("family_name"))
+			p.name = registry.DisplayName(rec)
 			r.household(hh).head = rec.ID
 		}
 		r.persons[rec.ID] = p

@@ -74,10 +74,10 @@ func (a *Aggregator) Add(household registry.Record, members []registry.Record) {
 	if household.Deleted() {
 		return
 	}
-	if st := household.Value("status"); st != "" && st != "active" {
+	if st := household.Value(registry.FieldStatus); st != "" && st != "active" {
 		return
 	}
-	loc := location{household.Value("admin1"), household.Value("admin2"), household.Value("site")}
+	loc := location{household.Value(registry.FieldAdmin1), household.Value(registry.FieldAdmin2), household.Value(registry.FieldSite)}
 	t := a.tallies[loc]
 	if t == nil {
 		t = &tally{}
@@ -90,10 +90,10 @@ func (a *Aggregator) Add(household registry.Record, members []registry.Record) {
 		}
 		t.persons++
 		group := -1
-		if age, err := registry.Age(m.Value("birth_date"), a.now); err == nil {
+		if age, err := registry.Age(m.Value(registry.FieldBirthDate), a.now); err == nil {
 			group = ageGroup(age)
 		}
-		switch sex := m.Value("sex"); {
+		switch sex := m.Value(registry.FieldSex); {
 		case group < 0:
 			t.unknown++
 		case sex == "female":
@@ -108,7 +108,7 @@ func (a *Aggregator) Add(household registry.Record, members []registry.Record) {
 
 // aggregateHeader returns the header row and the HXL row of the table.
 func aggregateHeader() (header, hxl []string) {
-	header = []string{"admin1", "admin2", "site", "households", "persons"}
+	header = []string{registry.FieldAdmin1, registry.FieldAdmin2, registry.FieldSite, "households", "persons"}
 	hxl = []string{"#adm1+name", "#adm2+name", "#loc+name", "#population+hh", "#population+total+ind"}
 	for _, sex := range []struct{ name, attr string }{{"female", "+f"}, {"male", "+m"}} {
 		for _, g := range ageGroups {

@@ -9,7 +9,7 @@ import (
 
 // The id columns of person-level CSV and HXL.
 const (
-	colHouseholdID = "household_id"
+	colHouseholdID = registry.FieldHouseholdID
 	colPersonID    = "person_id"
 )
 

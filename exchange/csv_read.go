@@ -209,7 +209,7 @@ func (cr *CSVReader) lookup(name string) (target, bool) {
 		return target{special: targetHouseholdKey, field: name, geoPart: -1}, true
 	case colPersonID:
 		return target{special: targetPersonID, field: name, geoPart: -1}, true
-	case "age":
+	case registry.FieldAge:
 		return target{special: targetAge, field: name, geoPart: -1}, true
 	}
 	for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
@@ -418,13 +418,13 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			row.fields(kind)[field] = v
 		}
 	}
-	if age != "" && row.Person["birth_date"] == "" {
-		years, err := strconv.Atoi(age)
-		if err != nil || years < 0 || years > 150 {
-			cr.rowError(line, "age", "not an age in years (0 to 150)")
-		} else {
-			row.Person["birth_date"] = registry.BirthDateFromAge(years, cr.now)
-			row.Person["birth_date_estimated"] = "true"
+	if age != "" && row.Person[registry.FieldBirthDate] == "" {
+		// The age rule and its bound are the person form's (Form.SetAge).
+		person, ok := cr.forms.Form(registry.KindPerson)
+		if !ok {
+			cr.rowError(line, registry.FieldAge, "no person form")
+		} else if err := person.SetAge(row.Person, age, cr.now); err != nil {
+			cr.rowError(line, registry.FieldAge, "%v", err)
 		}
 	}
 	if len(row.Person) > 0 || row.PersonID != "" {
@@ -531,8 +531,8 @@ func newHousehold(row Row) Household {
 		h.Key = ""
 	}
 	if len(row.Person) > 0 || row.PersonID != "" {
-		if row.HouseholdKey == "" && row.Person["relationship"] == "" {
-			row.Person["relationship"] = "head" // a row of its own: the person is the household
+		if row.HouseholdKey == "" && row.Person[registry.FieldRelationship] == "" {
+			row.Person[registry.FieldRelationship] = registry.RelationshipHead // a row of its own: the person is the household
 		}
 		h.Members = []Doc{memberDoc(h.ID, row)}
 	} else {

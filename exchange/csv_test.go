@@ -391,3 +391,44 @@ func TestReadCSVSamePersonTwiceAndBlankRows(t *testing.T) {
 		t.Errorf("Rows() = %d, want 3 (blank rows are not rows; the refused one is)", cr.Rows())
 	}
 }
+
+// An age column is held to the person form's bound, as every other way in.
+func TestReadCSVAgeBound(t *testing.T) {
+	m, err := ParseMapping([]byte(`{"Name":"given_name","Age":"age"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		age   string
+		birth string // "" when refused
+	}{
+		{"0", "2025-07-01"},
+		{"34", "1991-07-01"},
+		{"120", "1905-07-01"},
+		{"121", ""},
+		{"150", ""},
+		{"-1", ""},
+		{"thirty", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.age, func(t *testing.T) {
+			hh, rowErrs, err := ReadCSV(strings.NewReader("Name;Age\nAmina;"+tt.age+"\n"), m, forms(t), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.birth == "" {
+				want := []RowError{{Line: 2, Field: "age", Message: "not an age in years (0 to 120)"}}
+				if !slices.Equal(rowErrs, want) {
+					t.Errorf("row errors = %v, want %v", rowErrs, want)
+				}
+				return
+			}
+			if len(rowErrs) > 0 || len(hh) != 1 {
+				t.Fatalf("age %s: %d households, row errors %v", tt.age, len(hh), rowErrs)
+			}
+			if got := hh[0].Members[0].Fields["birth_date"]; got != tt.birth {
+				t.Errorf("age %s gave birth date %s, want %s", tt.age, got, tt.birth)
+			}
+		})
+	}
+}

@@ -17,30 +17,30 @@ var hxlTags = map[string]string{
 	colPersonID:    "#meta+id+ind",
 
 	// household
-	"consent_date":      "#date+consent",
-	"site":              "#loc+name",
-	"admin1":            "#adm1+name",
-	"admin2":            "#adm2+name",
-	"gps_lat":           "#geo+lat",
-	"gps_lon":           "#geo+lon",
-	"shelter_type":      "#indicator+shelter_type",
-	"phone":             "#contact+phone",
-	"displacement_date": "#date+displaced",
-	"origin":            "#loc+origin",
-	"status":            "#status",
+	registry.FieldConsentDate: "#date+consent",
+	registry.FieldSite:        "#loc+name",
+	registry.FieldAdmin1:      "#adm1+name",
+	registry.FieldAdmin2:      "#adm2+name",
+	"gps_lat":                 "#geo+lat",
+	"gps_lon":                 "#geo+lon",
+	"shelter_type":            "#indicator+shelter_type",
+	registry.FieldPhone:       "#contact+phone",
+	"displacement_date":       "#date+displaced",
+	"origin":                  "#loc+origin",
+	registry.FieldStatus:      "#status",
 
 	// person
-	"relationship":         "#indicator+relationship",
-	"sex":                  "#indicator+sex",
-	"birth_date":           "#date+birth",
-	"birth_date_estimated": "#indicator+birth_date_estimated",
-	"nationality":          "#country+code+nationality",
-	"languages":            "#indicator+languages",
-	"document_type":        "#indicator+document_type",
-	"specific_needs":       "#indicator+specific_needs",
+	registry.FieldRelationship:       "#indicator+relationship",
+	registry.FieldSex:                "#indicator+sex",
+	registry.FieldBirthDate:          "#date+birth",
+	registry.FieldBirthDateEstimated: "#indicator+birth_date_estimated",
+	"nationality":                    "#country+code+nationality",
+	"languages":                      "#indicator+languages",
+	registry.FieldDocumentType:       "#indicator+document_type",
+	registry.FieldSpecificNeeds:      "#indicator+specific_needs",
 
 	// assessment
-	"date": "#date+assessed",
+	registry.FieldDate: "#date+assessed",
 }
 
 // hxlTag returns the tag of a column: from hxlTags, or #indicator+name for a

@@ -210,7 +210,7 @@ func (d *decoder) household(i int, raw rawHousehold) Household {
 }
 
 func (d *decoder) checkHouseholdRef(where, householdID string, doc Doc) {
-	if ref, ok := doc.Fields["household_id"]; ok && householdID != "" && ref != householdID {
+	if ref, ok := doc.Fields[registry.FieldHouseholdID]; ok && householdID != "" && ref != householdID {
 		d.fail("%s: field \"household_id\": not the household's id", where)
 	}
 }
@@ -244,7 +244,7 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 			d.fail("%s: field %q: not a JSON value", where, name)
 			continue
 		}
-		if kind == registry.KindPerson && name == "age" {
+		if kind == registry.KindPerson && name == registry.FieldAge {
 			s, err := registry.CanonicalValue(registry.TypeInteger, v)
 			if err != nil {
 				d.fail("%s: field %q: %v", where, name, err)
@@ -266,23 +266,13 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 			doc.Fields[name] = s
 		}
 	}
-	if age != "" && doc.Fields["birth_date"] == "" {
-		d.setAge(where, doc.Fields, age)
+	if age != "" && doc.Fields[registry.FieldBirthDate] == "" {
+		if err := form.SetAge(doc.Fields, age, d.now); err != nil {
+			d.fail("%s: field %q: %v", where, registry.FieldAge, err)
+		}
 	}
 	applyDefaults(d.forms, kind, doc.Fields)
 	return doc
-}
-
-// setAge stores an age in years as an estimated birth date, as the design
-// asks: the form has one date, and "age 34" stays right as years pass.
-func (d *decoder) setAge(where string, fields map[string]string, age string) {
-	years, err := strconv.Atoi(age)
-	if err != nil || years < 0 || years > 150 {
-		d.fail("%s: field \"age\": not an age in years (0 to 150)", where)
-		return
-	}
-	fields["birth_date"] = registry.BirthDateFromAge(years, d.now)
-	fields["birth_date_estimated"] = "true"
 }
 
 // Validate checks every record of the household against its form, and the
@@ -422,8 +412,8 @@ func docOf(r registry.Record) Doc {
 }
 
 func withRef(r registry.Record, householdID string) registry.Record {
-	if r.Value("household_id") == "" {
-		setValue(r.Fields, "household_id", householdID)
+	if r.Value(registry.FieldHouseholdID) == "" {
+		setValue(r.Fields, registry.FieldHouseholdID, householdID)
 	}
 	return r
 }

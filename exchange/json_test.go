@@ -126,6 +126,7 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 		{"object value", `[{"fields":{"admin1":{"a":1}}}]`, []string{"admin1"}},
 		{"bad id", `[{"id":"hh-7","fields":{}}]`, []string{"household 0", "id", "not a record id"}},
 		{"bad age", `[{"fields":{},"members":[{"fields":{"age":-3}}]}]`, []string{"age"}},
+		{"age above the form's bound", `[{"fields":{},"members":[{"fields":{"age":121}}]}]`, []string{"member 0", `"age"`, "0 to 120"}},
 		{"member of another household", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"fields":{"household_id":"01900000-0000-7000-8000-000000000002"}}]}]`, []string{"household_id"}},
 		{"same id twice", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"id":"01900000-0000-7000-8000-000000000001","fields":{}}]}]`, []string{"member 0", "is also household 0"}},
 		{"too many members", manyMembers, []string{"members, more than 100"}},

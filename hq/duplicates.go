@@ -61,5 +61,5 @@ func (s *Server) person(id uuid.UUID) (Person, error) {
 			name = append(name, v)
 		}
 	}
-	return Person{ID: id.String(), Household: rec.Value("household_id"), Name: strings.Join(name, " "), BirthDate: rec.Value(match.FieldBirthDate)}, nil
+	return Person{ID: id.String(), Household: rec.Value(match.FieldHouseholdID), Name: strings.Join(name, " "), BirthDate: rec.Value(match.FieldBirthDate)}, nil
 }

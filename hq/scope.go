@@ -33,8 +33,8 @@ func newScope() *scope {
 func (s *scope) Index(rec registry.Record) {
 	e := scopeEntry{}
 	if rec.Kind == registry.KindHousehold {
-		e.site = rec.Value("site")
-	} else if h, err := uuid.Parse(rec.Value("household_id")); err == nil {
+		e.site = rec.Value(registry.FieldSite)
+	} else if h, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil {
 		e.household = h
 	}
 	for _, f := range rec.Fields {

@@ -254,29 +254,6 @@ func (d FieldDef) checkDate(v string, now time.Time) (string, []string) {
 
 func formatBound(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// ValidateHousehold checks what no single record can: among the members that
-// are not deleted, exactly one is the head, and every member points at the
-// household.
-func ValidateHousehold(household Record, members []Record) error {
-	var errs []FieldError
-	heads := 0
-	for _, m := range members {
-		if m.Deleted() {
-			continue
-		}
-		if ref := m.Value("household_id"); ref != household.ID.String() {
-			errs = append(errs, FieldError{Record: m.ID, Kind: m.Kind, Field: "household_id", Rule: RuleMember, Params: []string{household.ID.String()}})
-		}
-		if m.Value("relationship") == "head" {
-			heads++
-		}
-	}
-	if heads != 1 {
-		errs = append(errs, FieldError{Record: household.ID, Kind: household.Kind, Field: "relationship", Rule: RuleOneHead, Params: []string{strconv.Itoa(heads)}})
-	}
-	return errorsOrNil(errs)
-}
-
 // AsValidation returns the field errors in err, if it is or wraps a
 // *ValidationError.
 func AsValidation(err error) ([]FieldError, bool) {

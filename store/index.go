@@ -11,7 +11,7 @@ import (
 )
 
 // householdField links persons and assessments to their household.
-const householdField = "household_id"
+const householdField = registry.FieldHouseholdID
 
 // index is what the store knows about records without decrypting them: kind,
 // household link, deletion, open conflicts, and name tokens. It holds ids
@@ -216,6 +216,6 @@ func (ix *index) finish() {
 
 // searchFields are the fields whose words a name search finds, per kind.
 var searchFields = map[string][]string{
-	registry.KindPerson:    {"given_name", "family_name", "other_names"},
+	registry.KindPerson:    {registry.FieldGivenName, registry.FieldFamilyName, registry.FieldOtherNames},
 	registry.KindHousehold: {"name", "head_name"},
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"fieldreg/change"
 )
 
 // Unlock decrypts every record once to build the index, and decoding whole
@@ -15,7 +17,7 @@ import (
 
 // summaryFields are the fields the index reads.
 var summaryFields = func() map[string]bool {
-	m := map[string]bool{householdField: true, "_deleted": true}
+	m := map[string]bool{householdField: true, change.DeletedField: true}
 	for _, fs := range searchFields {
 		for _, f := range fs {
 			m[f] = true

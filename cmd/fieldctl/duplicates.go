@@ -2,15 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"fieldreg/ops"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
-	"fieldreg/store"
 )
 
 // runDuplicates lists the pairs of persons that likely or possibly are one
@@ -72,8 +72,8 @@ func printPair(e *env, s *session, enc *json.Encoder, m match.Match, asJSON bool
 			B       person   `json:"b"`
 			Reasons []string `json:"reasons"`
 		}{m.Level.String(), m.Score,
-			person{a.ID.String(), a.Value("household_id"), personName(a), a.Value("birth_date")},
-			person{b.ID.String(), b.Value("household_id"), personName(b), b.Value("birth_date")},
+			person{a.ID.String(), a.Value(registry.FieldHouseholdID), personName(a), a.Value(registry.FieldBirthDate)},
+			person{b.ID.String(), b.Value(registry.FieldHouseholdID), personName(b), b.Value(registry.FieldBirthDate)},
 			reasons})
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\t%.1f\t%s %s (%s)\t%s %s (%s)\t%s\n", m.Level, m.Score,
@@ -89,26 +89,13 @@ func runDuplicatesDismiss(e *env, args []string) error {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
-		if err := requireSupervisor(s, "only supervisors and admins judge duplicates"); err != nil {
-			return err
-		}
-		a, err := getPerson(s, ids[0])
+		d, err := ops.Dismiss(s.ws, ids[0], ids[1])
 		if err != nil {
-			return err
+			return supervisorsOnly(s, err, "only supervisors and admins judge duplicates")
 		}
-		if _, err := getPerson(s, ids[1]); err != nil {
-			return err
-		}
-		distinct := strings.Fields(a.Value(registry.FieldNotDuplicate))
-		if slices.Contains(distinct, ids[1].String()) {
+		if d.Already {
 			fmt.Fprintf(e.stdout, "%s and %s were already marked as different persons\n", ids[0], ids[1])
 			return nil
-		}
-		distinct = append(distinct, ids[1].String())
-		_, err = s.ws.Commit(store.Edit{Record: a.ID, Kind: registry.KindPerson,
-			Set: map[string]string{registry.FieldNotDuplicate: strings.Join(distinct, " ")}})
-		if err != nil {
-			return fmt.Errorf("mark %s and %s as different persons: %w", ids[0], ids[1], err)
 		}
 		fmt.Fprintf(e.stdout, "marked %s and %s as different persons\n", ids[0], ids[1])
 		return nil
@@ -125,38 +112,11 @@ func runDuplicatesMerge(e *env, args []string) error {
 	}
 	keepID, goneID := ids[0], ids[1]
 	return e.withWorkspace(func(s *session) error {
-		if err := requireSupervisor(s, "only supervisors and admins merge duplicates"); err != nil {
-			return err
-		}
-		keep, err := getPerson(s, keepID)
+		m, err := ops.Merge(s.ws, keepID, goneID)
 		if err != nil {
-			return err
+			return supervisorsOnly(s, err, "only supervisors and admins merge duplicates")
 		}
-		gone, err := getPerson(s, goneID)
-		if err != nil {
-			return err
-		}
-		if err := checkHeadDelete(s, gone); err != nil {
-			return err
-		}
-		fill := map[string]string{}
-		for name, v := range gone.Values() {
-			if strings.HasPrefix(name, "_") || name == "household_id" || name == "relationship" {
-				continue // the kept person's household and place in it stand
-			}
-			if keep.Value(name) == "" {
-				fill[name] = v
-			}
-		}
-		edits := []store.Edit{{Record: goneID, Kind: registry.KindPerson, Set: map[string]string{
-			registry.FieldMergedInto: keepID.String(), "_deleted": "true"}}}
-		if len(fill) > 0 {
-			edits = append(edits, store.Edit{Record: keepID, Kind: registry.KindPerson, Set: fill})
-		}
-		if _, err := s.ws.Commit(edits...); err != nil {
-			return fmt.Errorf("merge %s into %s: %w", goneID, keepID, err)
-		}
-		fmt.Fprintf(e.stdout, "merged %s into %s (%s copied)\n", goneID, keepID, plural(len(fill), "field"))
+		fmt.Fprintf(e.stdout, "merged %s into %s (%s copied)\n", goneID, keepID, plural(m.Copied, "field"))
 		return nil
 	})
 }
@@ -182,17 +142,15 @@ func twoPersonIDs(e *env, name string, args []string) ([2]uuid.UUID, error) {
 	return ids, nil
 }
 
-func getPerson(s *session, id uuid.UUID) (registry.Record, error) {
-	rec, err := getRecord(s, id)
-	if err == nil && rec.Kind != registry.KindPerson {
-		err = fmt.Errorf("record %s is a %s, not a person", id, rec.Kind)
-	}
-	return rec, err
-}
-
-func requireSupervisor(s *session, why string) error {
-	if s.ws.Role() == store.RoleEnumerator {
+// supervisorsOnly words an operation's refusal for the command line: who
+// may do it, and how to keep a household's head.
+func supervisorsOnly(s *session, err error, why string) error {
+	var head *ops.HeadError
+	switch {
+	case errors.Is(err, ops.ErrRole):
 		return fmt.Errorf("%s; you are %s, an enumerator", why, s.ws.User())
+	case errors.As(err, &head):
+		return headHint(head)
 	}
-	return nil
+	return err
 }

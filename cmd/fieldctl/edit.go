@@ -3,15 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
-	"fieldreg/change"
+	"fieldreg/ops"
 	"fieldreg/registry"
-	"fieldreg/store"
 )
 
 func runEdit(e *env, args []string) error {
@@ -27,9 +25,7 @@ func runEdit(e *env, args []string) error {
 	}
 	return e.withWorkspace(func(s *session) error {
 		now := e.now()
-		var edits []store.Edit
-		after := make(map[uuid.UUID]registry.Record)
-		var records []registry.Record
+		var edits []ops.Fields
 		for _, g := range groups {
 			rec, err := getRecord(s, g.id)
 			if err != nil {
@@ -39,24 +35,19 @@ func runEdit(e *env, args []string) error {
 			if err != nil {
 				return refusedEdit(s, err)
 			}
-			edits = append(edits, store.Edit{Record: g.id, Kind: rec.Kind, Set: set, Resolve: *resolve})
-			after[g.id] = applied(rec, set)
-			records = append(records, rec)
-		}
-		if err := checkHouseholdsAfterEdit(s, records, after); err != nil {
-			return refusedEdit(s, err)
+			edits = append(edits, ops.Fields{Record: rec, Set: set, Resolve: *resolve})
 		}
 		// One commit: edits that only make sense together (a new head and
 		// the old one's new relationship) are stored together or not at all.
-		changes, err := s.ws.Commit(edits...)
+		changes, err := ops.Edit(s.ws, edits...)
 		if err != nil {
-			if errors.Is(err, store.ErrForbidden) {
+			if errors.Is(err, ops.ErrRole) {
 				return fmt.Errorf("edit: %w: only supervisors and admins resolve conflicts", err)
 			}
 			if isRefusal(err) {
 				return refusedEdit(s, err)
 			}
-			return fmt.Errorf("edit: %w", err)
+			return err
 		}
 		changed := make(map[uuid.UUID][]string)
 		for _, c := range changes {
@@ -64,9 +55,9 @@ func runEdit(e *env, args []string) error {
 		}
 		for i, g := range groups {
 			if fields := changed[g.id]; len(fields) > 0 {
-				fmt.Fprintf(e.stdout, "%s %s: changed %s\n", records[i].Kind, g.id, strings.Join(fields, ", "))
+				fmt.Fprintf(e.stdout, "%s %s: changed %s\n", edits[i].Record.Kind, g.id, strings.Join(fields, ", "))
 			} else {
-				fmt.Fprintf(e.stdout, "%s %s: nothing changed, the fields already hold these values\n", records[i].Kind, g.id)
+				fmt.Fprintf(e.stdout, "%s %s: nothing changed, the fields already hold these values\n", edits[i].Record.Kind, g.id)
 			}
 		}
 		return nil
@@ -121,15 +112,6 @@ func parseEditGroups(args []string, resolve bool) ([]editGroup, error) {
 func looksLikeID(arg string) bool {
 	_, err := uuid.Parse(arg)
 	return err == nil && !strings.Contains(arg, "=")
-}
-
-// applied returns the record as it will be after set is written.
-func applied(rec registry.Record, set map[string]string) registry.Record {
-	after := rec.Clone()
-	for k, v := range set {
-		after.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
-	}
-	return after
 }
 
 // assignment is one FIELD=VALUE of an edit; keep means FIELD alone with
@@ -195,14 +177,13 @@ func editValues(forms *registry.Forms, rec registry.Record, as []assignment, now
 			continue
 		}
 		d, known := form.Field(a.field)
-		if !known && a.field == "age" && rec.Kind == registry.KindPerson {
-			years, err := strconv.Atoi(strings.TrimSpace(a.value))
-			if err != nil || years < 0 {
-				refuse("age", registry.RuleType, string(registry.TypeInteger))
-				continue
+		if !known && a.field == registry.FieldAge && rec.Kind == registry.KindPerson {
+			var bad *registry.AgeError
+			if err := form.SetAge(set, a.value, now); errors.As(err, &bad) {
+				problems = append(problems, bad.FieldError(rec.ID))
+			} else if err != nil {
+				refuse(a.field, registry.RuleUnknownField)
 			}
-			set["birth_date"] = registry.BirthDateFromAge(years, now)
-			set["birth_date_estimated"] = "true"
 			continue
 		}
 		if !known {
@@ -221,76 +202,6 @@ func editValues(forms *registry.Forms, rec registry.Record, as []assignment, now
 		return nil, &registry.ValidationError{Errors: problems}
 	}
 	return set, nil
-}
-
-// checkHouseholdsAfterEdit checks what one record's rules cannot: after
-// persons' relationships or households change, every household concerned
-// still has exactly one head.
-func checkHouseholdsAfterEdit(s *session, before []registry.Record, after map[uuid.UUID]registry.Record) error {
-	var concerned []string
-	for _, rec := range before {
-		a := after[rec.ID]
-		if rec.Kind != registry.KindPerson {
-			continue
-		}
-		if a.Value("relationship") != rec.Value("relationship") || a.Value("household_id") != rec.Value("household_id") {
-			concerned = append(concerned, rec.Value("household_id"), a.Value("household_id"))
-		}
-	}
-	var problems []error
-	for _, hid := range uniqueIDs(concerned...) {
-		hh, err := s.ws.Get(hid)
-		if err != nil || hh.Deleted() || hh.Kind != registry.KindHousehold {
-			for _, a := range after {
-				if a.Kind == registry.KindPerson && a.Value("household_id") == hid.String() {
-					problems = append(problems, &registry.ValidationError{Errors: []registry.FieldError{{
-						Record: a.ID, Kind: a.Kind, Field: "household_id", Rule: registry.RuleMember, Params: []string{hid.String()},
-					}}})
-				}
-			}
-			continue
-		}
-		ms, err := members(s, hid)
-		if err != nil {
-			return err
-		}
-		var group []registry.Record
-		for _, m := range ms {
-			if _, edited := after[m.ID]; !edited {
-				group = append(group, m)
-			}
-		}
-		for _, a := range after {
-			if a.Kind == registry.KindPerson && a.Value("household_id") == hid.String() {
-				group = append(group, a)
-			}
-		}
-		if len(group) == 0 {
-			continue // the last member moved out: an empty household has no head to check
-		}
-		if err := registry.ValidateHousehold(hh, group); err != nil {
-			problems = append(problems, err)
-		}
-	}
-	return errors.Join(problems...)
-}
-
-func uniqueIDs(ss ...string) []uuid.UUID {
-	var out []uuid.UUID
-	for _, s := range ss {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			continue
-		}
-		dup := false
-		for _, o := range out {
-			dup = dup || o == id
-		}
-		if !dup {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // refusedEdit turns a validation failure into one line naming fields and rules.

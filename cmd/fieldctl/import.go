@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/exchange"
+	"fieldreg/ops"
 	"fieldreg/registry"
 )
 
@@ -270,27 +271,27 @@ func (im *importer) add(h exchange.Household) error {
 	}
 	// Planned members are the household's members in order; their ids, new
 	// ones included, lead back to the lines they were read from.
-	lines := make(map[uuid.UUID]int, len(hp.members))
-	for i, m := range hp.members {
-		lines[m.edit.Record] = h.Members[i].Line
+	lines := make(map[uuid.UUID]int, len(hp.Members))
+	for i, m := range hp.Members {
+		lines[m.Edit.Record] = h.Members[i].Line
 	}
 	// The household's own fields come from every row: if they are refused,
 	// so are all its rows.
-	if hp.household.invalid != nil {
-		im.batch.refused(hp.ready(label), hp.household.invalid)
+	if hp.Household.Invalid != nil {
+		im.batch.refused(hp.ready(label), hp.Household.Invalid)
 		return nil
 	}
 	// A member the rules refuse is reported at its line and left out.
-	kept := hp.members[:0:0]
-	for _, m := range hp.members {
-		if m.invalid != nil {
-			im.printRecordProblems(lines[m.edit.Record], m)
+	kept := hp.Members[:0:0]
+	for _, m := range hp.Members {
+		if m.Invalid != nil {
+			im.printRecordProblems(lines[m.Edit.Record], m)
 			continue
 		}
 		kept = append(kept, m)
 	}
-	hp.members = kept
-	if err := hp.headProblem(); err != nil {
+	hp.Members = kept
+	if err := hp.HeadProblem(); err != nil {
 		im.batch.refused(hp.ready(linesLabel(hp, lines)), err)
 		return nil
 	}
@@ -311,8 +312,8 @@ func lastLine(h exchange.Household) int {
 
 // printRecordProblems reports a refused member at the line it came from,
 // which names it better than its new id.
-func (im *importer) printRecordProblems(line int, m recordPlan) {
-	for _, l := range problemLines(im.s.lang, m.invalid, im.s.forms, map[uuid.UUID]string{m.edit.Record: ""}) {
+func (im *importer) printRecordProblems(line int, m ops.Planned) {
+	for _, l := range problemLines(im.s.lang, m.Invalid, im.s.forms, map[uuid.UUID]string{m.Edit.Record: ""}) {
 		fmt.Fprintf(im.e.stderr, "fieldctl: line %d: %s\n", line, l)
 	}
 }
@@ -320,8 +321,8 @@ func (im *importer) printRecordProblems(line int, m recordPlan) {
 // linesLabel names a whole refused household by the lines of its rows.
 func linesLabel(hp householdPlan, lineOf map[uuid.UUID]int) string {
 	var lines []int
-	for _, m := range hp.members {
-		if line, ok := lineOf[m.edit.Record]; ok {
+	for _, m := range hp.Members {
+		if line, ok := lineOf[m.Edit.Record]; ok {
 			lines = append(lines, line)
 		}
 	}

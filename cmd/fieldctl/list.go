@@ -75,16 +75,16 @@ func listItemOf(s *session, r registry.Record, withNames bool) (listItem, error)
 	item := listItem{ID: r.ID.String(), Kind: r.Kind}
 	switch r.Kind {
 	case registry.KindHousehold:
-		item.Site = r.Value("site")
+		item.Site = r.Value(registry.FieldSite)
 		n := len(s.ws.Members(r.ID))
 		item.Members = &n
 	case registry.KindPerson:
-		item.Household = r.Value("household_id")
-		item.Sex = r.Value("sex")
+		item.Household = r.Value(registry.FieldHouseholdID)
+		item.Sex = r.Value(registry.FieldSex)
 		item.BirthYear = birthYear(r)
 	case registry.KindAssessment:
-		item.Household = r.Value("household_id")
-		item.Date = r.Value("date")
+		item.Household = r.Value(registry.FieldHouseholdID)
+		item.Date = r.Value(registry.FieldDate)
 	}
 	if withNames {
 		name, err := recordName(s, r)

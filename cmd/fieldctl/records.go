@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -59,21 +58,13 @@ func readAll(s *session, ids []uuid.UUID) ([]registry.Record, error) {
 	return out, nil
 }
 
-// personName is how a person is named on screen: given, family and other names.
-func personName(r registry.Record) string {
-	var parts []string
-	for _, f := range []string{"given_name", "family_name", "other_names"} {
-		if v := r.Value(f); v != "" {
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " ")
-}
+// personName is how a person is named in a list: given, family and other names.
+func personName(r registry.Record) string { return registry.FullName(r) }
 
 // headOf returns the head among a household's members.
 func headOf(members []registry.Record) (registry.Record, bool) {
 	for _, m := range members {
-		if m.Value("relationship") == "head" {
+		if registry.IsHead(m) {
 			return m, true
 		}
 	}
@@ -100,7 +91,7 @@ func recordName(s *session, r registry.Record) (string, error) {
 
 // birthYear is the year part of a birth date, all a list shows of it.
 func birthYear(r registry.Record) string {
-	d := r.Value("birth_date")
+	d := r.Value(registry.FieldBirthDate)
 	if len(d) >= 4 {
 		return d[:4]
 	}

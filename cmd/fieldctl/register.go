@@ -147,7 +147,7 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 			continue
 		}
 		p := hp.ready(label)
-		if err := hp.problems(); err != nil {
+		if err := hp.Problems(); err != nil {
 			b.refused(p, err)
 			continue
 		}

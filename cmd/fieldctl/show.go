@@ -106,13 +106,13 @@ func (v *viewer) record(r registry.Record, indent string) {
 		width = max(width, len([]rune(label)))
 	}
 	if indent != "" {
-		delete(values, "household_id") // shown under its household
+		delete(values, registry.FieldHouseholdID) // shown under its household
 	}
 	if form != nil {
 		for _, d := range form.Fields {
 			if val, ok := values[d.Name]; ok {
 				shown := v.display(d, val)
-				if d.Name == "birth_date" {
+				if d.Name == registry.FieldBirthDate {
 					if age, err := registry.Age(val, v.now); err == nil && age >= 0 {
 						shown += fmt.Sprintf(" (%s)", plural(age, "year"))
 					}

@@ -21,16 +21,16 @@ func (h Household) Fields() map[string]string {
 		gps = c // "12.5 43.1", not "12.50000 43.10000"
 	}
 	f := map[string]string{
-		"site": h.Site, "admin1": h.Admin1, "admin2": h.Admin2, "gps": gps,
+		registry.FieldSite: h.Site, registry.FieldAdmin1: h.Admin1, registry.FieldAdmin2: h.Admin2, registry.FieldGPS: gps,
 		"displacement_date": h.DisplacementDate, "origin": h.Origin,
-		"consent": "true", "consent_date": h.RegistrationDate, "status": "active",
+		registry.FieldConsent: "true", registry.FieldConsentDate: h.RegistrationDate, registry.FieldStatus: "active",
 	}
 	if h.Phone != "" {
-		f["phone"] = h.Phone
+		f[registry.FieldPhone] = h.Phone
 	}
 	for _, m := range h.Members {
-		if m.Relationship == "head" {
-			f["consent_by"] = m.GivenName + " " + m.FamilyName
+		if m.Relationship == registry.RelationshipHead {
+			f[registry.FieldConsentBy] = m.GivenName + " " + m.FamilyName
 		}
 	}
 	return f
@@ -39,15 +39,15 @@ func (h Household) Fields() map[string]string {
 // Fields returns the member's fields by their export names.
 func (m Member) Fields(household uuid.UUID) map[string]string {
 	f := map[string]string{
-		"household_id": household.String(), "relationship": m.Relationship,
-		"given_name": m.GivenName, "family_name": m.FamilyName,
-		"sex": m.Sex, "birth_date": min(m.BirthDate, registeredBy), "birth_date_estimated": "false",
+		registry.FieldHouseholdID: household.String(), registry.FieldRelationship: m.Relationship,
+		registry.FieldGivenName: m.GivenName, registry.FieldFamilyName: m.FamilyName,
+		registry.FieldSex: m.Sex, registry.FieldBirthDate: min(m.BirthDate, registeredBy), registry.FieldBirthDateEstimated: "false",
 	}
 	if m.OtherNames != "" {
-		f["other_names"] = m.OtherNames
+		f[registry.FieldOtherNames] = m.OtherNames
 	}
 	if m.BirthDateEstimated {
-		f["birth_date_estimated"] = "true"
+		f[registry.FieldBirthDateEstimated] = "true"
 	}
 	return f
 }

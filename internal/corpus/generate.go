@@ -3,6 +3,8 @@ package corpus
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"fieldreg/registry"
 )
 
 // The corpus is set in this year: ages are counted from it.
@@ -116,7 +118,7 @@ func (g *generator) household() (Household, []person) {
 	s := t.sites[g.rng.IntN(len(t.sites))]
 	headMale := g.rng.Float64() < 0.75
 	headYear := thisYear - 20 - g.rng.IntN(45)
-	people := []person{g.adult(t, headMale, headYear, "head")}
+	people := []person{g.adult(t, headMale, headYear, registry.RelationshipHead)}
 	var father, mother *person
 	if g.rng.Float64() < 0.75 {
 		spouseYear := headYear + g.rng.IntN(9) - 2

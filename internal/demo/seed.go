@@ -7,8 +7,10 @@ package demo
 import (
 	"fmt"
 	"hash/fnv"
+	"time"
 
 	"fieldreg/internal/corpus"
+	"fieldreg/ops"
 	"fieldreg/registry"
 	"fieldreg/store"
 )
@@ -20,31 +22,35 @@ const batchSize = 500
 // Seed registers n generated households (with their members) in ws and
 // returns how many persons it wrote. The same seed gives the same people.
 // The generator's own site names are mapped onto the household form's site
-// choices so every record passes validation.
+// choices so every record passes validation. Households are registered as
+// the app and fieldctl register them (ops.Register), a batch at a time.
 func Seed(ws *store.Workspace, forms *registry.Forms, seed int64, n int) (persons int, err error) {
 	households := corpus.Households(seed, n)
 	sites := siteCodes(forms)
-	var edits []store.Edit
+	now := time.Now()
+	var batch []ops.Household
 	flush := func() error {
-		if len(edits) == 0 {
+		if len(batch) == 0 {
 			return nil
 		}
-		if _, err := ws.Commit(edits...); err != nil {
+		r, err := ops.Register(ws, forms, now, batch...)
+		if err != nil {
 			return fmt.Errorf("seed demo households: %w", err)
 		}
-		edits = edits[:0]
+		persons += r.Members
+		batch = batch[:0]
 		return nil
 	}
 	for i, h := range households {
 		f := h.Fields()
 		if len(sites) > 0 {
-			f["site"] = sites[pick(h.Site, len(sites))]
+			f[registry.FieldSite] = sites[pick(h.Site, len(sites))]
 		}
-		edits = append(edits, store.Edit{Record: h.ID, Kind: registry.KindHousehold, Set: f})
+		oh := ops.Household{Entry: ops.Entry{ID: h.ID, Fields: f}}
 		for _, m := range h.Members {
-			edits = append(edits, store.Edit{Record: m.ID, Kind: registry.KindPerson, Set: m.Fields(h.ID)})
-			persons++
+			oh.Members = append(oh.Members, ops.Entry{ID: m.ID, Fields: m.Fields(h.ID)})
 		}
+		batch = append(batch, oh)
 		if (i+1)%batchSize == 0 {
 			if err := flush(); err != nil {
 				return persons, err
@@ -60,7 +66,7 @@ func siteCodes(forms *registry.Forms) []string {
 	if !ok {
 		return nil
 	}
-	d, ok := f.Field("site")
+	d, ok := f.Field(registry.FieldSite)
 	if !ok {
 		return nil
 	}

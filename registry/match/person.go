@@ -10,15 +10,15 @@ import (
 
 // Record field names this package reads (DESIGN.md's export column names).
 const (
-	FieldHouseholdID        = "household_id"
-	FieldGivenName          = "given_name"
-	FieldFamilyName         = "family_name"
-	FieldOtherNames         = "other_names"
-	FieldSex                = "sex"
-	FieldBirthDate          = "birth_date"
-	FieldBirthDateEstimated = "birth_date_estimated"
-	FieldSite               = "site"
-	FieldPhone              = "phone"
+	FieldHouseholdID        = registry.FieldHouseholdID
+	FieldGivenName          = registry.FieldGivenName
+	FieldFamilyName         = registry.FieldFamilyName
+	FieldOtherNames         = registry.FieldOtherNames
+	FieldSex                = registry.FieldSex
+	FieldBirthDate          = registry.FieldBirthDate
+	FieldBirthDateEstimated = registry.FieldBirthDateEstimated
+	FieldSite               = registry.FieldSite
+	FieldPhone              = registry.FieldPhone
 	// FieldMergedInto is set on a person found to duplicate another: the
 	// surviving person's id. A merged person is no longer a candidate.
 	FieldMergedInto = registry.FieldMergedInto
