@@ -106,7 +106,7 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 		return c, false, nil
 	}
 	st.deviceSeq++
-	c.Device, c.Seq, c.Record, c.Kind, c.Author, c.Stamp = w.keys.device, st.deviceSeq, e.Record, e.Kind, w.user, stamp
+	c.Device, c.DeviceSeq, c.Record, c.Kind, c.Author, c.Stamp = w.keys.device, st.deviceSeq, e.Record, e.Kind, w.user, stamp
 	action := "edit"
 	switch {
 	case p.isNew && len(p.log) == 0:

@@ -120,10 +120,10 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
 	w.put(tx, st, bucketChanges, seqKey(st.logSeq), encode(toStoredChange(c)))
-	w.put(tx, st, bucketSeen, seenKey(c.Device, c.Seq), seqKey(st.logSeq))
+	w.put(tx, st, bucketSeen, seenKey(c.Device, c.DeviceSeq), seqKey(st.logSeq))
 	detail := ""
 	if c.Device != w.keys.device {
-		detail = fmt.Sprintf("from device %s #%d", c.Device, c.Seq)
+		detail = fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq)
 	}
 	w.appendAuditAs(tx, st, c.Author, action, c.Record, c.Kind, c.FieldNames(), detail)
 	return st.logSeq
@@ -139,7 +139,7 @@ func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 		}
 	}
 	if st.auditSeq != w.auditSeq {
-		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: st.auditSeq, Hash: st.auditHash}))
+		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{AuditSeq: st.auditSeq, Hash: st.auditHash}))
 	}
 }
 
@@ -153,7 +153,7 @@ func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uui
 func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	st.auditSeq++
 	e := storedAudit{
-		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: user, Action: action,
+		AuditSeq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: user, Action: action,
 		Record: rec, Kind: kind, Fields: slices.Clone(fields), Detail: detail, Prev: st.auditHash,
 	}
 	if e.Prev == nil {
@@ -161,7 +161,7 @@ func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string,
 	}
 	enc := encode(e)
 	st.auditHash = chainHash(e.Prev, enc)
-	w.put(tx, st, bucketAudit, seqKey(e.Seq), enc)
+	w.put(tx, st, bucketAudit, seqKey(e.AuditSeq), enc)
 }
 
 func chainHash(prev, entry []byte) []byte {

@@ -285,7 +285,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
 	}
 	for _, q := range resp.Results {
-		if q.Code != wire.CodeNone && q.Seq > acked {
+		if q.Code != wire.CodeNone && q.DeviceSeq > acked {
 			r.sum.Quarantined++
 		}
 	}
