@@ -27,7 +27,7 @@ type logEntry struct {
 }
 
 // load reads the whole log once, at start.
-func (x *logIndex) load(ws *store.Workspace) error {
+func (x *logIndex) load(ws Store) error {
 	var after uint64
 	for {
 		chunk, err := ws.ChangesAfter(after, 4096)

@@ -100,7 +100,7 @@ func Init(cfg Config, addr string, hosts []string) error {
 // Server is an open HQ. Its methods are safe for concurrent use.
 type Server struct {
 	cfg    Config
-	ws     *store.Workspace
+	ws     Store
 	ca     *pki.CA
 	cert   tls.Certificate
 	addr   string
@@ -133,9 +133,20 @@ func Open(cfg Config) (*Server, error) {
 	if !store.Exists(dir) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
 	}
+	return OpenStore(cfg, func(indexes ...store.Indexer) (Store, error) {
+		return store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(indexes...))
+	})
+}
+
+// OpenStore starts HQ on the store open returns, which must already hold
+// what Init writes (CA, certificate, address, state). open is given the
+// in-memory indexes HQ keeps (device scope, duplicates); the store must
+// feed them every record when it opens and after every change, as
+// store.Options.Indexes says. cfg.Dir is where the admin socket goes.
+func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (*Server, error) {
 	sc := newScope()
 	dups := match.NewRecordIndex(match.DefaultConfig())
-	ws, err := store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(sc, dups))
+	ws, err := open(sc, dups)
 	if err != nil {
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}
@@ -226,7 +237,7 @@ func (s *Server) logf(format string, args ...any) {
 
 // Workspace gives read access to HQ's store (exports, tests). Writes must go
 // through the server.
-func (s *Server) Workspace() *store.Workspace { return s.ws }
+func (s *Server) Workspace() Store { return s.ws }
 
 // Addr is the host:port devices are told to reach.
 func (s *Server) Addr() string { return s.addr }

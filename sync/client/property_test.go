@@ -358,7 +358,7 @@ func seq(n int) []int {
 	return out
 }
 
-func exportJSON(t fataler, w *store.Workspace) []byte {
+func exportJSON(t fataler, w hq.Records) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := hq.Export(w, nil, hq.FormatJSON, time.Time{}, &buf); err != nil {
