@@ -175,8 +175,13 @@ func testOwnChangesPaging[S Device](t *testing.T, o Opener[S]) {
 			if limit > 0 && len(page) > limit {
 				t.Fatalf("OwnChangesAfter(%d, %d) returned %d", after, limit, len(page))
 			}
+			for _, c := range page {
+				if c.DeviceSeq <= after {
+					t.Fatalf("OwnChangesAfter(%d) returned device seq %d: not after it, or out of order", after, c.DeviceSeq)
+				}
+				after = c.DeviceSeq
+			}
 			got = append(got, page...)
-			after = page[len(page)-1].DeviceSeq
 		}
 		if len(got) != len(made) {
 			t.Fatalf("paging by %d read %d own changes, want %d", limit, len(got), len(made))

@@ -145,8 +145,21 @@ func wholeLog(t *testing.T, s Store, limit int) []store.Logged {
 		if limit > 0 && len(page) > limit {
 			t.Fatalf("ChangesAfter(%d, %d) returned %d changes", cursor, limit, len(page))
 		}
+		checkAfter(t, cursor, page)
 		out = append(out, page...)
 		cursor = page[len(page)-1].LogSeq
+	}
+}
+
+// checkAfter fails unless page holds log seqs after cursor in increasing
+// order (a reader that gets anything else loops or repeats).
+func checkAfter(t *testing.T, cursor uint64, page []store.Logged) {
+	t.Helper()
+	for _, l := range page {
+		if l.LogSeq <= cursor {
+			t.Fatalf("ChangesAfter(%d) returned log seq %d: not after the cursor, or out of order", cursor, l.LogSeq)
+		}
+		cursor = l.LogSeq
 	}
 }
 

@@ -174,6 +174,7 @@ func testCursorPaging[S Store](t *testing.T, o Opener[S]) {
 		if len(page) == 0 {
 			break
 		}
+		checkAfter(t, cursor, page)
 		read = append(read, page...)
 		cursor = page[len(page)-1].LogSeq
 		if round < 4 {
