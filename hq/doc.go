@@ -5,9 +5,12 @@
 //
 // Glossary:
 //
-//   - HQ workspace: a store.Workspace in the data directory, sealed like a
-//     device's. HQ's own state (the CA, the server certificate, devices,
-//     enrollment tokens, the bundle key) is sealed meta in it.
+//   - HQ store: what HQ keeps its log and records in, through the Store
+//     interface (store/storetest holds the contract's conformance suite).
+//     Open uses a store.Workspace in the data directory, sealed like a
+//     device's; OpenStore takes any other. HQ's own state (the CA, the
+//     server certificate, devices, enrollment tokens, acknowledgements) is
+//     meta in it, written with the changes of each batch.
 //   - Device: an enrolled installation. Its HQ id is the common name of the
 //     client certificate HQ issued; its replica id is the device id of its
 //     workspace (the Device of every change it makes). HQ binds the two at

@@ -186,13 +186,13 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 }
 
 // readLogged reads one change of HQ's log.
-func (s *Server) readLogged(seq uint64) (change.Change, error) {
-	got, err := s.ws.ChangesAfter(seq-1, 1)
+func (s *Server) readLogged(logSeq uint64) (change.Change, error) {
+	got, err := s.ws.ChangesAfter(logSeq-1, 1)
 	if err != nil {
 		return change.Change{}, err
 	}
-	if len(got) != 1 || got[0].LogSeq != seq {
-		return change.Change{}, fmt.Errorf("change %d missing from the log", seq)
+	if len(got) != 1 || got[0].LogSeq != logSeq {
+		return change.Change{}, fmt.Errorf("change %d missing from the log", logSeq)
 	}
 	return got[0].Change, nil
 }

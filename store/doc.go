@@ -32,6 +32,11 @@
 //     record whole; added with Attach after unlock, it is filled by a second
 //     pass while the caller already works with the workspace.
 //   - Quarantine: received changes that were refused, with the reason.
+//   - Contract: what HQ and sync rely on, written down as interfaces in
+//     package storetest (Store for HQ, Device for a device) with a
+//     conformance suite that this package's tests run and any other
+//     implementation (PostgreSQL at HQ) runs too. The types it exchanges
+//     (Result, Logged, QuarantineEntry, Edit) and the sentinels are here.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one
 //     before.

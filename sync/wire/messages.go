@@ -18,8 +18,8 @@ type SyncRequest struct {
 	// Push holds consecutive changes of Device, from device seq PushFrom on.
 	Push     []change.Change
 	PushFrom uint64
-	// Cursor is the log seq at HQ of the last pulled change the device has
-	// stored (a PulledChange.LogSeq).
+	// Cursor is the HQ log seq the device has pulled up to: the Cursor of the
+	// last SyncResponse it stored.
 	Cursor uint64
 	// PullMax bounds the encoded size of the pulled changes, in bytes.
 	PullMax int
