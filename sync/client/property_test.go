@@ -72,7 +72,6 @@ type model struct {
 	writes map[fieldKey][]modelWrite
 	known  map[int]map[change.Stamp]bool // replica → stamps of changes seen; -1 is HQ
 	kinds  map[uuid.UUID]string
-	order  []uuid.UUID
 }
 
 func (m *model) seenBase(replica int, k fieldKey) change.Stamp {
