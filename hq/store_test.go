@@ -34,19 +34,27 @@ func (c countingStore) ApplyRemote(cs []change.Change, meta map[string][]byte) (
 	return c.Store.ApplyRemote(cs, meta)
 }
 
+// TestOpenStoreServesFromAnyStore runs HQ on a store it did not create,
+// through the Store interface only: InitStore and OpenStore are how a
+// PostgreSQL store would be plugged in.
 func TestOpenStoreServesFromAnyStore(t *testing.T) {
 	forms, err := registry.BuiltinForms()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, KDF: cheapKDF, Validate: forms.Validator(time.Now)}
-	if err := hq.Init(cfg, "127.0.0.1:1", nil); err != nil {
+	dir := filepath.Join(t.TempDir(), "elsewhere")
+	w, err := store.Create(dir, "operator", testPass, store.Options{KDF: cheapKDF})
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := hq.InitStore(cfg, w, "127.0.0.1:1", nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
 	var applied atomic.Int64
 	s, err := hq.OpenStore(cfg, func(indexes ...store.Indexer) (hq.Store, error) {
-		w, err := store.Open(filepath.Join(cfg.Dir, hq.WorkspaceDir), "hq", testPass,
-			store.Options{KDF: cheapKDF, Validate: cfg.Validate, Indexes: indexes})
+		w, err := store.Open(dir, "operator", testPass, store.Options{KDF: cheapKDF, Validate: cfg.Validate, Indexes: indexes})
 		return countingStore{w, &applied}, err
 	})
 	if err != nil {
