@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ func RunHQ[S Store](t *testing.T, o Opener[S]) {
 		{"NotFound", testNotFound[S]},
 		{"TooLarge", testTooLarge[S]},
 		{"Indexers", testIndexers[S]},
+		{"ReadsDuringWrites", testReadsDuringWrites[S]},
 		{"ReopenKeepsEverything", testReopen[S]},
 	}
 	for _, tt := range tests {
@@ -587,5 +589,72 @@ func testReopen[S Store](t *testing.T, o Opener[S]) {
 	}
 	if got := apply(t, s, b.households(1), nil); got[0].LogSeq != last+1 {
 		t.Errorf("first change after reopening logged at %d, want %d", got[0].LogSeq, last+1)
+	}
+}
+
+// testReadsDuringWrites reads the way HQ's pulls do while its ingest writes:
+// a reader never sees a change in the log whose record it cannot read, nor
+// a log shorter than LastLogSeq said it was.
+func testReadsDuringWrites[S Store](t *testing.T, o Opener[S]) {
+	s := o.New(t, newConfig())
+	r := newReplica()
+	batches := make([][]change.Change, 30)
+	for i := range batches {
+		batches[i] = r.households(3)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	var readers sync.WaitGroup
+	for range 3 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				last := s.LastLogSeq()
+				var cursor uint64
+				for {
+					page, err := s.ChangesAfter(cursor, 7)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if len(page) == 0 {
+						break
+					}
+					for _, l := range page {
+						if l.LogSeq != cursor+1 {
+							errs <- fmt.Errorf("read log seq %d after %d", l.LogSeq, cursor)
+							return
+						}
+						cursor = l.LogSeq
+						if _, err := s.Get(l.Change.Record); err != nil {
+							errs <- fmt.Errorf("change %d is in the log but its record is not readable: %w", l.LogSeq, err)
+							return
+						}
+					}
+				}
+				if cursor < last {
+					errs <- fmt.Errorf("LastLogSeq said %d, the log then read to %d", last, cursor)
+					return
+				}
+			}
+		}()
+	}
+	for _, b := range batches {
+		if _, err := s.ApplyRemote(b, nil); err != nil {
+			t.Error(err)
+			break
+		}
+	}
+	close(done)
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
