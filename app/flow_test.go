@@ -403,7 +403,7 @@ func TestResolveConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := registry.NewID()
-	remote := change.Change{Device: other, Seq: 1, Record: id, Kind: registry.KindHousehold, Author: "omar",
+	remote := change.Change{Device: other, DeviceSeq: 1, Record: id, Kind: registry.KindHousehold, Author: "omar",
 		Stamp:  change.Stamp{HLC: change.MakeHLC(u.clock.Now().Add(-30*time.Second).UnixMilli(), 0), Device: other},
 		Writes: []change.Write{{Field: "phone", Value: "+256 700 333", Base: base}}}
 	if res, err := u.ws.ApplyRemote([]change.Change{remote}, nil); err != nil || res[0].Outcome != store.Applied {

@@ -155,7 +155,7 @@ func seedForScreens(t *testing.T, u *testUI) {
 		t.Fatal(err)
 	}
 	other := registry.NewID()
-	remote := change.Change{Device: other, Seq: 1, Record: id, Kind: registry.KindHousehold, Author: "omar",
+	remote := change.Change{Device: other, DeviceSeq: 1, Record: id, Kind: registry.KindHousehold, Author: "omar",
 		Stamp:  change.Stamp{HLC: change.MakeHLC(u.clock.Now().UnixMilli()-30000, 0), Device: other},
 		Writes: []change.Write{{Field: "phone", Value: "+962 77 123 4567", Base: base}}}
 	if _, err := u.ws.ApplyRemote([]change.Change{remote}, nil); err != nil {

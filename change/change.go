@@ -12,15 +12,17 @@ import (
 const DeletedField = "_deleted"
 
 // Change is one author's edit of one record, made on one device. Device and
-// Seq identify it: receiving the same (Device, Seq) twice changes nothing.
+// DeviceSeq identify it: receiving the same (Device, DeviceSeq) twice changes
+// nothing. A replica's own numbering of the changes it holds is another
+// thing, its log seq (store.Logged.LogSeq, wire.PulledChange.LogSeq).
 type Change struct {
-	Device uuid.UUID
-	Seq    uint64 // 1 for the device's first change, then +1 each change
-	Record uuid.UUID
-	Kind   string
-	Author string
-	Stamp  Stamp // made by Device's clock; Stamp.Device == Device
-	Writes []Write
+	Device    uuid.UUID
+	DeviceSeq uint64 // the device's count of its changes: 1 for its first, then +1 each
+	Record    uuid.UUID
+	Kind      string
+	Author    string
+	Stamp     Stamp // made by Device's clock; Stamp.Device == Device
+	Writes    []Write
 }
 
 // Write sets one field. Base is the stamp of the value the author saw (zero
@@ -40,12 +42,12 @@ var ErrInvalid = errors.New("invalid change")
 // schema's business.
 func (c Change) Validate() error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w %s#%d: %s", ErrInvalid, c.Device, c.Seq, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w %s#%d: %s", ErrInvalid, c.Device, c.DeviceSeq, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case c.Device == uuid.Nil:
 		return bad("no device id")
-	case c.Seq == 0:
+	case c.DeviceSeq == 0:
 		return bad("sequence number 0")
 	case c.Record == uuid.Nil:
 		return bad("no record id")

@@ -32,7 +32,7 @@ type changeID struct {
 	seq    uint64
 }
 
-func idOf(c Change) changeID { return changeID{c.Device, c.Seq} }
+func idOf(c Change) changeID { return changeID{c.Device, c.DeviceSeq} }
 
 type simReplica struct {
 	device  uuid.UUID
@@ -92,7 +92,7 @@ func (w *simWorld) receive(r *simReplica, c Change) {
 // author makes a change on r and applies it there.
 func (w *simWorld) author(r *simReplica, record uuid.UUID, writes []Write) {
 	r.seq++
-	c := Change{Device: r.device, Seq: r.seq, Record: record, Kind: "person", Author: "sim",
+	c := Change{Device: r.device, DeviceSeq: r.seq, Record: record, Kind: "person", Author: "sim",
 		Stamp: r.clock.Now(), Writes: writes}
 	if err := c.Validate(); err != nil {
 		w.t.Fatalf("authored an invalid change: %v", err)

@@ -72,7 +72,7 @@ func TestAddIsIdempotent(t *testing.T) {
 // write applies one write of field by device at ms, based on base.
 func write(fields map[string]Field, device uuid.UUID, ms int64, field, value string, base Stamp, resolves ...Stamp) Stamp {
 	s := st(ms, 0, device)
-	Apply(fields, Change{Device: device, Seq: 1, Record: uuid.New(), Kind: "person", Stamp: s,
+	Apply(fields, Change{Device: device, DeviceSeq: 1, Record: uuid.New(), Kind: "person", Stamp: s,
 		Writes: []Write{{Field: field, Value: value, Base: base, Resolves: resolves}}})
 	return s
 }
@@ -187,7 +187,7 @@ func TestConflicts(t *testing.T) {
 
 func TestApplyReportsNews(t *testing.T) {
 	fields := map[string]Field{}
-	c := Change{Device: devA, Seq: 1, Record: uuid.New(), Kind: "person", Stamp: st(1000, 0, devA),
+	c := Change{Device: devA, DeviceSeq: 1, Record: uuid.New(), Kind: "person", Stamp: st(1000, 0, devA),
 		Writes: []Write{{Field: "a", Value: "1"}, {Field: "b", Value: "2"}}}
 	if !Apply(fields, c) {
 		t.Error("first Apply reported nothing new")
@@ -202,7 +202,7 @@ func TestApplyReportsNews(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	good := func() Change {
-		return Change{Device: devA, Seq: 3, Record: uuid.New(), Kind: "person", Stamp: st(1000, 0, devA),
+		return Change{Device: devA, DeviceSeq: 3, Record: uuid.New(), Kind: "person", Stamp: st(1000, 0, devA),
 			Writes: []Write{{Field: "given_name", Value: "Hauwa", Base: st(900, 0, devB)}}}
 	}
 	tests := []struct {
@@ -210,7 +210,7 @@ func TestValidate(t *testing.T) {
 		spoil func(*Change)
 	}{
 		{"no device", func(c *Change) { c.Device = uuid.Nil }},
-		{"sequence 0", func(c *Change) { c.Seq = 0 }},
+		{"sequence 0", func(c *Change) { c.DeviceSeq = 0 }},
 		{"no record", func(c *Change) { c.Record = uuid.Nil }},
 		{"no kind", func(c *Change) { c.Kind = "" }},
 		{"stamp of another device", func(c *Change) { c.Stamp.Device = devB }},

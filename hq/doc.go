@@ -5,18 +5,23 @@
 //
 // Glossary:
 //
-//   - HQ workspace: a store.Workspace in the data directory, sealed like a
-//     device's. HQ's own state (the CA, the server certificate, devices,
-//     enrollment tokens, the bundle key) is sealed meta in it.
+//   - HQ store: what HQ keeps its log and records in, through the Store
+//     interface (store/storetest holds the contract's conformance suite).
+//     Open uses a store.Workspace in the data directory, sealed like a
+//     device's; OpenStore takes any other. HQ's own state (the CA, the
+//     server certificate, devices, enrollment tokens, acknowledgements) is
+//     meta in it, written with the changes of each batch.
 //   - Device: an enrolled installation. Its HQ id is the common name of the
 //     client certificate HQ issued; its replica id is the device id of its
 //     workspace (the Device of every change it makes). HQ binds the two at
 //     the first sync and refuses any other pairing after.
-//   - Acked: the highest device sequence number HQ holds for a device with
-//     every smaller one held too (quarantined changes count: they never
-//     block the queue).
-//   - Cursor: a position in HQ's change log. A device pulls the changes
-//     after its cursor that concern its sites or records it wrote.
+//   - Acked: the highest device seq (change.Change.DeviceSeq) HQ holds for a
+//     device with every smaller one held too (quarantined changes count:
+//     they never block the queue).
+//   - Log seq: a change's place in HQ's change log, numbered by HQ's store
+//     as it stores it (store.Result.LogSeq, wire.PulledChange.LogSeq).
+//   - Cursor: a log seq. A device pulls the changes after its cursor that
+//     concern its sites or records it wrote.
 //   - Scope: which records a device may receive. A household belongs to its
 //     site; a person or an assessment follows its household.
 //   - Ingest: the single goroutine that writes to the store. Concurrent

@@ -9,7 +9,6 @@ import (
 
 	"fieldreg/exchange"
 	"fieldreg/registry"
-	"fieldreg/store"
 )
 
 // Export formats.
@@ -23,7 +22,7 @@ const (
 // Export writes every household of ws, with its members and assessments, in
 // format, and returns how many households it wrote. Devices' workspaces
 // export the same way, which is how tests compare replicas.
-func Export(ws *store.Workspace, forms *registry.Forms, format string, now time.Time, out io.Writer) (int, error) {
+func Export(ws Records, forms *registry.Forms, format string, now time.Time, out io.Writer) (int, error) {
 	var write func(h registry.Record, members, assessments []registry.Record) error
 	var finish func() error
 	switch format {
@@ -75,7 +74,7 @@ func Export(ws *store.Workspace, forms *registry.Forms, format string, now time.
 	return n, nil
 }
 
-func getAll(ws *store.Workspace, ids []uuid.UUID) ([]registry.Record, error) {
+func getAll(ws Records, ids []uuid.UUID) ([]registry.Record, error) {
 	out := make([]registry.Record, 0, len(ids))
 	for _, id := range ids {
 		r, err := ws.Get(id)

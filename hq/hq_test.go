@@ -89,7 +89,7 @@ func TestInvalidChangeIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	if _, err := s.Workspace().Get(good.ID); err != nil {
 		t.Fatalf("the good household behind the bad one is not at HQ: %v", err)
 	}
-	if _, ok := s.Workspace().Kind(bad); ok {
+	if _, err := s.Workspace().Get(bad); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("HQ stored the invalid household")
 	}
 	q, err := s.Workspace().Quarantined()

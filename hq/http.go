@@ -16,13 +16,6 @@ import (
 	"fieldreg/sync/wire"
 )
 
-// Paths and media type of the protocol over HTTPS.
-const (
-	PathSync    = "/v1/sync"
-	PathEnroll  = "/v1/enroll"
-	ContentType = "application/vnd.fieldreg+cbor+zstd"
-)
-
 // maxRequestBody bounds a compressed request body read from the network.
 const maxRequestBody = 32 << 20
 
@@ -51,10 +44,10 @@ func HTTPStatus(c wire.Code) int {
 // only for a client certificate HQ's CA issued.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+PathEnroll, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST "+wire.PathEnroll, func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, func(ctx context.Context, body []byte) ([]byte, error) { return s.Enroll(ctx, body) })
 	})
-	mux.HandleFunc("POST "+PathSync, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST "+wire.PathSync, func(w http.ResponseWriter, r *http.Request) {
 		if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
 			writeError(w, &wire.Error{Code: wire.CodeUnauthorized, Message: "a device certificate is required: enroll this device first"})
 			return
@@ -87,7 +80,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, handle func(conte
 		writeError(w, we)
 		return
 	}
-	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Type", wire.ContentType)
 	w.Write(out)
 }
 
@@ -97,7 +90,7 @@ func writeError(w http.ResponseWriter, e *wire.Error) {
 		http.Error(w, e.Error(), HTTPStatus(e.Code))
 		return
 	}
-	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Type", wire.ContentType)
 	w.WriteHeader(HTTPStatus(e.Code))
 	w.Write(wire.Compress(nil, enc))
 }

@@ -21,13 +21,13 @@ type logIndex struct {
 }
 
 type logEntry struct {
-	seq    uint64
+	logSeq uint64
 	record uuid.UUID
 	device uuid.UUID
 }
 
 // load reads the whole log once, at start.
-func (x *logIndex) load(ws *store.Workspace) error {
+func (x *logIndex) load(ws Store) error {
 	var after uint64
 	for {
 		chunk, err := ws.ChangesAfter(after, 4096)
@@ -60,6 +60,6 @@ func (x *logIndex) add(changes []change.Change, results []store.Result) {
 func (x *logIndex) after(cursor uint64) []logEntry {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].seq > cursor })
+	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].logSeq > cursor })
 	return x.entries[i:len(x.entries):len(x.entries)]
 }

@@ -28,7 +28,7 @@ func TestSyncWithoutClientCertificateIsRefused(t *testing.T) {
 	s := newHQ(t)
 	addr := serve(t, s)
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.PinnedTLSConfig(s.Fingerprint())}}
-	resp, err := hc.Post("https://"+addr+hq.PathSync, hq.ContentType, bytes.NewReader([]byte("x")))
+	resp, err := hc.Post("https://"+addr+wire.PathSync, wire.ContentType, bytes.NewReader([]byte("x")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestSyncWithAnotherHQsCertificateIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{Certificates: []tls.Certificate{cert}, InsecureSkipVerify: true}}}
-	resp, err := hc.Post("https://"+mineAddr+hq.PathSync, hq.ContentType, bytes.NewReader(nil))
+	resp, err := hc.Post("https://"+mineAddr+wire.PathSync, wire.ContentType, bytes.NewReader(nil))
 	if err == nil {
 		resp.Body.Close()
 		t.Fatalf("HQ accepted a connection with another CA's device certificate: HTTP %d", resp.StatusCode)

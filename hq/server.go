@@ -52,55 +52,79 @@ func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
 // certificate for hosts. addr is the
 // host:port devices will be told to reach.
 func Init(cfg Config, addr string, hosts []string) error {
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return fmt.Errorf("init HQ: address %q: %w", addr, err)
+	meta, err := initialMeta(cfg, addr, hosts)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return fmt.Errorf("init HQ: %w", err)
-	}
-	now := cfg.now()
-	ca, err := pki.NewCA("Fieldreg HQ", now)
-	if err != nil {
-		return fmt.Errorf("init HQ: %w", err)
-	}
-	host, _, _ := net.SplitHostPort(addr)
-	names := append([]string{host, "localhost", "127.0.0.1", "::1"}, hosts...)
-	cert, err := ca.ServerCert(names, now)
-	if err != nil {
-		return fmt.Errorf("init HQ: %w", err)
-	}
-	caPEM, err := pki.MarshalCA(ca)
-	if err != nil {
-		return fmt.Errorf("init HQ: %w", err)
-	}
-	certPEM, err := pki.MarshalTLSCert(cert)
-	if err != nil {
-		return fmt.Errorf("init HQ: %w", err)
-	}
-	st, err := encodeState(newState())
-	if err != nil {
-		return err
 	}
 	ws, err := store.Create(filepath.Join(cfg.Dir, WorkspaceDir), hqUser, cfg.Passphrase, cfg.storeOptions(newScope()))
 	if err != nil {
 		return fmt.Errorf("init HQ: %w", err)
 	}
 	defer ws.Close()
-	for name, value := range map[string][]byte{
-		metaCA: caPEM, metaServerCert: certPEM, metaAddr: []byte(addr),
-		metaState: st,
-	} {
-		if err := ws.PutMeta(name, value); err != nil {
+	if err := putMeta(ws, meta); err != nil {
+		return err
+	}
+	return ws.Close()
+}
+
+// InitStore makes an empty store HQ's, as Init does for the workspace in
+// cfg.Dir: a new CA, a server certificate for addr's host and hosts, and no
+// devices yet. OpenStore then serves from it.
+func InitStore(cfg Config, st Store, addr string, hosts []string) error {
+	meta, err := initialMeta(cfg, addr, hosts)
+	if err != nil {
+		return err
+	}
+	return putMeta(st, meta)
+}
+
+// initialMeta is HQ's state before any device enrolls.
+func initialMeta(cfg Config, addr string, hosts []string) (map[string][]byte, error) {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return nil, fmt.Errorf("init HQ: address %q: %w", addr, err)
+	}
+	now := cfg.now()
+	ca, err := pki.NewCA("Fieldreg HQ", now)
+	if err != nil {
+		return nil, fmt.Errorf("init HQ: %w", err)
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	names := append([]string{host, "localhost", "127.0.0.1", "::1"}, hosts...)
+	cert, err := ca.ServerCert(names, now)
+	if err != nil {
+		return nil, fmt.Errorf("init HQ: %w", err)
+	}
+	caPEM, err := pki.MarshalCA(ca)
+	if err != nil {
+		return nil, fmt.Errorf("init HQ: %w", err)
+	}
+	certPEM, err := pki.MarshalTLSCert(cert)
+	if err != nil {
+		return nil, fmt.Errorf("init HQ: %w", err)
+	}
+	st, err := encodeState(newState())
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{metaCA: caPEM, metaServerCert: certPEM, metaAddr: []byte(addr), metaState: st}, nil
+}
+
+func putMeta(st Store, meta map[string][]byte) error {
+	for name, value := range meta {
+		if err := st.PutMeta(name, value); err != nil {
 			return fmt.Errorf("init HQ: %w", err)
 		}
 	}
-	return ws.Close()
+	return nil
 }
 
 // Server is an open HQ. Its methods are safe for concurrent use.
 type Server struct {
 	cfg    Config
-	ws     *store.Workspace
+	ws     Store
 	ca     *pki.CA
 	cert   tls.Certificate
 	addr   string
@@ -133,9 +157,20 @@ func Open(cfg Config) (*Server, error) {
 	if !store.Exists(dir) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
 	}
+	return OpenStore(cfg, func(indexes ...store.Indexer) (Store, error) {
+		return store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(indexes...))
+	})
+}
+
+// OpenStore starts HQ on the store open returns, which must already hold
+// what Init writes (CA, certificate, address, state). open is given the
+// in-memory indexes HQ keeps (device scope, duplicates); the store must
+// feed them every record when it opens and after every change, as
+// store.Options.Indexes says. cfg.Dir is where the admin socket goes.
+func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (*Server, error) {
 	sc := newScope()
 	dups := match.NewRecordIndex(match.DefaultConfig())
-	ws, err := store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(sc, dups))
+	ws, err := open(sc, dups)
 	if err != nil {
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}
@@ -226,7 +261,7 @@ func (s *Server) logf(format string, args ...any) {
 
 // Workspace gives read access to HQ's store (exports, tests). Writes must go
 // through the server.
-func (s *Server) Workspace() *store.Workspace { return s.ws }
+func (s *Server) Workspace() Store { return s.ws }
 
 // Addr is the host:port devices are told to reach.
 func (s *Server) Addr() string { return s.addr }

@@ -25,16 +25,16 @@ type Device struct {
 	Name        string    `cbor:"3,keyasint"`
 	Team        string    `cbor:"4,keyasint"`
 	Sites       []string  `cbor:"5,keyasint"`
-	Fingerprint string    `cbor:"6,keyasint"` // of the client certificate
-	PublicKey   []byte    `cbor:"7,keyasint"` // Ed25519: verifies the device's bundles
-	Enrolled    int64     `cbor:"8,keyasint"` // Unix ms
-	LastSync    int64     `cbor:"9,keyasint"` // Unix ms, 0 never
-	Acked       uint64    `cbor:"10,keyasint"`
+	Fingerprint string    `cbor:"6,keyasint"`  // of the client certificate
+	PublicKey   []byte    `cbor:"7,keyasint"`  // Ed25519: verifies the device's bundles
+	Enrolled    int64     `cbor:"8,keyasint"`  // Unix ms
+	LastSync    int64     `cbor:"9,keyasint"`  // Unix ms, 0 never
+	Acked       uint64    `cbor:"10,keyasint"` // device seq: its changes up to here are stored, every one
 	Revoked     bool      `cbor:"11,keyasint"`
 	WipeOrdered bool      `cbor:"12,keyasint"`
 	WipeSent    int64     `cbor:"13,keyasint"` // Unix ms the wipe order last went out, 0 never
 	Received    uint64    `cbor:"14,keyasint"` // changes stored from this device
-	Cursor      uint64    `cbor:"15,keyasint"` // the last cursor the device reported
+	Cursor      uint64    `cbor:"15,keyasint"` // the last cursor (HQ log seq) the device reported
 }
 
 // AllSites in a device's site list gives it every site.

@@ -95,7 +95,7 @@ type pushed struct {
 func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncRequest) (pushed, error) {
 	for _, c := range req.Push {
 		if c.Device != req.Device {
-			return pushed{}, refuse(wire.CodeBadRequest, "pushed change %s#%d is not from device %s", c.Device, c.Seq, req.Device)
+			return pushed{}, refuse(wire.CodeBadRequest, "pushed change %s#%d is not from device %s", c.Device, c.DeviceSeq, req.Device)
 		}
 	}
 	now := s.cfg.now().UnixMilli()
@@ -118,7 +118,7 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 		next := d.Acked + 1
 		var take []change.Change
 		for _, c := range req.Push {
-			if c.Seq == next {
+			if c.DeviceSeq == next {
 				take = append(take, c)
 				next++
 			}
@@ -140,7 +140,7 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 	for i, r := range results {
 		if r.Outcome == store.Quarantined {
 			s.stats.quarantined.Add(1)
-			out.results = append(out.results, wire.PushResult{Seq: stored[i].Seq, Code: wire.CodeInvalid, Reason: r.Reason})
+			out.results = append(out.results, wire.PushResult{DeviceSeq: stored[i].DeviceSeq, Code: wire.CodeInvalid, Reason: r.Reason})
 		}
 	}
 	s.stats.pushed.Add(int64(len(stored)))
@@ -165,10 +165,10 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 		}
 		scanned++
 		if e.device == d.Replica || !s.scope.visible(d, e.record) {
-			cursor = e.seq
+			cursor = e.logSeq
 			continue
 		}
-		c, err := s.readLogged(e.seq)
+		c, err := s.readLogged(e.logSeq)
 		if err != nil {
 			return err
 		}
@@ -177,8 +177,8 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 			break
 		}
 		size += n
-		resp.Pull = append(resp.Pull, wire.PulledChange{Seq: e.seq, Change: c})
-		cursor = e.seq
+		resp.Pull = append(resp.Pull, wire.PulledChange{LogSeq: e.logSeq, Change: c})
+		cursor = e.logSeq
 	}
 	resp.Cursor = cursor
 	resp.More = cursor < s.ws.LastLogSeq()
@@ -186,13 +186,13 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 }
 
 // readLogged reads one change of HQ's log.
-func (s *Server) readLogged(seq uint64) (change.Change, error) {
-	got, err := s.ws.ChangesAfter(seq-1, 1)
+func (s *Server) readLogged(logSeq uint64) (change.Change, error) {
+	got, err := s.ws.ChangesAfter(logSeq-1, 1)
 	if err != nil {
 		return change.Change{}, err
 	}
-	if len(got) != 1 || got[0].LogSeq != seq {
-		return change.Change{}, fmt.Errorf("change %d missing from the log", seq)
+	if len(got) != 1 || got[0].LogSeq != logSeq {
+		return change.Change{}, fmt.Errorf("change %d missing from the log", logSeq)
 	}
 	return got[0].Change, nil
 }

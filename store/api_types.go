@@ -60,10 +60,10 @@ type Logged struct {
 
 // QuarantineEntry is a received change that was refused, with why.
 type QuarantineEntry struct {
-	Seq    uint64
-	Time   time.Time
-	Change change.Change
-	Reason string
+	QuarantineSeq uint64
+	Time          time.Time
+	Change        change.Change
+	Reason        string
 }
 
 // Hit is one search result. Higher scores are better matches.
@@ -76,14 +76,14 @@ type Hit struct {
 // AuditEntry is one link of the audit chain: who did what to which record and
 // which fields, never the values.
 type AuditEntry struct {
-	Seq    uint64
-	Time   time.Time
-	User   string
-	Action string
-	Record uuid.UUID
-	Kind   string
-	Fields []string
-	Detail string
+	AuditSeq uint64
+	Time     time.Time
+	User     string
+	Action   string
+	Record   uuid.UUID
+	Kind     string
+	Fields   []string
+	Detail   string
 }
 
 // VerifyReport is what Verify found.

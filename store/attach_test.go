@@ -126,7 +126,7 @@ func TestAttachedIndexerHearsLaterChanges(t *testing.T) {
 
 	// Received changes reach it too.
 	other := change.NewClock(uuid.New(), nil)
-	remote := change.Change{Device: other.Device(), Seq: 1, Record: registry.NewID(), Kind: registry.KindHousehold,
+	remote := change.Change{Device: other.Device(), DeviceSeq: 1, Record: registry.NewID(), Kind: registry.KindHousehold,
 		Author: "hq", Stamp: other.Now(), Writes: []change.Write{{Field: "site", Value: "camp-c"}}}
 	if _, err := w.ApplyRemote([]change.Change{remote}, nil); err != nil {
 		t.Fatal(err)

@@ -74,19 +74,19 @@ func (w *Workspace) walkAudit(tx *bolt.Tx, fn func(AuditEntry, error) error) (in
 		}
 		var broken error
 		switch {
-		case len(k) != 8 || binary.BigEndian.Uint64(k) != s.Seq:
-			broken = fmt.Errorf("audit entry %x holds seq %d: %w", k, s.Seq, ErrCorrupt)
-		case s.Seq != want:
-			broken = fmt.Errorf("audit entry %d follows %d: %w", s.Seq, want-1, ErrCorrupt)
+		case len(k) != 8 || binary.BigEndian.Uint64(k) != s.AuditSeq:
+			broken = fmt.Errorf("audit entry %x holds seq %d: %w", k, s.AuditSeq, ErrCorrupt)
+		case s.AuditSeq != want:
+			broken = fmt.Errorf("audit entry %d follows %d: %w", s.AuditSeq, want-1, ErrCorrupt)
 		case !bytes.Equal(s.Prev, prev):
-			broken = fmt.Errorf("audit entry %d does not chain to the one before: %w", s.Seq, ErrCorrupt)
+			broken = fmt.Errorf("audit entry %d does not chain to the one before: %w", s.AuditSeq, ErrCorrupt)
 		}
 		n++
 		if err := fn(s.entry(), broken); err != nil {
 			return n, err
 		}
 		prev = chainHash(s.Prev, plain)
-		want = s.Seq + 1
+		want = s.AuditSeq + 1
 	}
 	plain, err := w.get(tx, bucketState, stateAuditHead)
 	if err != nil {
@@ -96,8 +96,8 @@ func (w *Workspace) walkAudit(tx *bolt.Tx, fn func(AuditEntry, error) error) (in
 	if plain == nil || decode(plain, &head) != nil {
 		return n, fmt.Errorf("audit head unreadable: %w", ErrCorrupt)
 	}
-	if head.Seq != want-1 || !bytes.Equal(head.Hash, prev) {
-		return n, fmt.Errorf("audit chain ends at %d but its head says %d: %w", want-1, head.Seq, ErrCorrupt)
+	if head.AuditSeq != want-1 || !bytes.Equal(head.Hash, prev) {
+		return n, fmt.Errorf("audit chain ends at %d but its head says %d: %w", want-1, head.AuditSeq, ErrCorrupt)
 	}
 	return n, nil
 }
@@ -134,7 +134,7 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 			if got, err := w.seenLogSeq(tx, ch); err != nil {
 				problem(err)
 			} else if got != seq {
-				problem(fmt.Errorf("change %d (%s#%d) not in the seen table: %w", seq, ch.Device, ch.Seq, ErrCorrupt))
+				problem(fmt.Errorf("change %d (%s#%d) not in the seen table: %w", seq, ch.Device, ch.DeviceSeq, ErrCorrupt))
 			}
 		}
 		// Each stored record must list exactly those changes and equal

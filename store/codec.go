@@ -45,25 +45,25 @@ type storedWrite struct {
 }
 
 type storedChange struct {
-	Device uuid.UUID     `cbor:"1,keyasint"`
-	Seq    uint64        `cbor:"2,keyasint"`
-	Record uuid.UUID     `cbor:"3,keyasint"`
-	Kind   string        `cbor:"4,keyasint"`
-	Author string        `cbor:"5,keyasint"`
-	Stamp  storedStamp   `cbor:"6,keyasint"`
-	Writes []storedWrite `cbor:"7,keyasint"`
+	Device    uuid.UUID     `cbor:"1,keyasint"`
+	DeviceSeq uint64        `cbor:"2,keyasint"`
+	Record    uuid.UUID     `cbor:"3,keyasint"`
+	Kind      string        `cbor:"4,keyasint"`
+	Author    string        `cbor:"5,keyasint"`
+	Stamp     storedStamp   `cbor:"6,keyasint"`
+	Writes    []storedWrite `cbor:"7,keyasint"`
 }
 
 type storedAudit struct {
-	Seq    uint64    `cbor:"1,keyasint"`
-	Time   int64     `cbor:"2,keyasint"` // Unix milliseconds
-	User   string    `cbor:"3,keyasint"`
-	Action string    `cbor:"4,keyasint"`
-	Record uuid.UUID `cbor:"5,keyasint"`
-	Kind   string    `cbor:"6,keyasint,omitempty"`
-	Fields []string  `cbor:"7,keyasint,omitempty"`
-	Detail string    `cbor:"8,keyasint,omitempty"`
-	Prev   []byte    `cbor:"9,keyasint"` // SHA-256 of the previous entry's link
+	AuditSeq uint64    `cbor:"1,keyasint"`
+	Time     int64     `cbor:"2,keyasint"` // Unix milliseconds
+	User     string    `cbor:"3,keyasint"`
+	Action   string    `cbor:"4,keyasint"`
+	Record   uuid.UUID `cbor:"5,keyasint"`
+	Kind     string    `cbor:"6,keyasint,omitempty"`
+	Fields   []string  `cbor:"7,keyasint,omitempty"`
+	Detail   string    `cbor:"8,keyasint,omitempty"`
+	Prev     []byte    `cbor:"9,keyasint"` // SHA-256 of the previous entry's link
 }
 
 type storedQuarantine struct {
@@ -80,8 +80,8 @@ type storedNamed struct {
 }
 
 type storedAuditHead struct {
-	Seq  uint64 `cbor:"1,keyasint"`
-	Hash []byte `cbor:"2,keyasint"`
+	AuditSeq uint64 `cbor:"1,keyasint"`
+	Hash     []byte `cbor:"2,keyasint"`
 }
 
 var (
@@ -171,7 +171,7 @@ func (s storedRecord) record(id uuid.UUID) registry.Record {
 }
 
 func toStoredChange(c change.Change) storedChange {
-	s := storedChange{Device: c.Device, Seq: c.Seq, Record: c.Record, Kind: c.Kind, Author: c.Author, Stamp: toStoredStamp(c.Stamp)}
+	s := storedChange{Device: c.Device, DeviceSeq: c.DeviceSeq, Record: c.Record, Kind: c.Kind, Author: c.Author, Stamp: toStoredStamp(c.Stamp)}
 	s.Writes = make([]storedWrite, len(c.Writes))
 	for i, w := range c.Writes {
 		s.Writes[i] = storedWrite{Field: w.Field, Value: w.Value, Base: toStoredStamp(w.Base), Resolves: toStoredStamps(w.Resolves)}
@@ -180,7 +180,7 @@ func toStoredChange(c change.Change) storedChange {
 }
 
 func (s storedChange) change() change.Change {
-	c := change.Change{Device: s.Device, Seq: s.Seq, Record: s.Record, Kind: s.Kind, Author: s.Author, Stamp: s.Stamp.stamp()}
+	c := change.Change{Device: s.Device, DeviceSeq: s.DeviceSeq, Record: s.Record, Kind: s.Kind, Author: s.Author, Stamp: s.Stamp.stamp()}
 	if len(s.Writes) > 0 {
 		c.Writes = make([]change.Write, len(s.Writes))
 	}
@@ -192,7 +192,7 @@ func (s storedChange) change() change.Change {
 
 func (s storedAudit) entry() AuditEntry {
 	return AuditEntry{
-		Seq: s.Seq, Time: time.UnixMilli(s.Time).UTC(), User: s.User, Action: s.Action,
+		AuditSeq: s.AuditSeq, Time: time.UnixMilli(s.Time).UTC(), User: s.User, Action: s.Action,
 		Record: s.Record, Kind: s.Kind, Fields: s.Fields, Detail: s.Detail,
 	}
 }

@@ -114,7 +114,7 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 	// else a device whose date went back would lose its own edit in the merge.
 	stamp := w.clock.After(newest)
 	st.deviceSeq++
-	c.Device, c.Seq, c.Record, c.Kind, c.Author, c.Stamp = w.keys.device, st.deviceSeq, e.Record, e.Kind, w.user, stamp
+	c.Device, c.DeviceSeq, c.Record, c.Kind, c.Author, c.Stamp = w.keys.device, st.deviceSeq, e.Record, e.Kind, w.user, stamp
 	action := "edit"
 	switch {
 	case p.isNew && len(p.log) == 0:

@@ -16,9 +16,13 @@
 //   - Sealed value: nonce ‖ XChaCha20-Poly1305 ciphertext ‖ tag, with the
 //     bucket name and the value's key as associated data.
 //   - Device seq: the number of this device's changes so far; (device id,
-//     device seq) names a change everywhere.
+//     device seq) names a change everywhere (change.Change.DeviceSeq).
 //   - Log seq: a change's position in this workspace's local change log,
-//     own and received changes alike. Sync cursors are log seqs.
+//     own and received changes alike (Logged.LogSeq, Result.LogSeq). At HQ
+//     the log seq is what devices keep as their sync cursor.
+//   - Audit seq: an entry's position in the audit chain (AuditEntry.AuditSeq).
+//   - Quarantine seq: a refused change's position in the quarantine
+//     (QuarantineEntry.QuarantineSeq).
 //   - Index: what unlock learns by decrypting every record once — kinds,
 //     household members, deletion, open conflicts, name words. It holds ids
 //     and words, never whole records; Get decrypts from the file.
@@ -28,6 +32,11 @@
 //     record whole; added with Attach after unlock, it is filled by a second
 //     pass while the caller already works with the workspace.
 //   - Quarantine: received changes that were refused, with the reason.
+//   - Contract: what HQ and sync rely on, written down as interfaces in
+//     package storetest (Store for HQ, Device for a device) with a
+//     conformance suite that this package's tests run and any other
+//     implementation (PostgreSQL at HQ) runs too. The types it exchanges
+//     (Result, Logged, QuarantineEntry, Edit) and the sentinels are here.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one
 //     before.
@@ -80,14 +89,14 @@
 //
 //	bucket      key                           value (sealed)
 //	records     record id (16)                kind, every version of every field, the record's log seqs
-//	changes     log seq (u64)                 the change: device, seq, record, kind, author, stamp, writes
-//	seen        device id (16) ‖ seq (u64)    log seq (u64): makes received changes idempotent
-//	audit       audit seq (u64)               seq, time, user, action, record, kind, field names, detail, prev hash
+//	changes     log seq (u64)                 the change: device, device seq, record, kind, author, stamp, writes
+//	seen        device id (16) ‖ dev seq (u64) log seq (u64): makes received changes idempotent
+//	audit       audit seq (u64)               audit seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings)
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
-//	quarantine  seq (u64)                     time, the refused change, the reason
+//	quarantine  quarantine seq (u64)          time, the refused change, the reason
 //
 // Keys are ids, sequence numbers and keyed hashes: no name, phone or document
 // number appears anywhere in the file in clear. Meta and draft names are

@@ -83,7 +83,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	rec := registry.Record{ID: uuid.New(), Kind: "person", Fields: map[string]change.Field{}}
 	change.Apply(rec.Fields, change.Change{Stamp: change.Stamp{HLC: 5, Device: uuid.New()}, Writes: []change.Write{{Field: "given_name", Value: "Amina"}}})
 	f.Add(encode(toStoredRecord(rec, []uint64{1})))
-	f.Add(encode(toStoredChange(change.Change{Seq: 1, Kind: "x"})))
+	f.Add(encode(toStoredChange(change.Change{DeviceSeq: 1, Kind: "x"})))
 	f.Add([]byte{0xa0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var s storedRecord

@@ -76,7 +76,7 @@ func (w *Workspace) loadAuditHead(tx *bolt.Tx) error {
 	if err := decode(plain, &h); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	w.auditSeq, w.auditHash = h.Seq, h.Hash
+	w.auditSeq, w.auditHash = h.AuditSeq, h.Hash
 	return nil
 }
 
@@ -90,7 +90,7 @@ func (w *Workspace) loadQuarantine(tx *bolt.Tx) error {
 		if err := decode(plain, &q); err != nil {
 			return fmt.Errorf("quarantine %x: %w", k, err)
 		}
-		w.quarSeen[devSeq{q.Change.Device, q.Change.Seq}] = true
+		w.quarSeen[devSeq{q.Change.Device, q.Change.DeviceSeq}] = true
 		return nil
 	})
 }

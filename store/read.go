@@ -263,7 +263,7 @@ func (w *Workspace) OwnChangesAfter(deviceSeq uint64, limit int) ([]change.Chang
 	var out []change.Change
 	err := w.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketSeen)).Cursor()
-		for k, v := c.Seek(seenKey(dev, deviceSeq+1)); k != nil && len(k) == 24 && uuid.UUID(k[:16]) == dev && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		for k, v := c.Seek(seenKey(dev, deviceSeq+1)); len(k) == 24 && uuid.UUID(k[:16]) == dev && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			plain, err := w.seal[bucketSeen].open(k, v)
 			if err != nil {
 				return err

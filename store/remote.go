@@ -10,7 +10,7 @@ import (
 )
 
 // ApplyRemote merges changes from other replicas (sync pull or HQ ingest).
-// It is idempotent by (Device, Seq). Each change is checked with
+// It is idempotent by (Device, DeviceSeq). Each change is checked with
 // change.Validate, for clock skew, against the kind of the record it edits,
 // and with Options.Validate on the merged record; a change that fails is
 // quarantined with the reason and the rest of the batch goes on. meta entries
@@ -54,7 +54,7 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 	if seq, err := w.seenLogSeq(tx, c); err != nil || seq != 0 {
 		return Result{Outcome: Duplicate, LogSeq: seq}, err
 	}
-	if w.quarSeen[devSeq{c.Device, c.Seq}] || st.quarantinedNow(c) {
+	if w.quarSeen[devSeq{c.Device, c.DeviceSeq}] || st.quarantinedNow(c) {
 		return Result{Outcome: Quarantined, Reason: "already quarantined"}, nil
 	}
 	reason, err := w.refusal(tx, st, c)
@@ -67,9 +67,9 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 	}
 	p := st.records[c.Record]
 	seq := w.logChange(tx, st, p, c, "remote")
-	if c.Device == w.keys.device && c.Seq > st.deviceSeq {
+	if c.Device == w.keys.device && c.DeviceSeq > st.deviceSeq {
 		// Our own changes coming back (say, after a restore): never reuse their numbers.
-		st.deviceSeq = c.Seq
+		st.deviceSeq = c.DeviceSeq
 	}
 	return Result{Outcome: Applied, LogSeq: seq}, nil
 }
@@ -111,19 +111,19 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 }
 
 func (w *Workspace) seenLogSeq(tx *bolt.Tx, c change.Change) (uint64, error) {
-	plain, err := w.get(tx, bucketSeen, seenKey(c.Device, c.Seq))
+	plain, err := w.get(tx, bucketSeen, seenKey(c.Device, c.DeviceSeq))
 	if err != nil || plain == nil {
 		return 0, err
 	}
 	if len(plain) != 8 {
-		return 0, fmt.Errorf("seen %s#%d: %w", c.Device, c.Seq, ErrCorrupt)
+		return 0, fmt.Errorf("seen %s#%d: %w", c.Device, c.DeviceSeq, ErrCorrupt)
 	}
 	return binary.BigEndian.Uint64(plain), nil
 }
 
 func (st *txState) quarantinedNow(c change.Change) bool {
 	for _, k := range st.quarSeen {
-		if k == (devSeq{c.Device, c.Seq}) {
+		if k == (devSeq{c.Device, c.DeviceSeq}) {
 			return true
 		}
 	}
@@ -132,11 +132,11 @@ func (st *txState) quarantinedNow(c change.Change) bool {
 
 func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
 	st.quarSeq++
-	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.Seq})
+	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.DeviceSeq})
 	// What is kept of a refused change must read back, whatever it held.
 	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(readableChange(c)), Reason: readable(reason)}
 	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
-	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, c.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.Seq))
+	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, c.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq))
 }
 
 // Quarantined lists the received changes that were refused, oldest first.
@@ -157,7 +157,7 @@ func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 				return fmt.Errorf("quarantine %x: %w", k, err)
 			}
 			out = append(out, QuarantineEntry{
-				Seq: binary.BigEndian.Uint64(k), Time: unixMilli(q.Time), Change: q.Change.change(), Reason: q.Reason,
+				QuarantineSeq: binary.BigEndian.Uint64(k), Time: unixMilli(q.Time), Change: q.Change.change(), Reason: q.Reason,
 			})
 			return nil
 		})

@@ -24,7 +24,7 @@ func newRemoteDevice(now func() time.Time) *remoteDevice {
 
 func (d *remoteDevice) change(rec uuid.UUID, kind string, base map[string]change.Stamp, set map[string]string) change.Change {
 	d.seq++
-	c := change.Change{Device: d.clock.Device(), Seq: d.seq, Record: rec, Kind: kind, Author: "remote-user", Stamp: d.clock.Now()}
+	c := change.Change{Device: d.clock.Device(), DeviceSeq: d.seq, Record: rec, Kind: kind, Author: "remote-user", Stamp: d.clock.Now()}
 	for f, v := range set {
 		c.Writes = append(c.Writes, change.Write{Field: f, Value: v, Base: base[f]})
 	}
@@ -79,7 +79,7 @@ func TestApplyRemoteIdempotentAndQuarantine(t *testing.T) {
 	if err != nil || len(q) != 4 {
 		t.Fatalf("quarantine has %d entries (%v), want 4", len(q), err)
 	}
-	if q[0].Change.Seq != invalid.Seq || q[0].Reason == "" {
+	if q[0].Change.DeviceSeq != invalid.DeviceSeq || q[0].Reason == "" {
 		t.Errorf("first quarantined: %+v", q[0])
 	}
 	// The local clock moved past the accepted stamp.
@@ -127,7 +127,7 @@ func TestConflictAndResolve(t *testing.T) {
 
 func TestOwnChangesComingBackDoNotReuseSeq(t *testing.T) {
 	w := newTestWorkspace(t)
-	c := change.Change{Device: w.Device(), Seq: 7, Record: registry.NewID(), Kind: registry.KindHousehold, Author: "admin",
+	c := change.Change{Device: w.Device(), DeviceSeq: 7, Record: registry.NewID(), Kind: registry.KindHousehold, Author: "admin",
 		Stamp: w.Clock().Now(), Writes: []change.Write{{Field: "site", Value: "camp-a"}}}
 	if _, err := w.ApplyRemote([]change.Change{c}, nil); err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func TestOwnChangesComingBackDoNotReuseSeq(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if made[0].Seq != 8 {
-		t.Errorf("next own seq %d, want 8", made[0].Seq)
+	if made[0].DeviceSeq != 8 {
+		t.Errorf("next own seq %d, want 8", made[0].DeviceSeq)
 	}
 }

@@ -219,7 +219,7 @@ func (p *plainStore) commit(edits []Edit) error {
 			}
 			p.seq++
 			p.log++
-			c := change.Change{Device: p.clock.Device(), Seq: p.seq, Record: e.Record, Kind: e.Kind, Author: "admin", Stamp: p.clock.Now()}
+			c := change.Change{Device: p.clock.Device(), DeviceSeq: p.seq, Record: e.Record, Kind: e.Kind, Author: "admin", Stamp: p.clock.Now()}
 			for _, f := range slices.Sorted(func(yield func(string) bool) {
 				for k := range e.Set {
 					if !yield(k) {
@@ -235,12 +235,12 @@ func (p *plainStore) commit(edits []Edit) error {
 				return err
 			}
 			tx.Bucket([]byte(bucketChanges)).Put(seqKey(p.log), encode(toStoredChange(c)))
-			tx.Bucket([]byte(bucketSeen)).Put(seenKey(c.Device, c.Seq), seqKey(p.log))
+			tx.Bucket([]byte(bucketSeen)).Put(seenKey(c.Device, c.DeviceSeq), seqKey(p.log))
 			p.auditSeq++
-			a := encode(storedAudit{Seq: p.auditSeq, Time: time.Now().UnixMilli(), User: "admin", Action: "create", Record: e.Record, Kind: e.Kind, Fields: c.FieldNames(), Prev: p.auditHash})
+			a := encode(storedAudit{AuditSeq: p.auditSeq, Time: time.Now().UnixMilli(), User: "admin", Action: "create", Record: e.Record, Kind: e.Kind, Fields: c.FieldNames(), Prev: p.auditHash})
 			p.auditHash = chainHash(p.auditHash, a)
 			tx.Bucket([]byte(bucketAudit)).Put(seqKey(p.auditSeq), a)
-			tx.Bucket([]byte(bucketState)).Put(stateAuditHead, encode(storedAuditHead{Seq: p.auditSeq, Hash: p.auditHash}))
+			tx.Bucket([]byte(bucketState)).Put(stateAuditHead, encode(storedAuditHead{AuditSeq: p.auditSeq, Hash: p.auditHash}))
 		}
 		return nil
 	})

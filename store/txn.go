@@ -127,10 +127,10 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 		w.fail(st, fmt.Errorf("%s %s: change: %w", readable(c.Kind), c.Record, err))
 	}
 	w.put(tx, st, bucketChanges, seqKey(st.logSeq), enc)
-	w.put(tx, st, bucketSeen, seenKey(c.Device, c.Seq), seqKey(st.logSeq))
+	w.put(tx, st, bucketSeen, seenKey(c.Device, c.DeviceSeq), seqKey(st.logSeq))
 	detail := ""
 	if c.Device != w.keys.device {
-		detail = fmt.Sprintf("from device %s #%d", c.Device, c.Seq)
+		detail = fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq)
 	}
 	w.appendAuditAs(tx, st, c.Author, action, c.Record, c.Kind, c.FieldNames(), detail)
 	return st.logSeq
@@ -150,7 +150,7 @@ func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 		}
 	}
 	if st.auditSeq != w.auditSeq {
-		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{Seq: st.auditSeq, Hash: st.auditHash}))
+		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{AuditSeq: st.auditSeq, Hash: st.auditHash}))
 	}
 	if st.clockHigh != w.clockHigh {
 		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh}))
@@ -175,7 +175,7 @@ func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uui
 func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	st.auditSeq++
 	e := storedAudit{
-		Seq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: readable(user), Action: action,
+		AuditSeq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: readable(user), Action: action,
 		Record: rec, Kind: readable(kind), Detail: readable(detail), Prev: st.auditHash,
 	}
 	for _, f := range fields { // a refused change's names are audited too: they must read back
@@ -186,7 +186,7 @@ func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string,
 	}
 	enc := encode(e)
 	st.auditHash = chainHash(e.Prev, enc)
-	w.put(tx, st, bucketAudit, seqKey(e.Seq), enc)
+	w.put(tx, st, bucketAudit, seqKey(e.AuditSeq), enc)
 }
 
 func chainHash(prev, entry []byte) []byte {

@@ -25,8 +25,8 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("made %d changes, want 3", len(made))
 	}
 	for i, c := range made {
-		if c.Seq != uint64(i+1) || c.Device != w.Device() || c.Author != "admin" {
-			t.Errorf("change %d: seq %d device %s author %q", i, c.Seq, c.Device, c.Author)
+		if c.DeviceSeq != uint64(i+1) || c.Device != w.Device() || c.Author != "admin" {
+			t.Errorf("change %d: seq %d device %s author %q", i, c.DeviceSeq, c.Device, c.Author)
 		}
 	}
 	if err := w.SaveDraft("hh-1", []byte("half done")); err != nil {
@@ -80,7 +80,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(made) != 1 || made[0].Seq != 4 || len(made[0].Writes) != 1 || made[0].Writes[0].Field != "site" {
+	if len(made) != 1 || made[0].DeviceSeq != 4 || len(made[0].Writes) != 1 || made[0].Writes[0].Field != "site" {
 		t.Fatalf("edit made %+v; want one change, seq 4, writing only site", made)
 	}
 	if made[0].Writes[0].Base.IsZero() {
@@ -97,7 +97,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("verify %+v, %v", rep, err)
 	}
 	own, err := w.OwnChangesAfter(2, 0)
-	if err != nil || len(own) != 2 || own[0].Seq != 3 || own[1].Seq != 4 {
+	if err != nil || len(own) != 2 || own[0].DeviceSeq != 3 || own[1].DeviceSeq != 4 {
 		t.Errorf("own changes after 2: %v, %v", own, err)
 	}
 	logged, err := w.ChangesAfter(1, 2)

@@ -28,7 +28,7 @@ func TestConflictResolve(t *testing.T) {
 	}
 	other := uuid.MustParse("0190c8a4-0000-7000-8000-00000000beef")
 	res, err := ws.ApplyRemote([]change.Change{{
-		Device: other, Seq: 1, Record: uuid.MustParse(hh), Kind: "household", Author: "field team 2",
+		Device: other, DeviceSeq: 1, Record: uuid.MustParse(hh), Kind: "household", Author: "field team 2",
 		Stamp:  change.Stamp{HLC: change.MakeHLC(time.Now().UnixMilli(), 0), Device: other},
 		Writes: []change.Write{{Field: "phone", Value: "+226 76 00 00 01"}},
 	}}, nil)

@@ -42,7 +42,7 @@ func samplePayload() Payload {
 	for i := range 3 {
 		stamp.HLC += 1 << 16
 		push = append(push, change.Change{
-			Device: device, Seq: uint64(10 + i), Record: uuid.MustParse("0190c000-0000-7000-8000-000000000001"),
+			Device: device, DeviceSeq: uint64(10 + i), Record: uuid.MustParse("0190c000-0000-7000-8000-000000000001"),
 			Kind: "person", Author: "amina", Stamp: stamp,
 			Writes: []change.Write{{Field: "given_name", Value: []string{"Hauwa", "Aisha", "Falmata"}[i]}},
 		})
@@ -71,7 +71,7 @@ func seal(t testing.TB, p Payload, key ed25519.PrivateKey, to age.Recipient) []b
 func TestRoundTrip(t *testing.T) {
 	id := hqIdentity(t)
 	want := samplePayload()
-	want.Pull = &wire.SyncResponse{Version: wire.Version, Acked: 12, Cursor: 80, Pull: []wire.PulledChange{{Seq: 80, Change: want.Push.Push[0]}}}
+	want.Pull = &wire.SyncResponse{Version: wire.Version, Acked: 12, Cursor: 80, Pull: []wire.PulledChange{{LogSeq: 80, Change: want.Push.Push[0]}}}
 	sealed := seal(t, want, signer, id.Recipient())
 	got, err := Open(bytes.NewReader(sealed), id, trustDevice, wire.DefaultLimits())
 	if err != nil {

@@ -36,7 +36,7 @@ const maxBundleBytes = 12 << 20
 
 // ExportBundle writes every change of this device HQ has not confirmed to
 // out, encrypted to HQ and signed by this device, and returns how many.
-func ExportBundle(w *store.Workspace, out io.Writer) (int, error) {
+func ExportBundle(w Workspace, out io.Writer) (int, error) {
 	enr, err := loadEnrollment(w)
 	if err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
@@ -80,7 +80,7 @@ func ExportBundle(w *store.Workspace, out io.Writer) (int, error) {
 
 // ImportBundle applies HQ's return bundle and returns how many changes were
 // new. Importing it twice, or after a newer sync, changes nothing.
-func ImportBundle(w *store.Workspace, in io.Reader) (int, error) {
+func ImportBundle(w Workspace, in io.Reader) (int, error) {
 	enr, err := loadEnrollment(w)
 	if err != nil {
 		return 0, fmt.Errorf("import bundle: %w", err)

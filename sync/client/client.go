@@ -16,7 +16,7 @@ import (
 
 // Config says which workspace to sync and how.
 type Config struct {
-	Workspace *store.Workspace
+	Workspace Workspace
 	Transport Transport        // nil → HTTPS mutual TLS from the enrollment stored in the workspace
 	Now       func() time.Time // nil → time.Now
 	// Backoff is how long to wait before retry number attempt (1, 2, …);
@@ -92,7 +92,7 @@ const (
 // Client syncs one workspace with HQ.
 type Client struct {
 	cfg     Config
-	w       *store.Workspace
+	w       Workspace
 	batcher *wire.Batcher
 }
 
@@ -285,7 +285,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
 	}
 	for _, q := range resp.Results {
-		if q.Code != wire.CodeNone && q.Seq > acked {
+		if q.Code != wire.CodeNone && q.DeviceSeq > acked {
 			r.sum.Quarantined++
 		}
 	}
@@ -349,7 +349,7 @@ func (c *Client) wipe() error {
 	return ErrWiped
 }
 
-func conflictSet(w *store.Workspace) map[uuid.UUID]bool {
+func conflictSet(w Workspace) map[uuid.UUID]bool {
 	set := map[uuid.UUID]bool{}
 	for _, id := range w.Conflicted() {
 		set[id] = true
@@ -358,7 +358,7 @@ func conflictSet(w *store.Workspace) map[uuid.UUID]bool {
 }
 
 // newConflicts counts the records in conflict now that were not before.
-func newConflicts(w *store.Workspace, before map[uuid.UUID]bool) int {
+func newConflicts(w Workspace, before map[uuid.UUID]bool) int {
 	n := 0
 	for _, id := range w.Conflicted() {
 		if !before[id] {

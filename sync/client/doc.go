@@ -8,9 +8,11 @@
 //   - Enrollment: the device's Ed25519 key, the certificate HQ issued for it,
 //     HQ's CA certificate and address, the device's team and sites. Sealed in
 //     the workspace meta, like everything else in the workspace.
-//   - Acked: the highest device sequence number HQ has confirmed it holds
-//     (with every smaller one). The next push starts after it.
-//   - Cursor: the last HQ log position the device has pulled. It is written
+//   - Acked: the highest device seq (change.Change.DeviceSeq) HQ has
+//     confirmed it holds (with every smaller one). The next push starts
+//     after it.
+//   - Cursor: the last HQ log seq (wire.PulledChange.LogSeq) the device has
+//     pulled. It is written
 //     in the same store transaction as the changes pulled with it, so it is
 //     never ahead of them, whatever moment the link or the battery dies.
 //   - Round: one request and its response: a push batch and a pull batch,

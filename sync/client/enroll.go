@@ -63,7 +63,7 @@ var metaEnc = func() cbor.EncMode {
 	return em
 }()
 
-func loadEnrollment(w *store.Workspace) (*storedEnrollment, error) {
+func loadEnrollment(w Workspace) (*storedEnrollment, error) {
 	b, err := w.Meta(metaEnrollment)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNotEnrolled
@@ -79,7 +79,7 @@ func loadEnrollment(w *store.Workspace) (*storedEnrollment, error) {
 }
 
 // Enrolled returns the workspace's enrollment, if it has one.
-func Enrolled(w *store.Workspace) (Enrollment, bool, error) {
+func Enrolled(w Workspace) (Enrollment, bool, error) {
 	s, err := loadEnrollment(w)
 	if errors.Is(err, ErrNotEnrolled) {
 		return Enrollment{}, false, nil
@@ -98,7 +98,7 @@ const (
 
 // Enroll enrolls the workspace with the HQ an enrollment code names, over
 // TLS pinned to the certificate fingerprint in the code.
-func Enroll(ctx context.Context, w *store.Workspace, code string) (Enrollment, error) {
+func Enroll(ctx context.Context, w Workspace, code string) (Enrollment, error) {
 	c, err := pki.ParseEnrollCode(code)
 	if err != nil {
 		return Enrollment{}, fmt.Errorf("enroll: %w", err)
@@ -110,7 +110,7 @@ func Enroll(ctx context.Context, w *store.Workspace, code string) (Enrollment, e
 
 // EnrollVia enrolls through t, which carries the compressed enrollment
 // request to HQ (Enroll uses HTTPS; tests use HQ in-process).
-func EnrollVia(ctx context.Context, w *store.Workspace, code string, t Transport) (Enrollment, error) {
+func EnrollVia(ctx context.Context, w Workspace, code string, t Transport) (Enrollment, error) {
 	c, err := pki.ParseEnrollCode(code)
 	if err != nil {
 		return Enrollment{}, fmt.Errorf("enroll: %w", err)

@@ -72,7 +72,6 @@ type model struct {
 	writes map[fieldKey][]modelWrite
 	known  map[int]map[change.Stamp]bool // replica → stamps of changes seen; -1 is HQ
 	kinds  map[uuid.UUID]string
-	order  []uuid.UUID
 }
 
 func (m *model) seenBase(replica int, k fieldKey) change.Stamp {
@@ -358,7 +357,7 @@ func seq(n int) []int {
 	return out
 }
 
-func exportJSON(t fataler, w *store.Workspace) []byte {
+func exportJSON(t fataler, w hq.Records) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := hq.Export(w, nil, hq.FormatJSON, time.Time{}, &buf); err != nil {

@@ -20,7 +20,7 @@ const (
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
 // readU64 reads a counter from the meta, 0 when absent.
-func readU64(w *store.Workspace, name string) (uint64, error) {
+func readU64(w Workspace, name string) (uint64, error) {
 	b, err := w.Meta(name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -34,7 +34,7 @@ func readU64(w *store.Workspace, name string) (uint64, error) {
 }
 
 // Pending returns how many of this device's changes HQ has not confirmed.
-func Pending(w *store.Workspace) (int, error) {
+func Pending(w Workspace) (int, error) {
 	acked, err := readU64(w, metaAcked)
 	if err != nil {
 		return 0, fmt.Errorf("pending changes: %w", err)
@@ -46,7 +46,7 @@ func Pending(w *store.Workspace) (int, error) {
 }
 
 // LastSync returns when the device last finished a sync with HQ.
-func LastSync(w *store.Workspace) (time.Time, bool) {
+func LastSync(w Workspace) (time.Time, bool) {
 	ms, err := readU64(w, metaLastSync)
 	if err != nil || ms == 0 {
 		return time.Time{}, false
@@ -58,7 +58,7 @@ func LastSync(w *store.Workspace) (time.Time, bool) {
 // without a successful sync (counting from enrollment if it never synced):
 // the app locks itself then, so a device lost in the field does not stay
 // usable forever. A device that is not enrolled is never overdue.
-func Overdue(w *store.Workspace, now time.Time, limit time.Duration) (bool, error) {
+func Overdue(w Workspace, now time.Time, limit time.Duration) (bool, error) {
 	enr, ok, err := Enrolled(w)
 	if err != nil || !ok {
 		return false, err

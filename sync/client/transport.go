@@ -28,13 +28,6 @@ func (f TransportFunc) RoundTrip(ctx context.Context, body []byte) ([]byte, erro
 	return f(ctx, body)
 }
 
-// Protocol paths over HTTPS (the same as hq's).
-const (
-	pathSync    = "/v1/sync"
-	pathEnroll  = "/v1/enroll"
-	contentType = "application/vnd.fieldreg+cbor+zstd"
-)
-
 // maxResponseBody bounds a compressed response read from the network.
 const maxResponseBody = 64 << 20
 
@@ -61,11 +54,11 @@ func (t *httpsTransport) close() { t.client.CloseIdleConnections() }
 
 // RoundTrip implements Transport for sync.
 func (t *httpsTransport) RoundTrip(ctx context.Context, body []byte) ([]byte, error) {
-	return t.post(ctx, pathSync, body)
+	return t.post(ctx, wire.PathSync, body)
 }
 
 func (t *httpsTransport) enroll(ctx context.Context, body []byte) ([]byte, error) {
-	return t.post(ctx, pathEnroll, body)
+	return t.post(ctx, wire.PathEnroll, body)
 }
 
 func (t *httpsTransport) post(ctx context.Context, path string, body []byte) ([]byte, error) {
@@ -73,7 +66,7 @@ func (t *httpsTransport) post(ctx context.Context, path string, body []byte) ([]
 	if err != nil {
 		return nil, fmt.Errorf("request to %s: %w", t.addr, err)
 	}
-	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Content-Type", wire.ContentType)
 	resp, err := t.client.Do(req)
 	if err != nil {
 		return nil, err

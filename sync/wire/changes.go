@@ -11,15 +11,15 @@ import (
 // wireChange is change.Change in its compact wire form. What an omitted
 // field means is written beside it; changeCoder applies the rules.
 type wireChange struct {
-	Device  []byte      `cbor:"1,keyasint,omitempty"` // omitted: same as previous change
-	SeqSkip uint64      `cbor:"2,keyasint,omitempty"` // Seq - (previous Seq of this device + 1), wrapping
-	Record  []byte      `cbor:"3,keyasint,omitempty"`
-	Kind    *string     `cbor:"4,keyasint,omitempty"` // omitted: same as previous change
-	Author  *string     `cbor:"5,keyasint,omitempty"` // omitted: same as previous change
-	Millis  uint64      `cbor:"6,keyasint,omitempty"` // stamp's milliseconds - previous ones of this device, wrapping
-	Layout  uint32      `cbor:"7,keyasint,omitempty"` // index in the batch's Layouts: which fields the change writes
-	Counter uint16      `cbor:"9,keyasint,omitempty"` // stamp's logical counter, usually 0
-	Writes  []wireWrite `cbor:"-"`                    // travel in the batch's Columns
+	Device        []byte      `cbor:"1,keyasint,omitempty"` // omitted: same as previous change
+	DeviceSeqSkip uint64      `cbor:"2,keyasint,omitempty"` // DeviceSeq - (previous DeviceSeq of this device + 1), wrapping
+	Record        []byte      `cbor:"3,keyasint,omitempty"`
+	Kind          *string     `cbor:"4,keyasint,omitempty"` // omitted: same as previous change
+	Author        *string     `cbor:"5,keyasint,omitempty"` // omitted: same as previous change
+	Millis        uint64      `cbor:"6,keyasint,omitempty"` // stamp's milliseconds - previous ones of this device, wrapping
+	Layout        uint32      `cbor:"7,keyasint,omitempty"` // index in the batch's Layouts: which fields the change writes
+	Counter       uint16      `cbor:"9,keyasint,omitempty"` // stamp's logical counter, usually 0
+	Writes        []wireWrite `cbor:"-"`                    // travel in the batch's Columns
 	// StampDevice is set only for a change whose stamp names another device
 	// (invalid, but carried so it can be quarantined as received).
 	StampDevice []byte `cbor:"8,keyasint,omitempty"`
@@ -71,20 +71,20 @@ func decodeStampDevice(hlc uint64, b []byte, changeDevice uuid.UUID, what string
 // changeCoder carries the "same as previous" state through one batch. The
 // encoder and decoder walk the batch in the same order from the same state.
 type changeCoder struct {
-	device     uuid.UUID
-	kind       string
-	author     string
-	lastSeq    map[uuid.UUID]uint64
-	lastMillis map[uuid.UUID]uint64
+	device        uuid.UUID
+	kind          string
+	author        string
+	lastDeviceSeq map[uuid.UUID]uint64
+	lastMillis    map[uuid.UUID]uint64
 }
 
 // newChangeCoder starts a batch whose changes come from device, when known
 // (a push), or from any device (uuid.Nil: a pull).
 func newChangeCoder(device uuid.UUID) *changeCoder {
 	return &changeCoder{
-		device:     device,
-		lastSeq:    make(map[uuid.UUID]uint64),
-		lastMillis: make(map[uuid.UUID]uint64),
+		device:        device,
+		lastDeviceSeq: make(map[uuid.UUID]uint64),
+		lastMillis:    make(map[uuid.UUID]uint64),
 	}
 }
 
@@ -94,8 +94,8 @@ func (cc *changeCoder) encode(c change.Change) wireChange {
 		w.Device = bytes16(c.Device)
 		cc.device = c.Device
 	}
-	w.SeqSkip = c.Seq - (cc.lastSeq[c.Device] + 1)
-	cc.lastSeq[c.Device] = c.Seq
+	w.DeviceSeqSkip = c.DeviceSeq - (cc.lastDeviceSeq[c.Device] + 1)
+	cc.lastDeviceSeq[c.Device] = c.DeviceSeq
 	w.Record = bytes16(c.Record)
 	if c.Kind != cc.kind {
 		w.Kind = &c.Kind
@@ -140,8 +140,8 @@ func (cc *changeCoder) decode(w wireChange) (change.Change, error) {
 		cc.device = d
 	}
 	c.Device = cc.device
-	c.Seq = cc.lastSeq[c.Device] + 1 + w.SeqSkip
-	cc.lastSeq[c.Device] = c.Seq
+	c.DeviceSeq = cc.lastDeviceSeq[c.Device] + 1 + w.DeviceSeqSkip
+	cc.lastDeviceSeq[c.Device] = c.DeviceSeq
 	rec, err := uuidFrom(w.Record, "record id")
 	if err != nil {
 		return c, err

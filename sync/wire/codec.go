@@ -50,15 +50,15 @@ type wireResponse struct {
 	Cursor  uint64       `cbor:"5,keyasint,omitempty"`
 	More    bool         `cbor:"6,keyasint,omitempty"`
 	Order   Order        `cbor:"7,keyasint,omitempty"`
-	// PullSeqs holds each pulled change's HQ sequence number minus the one
+	// PullLogSeqs holds each pulled change's HQ log seq minus the one
 	// before it (wrapping), so a run of consecutive numbers is a run of ones.
-	PullSeqs []uint64 `cbor:"8,keyasint,omitempty"`
+	PullLogSeqs []uint64 `cbor:"8,keyasint,omitempty"`
 }
 
 type wireResult struct {
-	Seq    uint64 `cbor:"1,keyasint,omitempty"`
-	Code   Code   `cbor:"2,keyasint,omitempty"`
-	Reason string `cbor:"3,keyasint,omitempty"`
+	DeviceSeq uint64 `cbor:"1,keyasint,omitempty"`
+	Code      Code   `cbor:"2,keyasint,omitempty"`
+	Reason    string `cbor:"3,keyasint,omitempty"`
 }
 
 type wireError struct {
@@ -235,8 +235,8 @@ func EncodeResponse(r *SyncResponse) ([]byte, error) {
 	var prev uint64
 	for i, p := range r.Pull {
 		pulled[i] = p.Change
-		w.PullSeqs = append(w.PullSeqs, p.Seq-prev)
-		prev = p.Seq
+		w.PullLogSeqs = append(w.PullLogSeqs, p.LogSeq-prev)
+		prev = p.LogSeq
 	}
 	w.Pull = encodeBatch(uuid.Nil, pulled)
 	return encode(&w)
@@ -265,13 +265,13 @@ func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync response: pull: %w", err)
 	}
-	if len(w.PullSeqs) != len(pulled) {
-		return nil, fmt.Errorf("%w: sync response: %d sequence numbers for %d pulled changes", ErrMalformed, len(w.PullSeqs), len(pulled))
+	if len(w.PullLogSeqs) != len(pulled) {
+		return nil, fmt.Errorf("%w: sync response: %d sequence numbers for %d pulled changes", ErrMalformed, len(w.PullLogSeqs), len(pulled))
 	}
 	var prev uint64
 	for i, c := range pulled {
-		prev += w.PullSeqs[i]
-		r.Pull = append(r.Pull, PulledChange{Seq: prev, Change: c})
+		prev += w.PullLogSeqs[i]
+		r.Pull = append(r.Pull, PulledChange{LogSeq: prev, Change: c})
 	}
 	return r, nil
 }

@@ -31,12 +31,17 @@
 //
 // Glossary:
 //
-//   - Push: changes made on the device, in device sequence order, starting at
-//     PushFrom (the first sequence number HQ has not acknowledged).
-//   - Acked: the highest device sequence number HQ has stored, with every
-//     smaller one stored too. The device sends again from Acked+1.
-//   - Cursor: the last HQ sequence number a device has received. HQ numbers
-//     every change it accepts, so a cursor resumes a pull exactly.
+//   - Device seq (change.Change.DeviceSeq, PushResult.DeviceSeq): a
+//     device's count of its own changes, 1, 2, 3…; with the device id it
+//     names a change everywhere.
+//   - Log seq (PulledChange.LogSeq): a change's place in HQ's change log.
+//     HQ numbers every change it accepts, its own devices' and others'.
+//   - Push: changes made on the device, in device seq order, starting at
+//     PushFrom (the first device seq HQ has not acknowledged).
+//   - Acked: the highest device seq HQ has stored, with every smaller one
+//     stored too. The device sends again from Acked+1.
+//   - Cursor: the HQ log seq up to which a device has received what it may
+//     receive, so a cursor resumes a pull exactly.
 //   - Quarantine: a pushed change HQ refused (invalid, clock ahead…). It is
 //     acknowledged so it never blocks the queue, and reported in Results.
 //   - Order: an instruction from HQ to the device (wipe, revoked).

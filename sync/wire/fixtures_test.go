@@ -43,7 +43,7 @@ func household(device uuid.UUID, firstSeq uint64, n, persons int) []change.Chang
 	hh := recordID(n * 100)
 	at := int64(n) * 60_000
 	cs := []change.Change{{
-		Device: device, Seq: firstSeq, Record: hh, Kind: "household", Author: "amina",
+		Device: device, DeviceSeq: firstSeq, Record: hh, Kind: "household", Author: "amina",
 		Stamp: stamp(device, at, 0),
 		Writes: []change.Write{
 			{Field: "site", Value: "KAK-03"},
@@ -70,7 +70,7 @@ func household(device uuid.UUID, firstSeq uint64, n, persons int) []change.Chang
 	rels := []string{"head", "spouse", "child", "child", "child", "parent", "sibling", "child"}
 	for i := range persons {
 		cs = append(cs, change.Change{
-			Device: device, Seq: firstSeq + uint64(i) + 1, Record: recordID(n*100 + i + 1),
+			Device: device, DeviceSeq: firstSeq + uint64(i) + 1, Record: recordID(n*100 + i + 1),
 			Kind: "person", Author: "amina", Stamp: stamp(device, at+int64(i+1)*20_000+rng.Int64N(20_000), 0),
 			Writes: []change.Write{
 				{Field: "household_id", Value: hh.String()},
@@ -94,7 +94,7 @@ func household(device uuid.UUID, firstSeq uint64, n, persons int) []change.Chang
 // another device wrote.
 func edit(device uuid.UUID, seq uint64, n int) change.Change {
 	return change.Change{
-		Device: device, Seq: seq, Record: recordID(n), Kind: "person", Author: "amina",
+		Device: device, DeviceSeq: seq, Record: recordID(n), Kind: "person", Author: "amina",
 		Stamp: stamp(device, 10_000_000+int64(n)*1000, 0),
 		Writes: []change.Write{{
 			Field: "phone", Value: fmt.Sprintf("+23480%08d", n*7919%100000000),
@@ -113,11 +113,11 @@ func sampleRequest() *SyncRequest {
 func sampleResponse() *SyncResponse {
 	var pull []PulledChange
 	for i, c := range append(household(deviceB, 7, 2, 1), household(deviceA, 3, 3, 1)...) {
-		pull = append(pull, PulledChange{Seq: 9001 + uint64(i), Change: c})
+		pull = append(pull, PulledChange{LogSeq: 9001 + uint64(i), Change: c})
 	}
 	return &SyncResponse{
 		Version: Version, Acked: 43, Cursor: 9004, More: true, Order: OrderNone,
-		Results: []PushResult{{Seq: 42, Code: CodeClockAhead, Reason: "stamp 2027-01-01 is ahead"}},
+		Results: []PushResult{{DeviceSeq: 42, Code: CodeClockAhead, Reason: "stamp 2027-01-01 is ahead"}},
 		Pull:    pull,
 	}
 }

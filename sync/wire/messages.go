@@ -15,10 +15,11 @@ const Version = 1
 type SyncRequest struct {
 	Version int
 	Device  uuid.UUID
-	// Push holds consecutive changes of Device, from sequence PushFrom on.
+	// Push holds consecutive changes of Device, from device seq PushFrom on.
 	Push     []change.Change
 	PushFrom uint64
-	// Cursor is the last HQ sequence number the device has stored.
+	// Cursor is the HQ log seq the device has pulled up to: the Cursor of the
+	// last SyncResponse it stored.
 	Cursor uint64
 	// PullMax bounds the encoded size of the pulled changes, in bytes.
 	PullMax int
@@ -27,15 +28,15 @@ type SyncRequest struct {
 // SyncResponse answers a SyncRequest.
 type SyncResponse struct {
 	Version int
-	// Acked is the highest device sequence number HQ has stored, with every
-	// smaller one stored too (quarantined changes count as stored).
+	// Acked is the highest device seq of the device's changes HQ has stored,
+	// with every smaller one stored too (quarantined changes count as stored).
 	Acked uint64
 	// Results lists the pushed changes HQ quarantined, with why.
 	Results []PushResult
 	// Pull holds HQ's changes after the request's cursor, in HQ order.
 	Pull []PulledChange
-	// Cursor is the HQ sequence number of the last change in Pull (or the
-	// request's cursor when Pull is empty).
+	// Cursor is the HQ log seq of the last change in Pull (or the request's
+	// cursor when Pull is empty).
 	Cursor uint64
 	// More says HQ has more changes to pull after Cursor.
 	More  bool
@@ -44,14 +45,14 @@ type SyncResponse struct {
 
 // PushResult reports a pushed change HQ quarantined.
 type PushResult struct {
-	Seq    uint64 // device sequence number
-	Code   Code
-	Reason string // for people; never parsed
+	DeviceSeq uint64 // the quarantined change's DeviceSeq
+	Code      Code
+	Reason    string // for people; never parsed
 }
 
 // PulledChange is a change as HQ numbered it.
 type PulledChange struct {
-	Seq    uint64 // HQ sequence number
+	LogSeq uint64 // its place in HQ's change log: what a device keeps as its cursor
 	Change change.Change
 }
 

@@ -12,7 +12,7 @@ import (
 // pushBytes is what a push of cs costs on the wire: the compressed request.
 func pushBytes(t *testing.T, cs []change.Change) int {
 	t.Helper()
-	b, err := EncodeRequest(&SyncRequest{Version: Version, Device: cs[0].Device, Push: cs, PushFrom: cs[0].Seq})
+	b, err := EncodeRequest(&SyncRequest{Version: Version, Device: cs[0].Device, Push: cs, PushFrom: cs[0].DeviceSeq})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -142,21 +142,21 @@ func TestResponseRoundTrip(t *testing.T) {
 // received.
 func TestOddChangesSurvive(t *testing.T) {
 	odd := []change.Change{
-		{Device: deviceA, Seq: 5, Record: recordID(1), Kind: "person", Author: "",
+		{Device: deviceA, DeviceSeq: 5, Record: recordID(1), Kind: "person", Author: "",
 			Stamp: stamp(deviceA, 0, 3), Writes: []change.Write{
 				{Field: "a", Base: change.Stamp{HLC: 0, Device: deviceA}},
 				{Field: "b", Base: change.Stamp{HLC: 7}},
 				{Field: "c", Value: "x", Base: stamp(deviceB, -5, 0), Resolves: []change.Stamp{{}, stamp(deviceA, -1, 0)}},
 			}},
-		{Device: deviceA, Seq: 2, Record: recordID(2), Kind: "", Author: "bello",
+		{Device: deviceA, DeviceSeq: 2, Record: recordID(2), Kind: "", Author: "bello",
 			Stamp: stamp(deviceB, -100, 0)},
-		{Device: uuid.Nil, Seq: 0, Record: uuid.Nil, Kind: "person", Author: "bello"},
-		{Device: deviceB, Seq: ^uint64(0), Record: recordID(3), Kind: "household", Author: "",
+		{Device: uuid.Nil, DeviceSeq: 0, Record: uuid.Nil, Kind: "person", Author: "bello"},
+		{Device: deviceB, DeviceSeq: ^uint64(0), Record: recordID(3), Kind: "household", Author: "",
 			Stamp: change.Stamp{HLC: ^uint64(0), Device: deviceB}, Writes: []change.Write{{Field: "x"}}},
-		{Device: deviceB, Seq: 1, Record: recordID(3), Kind: "household", Author: "",
+		{Device: deviceB, DeviceSeq: 1, Record: recordID(3), Kind: "household", Author: "",
 			Stamp: change.Stamp{HLC: 1, Device: deviceB}},
 		// Values that look typed but are not in the canonical form stay strings.
-		{Device: deviceB, Seq: 2, Record: recordID(4), Kind: "person", Author: "",
+		{Device: deviceB, DeviceSeq: 2, Record: recordID(4), Kind: "person", Author: "",
 			Stamp: change.Stamp{HLC: 2, Device: deviceB}, Writes: []change.Write{
 				{Field: "d1", Value: "2026-09-21"}, {Field: "d2", Value: "2026-9-21"}, {Field: "d3", Value: "2026-02-30"},
 				{Field: "d4", Value: "0999-12-31"}, {Field: "d5", Value: "1000-01-01"}, {Field: "d6", Value: "9999-12-31"},

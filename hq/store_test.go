@@ -1,0 +1,94 @@
+package hq_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fieldreg/change"
+	"fieldreg/hq"
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/store/storetest"
+	"fieldreg/sync/client"
+)
+
+// The bbolt workspace is an HQ store, and so is anything that passes the
+// store suite.
+var (
+	_ hq.Store = (*store.Workspace)(nil)
+	_ hq.Store = storetest.Store(nil)
+)
+
+// countingStore is an HQ store that is not a *store.Workspace: HQ must
+// work through the contract alone.
+type countingStore struct {
+	hq.Store
+	applied *atomic.Int64
+}
+
+func (c countingStore) ApplyRemote(cs []change.Change, meta map[string][]byte) ([]store.Result, error) {
+	c.applied.Add(int64(len(cs)))
+	return c.Store.ApplyRemote(cs, meta)
+}
+
+// TestOpenStoreServesFromAnyStore runs HQ on a store it did not create,
+// through the Store interface only: InitStore and OpenStore are how a
+// PostgreSQL store would be plugged in.
+func TestOpenStoreServesFromAnyStore(t *testing.T) {
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, KDF: cheapKDF, Validate: forms.Validator(time.Now)}
+	dir := filepath.Join(t.TempDir(), "elsewhere")
+	w, err := store.Create(dir, "operator", testPass, store.Options{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hq.InitStore(cfg, w, "127.0.0.1:1", nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	var applied atomic.Int64
+	s, err := hq.OpenStore(cfg, func(indexes ...store.Indexer) (hq.Store, error) {
+		w, err := store.Open(dir, "operator", testPass, store.Options{KDF: cheapKDF, Validate: cfg.Validate, Indexes: indexes})
+		return countingStore{w, &applied}, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+
+	a, b := newDevice(t), newDevice(t)
+	enrolled := map[*store.Workspace]client.Enrollment{}
+	for _, w := range []*store.Workspace{a, b} {
+		code, err := s.NewEnrollment(context.Background(), hq.Enrollment{Name: "tablet", Sites: []string{"camp_north"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if enrolled[w], err = client.EnrollVia(context.Background(), w, code.String(), client.TransportFunc(s.Enroll)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, members := household(t, a, "camp_north", 3)
+	for _, w := range []*store.Workspace{a, b} {
+		device := enrolled[w].Device
+		tr := client.TransportFunc(func(ctx context.Context, body []byte) ([]byte, error) { return s.Sync(ctx, device, body) })
+		c, err := client.New(client.Config{Workspace: w, Transport: tr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Sync(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := applied.Load(); got != int64(1+len(members)) {
+		t.Errorf("HQ's store was given %d changes, want %d", got, 1+len(members))
+	}
+	if got := b.Members(h.ID); len(got) != len(members) {
+		t.Errorf("the other device pulled %d members through HQ, want %d", len(got), len(members))
+	}
+}
