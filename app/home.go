@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldreg/assets/i18n"
 	"fieldreg/ops"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
@@ -27,6 +28,7 @@ type homeScreen struct {
 	lastSync   *widget.Label
 	conflicts  *widget.Label
 	duplicates *widget.Label
+	clock      *widget.Label // the device's date looks wrong
 
 	countDups               *widget.Button
 	reviewDups              *widget.Button // supervisors and admins only
@@ -51,6 +53,8 @@ func newHomeScreen(u *UI) *homeScreen {
 	s.pending, s.lastSync, s.conflicts, s.duplicates = u.text(""), u.text(""), u.text(""), u.text("")
 	s.chart = newAgeChart(u.tr.T("home.female"), u.tr.T("home.male"))
 	s.chartWait = u.text("")
+	s.clock = u.errorText()
+	s.clock.Importance = widget.WarningImportance
 	s.countDups = u.button(u.tr.T("home.count_duplicates"), theme.SearchIcon(), s.countDuplicates)
 	s.countDups.Hide()
 	duplicates := fyne.CanvasObject(s.duplicates)
@@ -67,6 +71,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	people := widget.NewCard(u.tr.T("home.by_sex_age"), "", container.NewStack(s.chart, s.chartWait))
 	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, duplicates, s.countDups))
 	s.page = container.NewVScroll(container.NewPadded(container.NewVBox(
+		s.clock,
 		u.row(register, review),
 		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
 	)))
@@ -106,6 +111,7 @@ func (s *homeScreen) showRecords() {
 func (s *homeScreen) showStatus() {
 	u := s.u
 	s.showCounts()
+	s.showClock()
 
 	if n, err := u.cfg.Sync.Pending(u.ws); err == nil {
 		s.pending.SetText(u.tr.T("home.pending", n))
@@ -287,4 +293,16 @@ func (g *responsiveGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
 		h += rowH + theme.Padding()
 	}
 	return fyne.NewSize(w, h)
+}
+
+// showClock warns when the device's date is behind the latest change the
+// workspace holds: work is still saved in the right order, but dates typed
+// as "today" and the sync lock go by that clock.
+func (s *homeScreen) showClock() {
+	u := s.u
+	if d, behind := u.ws.ClockBehind(); behind {
+		setError(s.clock, u.tr.T("clock.behind", i18n.Builtin().RoughDuration(u.tr.lang, d)))
+		return
+	}
+	setError(s.clock, "")
 }

@@ -58,7 +58,7 @@ func (w *Workspace) loadDeviceSeq(tx *bolt.Tx) error {
 	if k == nil || !bytes.Equal(k, seenKey(dev, ^uint64(0))) {
 		k, _ = c.Prev()
 	}
-	if k != nil && len(k) == 24 && bytes.Equal(k[:16], dev[:]) {
+	if len(k) == 24 && bytes.Equal(k[:16], dev[:]) {
 		w.deviceSeq = binary.BigEndian.Uint64(k[16:])
 	}
 	return nil

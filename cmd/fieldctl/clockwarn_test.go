@@ -10,25 +10,6 @@ import (
 	"fieldreg/store"
 )
 
-func TestRoughDuration(t *testing.T) {
-	tests := []struct {
-		d    time.Duration
-		want string
-	}{
-		{11 * time.Minute, "11 minutes"},
-		{time.Minute, "1 minute"},
-		{time.Hour + 59*time.Minute, "1 hour"},
-		{5 * time.Hour, "5 hours"},
-		{24*time.Hour + 3*time.Minute, "1 day"},
-		{73 * time.Hour, "3 days"},
-	}
-	for _, tt := range tests {
-		if got := roughDuration(tt.d); got != tt.want {
-			t.Errorf("roughDuration(%v) = %q, want %q", tt.d, got, tt.want)
-		}
-	}
-}
-
 // TestEditWithDateSetBack: the workspace holds a change from tomorrow (the
 // tablet's date was set back a day since). fieldctl says the date looks
 // wrong, and the edit is saved and shows.
@@ -52,7 +33,7 @@ func TestEditWithDateSetBack(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("edit: exit %d\n%s", res.code, res.stderr)
 	}
-	want := "this device's date looks wrong: it is behind the latest change in this workspace by 1 day; changes are still saved in the right order"
+	want := "This device's date looks wrong: it is behind the latest change in this workspace by 1 day. Changes are still saved in the right order"
 	if !strings.Contains(res.stderr, want) {
 		t.Errorf("stderr lacks the clock warning:\n%s", res.stderr)
 	}

@@ -168,7 +168,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
 	}
-	warnClockBehind(e.stderr, ws)
+	warnClockBehind(e.stderr, e.lang(), ws)
 	return &session{ws: ws, forms: forms, lang: e.lang()}, nil
 }
 
