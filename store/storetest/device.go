@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -28,6 +29,7 @@ func RunDevice[S Device](t *testing.T, o Opener[S]) {
 		{"OwnChangesComingBack", testOwnChangesComingBack[S]},
 		{"Delete", testDelete[S]},
 		{"ReopenKeepsDeviceSeq", testReopenDevice[S]},
+		{"ClockSetBackAcrossReopen", testClockSetBack[S]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, o) })
@@ -253,5 +255,31 @@ func testReopenDevice[S Device](t *testing.T, o Opener[S]) {
 	next := commit(t, s, store.Edit{Record: h, Kind: registry.KindHousehold, Set: map[string]string{"site": "camp-b"}})
 	if len(next) != 1 || next[0].DeviceSeq != uint64(len(made)+1) || next[0].Writes[0].Base != made[0].Stamp {
 		t.Errorf("first change after reopening: %+v; want device seq %d based on %s", next, len(made)+1, made[0].Stamp)
+	}
+}
+
+// testClockSetBack: a device whose date went back a day between sessions
+// (a flat battery) still stamps its edits above everything it holds, so the
+// edit shows, locally and on every replica the change reaches.
+func testClockSetBack[S Device](t *testing.T, o Opener[S]) {
+	cfg := newConfig()
+	s := o.New(t, cfg)
+	h, edits := householdEdits("camp-a", "Amina")
+	made := commit(t, s, edits...)
+
+	back := cfg
+	dayAgo := epoch.Add(-24 * time.Hour)
+	back.Now = func() time.Time { return dayAgo }
+	s = o.Reopen(t, s, back)
+	next := commit(t, s, store.Edit{Record: h, Kind: registry.KindHousehold, Set: map[string]string{"site": "camp-b"}})
+	if !change.Wins(next[0].Stamp, made[0].Stamp) {
+		t.Errorf("the edit after the clock went back is stamped %s, not after %s", next[0].Stamp, made[0].Stamp)
+	}
+	if got := get(t, s, h).Value("site"); got != "camp-b" {
+		t.Errorf("after editing with the clock set back, site = %q, want camp-b", got)
+	}
+	s = o.Reopen(t, s, back)
+	if got := get(t, s, h).Value("site"); got != "camp-b" {
+		t.Errorf("reopened, site = %q, want camp-b", got)
 	}
 }
