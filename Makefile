@@ -11,9 +11,13 @@ TARGETS := linux/amd64 linux/arm linux/arm64 windows/amd64 darwin/arm64
 deps:
 	@./scripts/deps.sh
 
+# The version both CLIs print (--version): the commit they were built from.
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null)
+LDFLAGS := -X fieldreg/internal/cli.version=$(VERSION)
+
 build: deps
 	$(GO) build -o bin/fieldreg .
-	CGO_ENABLED=0 $(GO) build -o bin/ $(HEADLESS)
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/ $(HEADLESS)
 
 run: deps
 	$(GO) run .
