@@ -124,7 +124,11 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 	case e.Set[change.DeletedField] == "true":
 		action = "delete"
 	}
+	wasDeleted := p.rec.Deleted()
 	w.logChange(tx, st, p, c, action)
+	if err := checkWritten(wasDeleted, p.rec.Fields, c); err != nil {
+		return c, false, err
+	}
 	return c, true, nil
 }
 

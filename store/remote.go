@@ -76,16 +76,26 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 
 // refusal says why c cannot be applied, or "" when it can.
 func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, error) {
+	if IsSetAside(c) {
+		return setAsideReason(c), nil
+	}
 	if err := c.Validate(); err != nil {
 		return err.Error(), nil
 	}
 	if err := storable(c); err != nil {
 		return err.Error(), nil
 	}
+	if err := checkChangeSize(c); err != nil {
+		return err.Error(), nil
+	}
 	if err := change.CheckSkew(c.Stamp, w.opts.Now()); err != nil {
 		return err.Error(), nil
 	}
 	p, err := w.pending(tx, st, c.Record, c.Kind)
+	if reason := damageOf(err); reason != "" {
+		// The record here cannot be read: merging into it would lose it.
+		return fmt.Sprintf("%s %s is damaged on this replica (%s)", readable(c.Kind), c.Record, reason), nil
+	}
 	if err != nil {
 		return "", err
 	}
@@ -98,13 +108,14 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	if len(p.rec.Fields)+len(c.Writes) > maxRecordFields {
 		return fmt.Sprintf("%s %s: more than %d fields: %v", c.Kind, c.Record, maxRecordFields, ErrUnstorable), nil
 	}
-	if w.opts.Validate != nil {
-		merged := p.rec.Clone()
-		change.Apply(merged.Fields, c)
-		if !merged.Deleted() {
-			if err := w.opts.Validate(merged); err != nil {
-				return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
-			}
+	merged := p.rec.Clone()
+	change.Apply(merged.Fields, c)
+	if err := checkWritten(p.rec.Deleted(), merged.Fields, c); err != nil {
+		return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
+	}
+	if w.opts.Validate != nil && !merged.Deleted() {
+		if err := w.opts.Validate(merged); err != nil {
+			return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 		}
 	}
 	return "", nil
@@ -130,13 +141,22 @@ func (st *txState) quarantinedNow(c change.Change) bool {
 	return false
 }
 
+// maxReasonBytes bounds the reason a quarantine entry keeps: a change
+// breaking a rule in each of a thousand fields says so in far less.
+const maxReasonBytes = 2 << 10
+
 func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
 	st.quarSeq++
 	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.Seq})
-	// What is kept of a refused change must read back, whatever it held.
-	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(readableChange(c)), Reason: readable(reason)}
+	// What is kept of a refused change must read back, whatever it held,
+	// and must not be the junk it was refused for (quarantinable).
+	kept := quarantinable(c)
+	if len(reason) > maxReasonBytes {
+		reason = reason[:maxReasonBytes] + "…"
+	}
+	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(kept), Reason: readable(reason)}
 	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
-	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, c.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.Seq))
+	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, kept.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.Seq))
 }
 
 // Quarantined lists the received changes that were refused, oldest first.

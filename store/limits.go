@@ -1,0 +1,105 @@
+package store
+
+import (
+	"fmt"
+
+	"fieldreg/change"
+	"fieldreg/registry"
+)
+
+// Byte caps. A record keeps every version of every field (merge needs
+// them), and each change rewrites it whole, so without a cap a few
+// kilobytes of compressed junk on the wire grow the file by hundreds of
+// megabytes, until a device with a size limit can never sync again. The
+// caps count field names and values, not stamps: what a caller can make
+// large.
+const (
+	// MaxChangeBytes bounds one change: sixteen times the longest value the
+	// value rule allows (registry.MaxValueBytes), more than a whole
+	// registration form holds.
+	MaxChangeBytes = 64 << 10
+	// MaxRecordBytes bounds one record across every version it keeps: a
+	// person edited a thousand times over uses a tenth of it.
+	MaxRecordBytes = 256 << 10
+)
+
+// changeBytes is what a change counts against the caps.
+func changeBytes(c change.Change) int {
+	n := 0
+	for _, wr := range c.Writes {
+		n += len(wr.Field) + len(wr.Value)
+	}
+	return n
+}
+
+// recordBytes is what a record counts against MaxRecordBytes.
+func recordBytes(fields map[string]change.Field) int {
+	n := 0
+	for name, f := range fields {
+		for _, v := range f.Versions {
+			n += len(name) + len(v.Value)
+		}
+	}
+	return n
+}
+
+// checkChangeSize refuses a change over MaxChangeBytes.
+func checkChangeSize(c change.Change) error {
+	if n := changeBytes(c); n > MaxChangeBytes {
+		return fmt.Errorf("%s %s: change of %d bytes, at most %d: %w", readable(c.Kind), c.Record, n, MaxChangeBytes, ErrRecordTooLarge)
+	}
+	return nil
+}
+
+// checkWritten checks what c did to its record, which now holds c's writes
+// (fields); wasDeleted says whether the record was deleted before. The
+// record must stay within MaxRecordBytes, and a change that leaves its
+// record deleted must carry nothing but the deletion
+// (registry.ValidateDeletion). Local commits and received changes go
+// through it alike.
+func checkWritten(wasDeleted bool, fields map[string]change.Field, c change.Change) error {
+	if err := checkChangeSize(c); err != nil {
+		return err
+	}
+	if n := recordBytes(fields); n > MaxRecordBytes {
+		return fmt.Errorf("%s %s: record of %d bytes, at most %d: %w", readable(c.Kind), c.Record, n, MaxRecordBytes, ErrRecordTooLarge)
+	}
+	stillDeleted := wasDeleted && fields[change.DeletedField].Value() == "true"
+	if deletes(c) || stillDeleted {
+		if err := registry.ValidateDeletion(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deletes reports whether c writes the deletion.
+func deletes(c change.Change) bool {
+	for _, wr := range c.Writes {
+		if wr.Field == change.DeletedField && wr.Value == "true" {
+			return true
+		}
+	}
+	return false
+}
+
+// quarantinable is what the quarantine keeps of a refused change: the
+// change itself, or, for one over MaxChangeBytes, its first field names
+// without values, so that refusing junk does not store the junk.
+func quarantinable(c change.Change) change.Change {
+	c = readableChange(c)
+	if changeBytes(c) <= MaxChangeBytes {
+		return c
+	}
+	const keepWrites, keepName = 64, 64
+	writes := make([]change.Write, 0, min(len(c.Writes), keepWrites))
+	for _, wr := range c.Writes[:min(len(c.Writes), keepWrites)] {
+		if len(wr.Field) > keepName {
+			wr.Field = readable(wr.Field[:keepName])
+		}
+		wr.Value = ""
+		writes = append(writes, wr)
+	}
+	c.Writes = writes
+	return c
+}
