@@ -50,6 +50,25 @@ func (w *Workspace) Damaged() []Damage {
 	return slices.Clone(w.damaged)
 }
 
+// markDamaged lists records found damaged after unlock and takes them out
+// of the index, so lists and exports go on without them.
+func (w *Workspace) markDamaged(damaged []Damage) {
+	if w.lock() != nil {
+		return
+	}
+	defer w.mu.Unlock()
+	for _, d := range damaged {
+		if slices.ContainsFunc(w.damaged, func(x Damage) bool { return x.Bucket == d.Bucket && x.Key == d.Key }) {
+			continue
+		}
+		w.damaged = append(w.damaged, d)
+		if info, ok := w.idx.recs[d.Record]; ok && !info.deleted {
+			// As if deleted: out of every list and of name search.
+			w.idx.apply(indexEntry{id: d.Record, info: recInfo{kind: info.kind, household: info.household, deleted: true}})
+		}
+	}
+}
+
 // damageOf turns an error from opening or decoding a value into the reason
 // a Damage gives. Errors that are not damage (nil, a bbolt failure) give "".
 func damageOf(err error) string {

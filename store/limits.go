@@ -73,10 +73,11 @@ func checkWritten(wasDeleted bool, fields map[string]change.Field, c change.Chan
 	return nil
 }
 
-// deletes reports whether c writes the deletion.
+// deletes reports whether c writes the deletion field, other than to
+// undelete ("false").
 func deletes(c change.Change) bool {
 	for _, wr := range c.Writes {
-		if wr.Field == change.DeletedField && wr.Value == "true" {
+		if wr.Field == change.DeletedField && wr.Value != "false" {
 			return true
 		}
 	}

@@ -138,16 +138,30 @@ func (w *Workspace) Each(kind string, fn func(registry.Record) error) error {
 }
 
 // getMany decrypts records in one read transaction, skipping ids that were
-// deleted meanwhile.
+// deleted meanwhile. A record that cannot be read is skipped too, and from
+// then on listed as damaged and left out of the index, as unlock does.
 func (w *Workspace) getMany(ids []uuid.UUID) ([]registry.Record, error) {
+	recs, damaged, err := w.readMany(ids)
+	if len(damaged) > 0 {
+		w.markDamaged(damaged)
+	}
+	return recs, err
+}
+
+func (w *Workspace) readMany(ids []uuid.UUID) ([]registry.Record, []Damage, error) {
 	if err := w.rlock(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer w.mu.RUnlock()
 	recs := make([]registry.Record, 0, len(ids))
+	var damaged []Damage
 	err := w.view(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			rec, _, found, err := w.readRecord(tx, id)
+			if reason := damageOf(err); reason != "" {
+				damaged = append(damaged, Damage{Bucket: bucketRecords, Key: id.String(), Record: id, Reason: reason})
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -160,7 +174,7 @@ func (w *Workspace) getMany(ids []uuid.UUID) ([]registry.Record, error) {
 		}
 		return nil
 	})
-	return recs, err
+	return recs, damaged, err
 }
 
 // readChange decrypts the change at a log seq.
