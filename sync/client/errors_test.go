@@ -12,6 +12,7 @@ import (
 
 	"fieldreg/assets/i18n"
 	"fieldreg/change"
+	"fieldreg/store"
 	"fieldreg/sync/client"
 	"fieldreg/sync/wire"
 )
@@ -36,6 +37,8 @@ func TestExplainKey(t *testing.T) {
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeClockAhead}), "sync_error.clock"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeUnauthorized}), "sync_error.unauthorized"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeVersion}), "sync_error.version"},
+		{"", fmt.Errorf("this device: read own changes: %w", store.ErrCorrupt), "sync_error.damaged"},
+		{"", fmt.Errorf("this device: store pulled changes: %w", store.ErrTooLarge), "sync_error.storage_full"},
 		{"", errors.New("disk on fire"), "sync_error.other"},
 		{"", nil, ""},
 	}
