@@ -14,7 +14,10 @@
 //     the first sync and refuses any other pairing after.
 //   - Acked: the highest device sequence number HQ holds for a device with
 //     every smaller one held too (quarantined changes count: they never
-//     block the queue).
+//     block the queue). A change the device could not read back from its
+//     own store comes as a placeholder (store.IsSetAside): HQ quarantines
+//     it with the device's reason, so the run goes on and the quarantine
+//     shows what was lost; the protocol needs no gaps.
 //   - Cursor: a position in HQ's change log. A device pulls the changes
 //     after its cursor that concern its sites or records it wrote.
 //   - Scope: which records a device may receive. A household belongs to its

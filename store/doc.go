@@ -28,6 +28,12 @@
 //     record whole; added with Attach after unlock, it is filled by a second
 //     pass while the caller already works with the workspace.
 //   - Quarantine: received changes that were refused, with the reason.
+//   - Damaged: a stored value that does not authenticate or decode. It is
+//     listed (Workspace.Damaged, Verify), never a reason to refuse the
+//     rest of the workspace.
+//   - Set aside: a change of this device that could not be read. The
+//     outgoing queue sends a placeholder for it (IsSetAside) so that HQ's
+//     acknowledged run goes on; Workspace.SetAside lists it with why.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one
 //     before.
@@ -85,7 +91,7 @@
 //	audit       audit seq (u64)               seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
-//	meta        HMAC(name) (16)               name and value (sync cursor, settings)
+//	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  seq (u64)                     time, the refused change, the reason
 //
@@ -121,6 +127,50 @@
 // with ErrUnstorable and nothing is written; a remote change that could
 // not be stored is quarantined, and what the quarantine and the audit keep
 // of it has its bytes that are not UTF-8 replaced.
+//
+// # A damaged value never takes the workspace down
+//
+// Bytes still go bad — a flash cell, a copy cut short, a workspace written
+// before the store read back what it wrote — and one value that does not
+// open must not cost a field team every other registration. Unlock leaves
+// a record (or draft, or quarantine entry) that does not authenticate or
+// decode out of the index and lists it in Workspace.Damaged, naming bucket,
+// key and what failed, never the value; Get of that record returns
+// ErrCorrupt, and lists, searches, exports and commits of everything else
+// go on (a record found damaged later, by Each, is dropped from the index
+// the same way). A received change for a damaged record is quarantined
+// rather than merged into nothing. Verify reports each as a problem.
+//
+// A change of this device's own that cannot be read would block the
+// outgoing queue for ever: HQ acknowledges a device's changes as one
+// unbroken run of device seqs. OwnChangesAfter sets such a change aside
+// instead — once, durably, with its reason, under the meta entry
+// "store/set-aside" and in the audit — and puts a placeholder in its
+// place: kind SetAsideKind, a nil record id, writes holding the reason and
+// the record when known. change.Validate refuses it (no record), so no
+// replica ever applies it; every replica quarantines it with the device's
+// reason, which counts as received, and a supervisor at HQ sees what was
+// lost. HQ needs no gap in its protocol for it.
+//
+// # Deleted records and byte caps
+//
+// A deleted record is shown, searched and exported by nobody, so whatever
+// is written to it goes unseen — while every version is kept and every
+// change rewrites the record whole. A change that leaves its record
+// deleted (it deletes it, or writes to a record already deleted without
+// undeleting it) may write only the deletion and the link a merge leaves
+// (registry.ValidateDeletion); values are checked by their own rule. A
+// concurrent edit that reaches a replica after the deletion is therefore
+// quarantined there, not merged into the deleted record: the record's
+// hidden fields may then differ between replicas, which nobody sees unless
+// it is undeleted, and the quarantine keeps the edit for a supervisor.
+//
+// Every change is at most MaxChangeBytes (64 KiB) of field names and
+// values, and every record at most MaxRecordBytes (256 KiB) across all the
+// versions it keeps. Over either, a local commit fails with
+// ErrRecordTooLarge naming the record, and a received change is
+// quarantined; what the quarantine keeps of a change over its cap is its
+// first field names without values, so refusing junk does not store it.
 //
 // # Durability
 //

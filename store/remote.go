@@ -11,9 +11,12 @@ import (
 
 // ApplyRemote merges changes from other replicas (sync pull or HQ ingest).
 // It is idempotent by (Device, Seq). Each change is checked with
-// change.Validate, for clock skew, against the kind of the record it edits,
-// and with Options.Validate on the merged record; a change that fails is
-// quarantined with the reason and the rest of the batch goes on. meta entries
+// change.Validate, against the byte caps (limits.go), for clock skew,
+// against the kind of the record it edits (which must be readable here),
+// by the deleted-record rule, and with Options.Validate on the merged
+// record when it is live; a change that fails — a set-aside placeholder
+// always does — is quarantined with the reason and the rest of the batch
+// goes on. meta entries
 // (e.g. the sync cursor) are written in the same transaction, so a cursor
 // never gets ahead of the changes it covers. The clock observes every
 // accepted stamp.
