@@ -161,14 +161,15 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 // leaves to the person kept.
 var DeletionFields = []string{change.DeletedField, FieldMergedInto}
 
-// ValidateDeletion checks a change that leaves its record deleted — it
-// deletes it, or writes to a record already deleted without undeleting it.
-// Such a change carries nothing but its deletion: every write is to one of
-// DeletionFields, with a value their own rule accepts. Anything else would
-// be stored unseen (a deleted record is listed, searched and exported by
-// nobody) and grow the file and every sync: junk in the fields of a
-// deleted record once grew a workspace to 250 MiB. It needs no form, so it
-// holds for every kind.
+// ValidateDeletion checks a change that deletes its record: it carries
+// nothing but its deletion — every write is to one of DeletionFields, with
+// a value their own rule accepts. Anything else would be stored unseen (a
+// deleted record is listed, searched and exported by nobody) and grow the
+// file and every sync: junk in the fields of a deleted record once grew a
+// workspace to 250 MiB. It needs no form and no record, so it holds for
+// every kind and every replica decides alike. (Other writes to a record
+// already deleted are checked against its form as if it were live: see
+// store.)
 func ValidateDeletion(c change.Change) error {
 	var errs []FieldError
 	for _, w := range c.Writes {

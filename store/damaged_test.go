@@ -239,8 +239,9 @@ func TestDamagedOwnChangeIsSetAside(t *testing.T) {
 	}
 }
 
-// A change that leaves its record deleted carries nothing but the deletion;
-// a change or a record over its byte cap is refused. Locally that is an
+// A change that deletes carries nothing but the deletion; other writes to a
+// deleted record pass the form as if it were live; a change or a record
+// over its byte cap is refused. Locally that is an
 // error naming the record; from elsewhere, a quarantine.
 func TestDeletedRecordsAndByteCaps(t *testing.T) {
 	big := strings.Repeat("x", 40<<10)
@@ -254,7 +255,11 @@ func TestDeletedRecordsAndByteCaps(t *testing.T) {
 		{"merge", nil, map[string]string{change.DeletedField: "true", registry.FieldMergedInto: uuid.NewString()}, true},
 		{"delete with a name", nil, map[string]string{change.DeletedField: "true", "given_name": "Junk"}, false},
 		{"delete with a bad value", nil, map[string]string{change.DeletedField: "yes"}, false},
-		{"edit a deleted record", []map[string]string{{change.DeletedField: "true"}}, map[string]string{"given_name": "Junk"}, false},
+		// An edit made before its author saw the deletion is kept, as it is
+		// on replicas where it came first; it must pass the form as if the
+		// record were live.
+		{"edit a deleted record", []map[string]string{{change.DeletedField: "true"}}, map[string]string{"given_name": "Amna"}, true},
+		{"junk in a deleted record", []map[string]string{{change.DeletedField: "true"}}, map[string]string{"sex": "robot"}, false},
 		{"merge a deleted record", []map[string]string{{change.DeletedField: "true"}}, map[string]string{registry.FieldMergedInto: uuid.NewString()}, true},
 		{"undelete and edit", []map[string]string{{change.DeletedField: "true"}}, map[string]string{change.DeletedField: "false", "given_name": "Back"}, true},
 		{"change over its cap", nil, map[string]string{"given_name": big, "family_name": big}, false},

@@ -156,14 +156,16 @@
 //
 // A deleted record is shown, searched and exported by nobody, so whatever
 // is written to it goes unseen — while every version is kept and every
-// change rewrites the record whole. A change that leaves its record
-// deleted (it deletes it, or writes to a record already deleted without
-// undeleting it) may write only the deletion and the link a merge leaves
-// (registry.ValidateDeletion); values are checked by their own rule. A
-// concurrent edit that reaches a replica after the deletion is therefore
-// quarantined there, not merged into the deleted record: the record's
-// hidden fields may then differ between replicas, which nobody sees unless
-// it is undeleted, and the quarantine keeps the edit for a supervisor.
+// change rewrites the record whole. So a change that deletes may write
+// only the deletion and the link a merge leaves
+// (registry.ValidateDeletion), and any other write to a deleted record is
+// checked with Options.Validate as if the record were live, where it used
+// to be checked not at all. Refusing every write to a deleted record would
+// be simpler, but not convergent: an edit made before its author saw the
+// deletion is merged on replicas where it arrives first, so it must be
+// merged everywhere (the sync property test holds the store to that).
+// Both rules depend only on the change and the record's content, never on
+// the order changes arrive in.
 //
 // Every change is at most MaxChangeBytes (64 KiB) of field names and
 // values, and every record at most MaxRecordBytes (256 KiB) across all the

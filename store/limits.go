@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 
 	"fieldreg/change"
 	"fieldreg/registry"
@@ -52,25 +53,49 @@ func checkChangeSize(c change.Change) error {
 }
 
 // checkWritten checks what c did to its record, which now holds c's writes
-// (fields); wasDeleted says whether the record was deleted before. The
-// record must stay within MaxRecordBytes, and a change that leaves its
-// record deleted must carry nothing but the deletion
-// (registry.ValidateDeletion). Local commits and received changes go
-// through it alike.
-func checkWritten(wasDeleted bool, fields map[string]change.Field, c change.Change) error {
+// (fields): the record must stay within MaxRecordBytes, and a change that
+// deletes must carry nothing but the deletion (registry.ValidateDeletion).
+// Both depend on nothing but the change and the record's size, so every
+// replica decides alike whatever order changes reach it in. Local commits
+// and received changes go through it alike.
+func checkWritten(fields map[string]change.Field, c change.Change) error {
 	if err := checkChangeSize(c); err != nil {
 		return err
 	}
 	if n := recordBytes(fields); n > MaxRecordBytes {
 		return fmt.Errorf("%s %s: record of %d bytes, at most %d: %w", readable(c.Kind), c.Record, n, MaxRecordBytes, ErrRecordTooLarge)
 	}
-	stillDeleted := wasDeleted && fields[change.DeletedField].Value() == "true"
-	if deletes(c) || stillDeleted {
+	if deletes(c) {
 		if err := registry.ValidateDeletion(c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// validateDeleted checks, with validate, a deleted record that c wrote
+// other fields of than the deletion's: as if it were live. A deleted
+// record is shown by nobody, so what is written to it must pass the same
+// rules as anywhere, or junk goes in unseen. An honest edit made before
+// its author saw the deletion passes, as it passed on replicas where it
+// came before the deletion: those keep it, so this one must too.
+func validateDeleted(validate func(registry.Record) error, rec registry.Record, c change.Change) error {
+	if validate == nil || onlyDeletion(c) {
+		return nil
+	}
+	live := rec.Clone()
+	delete(live.Fields, change.DeletedField)
+	return validate(live)
+}
+
+// onlyDeletion reports whether c writes nothing but registry.DeletionFields.
+func onlyDeletion(c change.Change) bool {
+	for _, wr := range c.Writes {
+		if !slices.Contains(registry.DeletionFields, wr.Field) {
+			return false
+		}
+	}
+	return true
 }
 
 // deletes reports whether c writes the deletion field, other than to

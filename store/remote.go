@@ -13,8 +13,8 @@ import (
 // It is idempotent by (Device, Seq). Each change is checked with
 // change.Validate, against the byte caps (limits.go), for clock skew,
 // against the kind of the record it edits (which must be readable here),
-// by the deleted-record rule, and with Options.Validate on the merged
-// record when it is live; a change that fails — a set-aside placeholder
+// by the deletion rule, and with Options.Validate on the merged record
+// (a deleted one as if it were live, unless the change only deletes); a change that fails — a set-aside placeholder
 // always does — is quarantined with the reason and the rest of the batch
 // goes on. meta entries
 // (e.g. the sync cursor) are written in the same transaction, so a cursor
@@ -113,10 +113,15 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	}
 	merged := p.rec.Clone()
 	change.Apply(merged.Fields, c)
-	if err := checkWritten(p.rec.Deleted(), merged.Fields, c); err != nil {
+	if err := checkWritten(merged.Fields, c); err != nil {
 		return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 	}
-	if w.opts.Validate != nil && !merged.Deleted() {
+	switch {
+	case merged.Deleted():
+		if err := validateDeleted(w.opts.Validate, merged, c); err != nil {
+			return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
+		}
+	case w.opts.Validate != nil:
 		if err := w.opts.Validate(merged); err != nil {
 			return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 		}
