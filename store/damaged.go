@@ -50,8 +50,8 @@ func (w *Workspace) Damaged() []Damage {
 	return slices.Clone(w.damaged)
 }
 
-// markDamaged lists records found damaged after unlock and takes them out
-// of the index, so lists and exports go on without them.
+// markDamaged lists values found damaged after unlock and takes damaged
+// records out of the index, so lists and exports go on without them.
 func (w *Workspace) markDamaged(damaged []Damage) {
 	if w.lock() != nil {
 		return
@@ -62,6 +62,9 @@ func (w *Workspace) markDamaged(damaged []Damage) {
 			continue
 		}
 		w.damaged = append(w.damaged, d)
+		if d.Bucket != bucketRecords {
+			continue
+		}
 		if info, ok := w.idx.recs[d.Record]; ok && !info.deleted {
 			// As if deleted: out of every list and of name search.
 			w.idx.apply(indexEntry{id: d.Record, info: recInfo{kind: info.kind, household: info.household, deleted: true}})
@@ -96,10 +99,10 @@ func (e damageError) Unwrap() error { return ErrCorrupt }
 func (w *Workspace) openValue(bucket string, key, sealed []byte, v any, what string) error {
 	plain, err := w.seal[bucket].open(key, sealed)
 	if err != nil {
-		return damageError{what: what, reason: "authentication failed (the stored bytes were changed)"}
+		return damageError{what: what, reason: "authentication failed: the stored bytes were changed"}
 	}
 	if err := decMode.Unmarshal(plain, v); err != nil {
-		return damageError{what: what, reason: fmt.Sprintf("does not decode (%v)", err)}
+		return damageError{what: what, reason: fmt.Sprintf("does not decode: %v", err)}
 	}
 	return nil
 }

@@ -409,3 +409,24 @@ func TestRecordDamagedWhileOpenIsSkipped(t *testing.T) {
 		t.Errorf("%d persons listed after the damage was found", w.Count(registry.KindPerson))
 	}
 }
+
+// Reading the log (HQ's index at open, its pulls) skips a damaged change
+// and lists it, instead of stopping there on every read.
+func TestChangesAfterSkipsADamagedChange(t *testing.T) {
+	dir, _ := ownDamaged(t, 3, 2, flipChange)
+	w, err := Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	got, err := w.ChangesAfter(0, 0)
+	if err != nil {
+		t.Fatalf("read the log: %v", err)
+	}
+	if len(got) != 2 || got[0].LogSeq != 1 || got[1].LogSeq != 3 {
+		t.Errorf("log read: %+v, want changes 1 and 3", got)
+	}
+	if d := w.Damaged(); len(d) != 1 || d[0].Bucket != bucketChanges || d[0].Key != "2" {
+		t.Errorf("damaged: %v, want change 2", d)
+	}
+}

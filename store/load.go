@@ -168,13 +168,13 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 		id := uuid.UUID(it.key)
 		plain, err := s.openTo((*buf)[:0], it.key, it.val)
 		if err != nil {
-			return damageError{what: "record " + id.String(), reason: "authentication failed (the stored bytes were changed)"}
+			return damageError{what: "record " + id.String(), reason: "authentication failed: the stored bytes were changed"}
 		}
 		*buf = plain
 		if !need.whole {
 			sum, err := summarize(plain)
 			if err != nil {
-				return damageError{what: "record " + id.String(), reason: fmt.Sprintf("does not decode (%v)", err)}
+				return damageError{what: "record " + id.String(), reason: fmt.Sprintf("does not decode: %v", err)}
 			}
 			if !sum.multi {
 				it.entry = newEntry(id, sum.kind, sum.value, false)
@@ -183,7 +183,7 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 		}
 		var sr storedRecord
 		if err := decMode.Unmarshal(plain, &sr); err != nil {
-			return damageError{what: "record " + id.String(), reason: fmt.Sprintf("does not decode (%v)", err)}
+			return damageError{what: "record " + id.String(), reason: fmt.Sprintf("does not decode: %v", err)}
 		}
 		it.rec = sr.record(id)
 		if need.entry {

@@ -242,32 +242,44 @@ func (w *Workspace) History(id uuid.UUID) ([]change.Change, error) {
 }
 
 // ChangesAfter returns up to limit changes of the log after logSeq, in order
-// (limit ≤ 0: all of them).
+// (limit ≤ 0: all of them). A change that cannot be read is skipped and
+// listed as damaged (Damaged), so one bad entry does not stop whoever
+// reads the log (HQ's index and pulls) at that point for ever.
 func (w *Workspace) ChangesAfter(logSeq uint64, limit int) ([]Logged, error) {
+	out, damaged, err := w.changesAfter(logSeq, limit)
+	if len(damaged) > 0 {
+		w.markDamaged(damaged)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read change log: %w", err)
+	}
+	return out, nil
+}
+
+func (w *Workspace) changesAfter(logSeq uint64, limit int) ([]Logged, []Damage, error) {
 	if err := w.rlock(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer w.mu.RUnlock()
 	var out []Logged
+	var damaged []Damage
 	err := w.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketChanges)).Cursor()
 		for k, v := c.Seek(seqKey(logSeq + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-			plain, err := w.seal[bucketChanges].open(k, v)
-			if err != nil {
-				return err
-			}
 			var s storedChange
-			if err := decode(plain, &s); err != nil {
-				return fmt.Errorf("change %x: %w", k, err)
+			if err := w.openValue(bucketChanges, k, v, &s, "change "+seqName(k)); err != nil || len(k) != 8 {
+				reason := damageOf(err)
+				if reason == "" {
+					reason = "not a log seq"
+				}
+				damaged = append(damaged, Damage{Bucket: bucketChanges, Key: seqName(k), Reason: reason})
+				continue
 			}
 			out = append(out, Logged{LogSeq: binary.BigEndian.Uint64(k), Change: s.change()})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read change log: %w", err)
-	}
-	return out, nil
+	return out, damaged, err
 }
 
 // LastLogSeq returns the seq of the last change in the log (0 when empty).

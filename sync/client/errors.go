@@ -108,6 +108,9 @@ func reason(err error) string {
 		return "unauthorized"
 	case errors.As(err, &we) && we.Code == wire.CodeVersion:
 		return "version"
+	case errors.Is(err, ErrRefused):
+		// Refused for a reason retrying will not fix: not "try again later".
+		return "refused"
 	case errors.Is(err, store.ErrCorrupt):
 		return "damaged"
 	case errors.Is(err, store.ErrTooLarge):

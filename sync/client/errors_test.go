@@ -30,7 +30,7 @@ func TestExplainKey(t *testing.T) {
 		{"ErrRevoked", fmt.Errorf("%w: %v", client.ErrRevoked, &wire.Error{Code: wire.CodeRevoked}), "sync_error.revoked"},
 		{"ErrWiped", client.ErrWiped, "sync_error.wiped"},
 		{"ErrUnreachable", fmt.Errorf("sync: %w", client.ErrUnreachable), "sync_error.unreachable"},
-		{"ErrRefused", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeBadRequest}), "sync_error.other"},
+		{"ErrRefused", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeBadRequest}), "sync_error.refused"},
 		{"ErrAlreadyEnrolled", client.ErrAlreadyEnrolled, "sync_error.already_enrolled"},
 		{"ErrRestoredCopy", client.ErrRestoredCopy, "sync_error.restored_copy"},
 		{"", change.ErrClockAhead, "sync_error.clock"},
