@@ -33,6 +33,9 @@ func (w *Workspace) Get(id uuid.UUID) (registry.Record, error) {
 		rec = r
 		return nil
 	})
+	if damageOf(err) != "" {
+		return registry.Record{}, fmt.Errorf("get %w", err) // it names the record
+	}
 	if err != nil {
 		return registry.Record{}, fmt.Errorf("get record %s: %w", id, err)
 	}

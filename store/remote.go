@@ -13,13 +13,12 @@ import (
 // It is idempotent by (Device, Seq). Each change is checked with
 // change.Validate, against the byte caps (limits.go), for clock skew,
 // against the kind of the record it edits (which must be readable here),
-// by the deletion rule, and with Options.Validate on the merged record
-// (a deleted one as if it were live, unless the change only deletes); a change that fails — a set-aside placeholder
-// always does — is quarantined with the reason and the rest of the batch
-// goes on. meta entries
-// (e.g. the sync cursor) are written in the same transaction, so a cursor
-// never gets ahead of the changes it covers. The clock observes every
-// accepted stamp.
+// by the deletion rule, and with Options.Validate on the merged record (a
+// deleted one as if it were live, unless the change only deletes); a change
+// that fails — a set-aside placeholder always does — is quarantined with the
+// reason and the rest of the batch goes on. meta entries (e.g. the sync
+// cursor) are written in the same transaction, so a cursor never gets ahead
+// of the changes it covers. The clock observes every accepted stamp.
 func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte) ([]Result, error) {
 	if err := w.lock(); err != nil {
 		return nil, err
