@@ -430,3 +430,28 @@ func TestChangesAfterSkipsADamagedChange(t *testing.T) {
 		t.Errorf("damaged: %v, want change 2", d)
 	}
 }
+
+// A refused change is kept whole for a supervisor, however it is stored.
+func TestQuarantineKeepsALargeChangeWhole(t *testing.T) {
+	w := newTestWorkspace(t)
+	dev := newRemoteDevice(nil)
+	c := dev.change(registry.NewID(), registry.KindPerson, nil, map[string]string{
+		"sex": "robot", "notes": strings.Repeat("long note ", 4000), "other_names": "Amina"})
+	res, err := w.ApplyRemote([]change.Change{c}, nil)
+	if err != nil || res[0].Outcome != Quarantined {
+		t.Fatalf("apply: %+v, %v", res, err)
+	}
+	q, err := w.Quarantined()
+	if err != nil || len(q) != 1 {
+		t.Fatalf("quarantine: %+v, %v", q, err)
+	}
+	got := q[0].Change
+	if len(got.Writes) != len(c.Writes) {
+		t.Fatalf("kept %d writes of %d", len(got.Writes), len(c.Writes))
+	}
+	for i := range c.Writes {
+		if got.Writes[i].Field != c.Writes[i].Field || got.Writes[i].Value != c.Writes[i].Value || got.Writes[i].Base != c.Writes[i].Base {
+			t.Errorf("write %d kept as %+v", i, got.Writes[i])
+		}
+	}
+}

@@ -93,7 +93,7 @@
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
-//	quarantine  seq (u64)                     time, the refused change, the reason
+//	quarantine  seq (u64)                     time, the refused change (large writes zstd-compressed), the reason
 //
 // Keys are ids, sequence numbers and keyed hashes: no name, phone or document
 // number appears anywhere in the file in clear. Meta and draft names are
@@ -171,8 +171,11 @@
 // values, and every record at most MaxRecordBytes (256 KiB) across all the
 // versions it keeps. Over either, a local commit fails with
 // ErrRecordTooLarge naming the record, and a received change is
-// quarantined; what the quarantine keeps of a change over its cap is its
-// first field names without values, so refusing junk does not store it.
+// quarantined. What the quarantine keeps of a change over its cap is its
+// first field names without values, so refusing junk does not store it;
+// a refused change within its cap is kept whole, for release, with large
+// writes compressed, so that a batch of refused changes grows the file
+// about as much as the wire carried, not as much as it decompressed to.
 //
 // # Durability
 //

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/klauspost/compress/zstd"
+
 	"fieldreg/change"
 	"fieldreg/registry"
 )
@@ -128,4 +130,67 @@ func quarantinable(c change.Change) change.Change {
 	}
 	c.Writes = writes
 	return c
+}
+
+// A refused change within its cap is kept whole, for a supervisor to
+// release once the cause is fixed; but a batch of them is what a few
+// kilobytes of compressed junk on the wire decompress to, and kept as they
+// came they would grow the file a thousandfold. So the writes of a large
+// one are kept compressed: the quarantine grows about as much as the wire
+// carried. (Compressing before sealing lets the size of an entry tell how
+// repetitive it is; sizes are not protected anyway, see the threat model.)
+
+// packAbove is the size of writes from which a quarantined change's writes
+// are compressed: below it, compression saves little.
+const packAbove = 4 << 10
+
+// maxUnpacked bounds what a packed entry may decompress to: a change within
+// MaxChangeBytes, with the stamps of every write.
+const maxUnpacked = 8 << 20
+
+var (
+	packer = func() *zstd.Encoder {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			panic(err) // static options: cannot fail
+		}
+		return e
+	}()
+	unpacker = func() *zstd.Decoder {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxUnpacked))
+		if err != nil {
+			panic(err)
+		}
+		return d
+	}()
+)
+
+// packQuarantined compresses the writes of a large quarantined change.
+func packQuarantined(q *storedQuarantine) {
+	n := 0
+	for _, wr := range q.Change.Writes {
+		n += len(wr.Field) + len(wr.Value)
+	}
+	if n < packAbove {
+		return
+	}
+	q.Packed = packer.EncodeAll(encode(q.Change.Writes), nil)
+	q.Change.Writes = nil
+}
+
+// unpackQuarantined restores the writes packQuarantined compressed.
+func unpackQuarantined(q *storedQuarantine) error {
+	if len(q.Packed) == 0 {
+		return nil
+	}
+	plain, err := unpacker.DecodeAll(q.Packed, nil)
+	if err != nil || len(plain) > maxUnpacked {
+		return fmt.Errorf("packed writes: %v: %w", err, ErrCorrupt)
+	}
+	var writes []storedWrite
+	if err := decode(plain, &writes); err != nil {
+		return fmt.Errorf("packed writes: %w", err)
+	}
+	q.Change.Writes, q.Packed = writes, nil
+	return nil
 }

@@ -162,6 +162,7 @@ func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason
 		reason = reason[:maxReasonBytes] + "…"
 	}
 	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(kept), Reason: readable(reason)}
+	packQuarantined(&q)
 	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
 	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, kept.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.Seq))
 }
@@ -181,6 +182,9 @@ func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 			}
 			var q storedQuarantine
 			if err := decode(plain, &q); err != nil {
+				return fmt.Errorf("quarantine %x: %w", k, err)
+			}
+			if err := unpackQuarantined(&q); err != nil {
 				return fmt.Errorf("quarantine %x: %w", k, err)
 			}
 			out = append(out, QuarantineEntry{

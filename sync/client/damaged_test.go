@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
@@ -182,5 +184,72 @@ func TestOversizedPulledChangeIsQuarantined(t *testing.T) {
 	syncOnce(t, a, inProcess(s, ea.Device))
 	if sum := syncOnce(t, b, inProcess(s, eb.Device)); sum.Received != 2 {
 		t.Errorf("next sync received %d, want 2", sum.Received)
+	}
+}
+
+// Junk in the fields of a deleted record — a few kilobytes on the wire —
+// used to be stored unchecked at HQ and sent on to every tablet, growing
+// each file by hundreds of megabytes. HQ quarantines it, the record stays
+// as it was, and tablets receive none of it.
+func TestJunkForADeletedRecordIsQuarantinedAtHQ(t *testing.T) {
+	forms, err := registry.BuiltinForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := newFakeClock()
+	s := newHQ(t, clock.Now, forms.Validator(clock.Now))
+	a, err := store.Create(t.TempDir(), "amal", testPass, store.Options{KDF: cheapKDF, Now: clock.Now, Validate: forms.Validator(clock.Now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ea := enrollInProcess(t, s, a, "tablet-a", "camp_north")
+	h := registerHousehold(t, a, "camp_north", 1)
+	if _, err := a.Delete(h); err != nil {
+		t.Fatal(err)
+	}
+	syncOnce(t, a, inProcess(s, ea.Device))
+
+	// Another enrolled device pushes junk to the deleted household.
+	junkDev := newDevice(t, "mallory", clock.Now)
+	ej := enrollInProcess(t, s, junkDev, "tablet-j", "camp_north")
+	value := strings.Repeat("a", registry.MaxValueBytes)
+	var push []change.Change
+	stamp := change.MakeHLC(clock.Now().UnixMilli(), 0)
+	for i := range 200 {
+		c := change.Change{Device: junkDev.Device(), Seq: uint64(i + 1), Record: h, Kind: registry.KindHousehold, Author: "mallory",
+			Stamp: change.Stamp{HLC: stamp + uint64(i), Device: junkDev.Device()}}
+		for f := range 15 {
+			c.Writes = append(c.Writes, change.Write{Field: fmt.Sprintf("junk_%d", f), Value: value})
+		}
+		push = append(push, c)
+	}
+	enc, err := wire.EncodeRequest(&wire.SyncRequest{Version: wire.Version, Device: junkDev.Device(), Push: push, PushFrom: 1, PullMax: 4 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := wire.Compress(nil, enc)
+	before := s.Workspace().FileSize()
+	if _, err := s.Sync(context.Background(), ej.Device, body); err != nil {
+		t.Fatalf("HQ answered the junk with %v", err)
+	}
+	grown := s.Workspace().FileSize() - before
+	t.Logf("%d KiB on the wire, %d MiB of junk; HQ's file grew %d KiB", len(body)>>10, len(enc)>>20, grown>>10)
+	if grown > 2<<20 {
+		t.Errorf("HQ's file grew %d bytes for %d bytes on the wire", grown, len(body))
+	}
+	q, err := s.Workspace().Quarantined()
+	if err != nil || len(q) != 200 {
+		t.Fatalf("HQ quarantined %d of 200 junk changes (%v)", len(q), err)
+	}
+	rec, err := s.Workspace().Get(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rec.Fields["junk_0"]; ok {
+		t.Error("the junk reached the deleted household at HQ")
+	}
+	if sum := syncOnce(t, a, inProcess(s, ea.Device)); sum.Received != 0 {
+		t.Errorf("the tablet received %d changes of junk", sum.Received)
 	}
 }
