@@ -27,23 +27,21 @@ import (
 type Damage struct {
 	Bucket string    // "records", "changes", "drafts", "quarantine", …
 	Key    string    // which value: a record id, a log seq, a device seq
-	Record uuid.UUID // the record concerned, when known
-	Reason string    // what failed: "authentication failed", "does not decode: …"
+	Record uuid.UUID // the damaged record; uuid.Nil for anything else
+	Reason string    // what failed: "authentication failed: …", "does not decode: …"
 }
 
 func (d Damage) String() string {
-	switch {
-	case d.Bucket == bucketRecords:
+	if d.Bucket == bucketRecords {
 		return fmt.Sprintf("record %s: %s", d.Key, d.Reason)
-	case d.Record != uuid.Nil:
-		return fmt.Sprintf("%s %s (record %s): %s", d.Bucket, d.Key, d.Record, d.Reason)
 	}
 	return fmt.Sprintf("%s %s: %s", d.Bucket, d.Key, d.Reason)
 }
 
-// Damaged lists what unlock could not read, in the order found: records
-// (left out of the index, so lists, searches and exports go on without
-// them), drafts and quarantine entries. Verify lists these and more.
+// Damaged lists the values found damaged, in the order found: at unlock
+// records (left out of the index, so lists, searches and exports go on
+// without them), drafts and quarantine entries; later, records Each could
+// not read and log entries ChangesAfter skipped. Verify finds them all.
 func (w *Workspace) Damaged() []Damage {
 	w.mu.RLock()
 	defer w.mu.RUnlock()

@@ -186,7 +186,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 func warnDamaged(stderr io.Writer, ws *store.Workspace) {
 	records, other := 0, 0
 	for _, d := range ws.Damaged() {
-		if d.Record != uuid.Nil && d.Bucket == "records" {
+		if d.Record != uuid.Nil { // a record, rather than a draft or a log entry
 			records++
 		} else {
 			other++
