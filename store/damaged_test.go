@@ -455,3 +455,43 @@ func TestQuarantineKeepsALargeChangeWhole(t *testing.T) {
 		}
 	}
 }
+
+// A received change whose seen entry is damaged is taken again, not a
+// reason to refuse every later pull.
+func TestDamagedSeenEntryDoesNotStopPulls(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := newRemoteDevice(nil)
+	h := registry.NewID()
+	first := dev.change(h, registry.KindHousehold, nil, map[string]string{"site": "camp-r"})
+	if _, err := w.ApplyRemote([]change.Change{first}, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketSeen))
+		k := seenKey(first.Device, first.Seq)
+		v := bytes.Clone(b.Get(k))
+		v[0] ^= 1
+		return b.Put(k, v)
+	})
+	w, err = Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	next := dev.change(registry.NewID(), registry.KindHousehold, nil, map[string]string{"site": "camp-s"})
+	res, err := w.ApplyRemote([]change.Change{first, next}, nil)
+	if err != nil {
+		t.Fatalf("pull after a damaged seen entry: %v", err)
+	}
+	if res[1].Outcome != Applied {
+		t.Errorf("outcomes %+v", res)
+	}
+	if rec, err := w.Get(h); err != nil || rec.Value("site") != "camp-r" {
+		t.Errorf("the record received twice: %v, %v", rec.Value("site"), err)
+	}
+}

@@ -53,8 +53,15 @@ func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte)
 }
 
 func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
-	if seq, err := w.seenLogSeq(tx, c); err != nil || seq != 0 {
-		return Result{Outcome: Duplicate, LogSeq: seq}, err
+	seen, err := w.seenLogSeq(tx, c)
+	if damageOf(err) != "" {
+		// Whether c was received before cannot be read: take it as new.
+		// Merging is idempotent, and its new seen entry replaces the
+		// damaged one, so the pull goes on instead of failing for ever.
+		seen, err = 0, nil
+	}
+	if err != nil || seen != 0 {
+		return Result{Outcome: Duplicate, LogSeq: seen}, err
 	}
 	if w.quarSeen[devSeq{c.Device, c.Seq}] || st.quarantinedNow(c) {
 		return Result{Outcome: Quarantined, Reason: "already quarantined"}, nil
