@@ -17,7 +17,10 @@
 //     the first sync and refuses any other pairing after.
 //   - Acked: the highest device seq (change.Change.DeviceSeq) HQ holds for a
 //     device with every smaller one held too (quarantined changes count:
-//     they never block the queue).
+//     they never block the queue). A change the device could not read back
+//     from its own store comes as a placeholder (store.IsSetAside): HQ
+//     quarantines it with the device's reason, so the run goes on and the
+//     quarantine shows what was lost; the protocol needs no gaps.
 //   - Log seq: a change's place in HQ's change log, numbered by HQ's store
 //     as it stores it (store.Result.LogSeq, wire.PulledChange.LogSeq).
 //   - Cursor: a log seq. A device pulls the changes after its cursor that

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ const (
 	RuleConsent      = "consent"       // consent must be given to register
 	RuleMember       = "member"        // a member points at another household
 	RuleMaxChoices   = "max_choices"   // too many codes in a select_multiple; Params: max
+	RuleDeleted      = "deleted"       // a deleted record carries nothing but its deletion (ValidateDeletion)
 
 	// The value rule (value.go), for every field of every form.
 	RuleEncoding      = "encoding"      // not valid UTF-8
@@ -149,6 +151,38 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		}
 		if rule, params := d.Check(r.Value(d.Name), now); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: rule, Params: params})
+		}
+	}
+	return errorsOrNil(errs)
+}
+
+// DeletionFields are the only fields a change may write to a record that is
+// deleted, or that it deletes: the deletion itself and the link a merge
+// leaves to the person kept.
+var DeletionFields = []string{change.DeletedField, FieldMergedInto}
+
+// ValidateDeletion checks a change that deletes its record: it carries
+// nothing but its deletion — every write is to one of DeletionFields, with
+// a value their own rule accepts. Anything else would be stored unseen (a
+// deleted record is listed, searched and exported by nobody) and grow the
+// file and every sync: junk in the fields of a deleted record once grew a
+// workspace to 250 MiB. It needs no form and no record, so it holds for
+// every kind and every replica decides alike. (Other writes to a record
+// already deleted are checked against its form as if it were live: see
+// store.)
+func ValidateDeletion(c change.Change) error {
+	var errs []FieldError
+	for _, w := range c.Writes {
+		if !slices.Contains(DeletionFields, w.Field) {
+			errs = append(errs, FieldError{Record: c.Record, Kind: c.Kind, Field: w.Field, Rule: RuleDeleted})
+			continue
+		}
+		if rule, _ := checkSystemField(w.Field, w.Value); rule != "" {
+			typ := TypeBoolean
+			if w.Field == FieldMergedInto {
+				typ = TypeRef
+			}
+			errs = append(errs, FieldError{Record: c.Record, Kind: c.Kind, Field: w.Field, Rule: rule, Params: []string{string(typ)}})
 		}
 	}
 	return errorsOrNil(errs)

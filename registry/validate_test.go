@@ -177,3 +177,45 @@ func TestValidationErrorIsFoundByErrorsAs(t *testing.T) {
 		}
 	}
 }
+
+// A change that leaves its record deleted carries nothing but the deletion.
+func TestValidateDeletion(t *testing.T) {
+	id := uuid.MustParse("01900000-0000-7000-8000-000000000002")
+	for _, tc := range []struct {
+		name   string
+		writes map[string]string
+		rules  map[string]string // field → rule broken
+	}{
+		{"delete", map[string]string{change.DeletedField: "true"}, nil},
+		{"merge", map[string]string{change.DeletedField: "true", FieldMergedInto: id.String()}, nil},
+		{"junk beside the deletion", map[string]string{change.DeletedField: "true", FieldGivenName: "x", "zzz": "y"},
+			map[string]string{FieldGivenName: RuleDeleted, "zzz": RuleDeleted}},
+		{"not a deletion value", map[string]string{change.DeletedField: "yes"}, map[string]string{change.DeletedField: RuleType}},
+		{"merged into no record", map[string]string{change.DeletedField: "true", FieldMergedInto: "nobody"}, map[string]string{FieldMergedInto: RuleType}},
+		{"not a duplicate is not a deletion", map[string]string{FieldNotDuplicate: id.String()}, map[string]string{FieldNotDuplicate: RuleDeleted}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := change.Change{Record: id, Kind: KindPerson}
+			for f, v := range tc.writes {
+				c.Writes = append(c.Writes, change.Write{Field: f, Value: v})
+			}
+			err := ValidateDeletion(c)
+			got := map[string]string{}
+			if errs, ok := AsValidation(err); ok {
+				for _, fe := range errs {
+					got[fe.Field] = fe.Rule
+				}
+			} else if err != nil {
+				t.Fatalf("not a validation error: %v", err)
+			}
+			if len(got) != len(tc.rules) {
+				t.Fatalf("broken rules %v, want %v", got, tc.rules)
+			}
+			for f, r := range tc.rules {
+				if got[f] != r {
+					t.Errorf("%s: rule %q, want %q", f, got[f], r)
+				}
+			}
+		})
+	}
+}

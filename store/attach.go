@@ -32,9 +32,11 @@ func (w *Workspace) Attach(ix Indexer) error {
 	}
 	seen := w.lastLogSeq
 	err := w.view(func(tx *bolt.Tx) error {
-		return w.scanRecords(tx, recordNeeds{whole: true}, func(rec registry.Record, _ indexEntry) {
+		// Damaged records were listed at unlock; ix does without them.
+		_, err := w.scanRecords(tx, recordNeeds{whole: true}, func(rec registry.Record, _ indexEntry) {
 			ix.Index(rec)
 		})
+		return err
 	})
 	if err == nil {
 		releaseMapped(w.db) // the pass read the whole file, as unlock did

@@ -117,14 +117,13 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		logs := make(map[uuid.UUID][]uint64)
 		c := tx.Bucket([]byte(bucketChanges)).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			plain, err := w.seal[bucketChanges].open(k, v)
-			if err != nil {
+			var s storedChange
+			if err := w.openValue(bucketChanges, k, v, &s, "change "+seqName(k)); err != nil {
 				problem(err)
 				continue
 			}
-			var s storedChange
-			if err := decode(plain, &s); err != nil || len(k) != 8 {
-				problem(fmt.Errorf("change %x: %v: %w", k, err, ErrCorrupt))
+			if len(k) != 8 {
+				problem(fmt.Errorf("change key %x: %w", k, ErrCorrupt))
 				continue
 			}
 			rep.Changes++
@@ -141,14 +140,14 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		// their replay.
 		rc := tx.Bucket([]byte(bucketRecords)).Cursor()
 		for k, v := rc.First(); k != nil; k, v = rc.Next() {
-			plain, err := w.seal[bucketRecords].open(k, v)
+			var s storedRecord
+			err := w.openValue(bucketRecords, k, v, &s, "record "+recordName(k))
+			if err == nil && len(k) != 16 {
+				err = fmt.Errorf("record key %x: %w", k, ErrCorrupt)
+			}
 			if err != nil {
 				problem(err)
-				continue
-			}
-			var s storedRecord
-			if err := decode(plain, &s); err != nil || len(k) != 16 {
-				problem(fmt.Errorf("record %x: %v: %w", k, err, ErrCorrupt))
+				delete(logs, recordID(k)) // its changes are not a second problem
 				continue
 			}
 			id := uuid.UUID(k)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,26 +37,20 @@ func (w *Workspace) ClockBehind() (time.Duration, bool) {
 // kept has none: then it is the highest stamp in the change log, read once
 // (the next transaction that logs a change stores it).
 func (w *Workspace) loadClockHigh(tx *bolt.Tx) error {
-	plain, err := w.get(tx, bucketState, stateClock)
-	if err != nil {
-		return err
-	}
-	if plain != nil {
+	if sealed := tx.Bucket([]byte(bucketState)).Get(stateClock); sealed != nil {
 		var c storedClock
-		if err := decode(plain, &c); err != nil {
-			return fmt.Errorf("clock high-water mark: %w", err)
+		err := w.openValue(bucketState, stateClock, sealed, &c, "clock high-water mark")
+		if err == nil {
+			w.clockHigh = c.HLC
+			return nil
 		}
-		w.clockHigh = c.HLC
-		return nil
+		// Damaged: the change log says it again (damaged.go).
+		w.damaged = append(w.damaged, Damage{Bucket: bucketState, Key: string(stateClock), Reason: damageOf(err)})
 	}
 	return tx.Bucket([]byte(bucketChanges)).ForEach(func(k, v []byte) error {
-		plain, err := w.seal[bucketChanges].open(k, v)
-		if err != nil {
-			return err
-		}
 		var c storedChange
-		if err := decode(plain, &c); err != nil {
-			return fmt.Errorf("change %x: %w", k, err)
+		if w.openValue(bucketChanges, k, v, &c, "change") != nil {
+			return nil // a damaged change is set aside or reported by Verify, not here
 		}
 		w.clockHigh = max(w.clockHigh, c.Stamp.HLC)
 		return nil

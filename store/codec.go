@@ -70,6 +70,9 @@ type storedQuarantine struct {
 	Time   int64        `cbor:"1,keyasint"`
 	Change storedChange `cbor:"2,keyasint"`
 	Reason string       `cbor:"3,keyasint"`
+	// Packed, when set, is the zstd of the CBOR of the change's writes
+	// ([]storedWrite), and Change.Writes is empty: see quarantinePack.
+	Packed []byte `cbor:"4,keyasint,omitempty"`
 }
 
 // storedNamed is a draft or meta value with its name, since the bucket key

@@ -125,6 +125,15 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 		action = "delete"
 	}
 	w.logChange(tx, st, p, c, action)
+	if err := checkWritten(p.rec.Fields, c); err != nil {
+		return c, false, err
+	}
+	if p.rec.Deleted() {
+		// commitEdits validates live records only.
+		if err := validateDeleted(w.opts.Validate, p.rec, c); err != nil {
+			return c, false, fmt.Errorf("%s %s: %w", p.rec.Kind, e.Record, err)
+		}
+	}
 	return c, true, nil
 }
 

@@ -37,6 +37,12 @@
 //     conformance suite that this package's tests run and any other
 //     implementation (PostgreSQL at HQ) runs too. The types it exchanges
 //     (Result, Logged, QuarantineEntry, Edit) and the sentinels are here.
+//   - Damaged: a stored value that does not authenticate or decode. It is
+//     listed (Workspace.Damaged, Verify), never a reason to refuse the
+//     rest of the workspace.
+//   - Set aside: a change of this device that could not be read. The
+//     outgoing queue sends a placeholder for it (IsSetAside) so that HQ's
+//     acknowledged run goes on; Workspace.SetAside lists it with why.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one
 //     before.
@@ -94,9 +100,9 @@
 //	audit       audit seq (u64)               audit seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
-//	meta        HMAC(name) (16)               name and value (sync cursor, settings)
+//	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
-//	quarantine  quarantine seq (u64)          time, the refused change, the reason
+//	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason
 //
 // Keys are ids, sequence numbers and keyed hashes: no name, phone or document
 // number appears anywhere in the file in clear. Meta and draft names are
@@ -130,6 +136,55 @@
 // with ErrUnstorable and nothing is written; a remote change that could
 // not be stored is quarantined, and what the quarantine and the audit keep
 // of it has its bytes that are not UTF-8 replaced.
+//
+// # A damaged value never takes the workspace down
+//
+// Bytes still go bad — a flash cell, a copy cut short, a workspace written
+// before the store read back what it wrote — and one value that does not
+// open must not cost a field team every other registration. Unlock leaves
+// a record (or draft, or quarantine entry) that does not authenticate or
+// decode out of the index and lists it in Workspace.Damaged, naming bucket,
+// key and what failed, never the value; Get of that record returns
+// ErrCorrupt, and lists, searches, exports and commits of everything else
+// go on (a record found damaged later, by Each, is dropped from the index
+// the same way). A received change for a damaged record is quarantined
+// rather than merged into nothing. Verify reports each as a problem.
+//
+// A change of this device's own that cannot be read would block the
+// outgoing queue for ever: HQ acknowledges a device's changes as one
+// unbroken run of device seqs. OwnChangesAfter sets such a change aside
+// instead — once, durably, with its reason, under the meta entry
+// "store/set-aside" and in the audit — and puts a placeholder in its
+// place: kind SetAsideKind, a nil record id, writes holding the reason and
+// the record when known. change.Validate refuses it (no record), so no
+// replica ever applies it; every replica quarantines it with the device's
+// reason, which counts as received, and a supervisor at HQ sees what was
+// lost. HQ needs no gap in its protocol for it.
+//
+// # Deleted records and byte caps
+//
+// A deleted record is shown, searched and exported by nobody, so whatever
+// is written to it goes unseen — while every version is kept and every
+// change rewrites the record whole. So a change that deletes may write
+// only the deletion and the link a merge leaves
+// (registry.ValidateDeletion), and any other write to a deleted record is
+// checked with Options.Validate as if the record were live, where it used
+// to be checked not at all. Refusing every write to a deleted record would
+// be simpler, but not convergent: an edit made before its author saw the
+// deletion is merged on replicas where it arrives first, so it must be
+// merged everywhere (the sync property test holds the store to that).
+// Both rules depend only on the change and the record's content, never on
+// the order changes arrive in.
+//
+// Every change is at most MaxChangeBytes (64 KiB) of field names and
+// values, and every record at most MaxRecordBytes (256 KiB) across all the
+// versions it keeps. Over either, a local commit fails with
+// ErrRecordTooLarge naming the record, and a received change is
+// quarantined. What the quarantine keeps of a change over its cap is its
+// first field names without values, so refusing junk does not store it;
+// a refused change within its cap is kept whole, for release, with large
+// writes compressed, so that a batch of refused changes grows the file
+// about as much as the wire carried, not as much as it decompressed to.
 //
 // # Durability
 //

@@ -30,6 +30,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrTooLarge means a write would take the database file past Options.MaxSize.
 	ErrTooLarge = errors.New("workspace would exceed its size limit")
+	// ErrRecordTooLarge means a change, or the record it would leave, is
+	// over its byte cap (MaxChangeBytes, MaxRecordBytes): refused, nothing
+	// written. The wrapping error names the record.
+	ErrRecordTooLarge = errors.New("record too large")
 
 	// Reading stored data.
 

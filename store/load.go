@@ -80,51 +80,60 @@ func (w *Workspace) loadAuditHead(tx *bolt.Tx) error {
 	return nil
 }
 
+// loadQuarantine learns which changes were refused. An entry that cannot be
+// read is listed as damaged: the change it held is refused again as new if
+// it comes back.
 func (w *Workspace) loadQuarantine(tx *bolt.Tx) error {
 	return tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
-		plain, err := w.seal[bucketQuarantine].open(k, v)
-		if err != nil {
-			return err
-		}
 		var q storedQuarantine
-		if err := decode(plain, &q); err != nil {
-			return fmt.Errorf("quarantine %x: %w", k, err)
+		if err := w.openValue(bucketQuarantine, k, v, &q, fmt.Sprintf("quarantine %x", k)); err != nil {
+			w.damaged = append(w.damaged, Damage{Bucket: bucketQuarantine, Key: seqName(k), Reason: damageOf(err)})
+			return nil
 		}
 		w.quarSeen[devSeq{q.Change.Device, q.Change.DeviceSeq}] = true
 		return nil
 	})
 }
 
+// loadDrafts learns the drafts' names. A draft that cannot be read is
+// listed as damaged and left out.
 func (w *Workspace) loadDrafts(tx *bolt.Tx) error {
 	return tx.Bucket([]byte(bucketDrafts)).ForEach(func(k, v []byte) error {
-		plain, err := w.seal[bucketDrafts].open(k, v)
-		if err != nil {
-			return err
-		}
 		var d storedNamed
-		if err := decode(plain, &d); err != nil {
-			return fmt.Errorf("draft %x: %w", k, err)
+		if err := w.openValue(bucketDrafts, k, v, &d, fmt.Sprintf("draft %x", k)); err != nil {
+			w.damaged = append(w.damaged, Damage{Bucket: bucketDrafts, Key: fmt.Sprintf("%x", k), Reason: damageOf(err)})
+			return nil
 		}
 		w.drafts[d.Name] = true
 		return nil
 	})
 }
 
+// seqName is a sequence-number key as people read it.
+func seqName(k []byte) string {
+	if len(k) != 8 {
+		return fmt.Sprintf("%x", k)
+	}
+	return fmt.Sprint(binary.BigEndian.Uint64(k))
+}
+
 // loadRecords decrypts every record and feeds it to the index and the
 // caller's indexers in id order. Without indexers, most records are only
-// summarized, not decoded whole (see summarize).
+// summarized, not decoded whole (see summarize). A record that cannot be
+// read is left out of the index and listed as damaged.
 func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 	records := tx.Bucket([]byte(bucketRecords))
 	// Sizing the index maps up front saves rehashing them while they fill;
 	// counting walks page headers only.
 	w.idx.reserve(records.Stats().KeyN)
 	need := recordNeeds{whole: len(w.opts.Indexes) > 0, entry: true}
-	err := w.scanRecords(tx, need, func(rec registry.Record, e indexEntry) {
+	damaged, err := w.scanRecords(tx, need, func(rec registry.Record, e indexEntry) {
 		w.idx.apply(e)
 		for _, ix := range w.opts.Indexes {
 			ix.Index(rec)
 		}
 	})
+	w.damaged = append(w.damaged, damaged...)
 	if err != nil {
 		return err
 	}
@@ -138,8 +147,9 @@ func (w *Workspace) loadRecords(tx *bolt.Tx) error {
 type recordNeeds struct{ whole, entry bool }
 
 // scanRecords decrypts every record, in parallel batches, and calls fn with
-// each in id order, from one goroutine. Unlock (loadRecords) and Attach share it.
-func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec registry.Record, e indexEntry)) error {
+// each in id order, from one goroutine. Unlock (loadRecords) and Attach share
+// it. Records that cannot be read are not given to fn but returned.
+func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec registry.Record, e indexEntry)) ([]Damage, error) {
 	const batch = 4096
 	type item struct {
 		key, val []byte
@@ -153,18 +163,18 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 	// copy what they keep out of it.
 	prepare := func(it *item, buf *[]byte) error {
 		if len(it.key) != 16 {
-			return fmt.Errorf("record key %x: %w", it.key, ErrCorrupt)
+			return damageError{what: fmt.Sprintf("record key %x", it.key), reason: "not a record id"}
 		}
 		id := uuid.UUID(it.key)
 		plain, err := s.openTo((*buf)[:0], it.key, it.val)
 		if err != nil {
-			return err
+			return damageError{what: "record " + id.String(), reason: "authentication failed: the stored bytes were changed"}
 		}
 		*buf = plain
 		if !need.whole {
 			sum, err := summarize(plain)
 			if err != nil {
-				return fmt.Errorf("record %s: %w", id, err)
+				return damageError{what: "record " + id.String(), reason: fmt.Sprintf("does not decode: %v", err)}
 			}
 			if !sum.multi {
 				it.entry = newEntry(id, sum.kind, sum.value, false)
@@ -172,8 +182,8 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 			}
 		}
 		var sr storedRecord
-		if err := decode(plain, &sr); err != nil {
-			return fmt.Errorf("record %s: %w", id, err)
+		if err := decMode.Unmarshal(plain, &sr); err != nil {
+			return damageError{what: "record " + id.String(), reason: fmt.Sprintf("does not decode: %v", err)}
 		}
 		it.rec = sr.record(id)
 		if need.entry {
@@ -196,6 +206,7 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 		}
 	}()
 	consumed := make(chan error, 1)
+	var damaged []Damage // written by the consumer, read after consumed
 	go func() {
 		var err error
 		for b := range queue {
@@ -204,10 +215,17 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 				continue // drain
 			}
 			for i := range b.items {
-				if err = b.items[i].err; err != nil {
-					break
+				it := &b.items[i]
+				if it.err != nil {
+					reason := damageOf(it.err)
+					if reason == "" {
+						err = it.err
+						break
+					}
+					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: recordName(it.key), Record: recordID(it.key), Reason: reason})
+					continue
 				}
-				fn(b.items[i].rec, b.items[i].entry)
+				fn(it.rec, it.entry)
 			}
 		}
 		consumed <- err
@@ -243,5 +261,22 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 	dispatch(items)
 	close(queue)
 	queueOpen = false
-	return <-consumed
+	err := <-consumed
+	return damaged, err
+}
+
+// recordName is a record key as people read it: the id, or hex when the
+// key is not one.
+func recordName(k []byte) string {
+	if len(k) != 16 {
+		return fmt.Sprintf("%x", k)
+	}
+	return uuid.UUID(k).String()
+}
+
+func recordID(k []byte) uuid.UUID {
+	if len(k) != 16 {
+		return uuid.Nil
+	}
+	return uuid.UUID(k)
 }

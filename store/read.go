@@ -33,6 +33,9 @@ func (w *Workspace) Get(id uuid.UUID) (registry.Record, error) {
 		rec = r
 		return nil
 	})
+	if damageOf(err) != "" {
+		return registry.Record{}, fmt.Errorf("get %w", err) // it names the record
+	}
 	if err != nil {
 		return registry.Record{}, fmt.Errorf("get record %s: %w", id, err)
 	}
@@ -138,16 +141,30 @@ func (w *Workspace) Each(kind string, fn func(registry.Record) error) error {
 }
 
 // getMany decrypts records in one read transaction, skipping ids that were
-// deleted meanwhile.
+// deleted meanwhile. A record that cannot be read is skipped too, and from
+// then on listed as damaged and left out of the index, as unlock does.
 func (w *Workspace) getMany(ids []uuid.UUID) ([]registry.Record, error) {
+	recs, damaged, err := w.readMany(ids)
+	if len(damaged) > 0 {
+		w.markDamaged(damaged)
+	}
+	return recs, err
+}
+
+func (w *Workspace) readMany(ids []uuid.UUID) ([]registry.Record, []Damage, error) {
 	if err := w.rlock(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer w.mu.RUnlock()
 	recs := make([]registry.Record, 0, len(ids))
+	var damaged []Damage
 	err := w.view(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			rec, _, found, err := w.readRecord(tx, id)
+			if reason := damageOf(err); reason != "" {
+				damaged = append(damaged, Damage{Bucket: bucketRecords, Key: id.String(), Record: id, Reason: reason})
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -160,23 +177,41 @@ func (w *Workspace) getMany(ids []uuid.UUID) ([]registry.Record, error) {
 		}
 		return nil
 	})
-	return recs, err
+	return recs, damaged, err
 }
 
 // readChange decrypts the change at a log seq.
 func (w *Workspace) readChange(tx *bolt.Tx, seq uint64) (change.Change, error) {
-	plain, err := w.get(tx, bucketChanges, seqKey(seq))
-	if err != nil {
-		return change.Change{}, err
-	}
-	if plain == nil {
-		return change.Change{}, fmt.Errorf("change %d missing: %w", seq, ErrCorrupt)
+	key := seqKey(seq)
+	sealed := tx.Bucket([]byte(bucketChanges)).Get(key)
+	if sealed == nil {
+		return change.Change{}, damageError{what: fmt.Sprintf("change %d", seq), reason: "missing from the change log"}
 	}
 	var s storedChange
-	if err := decode(plain, &s); err != nil {
-		return change.Change{}, fmt.Errorf("change %d: %w", seq, err)
+	if err := w.openValue(bucketChanges, key, sealed, &s, fmt.Sprintf("change %d", seq)); err != nil {
+		return change.Change{}, err
 	}
 	return s.change(), nil
+}
+
+// salvageRecord returns the record a damaged change was about, when its
+// bytes authenticate but do not decode (text that is not UTF-8, written
+// before the store read back what it wrote); uuid.Nil otherwise.
+func (w *Workspace) salvageRecord(tx *bolt.Tx, seq uint64) uuid.UUID {
+	key := seqKey(seq)
+	sealed := tx.Bucket([]byte(bucketChanges)).Get(key)
+	if sealed == nil {
+		return uuid.Nil
+	}
+	plain, err := w.seal[bucketChanges].open(key, sealed)
+	if err != nil {
+		return uuid.Nil
+	}
+	var s storedChange
+	if lenientDecMode.Unmarshal(plain, &s) != nil {
+		return uuid.Nil
+	}
+	return s.Record
 }
 
 // History returns a record's changes in log order.
@@ -210,32 +245,44 @@ func (w *Workspace) History(id uuid.UUID) ([]change.Change, error) {
 }
 
 // ChangesAfter returns up to limit changes of the log after logSeq, in order
-// (limit ≤ 0: all of them).
+// (limit ≤ 0: all of them). A change that cannot be read is skipped and
+// listed as damaged (Damaged), so one bad entry does not stop whoever
+// reads the log (HQ's index and pulls) at that point for ever.
 func (w *Workspace) ChangesAfter(logSeq uint64, limit int) ([]Logged, error) {
+	out, damaged, err := w.changesAfter(logSeq, limit)
+	if len(damaged) > 0 {
+		w.markDamaged(damaged)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read change log: %w", err)
+	}
+	return out, nil
+}
+
+func (w *Workspace) changesAfter(logSeq uint64, limit int) ([]Logged, []Damage, error) {
 	if err := w.rlock(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer w.mu.RUnlock()
 	var out []Logged
+	var damaged []Damage
 	err := w.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketChanges)).Cursor()
 		for k, v := c.Seek(seqKey(logSeq + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-			plain, err := w.seal[bucketChanges].open(k, v)
-			if err != nil {
-				return err
-			}
 			var s storedChange
-			if err := decode(plain, &s); err != nil {
-				return fmt.Errorf("change %x: %w", k, err)
+			if err := w.openValue(bucketChanges, k, v, &s, "change "+seqName(k)); err != nil || len(k) != 8 {
+				reason := damageOf(err)
+				if reason == "" {
+					reason = "not a log seq"
+				}
+				damaged = append(damaged, Damage{Bucket: bucketChanges, Key: seqName(k), Reason: reason})
+				continue
 			}
 			out = append(out, Logged{LogSeq: binary.BigEndian.Uint64(k), Change: s.change()})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read change log: %w", err)
-	}
-	return out, nil
+	return out, damaged, err
 }
 
 // LastLogSeq returns the seq of the last change in the log (0 when empty).
@@ -253,34 +300,75 @@ func (w *Workspace) DeviceSeq() uint64 {
 }
 
 // OwnChangesAfter returns up to limit of this device's changes after device
-// seq deviceSeq, in order (limit ≤ 0: all of them).
+// seq deviceSeq, in order (limit ≤ 0: all of them): the outgoing queue.
+//
+// A change that cannot be read (its log entry or its seen entry is damaged
+// or missing) does not block the queue: it is set aside — listed by
+// SetAside with the reason, durably — and a placeholder (IsSetAside) takes
+// its place, so the run of device seqs has no gap.
 func (w *Workspace) OwnChangesAfter(deviceSeq uint64, limit int) ([]change.Change, error) {
+	out, damaged, err := w.ownChangesAfter(deviceSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read own changes: %w", err)
+	}
+	if len(damaged) > 0 {
+		if err := w.setAside(damaged); err != nil {
+			return nil, fmt.Errorf("read own changes: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (w *Workspace) ownChangesAfter(deviceSeq uint64, limit int) ([]change.Change, []SetAsideEntry, error) {
 	if err := w.rlock(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer w.mu.RUnlock()
 	dev := w.keys.device
 	var out []change.Change
+	var damaged []SetAsideEntry
+	full := func() bool { return limit > 0 && len(out) >= limit }
+	setAside := func(seq uint64, e SetAsideEntry) {
+		e.DeviceSeq = seq
+		damaged = append(damaged, e)
+		out = append(out, placeholder(dev, seq, e))
+	}
 	err := w.view(func(tx *bolt.Tx) error {
+		next := deviceSeq + 1
 		c := tx.Bucket([]byte(bucketSeen)).Cursor()
-		for k, v := c.Seek(seenKey(dev, deviceSeq+1)); len(k) == 24 && uuid.UUID(k[:16]) == dev && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		for k, v := c.Seek(seenKey(dev, next)); k != nil && len(k) == 24 && uuid.UUID(k[:16]) == dev && !full(); k, v = c.Next() {
+			seq := binary.BigEndian.Uint64(k[16:])
+			for ; next < seq && !full(); next++ {
+				setAside(next, SetAsideEntry{Reason: "missing from the change log"})
+			}
+			if full() {
+				break
+			}
+			next = seq + 1
 			plain, err := w.seal[bucketSeen].open(k, v)
+			if err != nil || len(plain) != 8 {
+				setAside(seq, SetAsideEntry{Reason: "its entry in the seen table is damaged"})
+				continue
+			}
+			logSeq := binary.BigEndian.Uint64(plain)
+			ch, err := w.readChange(tx, logSeq)
+			if reason := damageOf(err); reason != "" {
+				setAside(seq, SetAsideEntry{LogSeq: logSeq, Record: w.salvageRecord(tx, logSeq), Reason: reason})
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			if len(plain) != 8 {
-				return fmt.Errorf("seen %x: %w", k, ErrCorrupt)
-			}
-			ch, err := w.readChange(tx, binary.BigEndian.Uint64(plain))
-			if err != nil {
-				return err
+			if ch.Device != dev || ch.DeviceSeq != seq {
+				setAside(seq, SetAsideEntry{LogSeq: logSeq, Reason: fmt.Sprintf("the log holds change %s#%d in its place", ch.Device, ch.DeviceSeq)})
+				continue
 			}
 			out = append(out, ch)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read own changes: %w", err)
+		return nil, nil, err
 	}
-	return out, nil
+	return out, damaged, nil
 }

@@ -11,12 +11,14 @@ import (
 
 // ApplyRemote merges changes from other replicas (sync pull or HQ ingest).
 // It is idempotent by (Device, DeviceSeq). Each change is checked with
-// change.Validate, for clock skew, against the kind of the record it edits,
-// and with Options.Validate on the merged record; a change that fails is
-// quarantined with the reason and the rest of the batch goes on. meta entries
-// (e.g. the sync cursor) are written in the same transaction, so a cursor
-// never gets ahead of the changes it covers. The clock observes every
-// accepted stamp.
+// change.Validate, against the byte caps (limits.go), for clock skew,
+// against the kind of the record it edits (which must be readable here),
+// by the deletion rule, and with Options.Validate on the merged record (a
+// deleted one as if it were live, unless the change only deletes); a change
+// that fails — a set-aside placeholder always does — is quarantined with the
+// reason and the rest of the batch goes on. meta entries (e.g. the sync
+// cursor) are written in the same transaction, so a cursor never gets ahead
+// of the changes it covers. The clock observes every accepted stamp.
 func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte) ([]Result, error) {
 	if err := w.lock(); err != nil {
 		return nil, err
@@ -51,8 +53,15 @@ func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte)
 }
 
 func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
-	if seq, err := w.seenLogSeq(tx, c); err != nil || seq != 0 {
-		return Result{Outcome: Duplicate, LogSeq: seq}, err
+	seen, err := w.seenLogSeq(tx, c)
+	if damageOf(err) != "" {
+		// Whether c was received before cannot be read: take it as new.
+		// Merging is idempotent, and its new seen entry replaces the
+		// damaged one, so the pull goes on instead of failing for ever.
+		seen, err = 0, nil
+	}
+	if err != nil || seen != 0 {
+		return Result{Outcome: Duplicate, LogSeq: seen}, err
 	}
 	if w.quarSeen[devSeq{c.Device, c.DeviceSeq}] || st.quarantinedNow(c) {
 		return Result{Outcome: Quarantined, Reason: "already quarantined"}, nil
@@ -76,16 +85,26 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 
 // refusal says why c cannot be applied, or "" when it can.
 func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, error) {
+	if IsSetAside(c) {
+		return setAsideReason(c), nil
+	}
 	if err := c.Validate(); err != nil {
 		return err.Error(), nil
 	}
 	if err := storable(c); err != nil {
 		return err.Error(), nil
 	}
+	if err := checkChangeSize(c); err != nil {
+		return err.Error(), nil
+	}
 	if err := change.CheckSkew(c.Stamp, w.opts.Now()); err != nil {
 		return err.Error(), nil
 	}
 	p, err := w.pending(tx, st, c.Record, c.Kind)
+	if reason := damageOf(err); reason != "" {
+		// The record here cannot be read: merging into it would lose it.
+		return fmt.Sprintf("%s %s is damaged on this replica (%s)", readable(c.Kind), c.Record, reason), nil
+	}
 	if err != nil {
 		return "", err
 	}
@@ -98,13 +117,19 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	if len(p.rec.Fields)+len(c.Writes) > maxRecordFields {
 		return fmt.Sprintf("%s %s: more than %d fields: %v", c.Kind, c.Record, maxRecordFields, ErrUnstorable), nil
 	}
-	if w.opts.Validate != nil {
-		merged := p.rec.Clone()
-		change.Apply(merged.Fields, c)
-		if !merged.Deleted() {
-			if err := w.opts.Validate(merged); err != nil {
-				return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
-			}
+	merged := p.rec.Clone()
+	change.Apply(merged.Fields, c)
+	if err := checkWritten(merged.Fields, c); err != nil {
+		return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
+	}
+	switch {
+	case merged.Deleted():
+		if err := validateDeleted(w.opts.Validate, merged, c); err != nil {
+			return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
+		}
+	case w.opts.Validate != nil:
+		if err := w.opts.Validate(merged); err != nil {
+			return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 		}
 	}
 	return "", nil
@@ -130,13 +155,23 @@ func (st *txState) quarantinedNow(c change.Change) bool {
 	return false
 }
 
+// maxReasonBytes bounds the reason a quarantine entry keeps: a change
+// breaking a rule in each of a thousand fields says so in far less.
+const maxReasonBytes = 2 << 10
+
 func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
 	st.quarSeq++
 	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.DeviceSeq})
-	// What is kept of a refused change must read back, whatever it held.
-	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(readableChange(c)), Reason: readable(reason)}
+	// What is kept of a refused change must read back, whatever it held,
+	// and must not be the junk it was refused for (quarantinable).
+	kept := quarantinable(c)
+	if len(reason) > maxReasonBytes {
+		reason = reason[:maxReasonBytes] + "…"
+	}
+	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(kept), Reason: readable(reason)}
+	packQuarantined(&q)
 	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
-	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, c.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq))
+	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, kept.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq))
 }
 
 // Quarantined lists the received changes that were refused, oldest first.
@@ -154,6 +189,9 @@ func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 			}
 			var q storedQuarantine
 			if err := decode(plain, &q); err != nil {
+				return fmt.Errorf("quarantine %x: %w", k, err)
+			}
+			if err := unpackQuarantined(&q); err != nil {
 				return fmt.Errorf("quarantine %x: %w", k, err)
 			}
 			out = append(out, QuarantineEntry{

@@ -218,9 +218,24 @@ func TestSwappedRecordsAreCorrupt(t *testing.T) {
 		bk.Put(a[:], vb)
 		return bk.Put(b[:], va)
 	})
-	_, err = Open(dir, "admin", testPass, testOptions())
-	if !errors.Is(err, ErrCorrupt) {
-		t.Errorf("open with swapped records: %v, want ErrCorrupt", err)
+	// Both fail authentication: the workspace opens without them, lists
+	// them as damaged and never returns one's data as the other's.
+	w, err = Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatalf("open with swapped records: %v", err)
+	}
+	defer w.Close()
+	damaged := map[uuid.UUID]bool{}
+	for _, d := range w.Damaged() {
+		damaged[d.Record] = true
+	}
+	for _, id := range []uuid.UUID{a, b} {
+		if !damaged[id] {
+			t.Errorf("record %s not listed as damaged: %v", id, w.Damaged())
+		}
+		if _, err := w.Get(id); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("get swapped record %s: %v, want ErrCorrupt", id, err)
+		}
 	}
 }
 

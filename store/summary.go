@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"fieldreg/change"
 )
@@ -44,7 +45,10 @@ func (s *recordSummary) value(name string) string {
 	return ""
 }
 
-var errBadCBOR = errors.New("malformed CBOR")
+var (
+	errBadCBOR = errors.New("malformed CBOR")
+	errNotUTF8 = errors.New("text is not UTF-8")
+)
 
 type cborReader struct {
 	b []byte
@@ -95,6 +99,11 @@ func (r *cborReader) text() ([]byte, error) {
 	}
 	s := r.b[r.i : r.i+int(n)]
 	r.i += int(n)
+	if !utf8.Valid(s) {
+		// The decoder refuses it too: such a record is damaged, whichever
+		// of the two reads it first.
+		return nil, errNotUTF8
+	}
 	return s, nil
 }
 

@@ -82,13 +82,13 @@ func (w *Workspace) get(tx *bolt.Tx, bucket string, key []byte) ([]byte, error) 
 
 // readRecord decrypts one record; found is false when there is none.
 func (w *Workspace) readRecord(tx *bolt.Tx, id uuid.UUID) (rec registry.Record, log []uint64, found bool, err error) {
-	plain, err := w.get(tx, bucketRecords, id[:])
-	if err != nil || plain == nil {
-		return registry.Record{}, nil, false, err
+	sealed := tx.Bucket([]byte(bucketRecords)).Get(id[:])
+	if sealed == nil {
+		return registry.Record{}, nil, false, nil
 	}
 	var s storedRecord
-	if err := decode(plain, &s); err != nil {
-		return registry.Record{}, nil, false, fmt.Errorf("record %s: %w", id, err)
+	if err := w.openValue(bucketRecords, id[:], sealed, &s, "record "+id.String()); err != nil {
+		return registry.Record{}, nil, false, err
 	}
 	return s.record(id), s.Log, true, nil
 }

@@ -35,6 +35,11 @@ func runBundleExport(e *env, args []string) error {
 			return fmt.Errorf("%w (%s)", err, e.explain(err))
 		}
 		pending, _ := client.Pending(s.ws)
+		setAside, _ := client.PendingSetAside(s.ws)
+		for _, sa := range setAside {
+			fmt.Fprintf(e.stdout, "%s; the bundle tells HQ (fieldctl verify lists it)\n", sa)
+		}
+		pending -= len(setAside)
 		fmt.Fprintf(e.stdout, "%s written to %s, encrypted for HQ\n", plural(n, "change"), *out)
 		if pending > n {
 			fmt.Fprintf(e.stdout, "%s more wait for the next bundle, once HQ has confirmed these\n", plural(pending-n, "change"))

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/term"
 
 	"fieldreg/assets/i18n"
@@ -44,6 +45,10 @@ type env struct {
 	// kdf is the Argon2id cost of key slots made while the workspace is
 	// open (user add, user passwd); zero means the store's default.
 	kdf store.KDFParams
+
+	// listsDamage is set by commands that report damaged records
+	// themselves (verify): open then does not warn about them.
+	listsDamage bool
 }
 
 func newEnv(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) *env {
@@ -169,7 +174,39 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
 	}
 	warnClockBehind(e.stderr, e.lang(), ws)
+	if !e.listsDamage {
+		warnDamaged(e.stderr, ws)
+	}
 	return &session{ws: ws, forms: forms, lang: e.lang()}, nil
+}
+
+// warnDamaged tells the user, on one line, that the workspace holds values
+// it could not read. The command goes on with everything else: one damaged
+// record must not keep anyone from the rest.
+func warnDamaged(stderr io.Writer, ws *store.Workspace) {
+	records, other := 0, 0
+	for _, d := range ws.Damaged() {
+		if d.Record != uuid.Nil { // a record, rather than a draft or a log entry
+			records++
+		} else {
+			other++
+		}
+	}
+	if records+other == 0 {
+		return
+	}
+	what := plural(records, "damaged record")
+	switch {
+	case records == 0:
+		what = plural(other, "damaged entry")
+	case other > 0:
+		what += " and " + plural(other, "other damaged entry")
+	}
+	verb := "are"
+	if records+other == 1 {
+		verb = "is"
+	}
+	fmt.Fprintf(stderr, "fieldctl: warning: %s %s left out of this workspace's lists; everything else works (fieldctl verify names them)\n", what, verb)
 }
 
 // withWorkspace runs fn on the unlocked workspace and closes it after, keeping

@@ -43,6 +43,9 @@ func runSync(e *env, args []string) error {
 		if err != nil {
 			return errors.New(e.explain(err))
 		}
+		for _, sa := range sum.SetAside {
+			fmt.Fprintf(e.stdout, "%s; HQ was told (fieldctl verify lists it)\n", sa)
+		}
 		fmt.Fprintf(e.stdout, "sent %d, received %d, conflicts %d, time %s\n",
 			sum.Sent, sum.Received, sum.Conflicts, sum.Duration.Round(100*time.Millisecond))
 		if sum.Quarantined > 0 {

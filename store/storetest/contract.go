@@ -85,6 +85,9 @@ type Device interface {
 	// OwnChangesAfter returns up to limit (≤ 0: all) of the store's own
 	// changes after device seq deviceSeq, in device seq order.
 	OwnChangesAfter(deviceSeq uint64, limit int) ([]change.Change, error)
+	// SetAside lists own changes that could not be read back; the queue
+	// sends a placeholder for each (store.IsSetAside).
+	SetAside() ([]store.SetAsideEntry, error)
 	// Wipe erases the store for good.
 	Wipe() (time.Duration, error)
 }

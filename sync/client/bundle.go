@@ -36,6 +36,9 @@ const maxBundleBytes = 12 << 20
 
 // ExportBundle writes every change of this device HQ has not confirmed to
 // out, encrypted to HQ and signed by this device, and returns how many.
+// Changes that could not be read are set aside (store.SetAside; see
+// PendingSetAside): the bundle carries placeholders for them, which are
+// not counted.
 func ExportBundle(w Workspace, out io.Writer) (int, error) {
 	enr, err := loadEnrollment(w)
 	if err != nil {
@@ -75,7 +78,33 @@ func ExportBundle(w Workspace, out io.Writer) (int, error) {
 	if err := bundle.Seal(out, p, enr.key(), to); err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
 	}
-	return len(own), nil
+	n := 0
+	for _, c := range own {
+		if !store.IsSetAside(c) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// PendingSetAside lists the set-aside changes HQ has not acknowledged yet:
+// the next sync or bundle tells HQ about them.
+func PendingSetAside(w Workspace) ([]store.SetAsideEntry, error) {
+	acked, err := readU64(w, metaAcked)
+	if err != nil {
+		return nil, fmt.Errorf("set-aside changes: %w", err)
+	}
+	all, err := w.SetAside()
+	if err != nil {
+		return nil, err
+	}
+	var out []store.SetAsideEntry
+	for _, e := range all {
+		if e.DeviceSeq > acked {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // ImportBundle applies HQ's return bundle and returns how many changes were

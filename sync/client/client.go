@@ -76,6 +76,10 @@ type Summary struct {
 	Sent, Received, Conflicts, Quarantined int
 	BytesSent, BytesReceived               int64
 	Duration                               time.Duration
+	// SetAside lists this device's changes that could not be read (damaged)
+	// and went to HQ as placeholders in this sync instead of blocking the
+	// queue; they are not counted in Sent.
+	SetAside []store.SetAsideEntry
 }
 
 // Default batch bounds, in estimated encoded bytes before compression
@@ -127,9 +131,10 @@ func defaultBackoff(attempt int) time.Duration {
 
 // run is one Sync call's state.
 type run struct {
-	status chan<- Status
-	st     Status
-	sum    Summary
+	status   chan<- Status
+	st       Status
+	sum      Summary
+	setAside map[uint64]bool // device seqs HQ acknowledged as placeholders
 }
 
 func (r *run) report(p Phase) {
@@ -148,12 +153,13 @@ func (r *run) report(p Phase) {
 // reports progress on status without ever blocking on it.
 func (c *Client) Sync(ctx context.Context, status chan<- Status) (Summary, error) {
 	start := c.cfg.Now()
-	r := &run{status: status}
+	r := &run{status: status, setAside: map[uint64]bool{}}
 	before := conflictSet(c.w)
 	sum, err := c.sync(ctx, r)
 	if !errors.Is(err, ErrWiped) {
 		sum.Conflicts = newConflicts(c.w, before)
 		r.st.Conflicts = sum.Conflicts
+		sum.SetAside = setAsideEntries(c.w, r.setAside)
 	}
 	sum.Duration = c.cfg.Now().Sub(start)
 	r.st.Err = err
@@ -281,11 +287,25 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		return false, local(fmt.Errorf("%w (HQ holds change %d, this workspace made %d)", ErrRestoredCopy, resp.Acked, c.w.DeviceSeq()))
 	}
 	c.batcher.Success()
+	// Placeholders of set-aside changes are acknowledged (HQ quarantines
+	// them) but are neither sent work nor HQ's refusal of it.
+	placeholders := map[uint64]bool{}
+	for _, ch := range push {
+		if store.IsSetAside(ch) {
+			placeholders[ch.DeviceSeq] = true
+		}
+	}
 	if resp.Acked > acked {
+		for seq := range placeholders {
+			if seq <= resp.Acked && !r.setAside[seq] {
+				r.setAside[seq] = true
+				r.st.Sent--
+			}
+		}
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
 	}
 	for _, q := range resp.Results {
-		if q.Code != wire.CodeNone && q.DeviceSeq > acked {
+		if q.Code != wire.CodeNone && q.DeviceSeq > acked && !placeholders[q.DeviceSeq] {
 			r.sum.Quarantined++
 		}
 	}
@@ -318,6 +338,24 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		return false, fmt.Errorf("HQ did not acknowledge changes from #%d", acked+1)
 	}
 	return false, nil
+}
+
+// setAsideEntries returns the set-aside entries of the device seqs in seqs.
+func setAsideEntries(w Workspace, seqs map[uint64]bool) []store.SetAsideEntry {
+	if len(seqs) == 0 {
+		return nil
+	}
+	all, err := w.SetAside()
+	if err != nil {
+		return nil // the summary goes without; SetAside reports the error itself
+	}
+	var out []store.SetAsideEntry
+	for _, e := range all {
+		if seqs[e.DeviceSeq] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // localError is a failure of this device (its store, its encoder), which

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"fieldreg/change"
+	"fieldreg/store"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )
@@ -107,6 +108,16 @@ func reason(err error) string {
 		return "unauthorized"
 	case errors.As(err, &we) && we.Code == wire.CodeVersion:
 		return "version"
+	case errors.Is(err, ErrRefused):
+		// Refused for a reason retrying will not fix: not "try again later".
+		return "refused"
+	case errors.Is(err, store.ErrCorrupt):
+		return "damaged"
+	case errors.Is(err, store.ErrTooLarge):
+		return "storage_full"
+	case errors.As(err, new(localError)):
+		// This device failed, not the link: "try again later" would not help.
+		return "local"
 	}
 	return "other"
 }

@@ -12,6 +12,7 @@ import (
 
 	"fieldreg/assets/i18n"
 	"fieldreg/change"
+	"fieldreg/store"
 	"fieldreg/sync/client"
 	"fieldreg/sync/wire"
 )
@@ -29,13 +30,15 @@ func TestExplainKey(t *testing.T) {
 		{"ErrRevoked", fmt.Errorf("%w: %v", client.ErrRevoked, &wire.Error{Code: wire.CodeRevoked}), "sync_error.revoked"},
 		{"ErrWiped", client.ErrWiped, "sync_error.wiped"},
 		{"ErrUnreachable", fmt.Errorf("sync: %w", client.ErrUnreachable), "sync_error.unreachable"},
-		{"ErrRefused", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeBadRequest}), "sync_error.other"},
+		{"ErrRefused", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeBadRequest}), "sync_error.refused"},
 		{"ErrAlreadyEnrolled", client.ErrAlreadyEnrolled, "sync_error.already_enrolled"},
 		{"ErrRestoredCopy", client.ErrRestoredCopy, "sync_error.restored_copy"},
 		{"", change.ErrClockAhead, "sync_error.clock"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeClockAhead}), "sync_error.clock"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeUnauthorized}), "sync_error.unauthorized"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeVersion}), "sync_error.version"},
+		{"", fmt.Errorf("this device: read own changes: %w", store.ErrCorrupt), "sync_error.damaged"},
+		{"", fmt.Errorf("this device: store pulled changes: %w", store.ErrTooLarge), "sync_error.storage_full"},
 		{"", errors.New("disk on fire"), "sync_error.other"},
 		{"", nil, ""},
 	}

@@ -35,6 +35,9 @@ type Workspace interface {
 	// Conflicted lists the records with open conflicts: a sync reports the
 	// new ones.
 	Conflicted() []uuid.UUID
+	// SetAside lists own changes that could not be read back and went to
+	// HQ as placeholders: a sync reports them.
+	SetAside() ([]store.SetAsideEntry, error)
 	// Wipe crypto-erases the workspace, on HQ's order.
 	Wipe() (time.Duration, error)
 }
