@@ -18,6 +18,12 @@ const (
 	// FieldNotDuplicate holds the space-separated ids of persons a
 	// supervisor judged distinct from this one.
 	FieldNotDuplicate = "_not_duplicate"
+	// FieldExternalKey is set on a household imported from another
+	// agency's list: that agency's household key, so importing the list
+	// again (or the rest of it, after a failure) finds the household instead
+	// of making it twice. It syncs, so another device importing the same
+	// list finds it too.
+	FieldExternalKey = "_external_key"
 )
 
 // checkSystemField returns the rule a system field's value breaks, or "" when
@@ -43,6 +49,8 @@ func checkSystemField(name, value string) (rule string, known bool) {
 			}
 		}
 		return "", true
+	case FieldExternalKey:
+		return "", true // any text; the value rule bounds it
 	}
 	return "", false
 }
