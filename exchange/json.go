@@ -49,7 +49,7 @@ type Household struct {
 	// Origin is the input's own text of a household that has neither id nor
 	// key: its JSON object compacted, or its CSV row. Reading the same input
 	// again gives the same Origin, so a re-run can recognise what it stored
-	// before (see fieldctl's derived ids). It is not part of the JSON.
+	// before (registry.FieldExternalKey). It is not part of the JSON.
 	Origin string `json:"-"`
 }
 

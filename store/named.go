@@ -1,10 +1,10 @@
 package store
 
 import (
+	"encoding/hex"
 	"fmt"
 	"slices"
 
-	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -129,19 +129,16 @@ func (w *Workspace) Drafts() []string {
 	return names
 }
 
-// DerivedID returns a record id made from name under the workspace's naming
-// key: the same name gives the same id in this workspace, and the id tells
-// nothing of the name. An import gives it the input's own text of a record
-// that has no id, so running the same input again finds the records it
-// stored the first time instead of making them twice.
-func (w *Workspace) DerivedID(name string) (uuid.UUID, error) {
+// KeyedDigest returns a digest of name under the workspace's naming key,
+// 32 hex digits: the same name gives the same digest in this workspace, and
+// the digest tells nothing of the name. An import keeps it on a household
+// made from input that has no id (registry.FieldExternalKey), so that
+// running the same input again finds what it stored the first time instead
+// of making it twice.
+func (w *Workspace) KeyedDigest(name string) (string, error) {
 	if err := w.rlock(); err != nil {
-		return uuid.Nil, err
+		return "", err
 	}
 	defer w.mu.RUnlock()
-	var id uuid.UUID
-	copy(id[:], w.names.key16("derived id\x00"+name))
-	id[6] = id[6]&0x0f | 0x80 // version 8: made by the application
-	id[8] = id[8]&0x3f | 0x80 // RFC 9562 variant
-	return id, nil
+	return hex.EncodeToString(w.names.key16("input digest\x00" + name)), nil
 }
