@@ -232,11 +232,16 @@ func planExisting(p *Planned, got registry.Record, e Entry) error {
 		p.Outcome = Unchanged
 		return nil
 	case e.Version != nil:
-		p.Outcome = Updated
 		for _, k := range changed {
 			current := got.Fields[k].Stamp()
 			base := e.Version[k] // zero: the field had no value at the export
 			if base == current {
+				continue
+			}
+			if wroteBefore(got.Fields[k], set[k], base) {
+				// The same input, against the same export, was registered
+				// before: its conflict is there (or was settled since).
+				delete(set, k)
 				continue
 			}
 			// Changed since the export: the input's value is written as the
@@ -249,7 +254,14 @@ func planExisting(p *Planned, got registry.Record, e Entry) error {
 			p.Edit.Base[k] = base
 			p.Keep.Set[k], p.Keep.Base[k] = got.Value(k), current
 			p.Conflicts = append(p.Conflicts, k)
+		}
+		switch {
+		case len(p.Conflicts) > 0:
 			p.Outcome = Conflicted
+		case len(set) > 0:
+			p.Outcome = Updated
+		default:
+			p.Outcome = Unchanged
 		}
 		return nil
 	}
@@ -266,6 +278,18 @@ func planExisting(p *Planned, got registry.Record, e Entry) error {
 		fmt.Sprintf("%s %s is already registered, and this would change %s", got.Kind, got.ID, strings.Join(changed, ", ")),
 		ErrRegistered,
 	}
+}
+
+// wroteBefore reports whether the field holds a version of value written
+// against base: what writing the same input against the same export again
+// would add.
+func wroteBefore(f change.Field, value string, base change.Stamp) bool {
+	for _, v := range f.Versions {
+		if v.Value == value && v.Base == base {
+			return true
+		}
+	}
+	return false
 }
 
 // where names the record of the input a problem is about.

@@ -83,6 +83,16 @@ func TestRegisterAgainstVersion(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			if err == nil {
+				// The same input again adds nothing, conflicts included.
+				again, err := PlanHousehold(ws, forms, Household{Entry: Entry{ID: hh, Fields: householdFields(), Version: versionOf(get(t, ws, hh))}, Members: []Entry{e}}, today)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m := again.Members[0]; m.Outcome != Unchanged || len(again.Edits()) != 0 {
+					t.Errorf("the same input again: outcome %v, edits %v", m.Outcome, again.Edits())
+				}
+			}
 			after := get(t, ws, ids[0])
 			if got := after.Value(registry.FieldGivenName); got != tt.wantName {
 				t.Errorf("given_name = %q, want %q", got, tt.wantName)

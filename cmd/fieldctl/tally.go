@@ -125,7 +125,7 @@ func (t *tally) outcomes() string {
 			fields = append(fields, f)
 		}
 		slices.Sort(fields)
-		s += " (" + strings.Join(fields, ", ") + " changed here since the file was exported: the values here stay, the file's wait in fieldctl show for a supervisor)"
+		s += " (" + strings.Join(fields, ", ") + ": changed here since the file was exported; the values here are kept, and the file's wait for a supervisor: see fieldctl show)"
 	}
 	return s
 }
