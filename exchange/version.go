@@ -121,7 +121,9 @@ func ParseVersion(token string) (Version, error) {
 		prev = name
 		v[name] = change.Stamp{HLC: hlc, Device: devices[dev]}
 	}
-	if r.bad || len(r.buf) != 0 {
+	// Only what String writes is a token: a cell changed by hand (or by a
+	// tool) is refused, not read as some other version.
+	if r.bad || len(r.buf) != 0 || v.String() != token {
 		return nil, ErrVersion
 	}
 	return v, nil
