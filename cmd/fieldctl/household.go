@@ -96,7 +96,12 @@ func (in intake) entry(d exchange.Doc, name string) (ops.Entry, error) {
 type externalKeys struct {
 	ws   *store.Workspace
 	keys map[string]uuid.UUID // nil until read
+	gone map[uuid.UUID]bool   // the deleted households among them
 }
+
+// errGone refuses a household found again that a supervisor deleted since:
+// an input read again must not bring it back.
+var errGone = errors.New("this household was deleted in this workspace since it was imported; it is not imported again")
 
 // textKey returns the key of a household of the input that has neither id
 // nor key, made from its text; "" for any other household.
@@ -114,19 +119,39 @@ func (k *externalKeys) textKey(h exchange.Household) (string, error) {
 // lookup returns the household stored with key.
 func (k *externalKeys) lookup(key string) (uuid.UUID, bool, error) {
 	if k.keys == nil {
-		k.keys = make(map[string]uuid.UUID)
-		err := k.ws.Each(registry.KindHousehold, func(r registry.Record) error {
-			if key := r.Value(registry.FieldExternalKey); key != "" {
-				k.keys[key] = r.ID
-			}
-			return nil
-		})
-		if err != nil {
+		if err := k.read(); err != nil {
 			return uuid.Nil, false, fmt.Errorf("read the household keys of earlier imports: %w", err)
 		}
 	}
 	id, ok := k.keys[key]
+	if ok && k.gone[id] {
+		return id, true, errGone
+	}
 	return id, ok, nil
+}
+
+func (k *externalKeys) read() error {
+	k.keys, k.gone = make(map[string]uuid.UUID), make(map[uuid.UUID]bool)
+	note := func(r registry.Record) error {
+		if key := r.Value(registry.FieldExternalKey); key != "" {
+			k.keys[key] = r.ID
+		}
+		return nil
+	}
+	if err := k.ws.Each(registry.KindHousehold, note); err != nil {
+		return err
+	}
+	for _, id := range k.ws.DeletedIDs(registry.KindHousehold) {
+		r, err := k.ws.Get(id)
+		if err != nil {
+			return fmt.Errorf("read household %s: %w", id, err)
+		}
+		if _, live := k.keys[r.Value(registry.FieldExternalKey)]; !live {
+			k.gone[id] = true
+			note(r)
+		}
+	}
+	return nil
 }
 
 // stored notes a record once it is stored: a household with a key is then

@@ -13,6 +13,7 @@ import (
 	"fieldreg/exchange"
 	"fieldreg/ops"
 	"fieldreg/registry"
+	"fieldreg/store"
 )
 
 func runImport(e *env, args []string) error {
@@ -114,9 +115,10 @@ type importer struct {
 
 	batch      *batcher
 	tally      *tally
-	households map[string]uuid.UUID // the other agency's household key → our id, made by this run
-	keys       *externalKeys        // the keys of households stored
-	lastLine   int                  // the last line of the households handled so far
+	households map[string]uuid.UUID            // the other agency's household key → our id, made by this run
+	keys       *externalKeys                   // the keys of households stored
+	gone       map[uuid.UUID][]registry.Record // deleted persons by household; nil until needed
+	lastLine   int                             // the last line of the households handled so far
 }
 
 func (im *importer) run() error {
@@ -272,6 +274,10 @@ func (im *importer) add(h exchange.Household) error {
 		// A row of its own, neither id nor key: found by its text if an
 		// earlier import stored it.
 		id, seen, err := im.keys.lookup(key)
+		if errors.Is(err, errGone) {
+			im.refuse(label, err)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -287,6 +293,10 @@ func (im *importer) add(h exchange.Household) error {
 	}
 	if h.ID == "" && h.Key != "" {
 		id, err := im.keyed(h, &in)
+		if errors.Is(err, errGone) {
+			im.refuse(label, err)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -341,7 +351,7 @@ func (im *importer) keyed(h exchange.Household, in *intake) (uuid.UUID, error) {
 	}
 	id, ok, err := im.keys.lookup(h.Key)
 	if err != nil {
-		return uuid.Nil, err
+		return id, err
 	}
 	if !ok {
 		id = registry.NewID()
@@ -355,20 +365,21 @@ func (im *importer) keyed(h exchange.Household, in *intake) (uuid.UUID, error) {
 // ids of the members they repeat: a row whose every value is a stored
 // member's is that member, read again. Each member is matched once. A row
 // that repeats a member deleted since (or merged into another as a
-// duplicate) is left out, and said so: importing the list again must not
-// bring the person back.
+// duplicate) is left out, said so, and counted as already there: importing
+// the list again must not bring the person back.
 func (im *importer) matchMembers(household uuid.UUID, rows []exchange.Doc) ([]exchange.Doc, error) {
 	if _, ok := im.s.ws.Kind(household); !ok {
 		return rows, nil
 	}
-	var stored []registry.Record
-	for _, id := range im.s.ws.Members(household) {
-		rec, err := im.s.ws.Get(id)
-		if err != nil {
-			return nil, fmt.Errorf("read record %s: %w", id, err)
-		}
-		stored = append(stored, rec)
+	stored, err := members(im.s, household)
+	if err != nil {
+		return nil, err
 	}
+	gone, err := im.deletedMembers()
+	if err != nil {
+		return nil, err
+	}
+	stored = append(stored, gone[household]...)
 	taken := make(map[uuid.UUID]bool)
 	for _, m := range rows {
 		if id, err := uuid.Parse(m.ID); err == nil {
@@ -386,13 +397,34 @@ func (im *importer) matchMembers(household uuid.UUID, rows []exchange.Doc) ([]ex
 				}
 			}
 		}
-		if rec, ok := find(stored, row.ID); ok && rec.Deleted() && row.Line > 0 {
-			fmt.Fprintf(im.e.stderr, "fieldctl: line %d: this person was deleted or merged in this workspace since; the row is left out\n", row.Line)
+		if rec, ok := find(stored, row.ID); ok && rec.Deleted() {
+			// Accounted for: deleted or merged by a supervisor since.
+			fmt.Fprintf(im.e.stderr, "fieldctl: line %d: this person was deleted or merged in this workspace since the list was imported; the row is left as it is\n", row.Line)
+			im.tally.count(ops.Planned{Edit: store.Edit{Record: rec.ID, Kind: rec.Kind}, After: rec, Outcome: ops.Unchanged})
 			continue
 		}
 		kept = append(kept, row)
 	}
 	return kept, nil
+}
+
+// deletedMembers returns the deleted persons of the workspace by household,
+// read once: what matchMembers must not bring back.
+func (im *importer) deletedMembers() (map[uuid.UUID][]registry.Record, error) {
+	if im.gone != nil {
+		return im.gone, nil
+	}
+	im.gone = make(map[uuid.UUID][]registry.Record)
+	for _, id := range im.s.ws.DeletedIDs(registry.KindPerson) {
+		rec, err := im.s.ws.Get(id)
+		if err != nil {
+			return nil, fmt.Errorf("read record %s: %w", id, err)
+		}
+		if hid, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil {
+			im.gone[hid] = append(im.gone[hid], rec)
+		}
+	}
+	return im.gone, nil
 }
 
 func find(records []registry.Record, id string) (registry.Record, bool) {

@@ -153,6 +153,10 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 		}
 		if key != "" {
 			id, seen, err := keys.lookup(key)
+			if errors.Is(err, errGone) {
+				b.refused(planned{label: label}, err)
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -122,6 +122,13 @@ func TestRegisterRerunAfterPartialFailure(t *testing.T) {
 	if !strings.Contains(out.stderr, "new: 1 household, 1 person; already there, unchanged: 2 households, 5 persons, 1 assessment") {
 		t.Errorf("fixed run's summary:\n%s", out.stderr)
 	}
+	// A household deleted since is not registered again.
+	first, _, _ := strings.Cut(lines(w.ok("list", "--kind", "household"))[0], "\t")
+	w.ok("delete", first)
+	w.fails(exitFailure, []string{"was deleted in this workspace", "1 of 3 households refused"}, "register", "--file", fixed)
+	if n := w.count("household"); n != 2 {
+		t.Errorf("%d households after the file again, want 2", n)
+	}
 }
 
 // A list keyed by another agency's household keys, imported twice, or its
@@ -159,14 +166,37 @@ func TestImportKeyedListTwice(t *testing.T) {
 		t.Errorf("%d households after the third import, want %d", n, households)
 	}
 
+	// A member deleted since is not brought back by the list.
+	hits := lines(w.ok("search", "Child3 Fam3"))
+	if len(hits) == 0 {
+		t.Fatal("Child3 not found")
+	}
+	child, _, _ := strings.Cut(hits[0], "\t")
+	w.ok("delete", child)
+	res := w.run("import", "--csv", whole, "--mapping", mapping)
+	if res.code != 0 || !strings.Contains(res.stdout, "nothing new") || !strings.Contains(res.stderr, "line 9: this person was deleted") {
+		t.Errorf("the list again after a member was deleted: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if n := w.count("person"); n != 2*households-1 {
+		t.Errorf("%d persons after the list again, want %d: the deleted one back?", n, 2*households-1)
+	}
+
+	// Nor a household deleted since.
+	first, _, _ := strings.Cut(lines(w.ok("list", "--kind", "household"))[0], "\t")
+	w.ok("delete", first)
+	w.fails(exitFailure, []string{"this household was deleted in this workspace since it was imported", "2 rows refused"}, "import", "--csv", whole, "--mapping", mapping)
+	if n := w.count("household"); n != households-1 {
+		t.Errorf("%d households after the list again, want %d: the deleted one back?", n, households-1)
+	}
+
 	// A list with neither ids nor keys, one person a household, twice.
 	own := writeFile(t, "own.csv", "given_name,sex,birth_date,relationship,site,consent\nAcha,female,1990-01-01,head,camp_south,true\nIdriss,male,1970-01-01,head,camp_south,true\n")
 	w.ok("import", "--csv", own)
 	if out := w.ok("import", "--csv", own); !strings.Contains(out, "nothing new: 2 households, 2 persons already there, unchanged") {
 		t.Errorf("an unkeyed list again:\n%s", out)
 	}
-	if n := w.count("household"); n != households+2 {
-		t.Errorf("%d households after the unkeyed list twice, want %d", n, households+2)
+	if n := w.count("household"); n != households-1+2 {
+		t.Errorf("%d households after the unkeyed list twice, want %d", n, households-1+2)
 	}
 }
 
