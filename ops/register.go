@@ -53,9 +53,6 @@ const (
 	RefuseExisting Existing = iota
 	// UpdateExisting writes over the record: the user asked to.
 	UpdateExisting
-	// KeepExisting leaves the record as it is: the entry is the input that
-	// made it, read again (an id derived from the input's own text).
-	KeepExisting
 )
 
 // Outcome is what registering an entry does to its record.
@@ -63,7 +60,7 @@ type Outcome int
 
 const (
 	Created    Outcome = iota // a new record
-	Unchanged                 // the record holds these values already, or is kept: nothing written
+	Unchanged                 // the record holds these values already: nothing written
 	Updated                   // fields written
 	Conflicted                // written against an older version: Planned.Conflicts changed since
 )
@@ -265,13 +262,8 @@ func planExisting(p *Planned, got registry.Record, e Entry) error {
 		}
 		return nil
 	}
-	switch e.IfExists {
-	case UpdateExisting:
+	if e.IfExists == UpdateExisting {
 		p.Outcome = Updated
-		return nil
-	case KeepExisting:
-		p.Outcome = Unchanged
-		clear(set)
 		return nil
 	}
 	return &recordError{
