@@ -378,7 +378,19 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 		case -1:
 			continue
 		case targetHouseholdKey:
-			row.HouseholdKey = cell
+			// Kept on the household (registry.FieldExternalKey): one
+			// spelling of it, and one the value rule accepts.
+			key, err := registry.CanonicalValue(registry.TypeText, cell)
+			if err == nil {
+				if rule, params := registry.CheckValue(key, false); rule != "" {
+					err = errors.New(registry.FieldError{Field: colHouseholdID, Rule: rule, Params: params}.Message("en"))
+				}
+			}
+			if err != nil {
+				cr.rowError(line, colHouseholdID, "%v", err)
+				continue
+			}
+			row.HouseholdKey = key
 			continue
 		case targetPersonID:
 			id, err := uuid.Parse(cell)

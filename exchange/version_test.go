@@ -117,3 +117,22 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+// Another agency's household key is kept on the household: it is read in
+// one spelling (NFC, trimmed) and refused, at its line, when the value rule
+// would refuse it.
+func TestHouseholdKeyIsAValue(t *testing.T) {
+	sheet := "household_id,given_name,sex,relationship\n" +
+		" Me\u0301nage-1 ,A,female,head\n" +
+		"M\x01-2,B,female,head\n"
+	got, rowErrs, err := ReadCSV(strings.NewReader(sheet), nil, forms(t), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != "M\u00e9nage-1" {
+		t.Errorf("households %+v, want one keyed \"M\u00e9nage-1\"", got)
+	}
+	if len(rowErrs) != 1 || rowErrs[0].Line != 3 || rowErrs[0].Field != colHouseholdID {
+		t.Errorf("row errors %v, want line 3, household_id", rowErrs)
+	}
+}
