@@ -129,6 +129,7 @@ func (im *importer) run() error {
 			for _, rp := range p.records {
 				im.keys.stored(rp)
 			}
+			printConflicts(im.e, p)
 		},
 		refused: func(p planned, err error) {
 			printProblems(im.e, im.s.forms, p, err)

@@ -117,6 +117,7 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 				tally.count(rp)
 				keys.stored(rp)
 			}
+			printConflicts(e, p)
 		},
 		refused: func(p planned, err error) {
 			tally.refused++

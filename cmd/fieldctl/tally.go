@@ -129,3 +129,20 @@ func (t *tally) outcomes() string {
 	}
 	return s
 }
+
+// printConflicts names, once a household is stored, each of its records
+// whose fields became conflicts, so a supervisor can find them: where in the
+// input, the record and the fields, never a value.
+func printConflicts(e *env, p planned) {
+	for _, rp := range p.records {
+		if len(rp.Conflicts) == 0 {
+			continue
+		}
+		where := p.label
+		if rp.Name != "" {
+			where += ": " + rp.Name
+		}
+		fmt.Fprintf(e.stderr, "fieldctl: %s: %s %s: %s changed here since the file was exported; both values are kept (fieldctl show %s)\n",
+			where, rp.Edit.Kind, rp.Edit.Record, strings.Join(rp.Conflicts, ", "), rp.Edit.Record)
+	}
+}
