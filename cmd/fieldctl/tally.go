@@ -83,8 +83,9 @@ func (t *tally) String() string {
 }
 
 // outcomes says what the records counted were to the workspace: "new: 1
-// household, 2 persons; unchanged: …; updated: …; conflicts: 1 person
-// (given_name)", or "nothing new: …" when all were there already.
+// household, 2 persons; already there, unchanged: …; updated: …;
+// conflicts: 1 person (given_name) — …", or "nothing new: …" when all were
+// there already.
 func (t *tally) outcomes() string {
 	counted := func(o ops.Outcome) string {
 		k := t.byOutcome[o]
@@ -125,7 +126,7 @@ func (t *tally) outcomes() string {
 			fields = append(fields, f)
 		}
 		slices.Sort(fields)
-		s += " (" + strings.Join(fields, ", ") + ": changed here since the file was exported; the values here are kept, and the file's wait for a supervisor: see fieldctl show)"
+		s += " (" + strings.Join(fields, ", ") + ") — changed here since the file was exported: the values here are kept, and fieldctl show lists the file's for a supervisor to settle"
 	}
 	return s
 }
