@@ -9,9 +9,9 @@
 //
 // Glossary:
 //   - Doc: one record as JSON: {"id": …, "fields": {name: value}, "version": …}.
-//   - Version: the stamp of each field of a record as an export wrote it,
-//     one opaque token ("v1.…"); JSON's "version", CSV's household_version
-//     and person_version. Re-importing an export writes against it, so what
+//   - Version: which version of each field of a record an export wrote out
+//     (fingerprints of its stamps), one opaque token ("v1.…"); JSON's
+//     "version", CSV's household_version and person_version. Re-importing an export writes against it, so what
 //     changed since becomes a conflict instead of being put back.
 //   - Origin: the input's own text of a household that has neither our id
 //     nor another agency's key, by which a re-run recognises it.

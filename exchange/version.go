@@ -1,33 +1,51 @@
 package exchange
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
-
-	"github.com/google/uuid"
 
 	"fieldreg/change"
 	"fieldreg/registry"
 )
 
-// Version is what an export says of one record's fields: the stamp of each
-// field's value as it was written out. A re-import writes against those
-// stamps, so a field changed in the workspace since the export becomes a
-// conflict instead of being silently put back (see docs/design.md,
-// "Re-imports"). Fields that never held a value have no entry: their base
-// is the zero stamp.
+// Version is what an export says of one record: which version of each of
+// its fields it wrote out. A re-import writes against those versions, so a
+// field changed in the workspace since the export becomes a conflict
+// instead of being silently put back (see docs/design.md, "Re-imports").
 //
-// It travels as one opaque cell or JSON string, the "version token": "v1."
-// then unpadded base64url of the device ids (each once) and, per field in
-// name order, its name, its device's index and its HLC. It holds no value,
-// so an export carries no more personal data for it; a spreadsheet shows
-// and keeps it as text (it starts with a letter, not a digit or formula).
-type Version map[string]change.Stamp
+// It holds a fingerprint of each distinct stamp of the record's current
+// values, nothing else. That is enough: a stamp is one change of this
+// record, and a change brings all its fields at once, so a field's newest
+// version whose stamp is among them is the one the export wrote out (the
+// workspace keeps every version). A record registered in one go and edited
+// once has two stamps: its token is some thirty characters. It travels as
+// one opaque cell or JSON string, the "version token": "v1." then the
+// sorted fingerprints in unpadded base64url. It holds no value, so an
+// export carries no more personal data for it, and a spreadsheet keeps it
+// as text.
+type Version struct {
+	prints []fingerprint // sorted, no duplicates
+}
+
+// fingerprint is the first eight bytes of the SHA-256 of a stamp: for a
+// changed field to pass for an unchanged one by chance, its new stamp would
+// have to hit one of a record's few fingerprints among 2^64.
+type fingerprint [8]byte
+
+func fingerprintOf(s change.Stamp) fingerprint {
+	h := sha256.New()
+	h.Write(binary.BigEndian.AppendUint64(nil, s.HLC))
+	h.Write(s.Device[:])
+	var fp fingerprint
+	copy(fp[:], h.Sum(nil))
+	return fp
+}
 
 // versionPrefix starts every version token; the digit is the format's.
 const versionPrefix = "v1."
@@ -43,119 +61,78 @@ var ErrVersion = errors.New("not a version token an export wrote, or one changed
 // VersionOf returns the version of a record's current values: every field
 // but the system's ("_…"), which no import writes.
 func VersionOf(r registry.Record) Version {
-	v := make(Version, len(r.Fields))
+	var v Version
 	for name, f := range r.Fields {
 		if strings.HasPrefix(name, "_") || len(f.Versions) == 0 {
 			continue
 		}
-		v[name] = f.Stamp()
+		v.prints = append(v.prints, fingerprintOf(f.Stamp()))
 	}
+	slices.SortFunc(v.prints, compare)
+	v.prints = slices.Compact(v.prints)
 	return v
 }
 
+func compare(a, b fingerprint) int { return bytes.Compare(a[:], b[:]) }
+
+// IsZero reports whether v says nothing: no export wrote it.
+func (v Version) IsZero() bool { return len(v.prints) == 0 }
+
 // String returns the version token; "" for an empty version.
 func (v Version) String() string {
-	if len(v) == 0 {
+	if v.IsZero() {
 		return ""
 	}
-	names := slices.Sorted(maps.Keys(v))
-	var devices []uuid.UUID
-	index := make(map[uuid.UUID]int)
-	for _, n := range names {
-		d := v[n].Device
-		if _, ok := index[d]; !ok {
-			index[d] = len(devices)
-			devices = append(devices, d)
-		}
-	}
-	buf := binary.AppendUvarint(nil, uint64(len(devices)))
-	for _, d := range devices {
-		buf = append(buf, d[:]...)
-	}
-	buf = binary.AppendUvarint(buf, uint64(len(names)))
-	for _, n := range names {
-		s := v[n]
-		buf = binary.AppendUvarint(buf, uint64(len(n)))
-		buf = append(buf, n...)
-		buf = binary.AppendUvarint(buf, uint64(index[s.Device]))
-		buf = binary.AppendUvarint(buf, s.HLC)
+	buf := make([]byte, 0, len(v.prints)*len(fingerprint{}))
+	for _, fp := range v.prints {
+		buf = append(buf, fp[:]...)
 	}
 	return versionPrefix + base64.RawURLEncoding.EncodeToString(buf)
 }
 
+// Exported returns the stamp of the version of field name that the export
+// wrote out, among the versions f holds; false when it holds none of them
+// (the field had no value at the export, or the export came from a replica
+// whose version has not reached this one). The name is the interface's
+// (ops.Version): a stamp is one change of the record, whatever the field.
+func (v Version) Exported(name string, f change.Field) (change.Stamp, bool) {
+	for i := len(f.Versions) - 1; i >= 0; i-- {
+		s := f.Versions[i].Stamp
+		if _, found := slices.BinarySearchFunc(v.prints, fingerprintOf(s), compare); found {
+			return s, true
+		}
+	}
+	return change.Stamp{}, false
+}
+
 // ParseVersion reads a version token; "" is an empty version (the input
-// does not say what its values were read at).
+// does not say what its values were read at). Only what String writes is a
+// token: a cell changed by hand, or by a tool, is refused rather than read
+// as some other version.
 func ParseVersion(token string) (Version, error) {
 	if token == "" {
-		return nil, nil
+		return Version{}, nil
 	}
 	body, ok := strings.CutPrefix(token, versionPrefix)
 	if !ok || len(token) > maxVersionToken {
-		return nil, ErrVersion
+		return Version{}, ErrVersion
 	}
-	buf, err := base64.RawURLEncoding.DecodeString(body)
-	if err != nil {
-		return nil, ErrVersion
+	buf, err := base64.RawURLEncoding.Strict().DecodeString(body)
+	n := len(fingerprint{})
+	if err != nil || len(buf) == 0 || len(buf)%n != 0 {
+		return Version{}, ErrVersion
 	}
-	r := tokenReader{buf: buf}
-	ndev := r.uvarint()
-	if ndev > uint64(len(buf)/16) {
-		return nil, ErrVersion
-	}
-	devices := make([]uuid.UUID, ndev)
-	for i := range devices {
-		copy(devices[i][:], r.bytes(16))
-	}
-	nfields := r.uvarint()
-	if nfields > uint64(len(buf)) {
-		return nil, ErrVersion
-	}
-	v := make(Version, nfields)
-	prev := ""
-	for range nfields {
-		name := string(r.bytes(int(min(r.uvarint(), uint64(len(buf)+1)))))
-		dev, hlc := r.uvarint(), r.uvarint()
-		if r.bad || name == "" || name <= prev || dev >= ndev || hlc == 0 {
-			return nil, ErrVersion
+	v := Version{prints: make([]fingerprint, len(buf)/n)}
+	for i := range v.prints {
+		copy(v.prints[i][:], buf[i*n:])
+		if i > 0 && compare(v.prints[i-1], v.prints[i]) >= 0 {
+			return Version{}, ErrVersion
 		}
-		prev = name
-		v[name] = change.Stamp{HLC: hlc, Device: devices[dev]}
 	}
-	// Only what String writes is a token: a cell changed by hand (or by a
-	// tool) is refused, not read as some other version.
-	if r.bad || len(r.buf) != 0 || v.String() != token {
-		return nil, ErrVersion
+	if v.String() != token { // base64 skips line breaks
+		return Version{}, ErrVersion
 	}
 	return v, nil
-}
-
-// tokenReader reads a version token's bytes; bad is set, and zeroes read,
-// once the bytes run out.
-type tokenReader struct {
-	buf []byte
-	bad bool
-}
-
-func (r *tokenReader) uvarint() uint64 {
-	x, n := binary.Uvarint(r.buf)
-	if n <= 0 {
-		r.bad = true
-		r.buf = nil
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return x
-}
-
-func (r *tokenReader) bytes(n int) []byte {
-	if n > len(r.buf) {
-		r.bad = true
-		r.buf = nil
-		return nil
-	}
-	b := r.buf[:n]
-	r.buf = r.buf[n:]
-	return b
 }
 
 // checkVersion words a bad token for a decoder's or reader's message.

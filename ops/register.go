@@ -32,14 +32,23 @@ type Household struct {
 type Entry struct {
 	ID     uuid.UUID
 	Fields map[string]string
-	// Version is, for a record read from an export, the stamp each field
-	// had when it was exported (exchange.Version); nil when the input does
-	// not say. A record the workspace holds is then written against it: a
-	// field changed since becomes a conflict, never a silent revert.
-	Version map[string]change.Stamp
+	// Version is, for a record read from an export, which version of each
+	// field the export wrote out (exchange.Version); nil when the input
+	// does not say. A record the workspace holds is then written against
+	// it: a field changed since becomes a conflict, never a silent revert.
+	Version Version
 	// IfExists says what to do with a record the workspace holds when the
 	// input gives no Version.
 	IfExists Existing
+}
+
+// Version says which version of each of a record's fields an export wrote
+// out.
+type Version interface {
+	// Exported returns the stamp of the version of field name the export
+	// wrote, among those f holds; false when none of them is (the field had
+	// no value then, or that version has not reached this workspace).
+	Exported(name string, f change.Field) (change.Stamp, bool)
 }
 
 // Existing is what to do with an entry whose record the workspace holds
@@ -230,12 +239,14 @@ func planExisting(p *Planned, got registry.Record, e Entry) error {
 		return nil
 	case e.Version != nil:
 		for _, k := range changed {
-			current := got.Fields[k].Stamp()
-			base := e.Version[k] // zero: the field had no value at the export
+			f := got.Fields[k]
+			current := f.Stamp()
+			// Not found, the base is zero: concurrent with every version.
+			base, _ := e.Version.Exported(k, f)
 			if base == current {
 				continue
 			}
-			if wroteBefore(got.Fields[k], set[k], base) {
+			if wroteBefore(f, set[k], base) {
 				// The same input, against the same export, was registered
 				// before: its conflict is there (or was settled since).
 				delete(set, k)

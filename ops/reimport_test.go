@@ -9,9 +9,21 @@ import (
 	"fieldreg/registry"
 )
 
+// stamps is a Version that names each field's exported stamp.
+type stamps map[string]change.Stamp
+
+func (v stamps) Exported(name string, f change.Field) (change.Stamp, bool) {
+	for _, fv := range f.Versions {
+		if s, ok := v[name]; ok && fv.Stamp == s {
+			return s, true
+		}
+	}
+	return change.Stamp{}, false
+}
+
 // versionOf is what an export writes of a record: each field's stamp.
-func versionOf(r registry.Record) map[string]change.Stamp {
-	v := make(map[string]change.Stamp)
+func versionOf(r registry.Record) Version {
+	v := make(stamps)
 	for name, f := range r.Fields {
 		v[name] = f.Stamp()
 	}

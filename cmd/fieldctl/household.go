@@ -75,11 +75,13 @@ func (in intake) entry(d exchange.Doc, name string) (ops.Entry, error) {
 	if in.update || (in.own && name == "") {
 		e.IfExists = ops.UpdateExisting
 	}
-	version, err := exchange.ParseVersion(d.Version)
-	if err != nil {
-		return e, fieldErr(name, "version", err)
+	if d.Version != "" {
+		version, err := exchange.ParseVersion(d.Version)
+		if err != nil {
+			return e, fieldErr(name, "version", err)
+		}
+		e.Version = version
 	}
-	e.Version = version
 	if d.ID != "" {
 		id, err := uuid.Parse(d.ID)
 		if err != nil || id == uuid.Nil {
