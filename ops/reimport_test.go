@@ -2,11 +2,17 @@ package ops
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"slices"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"fieldreg/change"
+	"fieldreg/exchange"
 	"fieldreg/registry"
+	"fieldreg/store"
 )
 
 // stamps is a Version that names each field's exported stamp.
@@ -116,4 +122,103 @@ func TestRegisterAgainstVersion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Whatever was edited since an export and whatever the file changes,
+// registering the export again never changes a value edited since: such a
+// field keeps its value and, when the file's differs, holds the file's as a
+// conflict (unless the very same edit, from the export's value to the
+// file's, was made here since and superseded); a field not edited since
+// takes the file's value. Registering the same file once more writes
+// nothing.
+func TestReimportNeverRevertsProperty(t *testing.T) {
+	forms := testForms(t)
+	fields := []string{registry.FieldGivenName, registry.FieldFamilyName, registry.FieldOtherNames}
+	rapid.Check(t, func(rt *rapid.T) {
+		dir, err := os.MkdirTemp(t.TempDir(), "ws")
+		if err != nil {
+			rt.Fatal(err)
+		}
+		ws, err := store.Create(dir, "sam", testPass, testOptions(t))
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer ws.Close()
+		head := person("head", "Amina", "Yusuf", registry.FieldOtherNames, "Mina")
+		hh := Household{Entry: Entry{ID: registry.NewID(), Fields: householdFields()}, Members: []Entry{head}}
+		if _, err := Register(ws, forms, today, hh); err != nil {
+			rt.Fatal(err)
+		}
+		exported, err := ws.Get(head.ID)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		value := rapid.SampledFrom([]string{"Amina", "Aminah", "Aminata", "Yusuf", "Youssouf", "Mina", "Minou"})
+		// Edits since the export, one or more commits of any of the fields.
+		for i := range rapid.IntRange(0, 3).Draw(rt, "edits") {
+			rec, _ := ws.Get(head.ID)
+			set := map[string]string{}
+			for _, f := range fields {
+				if rapid.Bool().Draw(rt, fmt.Sprintf("edit %d %s?", i, f)) {
+					set[f] = value.Draw(rt, fmt.Sprintf("edit %d %s", i, f))
+				}
+			}
+			if _, err := Edit(ws, Fields{Record: rec, Set: set}); err != nil {
+				rt.Fatal(err)
+			}
+		}
+		before, _ := ws.Get(head.ID)
+		// The file: the export, with some cells changed.
+		file := exported.Values()
+		for _, f := range fields {
+			if rapid.Bool().Draw(rt, "file changes "+f) {
+				file[f] = value.Draw(rt, "file "+f)
+			}
+		}
+		version, err := exchange.ParseVersion(exchange.VersionOf(exported).String())
+		if err != nil {
+			rt.Fatal(err)
+		}
+		again := Household{Entry: Entry{ID: hh.ID, Fields: householdFields(), Version: version},
+			Members: []Entry{{ID: head.ID, Fields: file, Version: version}}}
+		register := func() []store.Edit {
+			plan, err := PlanHousehold(ws, forms, again, today)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			edits := plan.Edits()
+			if _, err := ws.Commit(edits...); err != nil {
+				rt.Fatal(err)
+			}
+			return edits
+		}
+		register()
+		after, _ := ws.Get(head.ID)
+		for _, f := range fields {
+			editedSince := before.Fields[f].Stamp() != exported.Fields[f].Stamp()
+			switch {
+			case editedSince && after.Value(f) != before.Value(f):
+				rt.Fatalf("%s edited since the export to %q, now %q", f, before.Value(f), after.Value(f))
+			case editedSince && file[f] != before.Value(f) && !hasConflictValue(after, f, file[f]) &&
+				!wroteBefore(before.Fields[f], file[f], exported.Fields[f].Stamp()):
+				rt.Fatalf("%s: the file's %q is neither kept as a conflict nor an edit made here since", f, file[f])
+			case !editedSince && after.Value(f) != file[f]:
+				rt.Fatalf("%s not edited since: %q, want the file's %q", f, after.Value(f), file[f])
+			case !editedSince && len(after.Fields[f].Conflicts()) > 0:
+				rt.Fatalf("%s not edited since has a conflict", f)
+			}
+		}
+		if edits := register(); len(edits) != 0 {
+			rt.Fatalf("the same file again writes %v", edits)
+		}
+	})
+}
+
+func hasConflictValue(r registry.Record, field, value string) bool {
+	for _, v := range r.Fields[field].Conflicts() {
+		if v.Value == value {
+			return true
+		}
+	}
+	return false
 }
