@@ -361,7 +361,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 	}
 	cr.rows++
 	nerrs := len(cr.errs) + cr.dropped
-	row := Row{Line: line, Household: map[string]string{}, Person: map[string]string{}, raw: strings.Join(rec, "\x1f")}
+	row := Row{Line: line, Household: map[string]string{}, Person: map[string]string{}}
 	var geo map[string][]string
 	age := ""
 	for i, cell := range rec {
@@ -441,6 +441,9 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			continue
 		}
 		row.fields(t.kind)[t.field] = v
+	}
+	if row.HouseholdKey == "" {
+		row.raw = strings.Join(rec, "\x1f") // a household of its own: its Origin
 	}
 	for key, parts := range geo {
 		kind, field, _ := strings.Cut(key, ".")
