@@ -7,10 +7,14 @@ import (
 	"fieldreg/registry"
 )
 
-// The id columns of person-level CSV and HXL.
+// The id and version columns of person-level CSV and HXL. The versions
+// (see Version) come last: they are for Fieldreg, not for whoever reads
+// the sheet.
 const (
-	colHouseholdID = registry.FieldHouseholdID
-	colPersonID    = "person_id"
+	colHouseholdID      = registry.FieldHouseholdID
+	colPersonID         = "person_id"
+	colHouseholdVersion = "household_version"
+	colPersonVersion    = "person_version"
 )
 
 // The parts of a geopoint, each its own column (gps_lat, gps_lon, …): a
@@ -28,8 +32,9 @@ type column struct {
 }
 
 // personColumns returns the columns of a person-level export: household_id,
-// the household form's fields, person_id, then the person form's fields but
-// household_id. Both exports and imports use it, so they agree.
+// the household form's fields, person_id, the person form's fields but
+// household_id, then household_version and person_version. Both exports
+// and imports use it, so they agree.
 func personColumns(forms *registry.Forms) ([]column, error) {
 	hf, ok := forms.Form(registry.KindHousehold)
 	if !ok {
@@ -43,6 +48,9 @@ func personColumns(forms *registry.Forms) ([]column, error) {
 	cols = appendFormColumns(cols, hf)
 	cols = append(cols, column{name: colPersonID, geoPart: -1, typ: registry.TypeRef})
 	cols = appendFormColumns(cols, pf)
+	cols = append(cols,
+		column{name: colHouseholdVersion, geoPart: -1, typ: registry.TypeText},
+		column{name: colPersonVersion, geoPart: -1, typ: registry.TypeText})
 	return cols, nil
 }
 

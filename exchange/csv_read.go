@@ -24,6 +24,12 @@ type Row struct {
 	Person       map[string]string // person fields (not household_id)
 	PersonID     string            // a UUID, or ""
 	HouseholdKey string            // the household_id column: our UUID or the other agency's key
+
+	// The version tokens of an exported row (see Version), "" when the file
+	// has none.
+	HouseholdVersion, PersonVersion string
+
+	raw string // the row's cells as read, for a household's Origin
 }
 
 // RowError is a problem with one line. The line is skipped; the rest of the
@@ -55,6 +61,8 @@ const (
 	targetHouseholdKey
 	targetPersonID
 	targetAge
+	targetHouseholdVersion
+	targetPersonVersion
 )
 
 // target is where a column's cells go.
@@ -211,6 +219,10 @@ func (cr *CSVReader) lookup(name string) (target, bool) {
 		return target{special: targetPersonID, field: name, geoPart: -1}, true
 	case registry.FieldAge:
 		return target{special: targetAge, field: name, geoPart: -1}, true
+	case colHouseholdVersion:
+		return target{special: targetHouseholdVersion, field: name, geoPart: -1}, true
+	case colPersonVersion:
+		return target{special: targetPersonVersion, field: name, geoPart: -1}, true
 	}
 	for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
 		f, ok := cr.forms.Form(kind)
@@ -366,7 +378,19 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 		case -1:
 			continue
 		case targetHouseholdKey:
-			row.HouseholdKey = cell
+			// Kept on the household (registry.FieldExternalKey): one
+			// spelling of it, and one the value rule accepts.
+			key, err := registry.CanonicalValue(registry.TypeText, cell)
+			if err == nil {
+				if rule, params := registry.CheckValue(key, false); rule != "" {
+					err = errors.New(registry.FieldError{Field: colHouseholdID, Rule: rule, Params: params}.Message("en"))
+				}
+			}
+			if err != nil {
+				cr.rowError(line, colHouseholdID, "%v", err)
+				continue
+			}
+			row.HouseholdKey = key
 			continue
 		case targetPersonID:
 			id, err := uuid.Parse(cell)
@@ -378,6 +402,17 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			continue
 		case targetAge:
 			age = cell
+			continue
+		case targetHouseholdVersion, targetPersonVersion:
+			if err := checkVersion(cell); err != nil {
+				cr.rowError(line, t.field, "%v (leave the cell as the export wrote it)", errors.Unwrap(err))
+				continue
+			}
+			if t.special == targetHouseholdVersion {
+				row.HouseholdVersion = cell
+			} else {
+				row.PersonVersion = cell
+			}
 			continue
 		}
 		v, err := registry.CanonicalValue(t.typ, uncell(t.typ, cell))
@@ -406,6 +441,9 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			continue
 		}
 		row.fields(t.kind)[t.field] = v
+	}
+	if row.HouseholdKey == "" {
+		row.raw = strings.Join(rec, "\x1f") // a household of its own: its Origin
 	}
 	for key, parts := range geo {
 		kind, field, _ := strings.Cut(key, ".")
@@ -525,10 +563,13 @@ func (r *Row) fields(kind string) map[string]string {
 
 // newHousehold starts a household from its first row.
 func newHousehold(row Row) Household {
-	h := Household{Doc: Doc{Fields: row.Household, Line: row.Line}, Key: row.HouseholdKey}
+	h := Household{Doc: Doc{Fields: row.Household, Version: row.HouseholdVersion, Line: row.Line}, Key: row.HouseholdKey}
 	if id, err := uuid.Parse(row.HouseholdKey); err == nil && id != uuid.Nil {
 		h.ID = id.String()
 		h.Key = ""
+	}
+	if row.HouseholdKey == "" {
+		h.Origin = row.raw
 	}
 	if len(row.Person) > 0 || row.PersonID != "" {
 		if row.HouseholdKey == "" && row.Person[registry.FieldRelationship] == "" {
@@ -567,7 +608,7 @@ func memberDoc(householdID string, row Row) Doc {
 	if householdID != "" {
 		row.Person[colHouseholdID] = householdID
 	}
-	return Doc{ID: row.PersonID, Fields: row.Person, Line: row.Line}
+	return Doc{ID: row.PersonID, Fields: row.Person, Version: row.PersonVersion, Line: row.Line}
 }
 
 // ReadCSV reads a whole beneficiary list: households (rows grouped by the

@@ -13,8 +13,9 @@ import (
 // under the header): one row per person, the household's fields repeated on
 // each, so a spreadsheet can filter and pivot without joins. Columns:
 // household_id, the household form's fields, person_id, the person form's
-// fields; a geopoint takes four columns (gps_lat, gps_lon, gps_alt,
-// gps_accuracy). ReadCSV reads it back to the same values.
+// fields, household_version and person_version; a geopoint takes four
+// columns (gps_lat, gps_lon, gps_alt, gps_accuracy). ReadCSV reads it back
+// to the same values and versions.
 //
 // A text value starting with = + - @ or a tab is written with a leading
 // apostrophe, so a spreadsheet shows it instead of running it as a formula
@@ -95,6 +96,12 @@ func (cw *CSVWriter) writeRow(household registry.Record, person *registry.Record
 		case c.name == colPersonID:
 			if person != nil {
 				v = person.ID.String()
+			}
+		case c.name == colHouseholdVersion:
+			v = VersionOf(household).String()
+		case c.name == colPersonVersion:
+			if person != nil {
+				v = VersionOf(*person).String()
 			}
 		case c.kind == registry.KindHousehold:
 			v = cellValue(c, household.Value(c.field))

@@ -13,8 +13,10 @@ import "fieldreg/registry"
 // them. Free text (names, document numbers, notes) is left untagged: nothing
 // should make personal data easier to pick out of a file by machine.
 var hxlTags = map[string]string{
-	colHouseholdID: "#meta+id+hh",
-	colPersonID:    "#meta+id+ind",
+	colHouseholdID:      "#meta+id+hh",
+	colPersonID:         "#meta+id+ind",
+	colHouseholdVersion: "#meta+version+hh",
+	colPersonVersion:    "#meta+version+ind",
 
 	// household
 	registry.FieldConsentDate: "#date+consent",

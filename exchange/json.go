@@ -22,6 +22,10 @@ import (
 type Doc struct {
 	ID     string            `json:"id,omitempty"`
 	Fields map[string]string `json:"fields"`
+	// Version is the version token of an exported record (see Version):
+	// what its values were when they were written out. Empty in input that
+	// was not exported by us.
+	Version string `json:"version,omitempty"`
 
 	// Line is the CSV line the record was read from (a household: its first
 	// line), so a record refused later can be reported where it was typed.
@@ -41,6 +45,12 @@ type Household struct {
 	// Key is the other agency's household key of a household read from CSV,
 	// when it is not one of our ids. It is not part of the JSON.
 	Key string `json:"-"`
+
+	// Origin is the input's own text of a household that has neither id nor
+	// key: its JSON object compacted, or its CSV row. Reading the same input
+	// again gives the same Origin, so a re-run can recognise what it stored
+	// before (registry.FieldExternalKey). It is not part of the JSON.
+	Origin string `json:"-"`
 }
 
 // Limits on JSON input: beyond them DecodeHouseholds refuses the whole input
@@ -99,7 +109,17 @@ func DecodeHouseholdsAt(r io.Reader, forms *registry.Forms, now time.Time) ([]Ho
 	d := decoder{forms: forms, now: now, ids: make(map[string]string)}
 	out := make([]Household, 0, len(raws))
 	for i, raw := range raws {
-		out = append(out, d.household(i, raw))
+		h := d.household(i, raw)
+		if h.ID == "" {
+			// Marshal sorts the fields and compacts the values: the same
+			// household however the file is laid out.
+			origin, err := json.Marshal(raw)
+			if err != nil {
+				return nil, fmt.Errorf("household %d: %w", i, err)
+			}
+			h.Origin = string(origin)
+		}
+		out = append(out, h)
 	}
 	if len(d.errs) > 0 {
 		return nil, errors.Join(d.errs...)
@@ -108,8 +128,9 @@ func DecodeHouseholdsAt(r io.Reader, forms *registry.Forms, now time.Time) ([]Ho
 }
 
 type rawDoc struct {
-	ID     string                     `json:"id"`
-	Fields map[string]json.RawMessage `json:"fields"`
+	ID      string                     `json:"id"`
+	Fields  map[string]json.RawMessage `json:"fields"`
+	Version string                     `json:"version,omitempty"`
 }
 
 type rawHousehold struct {
@@ -217,6 +238,12 @@ func (d *decoder) checkHouseholdRef(where, householdID string, doc Doc) {
 
 func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 	doc := Doc{Fields: make(map[string]string, len(raw.Fields))}
+	if raw.Version != "" {
+		if err := checkVersion(raw.Version); err != nil {
+			d.fail("%s: %v", where, err)
+		}
+		doc.Version = raw.Version
+	}
 	if raw.ID != "" {
 		id, err := uuid.Parse(raw.ID)
 		if err != nil || id == uuid.Nil {
@@ -403,8 +430,15 @@ func FromRecords(household registry.Record, members, assessments []registry.Reco
 	return h
 }
 
+// docOf leaves out the fields the system keeps ("_…"): no import takes them,
+// and the version says what the values were.
 func docOf(r registry.Record) Doc {
-	doc := Doc{Fields: r.Values()}
+	doc := Doc{Fields: r.Values(), Version: VersionOf(r).String()}
+	for name := range doc.Fields {
+		if strings.HasPrefix(name, "_") {
+			delete(doc.Fields, name)
+		}
+	}
 	if r.ID != uuid.Nil {
 		doc.ID = r.ID.String()
 	}

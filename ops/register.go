@@ -3,6 +3,9 @@ package ops
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,7 +32,47 @@ type Household struct {
 type Entry struct {
 	ID     uuid.UUID
 	Fields map[string]string
+	// Version is, for a record read from an export, which version of each
+	// field the export wrote out (exchange.Version); nil when the input
+	// does not say. A record the workspace holds is then written against
+	// it: a field changed since becomes a conflict, never a silent revert.
+	Version Version
+	// IfExists says what to do with a record the workspace holds when the
+	// input gives no Version.
+	IfExists Existing
 }
+
+// Version says which version of each of a record's fields an export wrote
+// out.
+type Version interface {
+	// Exported returns the stamp of the version of field name the export
+	// wrote, among those f holds; false when none of them is (the field had
+	// no value then, or that version has not reached this workspace).
+	Exported(name string, f change.Field) (change.Stamp, bool)
+}
+
+// Existing is what to do with an entry whose record the workspace holds
+// already, when nothing says what the entry's values were read at.
+type Existing int
+
+const (
+	// RefuseExisting refuses the entry if it would change the record
+	// (ErrRegistered): writing over it could undo an edit made since. An
+	// entry that changes nothing is fine.
+	RefuseExisting Existing = iota
+	// UpdateExisting writes over the record: the user asked to.
+	UpdateExisting
+)
+
+// Outcome is what registering an entry does to its record.
+type Outcome int
+
+const (
+	Created    Outcome = iota // a new record
+	Unchanged                 // the record holds these values already: nothing written
+	Updated                   // fields written
+	Conflicted                // written against an older version: Planned.Conflicts changed since
+)
 
 // The errors about a household's ids, which no form checks.
 var (
@@ -37,6 +80,9 @@ var (
 	ErrIDInUse = errors.New("id already used")
 	// ErrOtherHousehold means a member's household_id is not its household's.
 	ErrOtherHousehold = errors.New("does not match the household's id")
+	// ErrRegistered refuses an entry that would write over a record the
+	// workspace holds, with no version to write against (RefuseExisting).
+	ErrRegistered = errors.New("already registered")
 	// ErrRefused is wrapped by Register's error when the rules refuse a
 	// household: the registry.ValidationErrors say which record, field and
 	// rule.
@@ -59,6 +105,17 @@ type Planned struct {
 	Edit    store.Edit
 	After   registry.Record
 	Invalid error // the record's own rules refuse it
+
+	Outcome Outcome
+	// Conflicts names the fields the input would have put back to what they
+	// were at its export: each is written as a value concurrent with the
+	// one there now, which stays the visible one (Keep), for a supervisor
+	// to settle.
+	Conflicts []string
+	// Keep writes, for each field of Conflicts, the value there now again
+	// against its own stamp, so that it wins over the input's older one
+	// and both stay heads. Its Set is empty when there are no conflicts.
+	Keep store.Edit
 }
 
 // PlanHousehold plans a household. Its error is about the input's ids (an
@@ -69,7 +126,7 @@ func PlanHousehold(ws Workspace, forms *registry.Forms, h Household, now time.Ti
 	p := &Plan{}
 	hid := h.ID
 	var err error
-	if p.Household, err = planRecord(ws, forms, hid, registry.KindHousehold, h.Fields, "", now); err != nil {
+	if p.Household, err = planRecord(ws, forms, h.Entry, registry.KindHousehold, h.Fields, "", now); err != nil {
 		return p, err
 	}
 	mentioned := make(map[uuid.UUID]bool)
@@ -111,16 +168,25 @@ func planMember(ws Workspace, forms *registry.Forms, hid uuid.UUID, e Entry, kin
 		return Planned{}, fieldErr(name, registry.FieldHouseholdID, ErrOtherHousehold)
 	}
 	fields[registry.FieldHouseholdID] = hid.String()
-	return planRecord(ws, forms, e.ID, kind, fields, name, now)
+	return planRecord(ws, forms, e, kind, fields, name, now)
 }
 
-// planRecord plans the edit that sets fields on record id. A new record
-// starts with its form's defaults; empty input values are left out.
-func planRecord(ws Workspace, forms *registry.Forms, id uuid.UUID, kind string, fields map[string]string, name string, now time.Time) (Planned, error) {
+// planRecord plans the edit that sets fields on record e.ID. A new record
+// starts with its form's defaults; empty input values are left out. A
+// record the workspace holds is written as e.Version and e.IfExists say.
+func planRecord(ws Workspace, forms *registry.Forms, e Entry, kind string, fields map[string]string, name string, now time.Time) (Planned, error) {
+	id := e.ID
 	if id == uuid.Nil {
 		return Planned{}, fieldErr(name, "id", errors.New("not a record id (a UUID)"))
 	}
+	set := make(map[string]string, len(fields))
+	for k, v := range fields {
+		if v != "" {
+			set[k] = v
+		}
+	}
 	after := registry.Record{ID: id, Kind: kind, Fields: map[string]change.Field{}}
+	planned := Planned{Name: name, Edit: store.Edit{Record: id, Kind: kind, Set: set}}
 	if existing, ok := ws.Kind(id); ok {
 		if existing != kind {
 			return Planned{}, fieldErr(name, "id", &recordError{fmt.Sprintf("already used by a %s record", existing), ErrIDInUse})
@@ -134,31 +200,107 @@ func planRecord(ws Workspace, forms *registry.Forms, id uuid.UUID, kind string, 
 			return Planned{}, fieldErr(name, "id", &recordError{"that record was deleted", ErrDeleted})
 		}
 		after = got.Clone()
-	}
-	set := make(map[string]string, len(fields))
-	for k, v := range fields {
-		if v != "" {
-			set[k] = v
+		if err := planExisting(&planned, got, e); err != nil {
+			return Planned{}, where(name, err)
 		}
-	}
-	if len(after.Fields) == 0 {
-		if form, ok := forms.Form(kind); ok {
-			for _, d := range form.Fields {
-				if _, given := set[d.Name]; !given && d.Default != "" {
-					set[d.Name] = d.Default
-				}
+	} else if form, ok := forms.Form(kind); ok {
+		for _, d := range form.Fields {
+			if _, given := set[d.Name]; !given && d.Default != "" {
+				set[d.Name] = d.Default
 			}
 		}
 	}
-	for k, v := range set {
-		after.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
+	for k, v := range planned.Edit.Set {
+		if _, conflict := planned.Keep.Set[k]; !conflict {
+			after.Fields[k] = change.Field{Versions: []change.Version{{Value: v}}}
+		}
 	}
-	return Planned{
-		Name:    name,
-		Edit:    store.Edit{Record: id, Kind: kind, Set: set},
-		After:   after,
-		Invalid: forms.Validate(after, now),
-	}, nil
+	planned.After = after
+	planned.Invalid = forms.Validate(after, now)
+	return planned, nil
+}
+
+// planExisting plans the writes of entry e to got, a record the workspace
+// holds: only the fields whose value changes, written against e's version
+// when it has one, else as e.IfExists says.
+func planExisting(p *Planned, got registry.Record, e Entry) error {
+	set := p.Edit.Set
+	var changed []string
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		if set[k] == got.Value(k) {
+			delete(set, k) // an unchanged value writes nothing
+			continue
+		}
+		changed = append(changed, k)
+	}
+	switch {
+	case len(changed) == 0:
+		p.Outcome = Unchanged
+		return nil
+	case e.Version != nil:
+		for _, k := range changed {
+			f := got.Fields[k]
+			current := f.Stamp()
+			// Not found, the base is zero: concurrent with every version.
+			base, _ := e.Version.Exported(k, f)
+			if base == current {
+				continue
+			}
+			if wroteBefore(f, set[k], base) {
+				// The same input, against the same export, was registered
+				// before: its conflict is there (or was settled since).
+				delete(set, k)
+				continue
+			}
+			// Changed since the export: the input's value is written as the
+			// export's, concurrent with the one there now, which is written
+			// again to stay the visible one. Both are heads: a conflict.
+			if p.Edit.Base == nil {
+				p.Edit.Base = make(map[string]change.Stamp)
+				p.Keep = store.Edit{Record: got.ID, Kind: got.Kind, Set: map[string]string{}, Base: map[string]change.Stamp{}}
+			}
+			p.Edit.Base[k] = base
+			p.Keep.Set[k], p.Keep.Base[k] = got.Value(k), current
+			p.Conflicts = append(p.Conflicts, k)
+		}
+		switch {
+		case len(p.Conflicts) > 0:
+			p.Outcome = Conflicted
+		case len(set) > 0:
+			p.Outcome = Updated
+		default:
+			p.Outcome = Unchanged
+		}
+		return nil
+	}
+	if e.IfExists == UpdateExisting {
+		p.Outcome = Updated
+		return nil
+	}
+	return &recordError{
+		fmt.Sprintf("%s %s is already registered, and this would change %s", got.Kind, got.ID, strings.Join(changed, ", ")),
+		ErrRegistered,
+	}
+}
+
+// wroteBefore reports whether the field holds a version of value written
+// against base: what writing the same input against the same export again
+// would add.
+func wroteBefore(f change.Field, value string, base change.Stamp) bool {
+	for _, v := range f.Versions {
+		if v.Value == value && v.Base == base {
+			return true
+		}
+	}
+	return false
+}
+
+// where names the record of the input a problem is about.
+func where(record string, err error) error {
+	if record == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", record, err)
 }
 
 // fieldErr names where a problem is without quoting any value.
@@ -209,13 +351,28 @@ func (p *Plan) Records() []Planned {
 }
 
 // Edits returns the edits that store the plan's records, leaving out those
-// their own rules refuse.
+// their own rules refuse: each record's edit, then what keeps the values of
+// its conflicts visible.
 func (p *Plan) Edits() []store.Edit {
 	var edits []store.Edit
 	for _, rp := range p.Records() {
 		if rp.Invalid == nil {
-			edits = append(edits, rp.Edit)
+			edits = append(edits, rp.Edits()...)
 		}
+	}
+	return edits
+}
+
+// Edits returns the record's edits: what the input writes, and what keeps
+// the values of its conflicts visible. A record the input leaves as it is
+// has none.
+func (rp Planned) Edits() []store.Edit {
+	var edits []store.Edit
+	if len(rp.Edit.Set) > 0 {
+		edits = append(edits, rp.Edit)
+	}
+	if len(rp.Keep.Set) > 0 {
+		edits = append(edits, rp.Keep)
 	}
 	return edits
 }

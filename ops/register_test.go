@@ -118,7 +118,7 @@ func TestPlanHouseholdRefusesIDs(t *testing.T) {
 		})
 	}
 	// Updating a stored household counts its stored members in the head check.
-	update := Household{Entry: Entry{ID: hh, Fields: map[string]string{registry.FieldPhone: "+249 912 345 678"}},
+	update := Household{Entry: Entry{ID: hh, Fields: map[string]string{registry.FieldPhone: "+249 912 345 678"}, IfExists: UpdateExisting},
 		Members: []Entry{person("head", "Zeinab", "Yusuf")}}
 	plan, err := PlanHousehold(ws, forms, update, today)
 	if err != nil {

@@ -18,6 +18,14 @@ const (
 	// FieldNotDuplicate holds the space-separated ids of persons a
 	// supervisor judged distinct from this one.
 	FieldNotDuplicate = "_not_duplicate"
+	// FieldExternalKey is set on a household imported from input that
+	// does not give our id: another agency's household key, or for input
+	// with neither id nor key "digest:" and a keyed digest of the
+	// household's own text (store.Workspace.KeyedDigest). Importing the same
+	// input again, or the rest of it after a failure, finds the household
+	// instead of making it twice. It syncs, so a device importing a list
+	// another one imported finds the households by their agency's keys.
+	FieldExternalKey = "_external_key"
 )
 
 // checkSystemField returns the rule a system field's value breaks, or "" when
@@ -43,6 +51,8 @@ func checkSystemField(name, value string) (rule string, known bool) {
 			}
 		}
 		return "", true
+	case FieldExternalKey:
+		return "", true // any text; the value rule bounds it
 	}
 	return "", false
 }

@@ -21,6 +21,8 @@ func TestSystemFields(t *testing.T) {
 		{"undeleted", map[string]string{"_deleted": "false"}, ""},
 		{"deletion marker not a boolean", map[string]string{"_deleted": "yes"}, "_deleted"},
 		{"unknown system field", map[string]string{"_secret": "x"}, "_secret"},
+		{"another agency's key", map[string]string{FieldExternalKey: "M-001/2024"}, ""},
+		{"a key with a control character", map[string]string{FieldExternalKey: "M-001\x00"}, FieldExternalKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

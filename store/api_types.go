@@ -20,6 +20,12 @@ type Edit struct {
 	Kind    string
 	Set     map[string]string
 	Resolve bool // the writes resolve the fields' current conflicts (Write.Resolves = losing heads)
+	// Base names, for some fields of Set, the stamp the value was read at
+	// when that is not the field's current stamp: a re-imported export was
+	// read when it was exported. Such a write is concurrent with what came
+	// since, so it becomes a conflict by the merge rule. Fields not named
+	// here are written against their current stamp.
+	Base map[string]change.Stamp
 }
 
 // Outcome is what ApplyRemote did with one change.

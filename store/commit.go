@@ -92,6 +92,9 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 		}
 		f := p.rec.Fields[name]
 		wr := change.Write{Field: name, Value: value, Base: f.Stamp()}
+		if base, ok := e.Base[name]; ok {
+			wr.Base = base
+		}
 		if e.Resolve {
 			for _, lost := range f.Conflicts() {
 				wr.Resolves = append(wr.Resolves, lost.Stamp)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/hex"
 	"fmt"
 	"slices"
 
@@ -126,4 +127,18 @@ func (w *Workspace) Drafts() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// KeyedDigest returns a digest of name under the workspace's naming key,
+// 32 hex digits: the same name gives the same digest in this workspace, and
+// the digest tells nothing of the name. An import keeps it on a household
+// made from input that has no id (registry.FieldExternalKey), so that
+// running the same input again finds what it stored the first time instead
+// of making it twice.
+func (w *Workspace) KeyedDigest(name string) (string, error) {
+	if err := w.rlock(); err != nil {
+		return "", err
+	}
+	defer w.mu.RUnlock()
+	return hex.EncodeToString(w.names.key16("input digest\x00" + name)), nil
 }

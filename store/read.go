@@ -80,6 +80,23 @@ func (w *Workspace) Members(household uuid.UUID) []uuid.UUID {
 	return slices.Clone(w.idx.members[household])
 }
 
+// DeletedIDs lists the deleted records of a kind, in id order: what an
+// import of a list seen before must not bring back.
+func (w *Workspace) DeletedIDs(kind string) []uuid.UUID {
+	if w.rlock() != nil {
+		return nil
+	}
+	defer w.mu.RUnlock()
+	var out []uuid.UUID
+	for id, info := range w.idx.recs {
+		if info.deleted && info.kind == kind {
+			out = append(out, id)
+		}
+	}
+	slices.SortFunc(out, cmpID)
+	return out
+}
+
 // Assessments lists the live assessments of a household.
 func (w *Workspace) Assessments(household uuid.UUID) []uuid.UUID {
 	if w.rlock() != nil {

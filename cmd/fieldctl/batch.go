@@ -48,6 +48,13 @@ func (b *batcher) flush() error {
 	for _, p := range batch {
 		edits = append(edits, p.edits...)
 	}
+	if len(edits) == 0 {
+		// All there already (a list imported again): nothing to commit.
+		for _, p := range batch {
+			b.stored(p)
+		}
+		return nil
+	}
 	_, err := b.ws.Commit(edits...)
 	switch {
 	case err == nil:

@@ -42,7 +42,8 @@
 // not belong in terminals, logs or bug reports. Values quoted by lower
 // layers are replaced by "(value hidden)".
 //
-// register prints "ID<TAB>KIND" for each record stored; list prints one
+// register prints "ID<TAB>KIND" for each record of the households stored or
+// found already there; list prints one
 // tab-separated line per record (id, kind, then site and member count for a
 // household, household, sex and birth year for a person, household and date
 // for an assessment; names only with --names); --json gives JSON lines.
@@ -58,6 +59,14 @@
 // own fields refused, or no single head without the bad rows). Both commit
 // in batches of about 500 records, and Ctrl-C stops them at a household
 // boundary with what was handled committed.
+//
+// Both can be run again on the same file, or on an older export, without
+// undoing work or making records twice (docs/design.md, "Re-imports"): an
+// export's version makes a field changed since a conflict, not a revert; a
+// record named by id without a version is refused if it would change,
+// unless --update; households without our ids are found again by their
+// agency's key or their text (_external_key). Both end with what was new,
+// already there unchanged, updated and in conflict, or "nothing new".
 //
 // # Adding a command
 //

@@ -13,6 +13,7 @@ import (
 	"fieldreg/exchange"
 	"fieldreg/ops"
 	"fieldreg/registry"
+	"fieldreg/store"
 )
 
 func runImport(e *env, args []string) error {
@@ -20,6 +21,7 @@ func runImport(e *env, args []string) error {
 	csvFile := fs.String("csv", "", "the beneficiary list, CSV in UTF-8 (comma, semicolon or tab)")
 	encoding := fs.String("encoding", "", "the list's character `encoding` when it is not UTF-8: windows-1252, iso-8859-1, ... (UTF-16 with a byte-order mark is recognized)")
 	mappingFile := fs.String("mapping", "", "JSON `file` mapping CSV columns to field names, for another agency's layout")
+	update := fs.Bool("update", false, "write over records the list names by id (or by a household key imported before) without the version an export gives them")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
 		return err
@@ -60,7 +62,8 @@ func runImport(e *env, args []string) error {
 		return fmt.Errorf("%s: %w", *csvFile, encodingHint(err))
 	}
 	return e.withWorkspace(func(s *session) error {
-		im := &importer{e: e, s: s, reader: reader, now: now, tally: newTally(), households: make(map[string]uuid.UUID)}
+		im := &importer{e: e, s: s, reader: reader, now: now, update: *update, tally: newTally(),
+			households: make(map[string]uuid.UUID), keys: &externalKeys{ws: s.ws}}
 		return im.run()
 	})
 }
@@ -98,22 +101,36 @@ func encodingHint(err error) error {
 // no single head once the bad rows are out). It holds one household at a
 // time; what it keeps for the whole file is one id per household key of the
 // other agency, so rows of one household apart in the file join it.
+//
+// The keys are also kept in the workspace, on each household
+// (registry.FieldExternalKey): importing the list again, or the rest of it
+// after a failure, finds the households it made, and their members by
+// their values, instead of making them twice.
 type importer struct {
 	e      *env
 	s      *session
 	reader *exchange.CSVReader
 	now    time.Time
+	update bool // --update
 
 	batch      *batcher
 	tally      *tally
-	households map[string]uuid.UUID // the other agency's household key → our id
-	lastLine   int                  // the last line of the households handled so far
+	households map[string]uuid.UUID            // the other agency's household key → our id, made by this run
+	keys       *externalKeys                   // the keys of households stored
+	gone       map[uuid.UUID][]registry.Record // deleted persons by household; nil until needed
+	lastLine   int                             // the last line of the households handled so far
 }
 
 func (im *importer) run() error {
 	im.batch = &batcher{
-		ws:     im.s.ws,
-		stored: func(p planned) { im.tally.countAll(p) },
+		ws: im.s.ws,
+		stored: func(p planned) {
+			im.tally.countAll(p)
+			for _, rp := range p.records {
+				im.keys.stored(rp)
+			}
+			printConflicts(im.e, p)
+		},
 		refused: func(p planned, err error) {
 			printProblems(im.e, im.s.forms, p, err)
 		},
@@ -154,7 +171,7 @@ func (im *importer) run() error {
 		fmt.Fprintf(im.e.stderr, "fieldctl: %s more line problems not shown\n", thousands(last.dropped))
 	}
 	refused := last.rows - im.tally.persons
-	fmt.Fprintf(im.e.stdout, "imported %s; %s refused\n", im.tally, plural(refused, "row"))
+	fmt.Fprintf(im.e.stdout, "imported %s; %s refused\n%s\n", im.tally, plural(refused, "row"), im.tally.outcomes())
 	if refused > 0 {
 		return fmt.Errorf("%s refused (see above); the others were imported", plural(refused, "row"))
 	}
@@ -241,7 +258,7 @@ func (im *importer) stop() error {
 	if err := im.batch.flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(im.e.stdout, "imported %s\n", im.tally)
+	fmt.Fprintf(im.e.stdout, "imported %s\n%s\n", im.tally, im.tally.outcomes())
 	return fmt.Errorf("%w: the rows up to line %d were handled; the rows after it were not imported", errInterrupted, im.lastLine)
 }
 
@@ -249,22 +266,48 @@ func (im *importer) stop() error {
 func (im *importer) add(h exchange.Household) error {
 	label := fmt.Sprintf("line %d", h.Line)
 	im.lastLine = max(im.lastLine, lastLine(h))
-	if h.ID == "" && h.Key != "" {
-		// The other agency's household key: rows of one household that are
-		// not next to each other join the same household.
-		id, seen := im.households[h.Key]
+	in := intake{update: im.update}
+	key, err := im.keys.textKey(h)
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		// A row of its own, neither id nor key: found by its text if an
+		// earlier import stored it.
+		id, seen, err := im.keys.lookup(key)
+		if errors.Is(err, errGone) {
+			im.refuse(label, err)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if seen {
-			// Its earlier rows must be stored before the head check sees them.
-			if err := im.batch.flush(); err != nil {
+			records, err := unchanged(im.s, id)
+			if err != nil {
 				return err
 			}
-		} else {
-			id = registry.NewID()
-			im.households[h.Key] = id
+			im.batch.stored(planned{label: label, records: records})
+			return nil
+		}
+		h.Fields[registry.FieldExternalKey] = key
+	}
+	if h.ID == "" && h.Key != "" {
+		id, err := im.keyed(h, &in)
+		if errors.Is(err, errGone) {
+			im.refuse(label, err)
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		h.ID = id.String()
+		h.Fields[registry.FieldExternalKey] = h.Key
+		if h.Members, err = im.matchMembers(id, h.Members); err != nil {
+			return err
+		}
 	}
-	hp, err := planHousehold(im.s, h, im.now)
+	hp, err := planHousehold(im.s, h, in, im.now)
 	if err != nil {
 		im.refuse(label, err)
 		return nil
@@ -296,6 +339,112 @@ func (im *importer) add(h exchange.Household) error {
 		return nil
 	}
 	return im.batch.add(hp.ready(label))
+}
+
+// keyed returns the id of the household of the other agency's key: the one
+// this run made for earlier rows, the one an earlier import made, or a new
+// one. A household made by this run takes its later rows as its first.
+func (im *importer) keyed(h exchange.Household, in *intake) (uuid.UUID, error) {
+	if id, seen := im.households[h.Key]; seen {
+		// Its earlier rows must be stored before the head check sees them.
+		in.own = true
+		return id, im.batch.flush()
+	}
+	id, ok, err := im.keys.lookup(h.Key)
+	if err != nil {
+		return id, err
+	}
+	if !ok {
+		id = registry.NewID()
+		in.own = true
+	}
+	im.households[h.Key] = id
+	return id, nil
+}
+
+// matchMembers gives the rows of a stored household that name no person the
+// ids of the members they repeat: a row whose every value is a stored
+// member's is that member, read again. Each member is matched once. A row
+// that repeats a member deleted since (or merged into another as a
+// duplicate) is left out, said so, and counted as already there: importing
+// the list again must not bring the person back.
+func (im *importer) matchMembers(household uuid.UUID, rows []exchange.Doc) ([]exchange.Doc, error) {
+	if _, ok := im.s.ws.Kind(household); !ok {
+		return rows, nil
+	}
+	stored, err := members(im.s, household)
+	if err != nil {
+		return nil, err
+	}
+	gone, err := im.deletedMembers()
+	if err != nil {
+		return nil, err
+	}
+	stored = append(stored, gone[household]...)
+	taken := make(map[uuid.UUID]bool)
+	for _, m := range rows {
+		if id, err := uuid.Parse(m.ID); err == nil {
+			taken[id] = true
+		}
+	}
+	kept := rows[:0:0]
+	for _, row := range rows {
+		if row.ID == "" {
+			for _, rec := range stored {
+				if !taken[rec.ID] && holds(rec, row.Fields) {
+					row.ID = rec.ID.String()
+					taken[rec.ID] = true
+					break
+				}
+			}
+		}
+		if rec, ok := find(stored, row.ID); ok && rec.Deleted() {
+			// Accounted for: deleted or merged by a supervisor since.
+			fmt.Fprintf(im.e.stderr, "fieldctl: line %d: this person was deleted or merged in this workspace since the list was imported; the row is left as it is\n", row.Line)
+			im.tally.count(ops.Planned{Edit: store.Edit{Record: rec.ID, Kind: rec.Kind}, After: rec, Outcome: ops.Unchanged})
+			continue
+		}
+		kept = append(kept, row)
+	}
+	return kept, nil
+}
+
+// deletedMembers returns the deleted persons of the workspace by household,
+// read once: what matchMembers must not bring back.
+func (im *importer) deletedMembers() (map[uuid.UUID][]registry.Record, error) {
+	if im.gone != nil {
+		return im.gone, nil
+	}
+	im.gone = make(map[uuid.UUID][]registry.Record)
+	for _, id := range im.s.ws.DeletedIDs(registry.KindPerson) {
+		rec, err := im.s.ws.Get(id)
+		if err != nil {
+			return nil, fmt.Errorf("read record %s: %w", id, err)
+		}
+		if hid, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil {
+			im.gone[hid] = append(im.gone[hid], rec)
+		}
+	}
+	return im.gone, nil
+}
+
+func find(records []registry.Record, id string) (registry.Record, bool) {
+	for _, r := range records {
+		if r.ID.String() == id {
+			return r, true
+		}
+	}
+	return registry.Record{}, false
+}
+
+// holds reports whether a record holds every one of the values.
+func holds(rec registry.Record, values map[string]string) bool {
+	for k, v := range values {
+		if k != registry.FieldHouseholdID && rec.Value(k) != v {
+			return false
+		}
+	}
+	return true
 }
 
 // lastLine is the last line of the file a household was read from.

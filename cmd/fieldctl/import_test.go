@@ -241,4 +241,14 @@ func TestImportInterruptedMidway(t *testing.T) {
 	if out := w.ok("verify"); !strings.Contains(out, "ok") {
 		t.Errorf("verify after an interrupted import: %s", out)
 	}
+	// Run again, the list is imported whole, what went in the first time once.
+	res := w.fails(exitFailure, []string{"2 rows refused"}, "import", "--csv", csvPath)
+	all := 4*readAhead - 2
+	if n := w.count("person"); n != all {
+		t.Errorf("%d persons after the list again, want %d", n, all)
+	}
+	want := fmt.Sprintf("new: %d households, %d persons; already there, unchanged: %d households, %d persons", all-(last-2), all-(last-2), last-2, last-2)
+	if !strings.Contains(res.stdout, want) {
+		t.Errorf("the list again after the interruption: %q, want %q", res.stdout, want)
+	}
 }

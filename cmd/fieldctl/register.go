@@ -16,6 +16,7 @@ import (
 func runRegister(e *env, args []string) error {
 	fs := newFlags(e, "register")
 	file := fs.String("file", "", "households with members as JSON, the export's shape (- for stdin)")
+	update := fs.Bool("update", false, "write over records the file names by id without the version an export gives them")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
 		return err
@@ -36,7 +37,7 @@ func runRegister(e *env, args []string) error {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
-		return registerAll(e, s, forms, elements)
+		return registerAll(e, s, forms, elements, intake{update: *update})
 	})
 }
 
@@ -101,16 +102,22 @@ func jsonProblem(err error) string {
 }
 
 // registerAll validates and stores households, each all or nothing, and
-// reports the refused ones by position, record and field.
-func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawMessage) error {
+// reports the refused ones by position, record and field. A household the
+// file gives without an id is kept with a digest of its text
+// (registry.FieldExternalKey), so that running a file again, after some of
+// it was refused, registers nothing twice.
+func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawMessage, in intake) error {
 	tally := newTally()
+	keys := &externalKeys{ws: s.ws}
 	b := &batcher{
 		ws: s.ws,
 		stored: func(p planned) {
-			for _, ed := range p.edits {
-				fmt.Fprintf(e.stdout, "%s\t%s\n", ed.Record, ed.Kind)
-				tally.count(ed)
+			for _, rp := range p.records {
+				fmt.Fprintf(e.stdout, "%s\t%s\n", rp.Edit.Record, rp.Edit.Kind)
+				tally.count(rp)
+				keys.stored(rp)
 			}
+			printConflicts(e, p)
 		},
 		refused: func(p planned, err error) {
 			tally.refused++
@@ -125,7 +132,7 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 			if err := b.flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "registered %s\n", tally)
+			fmt.Fprintf(e.stderr, "registered %s\n%s\n", tally, tally.outcomes())
 			return fmt.Errorf("%w before household %d: households 0 to %d were processed, the rest not", errInterrupted, i, i-1)
 		}
 		label := fmt.Sprintf("household %d", i)
@@ -141,7 +148,31 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 			}
 			continue
 		}
-		hp, err := planHousehold(s, hh[0], now)
+		key, err := keys.textKey(hh[0])
+		if err != nil {
+			return err
+		}
+		if key != "" {
+			id, seen, err := keys.lookup(key)
+			if errors.Is(err, errGone) {
+				b.refused(planned{label: label}, err)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if seen {
+				// Registered by an earlier run from this very text.
+				records, err := unchanged(s, id)
+				if err != nil {
+					return err
+				}
+				b.stored(planned{label: label, records: records})
+				continue
+			}
+			hh[0].Fields[registry.FieldExternalKey] = key
+		}
+		hp, err := planHousehold(s, hh[0], in, now)
 		if err != nil {
 			b.refused(planned{label: label}, err)
 			continue
@@ -158,7 +189,7 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 	if err := b.flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "registered %s\n", tally)
+	fmt.Fprintf(e.stderr, "registered %s\n%s\n", tally, tally.outcomes())
 	if tally.refused > 0 {
 		return fmt.Errorf("%d of %d households refused, nothing of them stored", tally.refused, len(elements))
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +25,13 @@ func parseRegistered(t *testing.T, out string) registered {
 	}
 	return r
 }
+
+// versionToken is an export's version of a record (exchange.Version).
+var versionToken = regexp.MustCompile(`v1\.[A-Za-z0-9_-]+`)
+
+// withoutVersions blanks the versions of an export: carried to another
+// workspace, the same values are written there at other stamps.
+func withoutVersions(export string) string { return versionToken.ReplaceAllString(export, "v") }
 
 // TestRoundTrip walks the life of a small registry: register, find, read,
 // correct, export in every format, and carry the exports to a second and
@@ -158,7 +166,7 @@ func TestRoundTrip(t *testing.T) {
 		w2.ok("register", "--file", filepath.Join(dir, "households.json"))
 		again := filepath.Join(t.TempDir(), "again.json")
 		w2.ok("export", "--format", "json", "--out", again)
-		if got := readFile(t, again); got != exports["households.json"] {
+		if got := readFile(t, again); withoutVersions(got) != withoutVersions(exports["households.json"]) {
 			t.Errorf("JSON export after re-registering differs:\nfirst:\n%s\nagain:\n%s", exports["households.json"], got)
 		}
 	})
@@ -176,7 +184,7 @@ func TestRoundTrip(t *testing.T) {
 				args = append(args, "--aggregate")
 			}
 			w3.ok(args...)
-			if got := readFile(t, again); got != exports[name] {
+			if got := readFile(t, again); withoutVersions(got) != withoutVersions(exports[name]) {
 				t.Errorf("%s after importing the CSV differs:\nfirst:\n%s\nagain:\n%s", name, exports[name], got)
 			}
 		}
@@ -187,7 +195,7 @@ func TestRoundTrip(t *testing.T) {
 		w4.ok("import", "--csv", filepath.Join(dir, "persons-hxl.csv"))
 		again := filepath.Join(t.TempDir(), "persons.csv")
 		w4.ok("export", "--format", "csv", "--out", again)
-		if got := readFile(t, again); got != exports["persons.csv"] {
+		if got := readFile(t, again); withoutVersions(got) != withoutVersions(exports["persons.csv"]) {
 			t.Errorf("CSV export after importing the HXL export differs:\nfirst:\n%s\nagain:\n%s", exports["persons.csv"], got)
 		}
 	})

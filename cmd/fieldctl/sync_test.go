@@ -75,8 +75,10 @@ func TestEnrollSyncAndBundles(t *testing.T) {
 		t.Fatalf("second sync summary %q", out)
 	}
 
-	// No link: a bundle each way.
-	w.ok("register", "--file", filepath.Join("testdata", "households.json"))
+	// No link: a bundle each way. (The same file again would add nothing:
+	// other households, in another province.)
+	more := strings.ReplaceAll(readFile(t, filepath.Join("testdata", "households.json")), `"admin1": "Nord"`, `"admin1": "Centre-Nord"`)
+	w.ok("register", "--file", writeFile(t, "more.json", more))
 	bundle := filepath.Join(t.TempDir(), "to-hq.bundle")
 	if out := w.ok("bundle", "export", "--out", bundle); !strings.Contains(out, "written to") {
 		t.Fatalf("bundle export said %q", out)
