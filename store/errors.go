@@ -30,6 +30,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrTooLarge means a write would take the database file past Options.MaxSize.
 	ErrTooLarge = errors.New("workspace would exceed its size limit")
+	// ErrStillRefused means a quarantined change asked to be released is
+	// still refused: its cause is not fixed. The wrapping error says why.
+	ErrStillRefused = errors.New("still refused")
 
 	// Reading stored data.
 
