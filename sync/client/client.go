@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"time"
 
@@ -236,13 +237,17 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	if err != nil {
 		return false, local(err)
 	}
+	outcomeSeq, err := readU64(c.w, metaOutcomeSeq)
+	if err != nil {
+		return false, local(err)
+	}
 	own, err := c.w.OwnChangesAfter(acked, maxPushChanges)
 	if err != nil {
 		return false, local(err)
 	}
 	push := fit(own, c.batcher.Size())
 	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
-		Cursor: cursor, PullMax: c.batcher.Size()}
+		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq}
 	enc, err := wire.EncodeRequest(req)
 	if err != nil {
 		return false, local(err)
@@ -285,10 +290,16 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
 	}
 	for _, q := range resp.Results {
-		if q.Code != wire.CodeNone && q.DeviceSeq > acked {
+		if state, ok := heldState(q.Code); ok && state == Held && q.DeviceSeq > acked {
 			r.sum.Quarantined++
 		}
 	}
+	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)}
+	held, err := heldMeta(c.w, resp.Results, resp.OutcomeSeq, outcomeSeq)
+	if err != nil {
+		return false, local(err)
+	}
+	maps.Copy(meta, held)
 	pulled := make([]change.Change, len(resp.Pull))
 	for i, p := range resp.Pull {
 		pulled[i] = p.Change
@@ -296,7 +307,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	// The changes, the new cursor and HQ's acknowledgement go in one
 	// transaction: a cut or a crash after it loses nothing, before it
 	// costs this one batch.
-	results, err := c.w.ApplyRemote(pulled, map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)})
+	results, err := c.w.ApplyRemote(pulled, meta)
 	if err != nil {
 		return false, local(fmt.Errorf("store pulled changes: %w", err))
 	}

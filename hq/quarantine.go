@@ -1,0 +1,247 @@
+package hq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fieldreg/change"
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/sync/wire"
+)
+
+// MaxClockAhead is how far ahead of HQ's own clock a pushed change's stamp
+// may be. A change beyond it is held in quarantine with wire.CodeClockAhead
+// (the device is told its date looks wrong) instead of being stored: stored,
+// its stamp would pull HQ's clock, and through HQ every device's, forward by
+// however wrong one tablet was, and every honest edit after it would lose to
+// it. Devices allow a day (change.MaxSkew) because their own clocks wander;
+// HQ keeps network time, so minutes cover a device's drift and the time a
+// change takes to arrive. A held change is released once HQ's clock has
+// passed its stamp, or dropped.
+const MaxClockAhead = 5 * time.Minute
+
+// maxOutcomesSent bounds the outcomes of held changes one response carries;
+// the rest follow in the next.
+const maxOutcomesSent = 1000
+
+// householdOf is the household a change belongs to: its own record for a
+// household, the household_id it writes, else the one its record has.
+func householdOf(records Records, c change.Change) uuid.UUID {
+	if c.Kind == registry.KindHousehold {
+		return c.Record
+	}
+	for _, w := range c.Writes {
+		if w.Field == registry.FieldHouseholdID {
+			id, _ := uuid.Parse(w.Value)
+			return id
+		}
+	}
+	if rec, err := records.Get(c.Record); err == nil {
+		id, _ := uuid.Parse(rec.Value(registry.FieldHouseholdID))
+		return id
+	}
+	return uuid.Nil
+}
+
+// units numbers the units of one job's changes: job n's changes of one
+// household are one unit, stored or held together, so HQ never keeps a
+// household without the head it came with, nor a member without its
+// household. 0 is a change of no household.
+func (s *Server) units(job int, changes []change.Change) []uint64 {
+	out := make([]uint64, len(changes))
+	seen := map[uuid.UUID]uint64{}
+	for i, c := range changes {
+		h := householdOf(s.ws, c)
+		if h == uuid.Nil {
+			continue
+		}
+		if seen[h] == 0 {
+			seen[h] = uint64(job)<<32 | uint64(len(seen)+1)
+		}
+		out[i] = seen[h]
+	}
+	return out
+}
+
+// heldCode is the code a device is told for a change HQ holds.
+func heldCode(c change.Change, now time.Time) wire.Code {
+	if c.Stamp.Millis() > now.Add(MaxClockAhead).UnixMilli() {
+		return wire.CodeClockAhead
+	}
+	return wire.CodeInvalid
+}
+
+// HeldChange is a pushed change HQ holds in quarantine.
+type HeldChange struct {
+	ID        uint64 // what quarantine release and drop take
+	Unit      uint64 // the ID of the first change of the unit it is held with; 0 alone
+	Time      time.Time
+	Device    string    // the device's name ("" when HQ no longer knows it)
+	Replica   uuid.UUID // the device's workspace id
+	DeviceSeq uint64
+	Record    uuid.UUID
+	Kind      string
+	Fields    []string
+	Code      wire.Code // CodeClockAhead or CodeInvalid: what the device was told
+	Reason    string
+}
+
+// QuarantineAction is what a release or drop did: the changes it acted on
+// (the whole unit of the ID given).
+type QuarantineAction struct {
+	Changes []HeldChange
+	Stored  int // released changes now in HQ's log (the rest it held already)
+}
+
+func (s *Server) held(st *state, e store.QuarantineEntry) HeldChange {
+	c := e.Change
+	h := HeldChange{ID: e.QuarantineSeq, Unit: e.Unit, Time: e.Time, Replica: c.Device, DeviceSeq: c.DeviceSeq,
+		Record: c.Record, Kind: c.Kind, Fields: c.FieldNames(), Code: heldCode(c, e.Time), Reason: e.Reason}
+	if d := st.byReplica(c.Device); d != nil {
+		h.Device = d.Name
+	}
+	return h
+}
+
+// Quarantine lists the changes HQ holds, oldest first, with why.
+func (s *Server) Quarantine() ([]HeldChange, error) {
+	q, err := s.ws.Quarantined()
+	if err != nil {
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	st := s.state()
+	out := make([]HeldChange, 0, len(q))
+	for _, e := range q {
+		out = append(out, s.held(st, e))
+	}
+	return out, nil
+}
+
+// ReleaseQuarantine validates the held changes of entry id's unit again and,
+// when they all pass now, stores them as if just pushed; otherwise it
+// stores nothing and the error (wrapping ErrStillRefused) says why. The
+// devices they came from are told at their next sync.
+func (s *Server) ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
+	var out QuarantineAction
+	err := s.run(ctx, func(next *state) error {
+		meta, unit, err := s.tellDevices(next, id, wire.CodeReleased, "released by a supervisor")
+		if err != nil {
+			return err
+		}
+		entries, results, err := s.ws.ReleaseQuarantined(id, meta)
+		if err != nil {
+			return err
+		}
+		out.Changes = unit
+		released := make([]change.Change, len(entries))
+		for i, e := range entries {
+			released[i] = e.Change
+			if results[i].Outcome == store.Applied {
+				out.Stored++
+			}
+		}
+		s.log.add(released, results) // devices pull what was released
+		return nil
+	})
+	if err != nil {
+		return QuarantineAction{}, fmt.Errorf("release quarantined change %d: %w", id, quarantineErr(err))
+	}
+	s.logf("quarantine: released change %d with its unit: %d changes, %d stored", id, len(out.Changes), out.Stored)
+	return out, nil
+}
+
+// DropQuarantine discards the held changes of entry id's unit for good. The
+// devices they came from are told at their next sync.
+func (s *Server) DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
+	var out QuarantineAction
+	err := s.run(ctx, func(next *state) error {
+		meta, unit, err := s.tellDevices(next, id, wire.CodeDropped, "dropped by a supervisor")
+		if err != nil {
+			return err
+		}
+		if _, err := s.ws.DropQuarantined(id, meta); err != nil {
+			return err
+		}
+		out.Changes = unit
+		return nil
+	})
+	if err != nil {
+		return QuarantineAction{}, fmt.Errorf("drop quarantined change %d: %w", id, quarantineErr(err))
+	}
+	s.logf("quarantine: dropped change %d with its unit: %d changes", id, len(out.Changes))
+	return out, nil
+}
+
+// tellDevices finds the held changes of entry id's unit, queues an outcome
+// for each on the device it came from, and returns next encoded, to be
+// stored with the act.
+func (s *Server) tellDevices(next *state, id uint64, code wire.Code, reason string) (map[string][]byte, []HeldChange, error) {
+	q, err := s.ws.Quarantined()
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(q, func(e store.QuarantineEntry) bool { return e.QuarantineSeq == id })
+	if i < 0 {
+		return nil, nil, fmt.Errorf("no change %d is held: %w", id, ErrNotHeld)
+	}
+	var unit []HeldChange
+	for _, e := range q {
+		if e.QuarantineSeq == id || q[i].Unit != 0 && e.Unit == q[i].Unit {
+			unit = append(unit, s.held(next, e))
+		}
+	}
+	for _, h := range unit {
+		d := next.byReplica(h.Replica)
+		if d == nil {
+			continue // a bundle from a device since removed: nobody to tell
+		}
+		d.OutcomeSeq++
+		d.Outcomes = append(d.Outcomes, Outcome{Seq: d.OutcomeSeq, DeviceSeq: h.DeviceSeq, Code: code, Reason: reason})
+	}
+	enc, err := encodeState(next)
+	if err != nil {
+		return nil, nil, err
+	}
+	return map[string][]byte{metaState: enc}, unit, nil
+}
+
+// quarantineErr gives the store's errors HQ's sentinels.
+func quarantineErr(err error) error {
+	switch {
+	case errors.Is(err, store.ErrStillRefused) && !errors.Is(err, ErrStillRefused):
+		return fmt.Errorf("%w: %w", ErrStillRefused, err)
+	case errors.Is(err, store.ErrNotFound) && !errors.Is(err, ErrNotHeld):
+		return fmt.Errorf("%w: %w", ErrNotHeld, err)
+	}
+	return err
+}
+
+// outcomes are the results a device is told about its changes: the ones
+// this push held, then what became of earlier held ones after the
+// device's last confirmed outcome, and the seq to confirm next.
+func outcomes(d *Device, held []wire.PushResult) ([]wire.PushResult, uint64) {
+	out := held
+	seq := d.OutcomeSeq
+	for i, o := range d.Outcomes {
+		if i == maxOutcomesSent {
+			seq = d.Outcomes[i-1].Seq
+			break
+		}
+		out = append(out, wire.PushResult{DeviceSeq: o.DeviceSeq, Code: o.Code, Reason: o.Reason})
+	}
+	return out, seq
+}
+
+// confirmOutcomes forgets the outcomes the device says it has stored.
+func confirmOutcomes(d *Device, upTo uint64) {
+	if upTo > d.OutcomeSeq {
+		return // a number HQ never gave (HQ restored from a backup): send all again
+	}
+	d.Outcomes = slices.DeleteFunc(d.Outcomes, func(o Outcome) bool { return o.Seq <= upTo })
+}
