@@ -41,11 +41,23 @@ func checkAhead(s change.Stamp, now time.Time, limit time.Duration) error {
 		return change.CheckSkew(s, now)
 	}
 	if s.Millis() > now.Add(limit).UnixMilli() {
-		return fmt.Errorf("%w: %s is more than %s ahead of this clock (%s)", change.ErrClockAhead,
-			s.Time().UTC().Format(time.RFC3339), limit, now.UTC().Format(time.RFC3339))
+		return aheadError{stamp: s.Time(), now: now, limit: limit}
 	}
 	return nil
 }
+
+// aheadError is change.ErrClockAhead with the bound that was passed.
+type aheadError struct {
+	stamp, now time.Time
+	limit      time.Duration
+}
+
+func (e aheadError) Error() string {
+	return fmt.Sprintf("stamp %s is more than %s ahead of this clock (%s)",
+		e.stamp.UTC().Format(time.RFC3339), e.limit, e.now.UTC().Format(time.RFC3339))
+}
+
+func (e aheadError) Unwrap() error { return change.ErrClockAhead }
 
 func unitOf(units []uint64, i int) uint64 {
 	if i < len(units) {
@@ -100,7 +112,7 @@ func holdUnits(changes []change.Change, units []uint64, results []Result, held m
 			if results[i].Outcome == Quarantined {
 				held[i] = results[i].Reason
 			} else {
-				held[i] = fmt.Sprintf("held with its household: %s %s was refused: %s", readable(c.Kind), c.Record, results[refused].Reason)
+				held[i] = fmt.Sprintf("held with its household: %s %s was refused", readable(c.Kind), c.Record)
 			}
 			grew = true
 		}
