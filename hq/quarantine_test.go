@@ -234,11 +234,15 @@ func TestHeadRefusedHoldsTheWholeHousehold(t *testing.T) {
 	}
 
 	// The device learns it at its next sync, and confirms it once.
-	d.mustSync(t)
+	if sum := d.mustSync(t); sum.Released != 3 {
+		t.Errorf("the sync after the release: %+v, want 3 released", sum)
+	}
 	if got := d.held(t); got[client.Released] != 3 || got[client.Held] != 0 {
 		t.Errorf("after the release the device knows %v, want 3 released", got)
 	}
-	d.mustSync(t) // its next request confirms what it stored
+	if sum := d.mustSync(t); sum.Released != 0 { // its next request confirms what it stored
+		t.Errorf("a further sync tells the release again: %+v", sum)
+	}
 	if devs, _ := s.Devices(); len(devs[0].Outcomes) != 0 {
 		t.Errorf("HQ still keeps %d outcomes the device confirmed", len(devs[0].Outcomes))
 	}
@@ -282,7 +286,9 @@ func TestDropDiscardsTheHeldHousehold(t *testing.T) {
 	if strings.Contains(exportJSON(t, s.Server), h.String()) {
 		t.Error("the dropped household is in HQ's export")
 	}
-	d.mustSync(t)
+	if sum := d.mustSync(t); sum.Dropped != 3 || len(client.HeldNotices(sum)) != 1 || client.HeldNotices(sum)[0].Key != "sync.held_dropped" {
+		t.Errorf("the sync after the drop: %+v, notices %v; want 3 dropped", sum, client.HeldNotices(sum))
+	}
 	if got := d.held(t); got[client.Dropped] != 3 {
 		t.Errorf("after the drop the device knows %v, want 3 dropped", got)
 	}
@@ -306,8 +312,8 @@ func TestClockAheadCannotDragHQ(t *testing.T) {
 	if _, err := ahead.Commit(store.Edit{Record: hh.ID, Kind: registry.KindHousehold, Set: map[string]string{"status": "moved"}}); err != nil {
 		t.Fatal(err)
 	}
-	if sum := ahead.mustSync(t); sum.Quarantined != 1 {
-		t.Fatalf("the tablet 23 h ahead: %+v, want its edit held", sum)
+	if sum := ahead.mustSync(t); sum.Quarantined != 1 || sum.ClockAhead != 1 || client.HeldNotices(sum)[0].Key != "sync.held_clock" {
+		t.Fatalf("the tablet 23 h ahead: %+v, want its edit held for its clock", sum)
 	}
 	list, err := client.HeldAtHQ(ahead)
 	if err != nil || len(list) != 1 || !list[0].ClockAhead || list[0].State != client.Held {

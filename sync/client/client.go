@@ -75,8 +75,12 @@ type Status struct {
 // Summary is what a finished (or abandoned) sync did.
 type Summary struct {
 	Sent, Received, Conflicts, Quarantined int
-	BytesSent, BytesReceived               int64
-	Duration                               time.Duration
+	// Of the Quarantined (held at HQ), those held because their stamps are
+	// ahead of HQ's clock; and what HQ said this sync of changes it held
+	// before: Released (now stored at HQ) and Dropped (never will be).
+	ClockAhead, Released, Dropped int
+	BytesSent, BytesReceived      int64
+	Duration                      time.Duration
 }
 
 // Default batch bounds, in estimated encoded bytes before compression
@@ -290,8 +294,16 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
 	}
 	for _, q := range resp.Results {
-		if state, ok := heldState(q.Code); ok && state == Held && q.DeviceSeq > acked {
+		switch state, _ := heldState(q.Code); {
+		case state == Held && q.DeviceSeq > acked:
 			r.sum.Quarantined++
+			if q.Code == wire.CodeClockAhead {
+				r.sum.ClockAhead++
+			}
+		case state == Released && resp.OutcomeSeq != outcomeSeq:
+			r.sum.Released++
+		case state == Dropped && resp.OutcomeSeq != outcomeSeq:
+			r.sum.Dropped++
 		}
 	}
 	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)}

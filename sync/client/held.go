@@ -138,3 +138,27 @@ func cmpU64(a, b uint64) int {
 	}
 	return 0
 }
+
+// HeldNotice is one line a sync's status shows about changes HQ held: a
+// catalogue key (assets/i18n) and the count it takes.
+type HeldNotice struct {
+	Key   string
+	Count int
+}
+
+// HeldNotices are the lines to show after a sync that did sum, none when HQ
+// held nothing and said nothing of what it held.
+func HeldNotices(sum Summary) []HeldNotice {
+	var out []HeldNotice
+	for _, n := range []HeldNotice{
+		{"sync.held", sum.Quarantined - sum.ClockAhead},
+		{"sync.held_clock", sum.ClockAhead},
+		{"sync.held_released", sum.Released},
+		{"sync.held_dropped", sum.Dropped},
+	} {
+		if n.Count > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
