@@ -3,6 +3,7 @@ package hq
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fieldreg/change"
 	"fieldreg/store"
@@ -50,9 +51,14 @@ func (s *Server) submit(ctx context.Context, prepare func(st *state) ([]change.C
 // one transaction, one fsync, for many devices at once.
 func (s *Server) ingest() {
 	defer close(s.stopped)
+	tick := time.NewTicker(clockCheck)
+	defer tick.Stop()
 	for {
 		var first *job
 		select {
+		case <-tick.C:
+			s.releaseDue()
+			continue
 		case first = <-s.jobs:
 		case <-s.quit:
 			// enter() refuses new work before quit closes, so the queue is

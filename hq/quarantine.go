@@ -129,8 +129,18 @@ func (s *Server) Quarantine() ([]HeldChange, error) {
 // devices they came from are told at their next sync.
 func (s *Server) ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
 	var out QuarantineAction
-	err := s.run(ctx, func(next *state) error {
-		meta, unit, err := s.tellDevices(next, id, wire.CodeReleased, "released by a supervisor")
+	if err := s.run(ctx, s.release(id, "released by a supervisor", &out)); err != nil {
+		return QuarantineAction{}, fmt.Errorf("release quarantined change %d: %w", id, quarantineErr(err))
+	}
+	s.logf("quarantine: released change %d with its unit: %d changes, %d stored", id, len(out.Changes), out.Stored)
+	return out, nil
+}
+
+// release is the job that releases entry id's unit, telling its devices
+// reason, and reports what it did in out.
+func (s *Server) release(id uint64, reason string, out *QuarantineAction) func(next *state) error {
+	return func(next *state) error {
+		meta, unit, err := s.tellDevices(next, id, wire.CodeReleased, reason)
 		if err != nil {
 			return err
 		}
@@ -148,12 +158,112 @@ func (s *Server) ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAc
 		}
 		s.log.add(released, results) // devices pull what was released
 		return nil
-	})
-	if err != nil {
-		return QuarantineAction{}, fmt.Errorf("release quarantined change %d: %w", id, quarantineErr(err))
 	}
-	s.logf("quarantine: released change %d with its unit: %d changes, %d stored", id, len(out.Changes), out.Stored)
-	return out, nil
+}
+
+// A change held only because its stamp was ahead of HQ's clock is held for
+// clock order, not for what it says: once HQ's clock has caught up with it,
+// HQ releases it on its own (ingest looks every clockCheck), so no such
+// quarantine lasts beyond the time the device's clock was ahead.
+const clockCheck = time.Minute
+
+// noteClockHeld records that a change stamped at ms was held for its clock:
+// it may be released once HQ's clock is within MaxClockAhead of it.
+func (s *Server) noteClockHeld(ms int64) {
+	due := ms - MaxClockAhead.Milliseconds()
+	for {
+		cur := s.clockDue.Load()
+		if cur != 0 && cur <= due || s.clockDue.CompareAndSwap(cur, due) {
+			return
+		}
+	}
+}
+
+// dueUnits lists the first entry of each held unit HQ may release on its
+// own now: every change in it held for its clock alone, and HQ's clock
+// within MaxClockAhead of each. It notes when the next one will be due.
+func (s *Server) dueUnits(now time.Time) ([]uint64, error) {
+	if due := s.clockDue.Load(); due == 0 || now.UnixMilli() < due {
+		return nil, nil
+	}
+	q, err := s.ws.Quarantined()
+	if err != nil {
+		return nil, err
+	}
+	type unit struct {
+		first   uint64
+		latest  int64 // the latest stamp, Unix ms
+		byClock bool
+	}
+	units := map[uint64]*unit{}
+	var order []uint64
+	for _, e := range q {
+		key := e.Unit
+		if key == 0 {
+			key = e.QuarantineSeq
+		}
+		u := units[key]
+		if u == nil {
+			u = &unit{first: e.QuarantineSeq, byClock: true}
+			units[key] = u
+			order = append(order, key)
+		}
+		u.latest = max(u.latest, e.Change.Stamp.Millis())
+		u.byClock = u.byClock && heldCode(e.Change, e.Time) == wire.CodeClockAhead
+	}
+	var ids []uint64
+	var next int64
+	limit := now.Add(MaxClockAhead).UnixMilli()
+	for _, key := range order {
+		switch u := units[key]; {
+		case !u.byClock:
+		case u.latest <= limit:
+			ids = append(ids, u.first)
+		case next == 0 || u.latest-MaxClockAhead.Milliseconds() < next:
+			next = u.latest - MaxClockAhead.Milliseconds()
+		}
+	}
+	s.clockDue.Store(next)
+	return ids, nil
+}
+
+// releaseDue releases, from the ingest goroutine, the units held for clock
+// order alone that HQ's clock has caught up with.
+func (s *Server) releaseDue() {
+	ids, err := s.dueUnits(s.cfg.now())
+	if err != nil {
+		s.logf("quarantine: changes held for their clock: %v", err)
+		return
+	}
+	for _, id := range ids {
+		var out QuarantineAction
+		j := &job{exec: s.release(id, "released: HQ's clock has reached its date", &out), done: make(chan struct{})}
+		s.commit([]*job{j})
+		if j.err != nil {
+			s.logf("quarantine: change %d, held for its clock: not released: %v", id, j.err)
+			continue
+		}
+		s.logf("quarantine: released change %d with its unit (%d changes): HQ's clock has reached their date", id, len(out.Changes))
+	}
+}
+
+// ReleaseClockHeld releases now what ingest would release at its next
+// look: the held units that were held for their clock alone and that HQ's
+// clock has caught up with. It returns how many units it released.
+func (s *Server) ReleaseClockHeld(ctx context.Context) (int, error) {
+	ids, err := s.dueUnits(s.cfg.now())
+	if err != nil {
+		return 0, fmt.Errorf("release changes held for their clock: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		var out QuarantineAction
+		if err := s.run(ctx, s.release(id, "released: HQ's clock has reached its date", &out)); err != nil {
+			return n, fmt.Errorf("release quarantined change %d: %w", id, quarantineErr(err))
+		}
+		n++
+	}
+	return n, nil
 }
 
 // DropQuarantine discards the held changes of entry id's unit for good. The

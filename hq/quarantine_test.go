@@ -204,6 +204,11 @@ func TestHeadRefusedHoldsTheWholeHousehold(t *testing.T) {
 		t.Errorf("the device knows %v of its changes held, want 3 held", got)
 	}
 
+	// Held for what it says, not its clock: HQ does not release it itself.
+	s.now.Add((48 * time.Hour).Milliseconds())
+	if n, err := s.ReleaseClockHeld(context.Background()); n != 0 || err != nil {
+		t.Errorf("HQ released %d units held for their content on its own (%v)", n, err)
+	}
 	// Not fixed yet: release refuses, says why, stores nothing.
 	if _, err := s.ReleaseQuarantine(context.Background(), held[2].ID); !errors.Is(err, hq.ErrStillRefused) || !strings.Contains(err.Error(), "given_name") {
 		t.Fatalf("release before the fix: %v, want ErrStillRefused naming given_name", err)
@@ -344,13 +349,24 @@ func TestClockAheadCannotDragHQ(t *testing.T) {
 		t.Errorf("HQ's status = %q, want the honest edit's returned", rec.Value("status"))
 	}
 
-	// A day on, HQ's clock has passed the stamp: the held edit is released.
+	// A day on, HQ's clock has passed the stamp: the held edit is released,
+	// by a supervisor or by HQ itself (held for its clock alone, it is not
+	// held for ever).
 	if _, err := s.ReleaseQuarantine(context.Background(), held[0].ID); !errors.Is(err, hq.ErrStillRefused) {
 		t.Errorf("release while the stamp is still ahead: %v, want ErrStillRefused", err)
 	}
+	if n, err := s.ReleaseClockHeld(context.Background()); n != 0 || err != nil {
+		t.Errorf("HQ released %d units held for their clock before their date (%v)", n, err)
+	}
 	s.now.Add((24 * time.Hour).Milliseconds())
-	if act, err := s.ReleaseQuarantine(context.Background(), held[0].ID); err != nil || act.Stored != 1 {
-		t.Fatalf("release a day on: %+v, %v", act, err)
+	if n, err := s.ReleaseClockHeld(context.Background()); n != 1 || err != nil {
+		t.Fatalf("a day on, HQ released %d units held for their clock, want 1 (%v)", n, err)
+	}
+	if left, _ := s.Quarantine(); len(left) != 0 {
+		t.Errorf("quarantine holds %d after HQ's clock caught up", len(left))
+	}
+	if rec, _ := s.Workspace().Get(hh.ID); rec.Value("status") != "moved" {
+		t.Errorf("HQ's status after the release = %q, want moved (the later stamp)", rec.Value("status"))
 	}
 	ahead.mustSync(t)
 	if list, _ := client.HeldAtHQ(ahead); len(list) != 1 || list[0].State != client.Released || !list[0].ClockAhead {

@@ -143,7 +143,8 @@ type Server struct {
 	closed   bool
 	inflight sync.WaitGroup
 
-	stats counters
+	stats    counters
+	clockDue atomic.Int64 // Unix ms when a change held for its clock may be released; 0 none
 }
 
 type counters struct {
@@ -186,6 +187,7 @@ func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (
 		ws.Close()
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}
+	s.clockDue.Store(1) // look at what is held once
 	go s.ingest()
 	return s, nil
 }

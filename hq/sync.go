@@ -146,6 +146,9 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 			s.stats.quarantined.Add(1)
 			held++
 			code := heldCode(stored[i], time.UnixMilli(now))
+			if code == wire.CodeClockAhead {
+				s.noteClockHeld(stored[i].Stamp.Millis())
+			}
 			out.results = append(out.results, wire.PushResult{DeviceSeq: stored[i].DeviceSeq, Code: code, Reason: r.Reason})
 		}
 	}
