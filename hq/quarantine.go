@@ -334,13 +334,18 @@ func quarantineErr(err error) error {
 
 // outcomes are the results a device is told about its changes: the ones
 // this push held, then what became of earlier held ones after the
-// device's last confirmed outcome, and the seq to confirm next.
-func outcomes(d *Device, held []wire.PushResult) ([]wire.PushResult, uint64) {
+// device's last confirmed outcome, and the seq to confirm next. A response
+// carries at most limit results in all.
+func outcomes(d *Device, held []wire.PushResult, limit int) ([]wire.PushResult, uint64) {
 	out := held
 	seq := d.OutcomeSeq
+	room := min(maxOutcomesSent, limit-len(held))
 	for i, o := range d.Outcomes {
-		if i == maxOutcomesSent {
-			seq = d.Outcomes[i-1].Seq
+		if i >= room {
+			seq = 0
+			if i > 0 {
+				seq = d.Outcomes[i-1].Seq
+			}
 			break
 		}
 		out = append(out, wire.PushResult{DeviceSeq: o.DeviceSeq, Code: o.Code, Reason: o.Reason})
