@@ -24,7 +24,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		"bundle import":      nil,
 		"bundle export":      {"-device", "-out"},
 		"stats":              nil,
-		"quarantine":         nil,
+		"quarantine":         {"-json"},
 		"quarantine release": nil,
 		"quarantine drop":    nil,
 		"version":            nil,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,12 +17,23 @@ import (
 // was held with (a household and its members pushed together).
 
 func runQuarantine(_ context.Context, e *env, args []string) error {
-	if err := noArgs(e, newFlags(e, "quarantine"), args); err != nil {
+	fs := newFlags(e, "quarantine")
+	asJSON := fs.Bool("json", false, "print one JSON object per held change")
+	if err := noArgs(e, fs, args); err != nil {
 		return err
 	}
 	held, err := withAdmin(e, hq.Admin.Quarantine)
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, h := range held {
+			if err := enc.Encode(h); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if len(held) == 0 {
 		fmt.Fprintln(e.stdout, "no changes held")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,6 +93,11 @@ func TestQuarantineCommands(t *testing.T) {
 		t.Fatalf("quarantine lists:\n%s\nwant 6 rows, the head's reason, and why, the clock's 3", out)
 	}
 	headlessID, lateID := rows[0][1], rows[5][1]
+	var first hq.HeldChange
+	if err := json.Unmarshal([]byte(strings.SplitN(c.must("quarantine", "--json"), "\n", 2)[0]), &first); err != nil ||
+		first.Record != headless || first.Device != "tablet-7" || first.Reason == "" {
+		t.Errorf("quarantine --json, first line: %+v (%v), want the headless household with its reason", first, err)
+	}
 	if rows[1][2] != headlessID || rows[4][2] != rows[3][1] {
 		t.Errorf("the WITH column does not tie each household's changes together:\n%s", out)
 	}
