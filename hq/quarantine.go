@@ -49,6 +49,15 @@ func householdOf(records Records, c change.Change) uuid.UUID {
 	return uuid.Nil
 }
 
+func writesHousehold(c change.Change) bool {
+	for _, w := range c.Writes {
+		if w.Field == registry.FieldHouseholdID {
+			return true
+		}
+	}
+	return false
+}
+
 // units numbers the units of one job's changes: job n's changes of one
 // household are one unit, stored or held together, so HQ never keeps a
 // household without the head it came with, nor a member without its
@@ -56,11 +65,16 @@ func householdOf(records Records, c change.Change) uuid.UUID {
 func (s *Server) units(job int, changes []change.Change) []uint64 {
 	out := make([]uint64, len(changes))
 	seen := map[uuid.UUID]uint64{}
+	of := map[uuid.UUID]uuid.UUID{} // record → household, for records this job made
 	for i, c := range changes {
-		h := householdOf(s.ws, c)
+		h, ok := of[c.Record]
+		if !ok || c.Kind == registry.KindHousehold || writesHousehold(c) {
+			h = householdOf(s.ws, c)
+		}
 		if h == uuid.Nil {
 			continue
 		}
+		of[c.Record] = h
 		if seen[h] == 0 {
 			seen[h] = uint64(job)<<32 | uint64(len(seen)+1)
 		}

@@ -401,3 +401,29 @@ func TestQuarantineAcrossTheSocket(t *testing.T) {
 		t.Errorf("drop over the socket: %+v, %v", act, err)
 	}
 }
+
+// TestEditOfAHeldMemberIsHeldWithIt: a member edited after registration,
+// both in one push, stays with its household: the edit does not make a
+// partial person at HQ while the household is held.
+func TestEditOfAHeldMemberIsHeldWithIt(t *testing.T) {
+	s := newFixableHQ(t)
+	d := newDeviceAt(t, s.Server, nil, false)
+	h, _, child := headless(t, d)
+	if _, err := d.Commit(store.Edit{Record: child, Kind: registry.KindPerson, Set: map[string]string{"given_name": "Musa Ali"}}); err != nil {
+		t.Fatal(err)
+	}
+	if sum := d.mustSync(t); sum.Quarantined != 4 {
+		t.Fatalf("summary %+v, want the household's 3 changes and the edit held", sum)
+	}
+	if _, err := s.Workspace().Get(child); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the edited child is at HQ while its household is held: %v", err)
+	}
+	held, _ := s.Quarantine()
+	s.accept.Store(true)
+	if act, err := s.ReleaseQuarantine(context.Background(), held[3].ID); err != nil || act.Stored != 4 {
+		t.Fatalf("release: %+v, %v; want the 4 stored", act, err)
+	}
+	if rec, err := s.Workspace().Get(child); err != nil || rec.Value("given_name") != "Musa Ali" || rec.Value("household_id") != h.String() {
+		t.Errorf("the released child: %v %v", rec.Values(), err)
+	}
+}
