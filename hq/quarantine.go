@@ -325,8 +325,7 @@ func (s *Server) tellDevices(next *state, id uint64, code wire.Code, reason stri
 		if d == nil {
 			continue // a bundle from a device since removed: nobody to tell
 		}
-		d.OutcomeSeq++
-		d.Outcomes = append(d.Outcomes, Outcome{Seq: d.OutcomeSeq, DeviceSeq: h.DeviceSeq, Code: code, Reason: reason})
+		addOutcome(d, h.DeviceSeq, code, reason)
 	}
 	enc, err := encodeState(next)
 	if err != nil {
@@ -347,24 +346,48 @@ func quarantineErr(err error) error {
 }
 
 // outcomes are the results a device is told about its changes: the ones
-// this push held, then what became of earlier held ones after the
-// device's last confirmed outcome, and the seq to confirm next. A response
-// carries at most limit results in all.
-func outcomes(d *Device, held []wire.PushResult, limit int) ([]wire.PushResult, uint64) {
+// this push held, then what became of earlier held ones after confirmed
+// (the device's last confirmed outcome), and the seq to confirm next. An
+// outcome goes whole or waits for the next response; a response carries at
+// most limit results in all, and outcomes beyond maxOutcomesSent wait too.
+func outcomes(d *Device, held []wire.PushResult, confirmed uint64, limit int) ([]wire.PushResult, uint64) {
 	out := held
 	seq := d.OutcomeSeq
-	room := min(maxOutcomesSent, limit-len(held))
+	if confirmed > seq {
+		confirmed = 0 // a number HQ never gave (HQ restored from a backup)
+	}
+	sent := 0
 	for i, o := range d.Outcomes {
-		if i >= room {
-			seq = 0
+		n := int(max(o.Count, 1))
+		if len(out)+n > limit || sent > 0 && sent+n > maxOutcomesSent {
+			seq = confirmed
 			if i > 0 {
 				seq = d.Outcomes[i-1].Seq
 			}
 			break
 		}
-		out = append(out, wire.PushResult{DeviceSeq: o.DeviceSeq, Code: o.Code, Reason: o.Reason})
+		for k := range n {
+			out = append(out, wire.PushResult{DeviceSeq: o.DeviceSeq + uint64(k), Code: o.Code, Reason: o.Reason})
+		}
+		sent += n
 	}
 	return out, seq
+}
+
+// addOutcome queues what became of one held change for its device, in the
+// last outcome when it continues its run of device seqs (a unit's changes
+// mostly follow each other): a household of members is one entry in HQ's
+// state, not one per person.
+func addOutcome(d *Device, deviceSeq uint64, code wire.Code, reason string) {
+	if n := len(d.Outcomes); n > 0 {
+		last := &d.Outcomes[n-1]
+		if last.Code == code && last.Reason == reason && last.DeviceSeq+max(last.Count, 1) == deviceSeq {
+			last.Count = max(last.Count, 1) + 1
+			return
+		}
+	}
+	d.OutcomeSeq++
+	d.Outcomes = append(d.Outcomes, Outcome{Seq: d.OutcomeSeq, DeviceSeq: deviceSeq, Code: code, Reason: reason})
 }
 
 // confirmOutcomes forgets the outcomes the device says it has stored.

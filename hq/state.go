@@ -44,12 +44,14 @@ type Device struct {
 	OutcomeSeq uint64    `cbor:"17,keyasint,omitempty"`
 }
 
-// Outcome tells a device what became of one of its changes HQ held.
+// Outcome tells a device what became of its held changes DeviceSeq to
+// DeviceSeq+Count-1 (Count 0 is one change).
 type Outcome struct {
 	Seq       uint64    `cbor:"1,keyasint"`
 	DeviceSeq uint64    `cbor:"2,keyasint"`
 	Code      wire.Code `cbor:"3,keyasint"` // wire.CodeReleased or wire.CodeDropped
 	Reason    string    `cbor:"4,keyasint,omitempty"`
+	Count     uint64    `cbor:"5,keyasint,omitempty"`
 }
 
 // AllSites in a device's site list gives it every site.

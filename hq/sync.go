@@ -71,7 +71,7 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 		return nil, err
 	}
 	resp := &wire.SyncResponse{Version: wire.Version, Acked: p.device.Acked, Cursor: req.Cursor}
-	resp.Results, resp.OutcomeSeq = outcomes(&p.device, p.results, s.limits.MaxChanges)
+	resp.Results, resp.OutcomeSeq = outcomes(&p.device, p.results, req.Outcomes, s.limits.MaxChanges)
 	if p.device.WipeOrdered {
 		// The device's changes are safe at HQ; now it must erase its copy.
 		resp.Order = wire.OrderWipe
