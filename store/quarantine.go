@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -284,4 +286,56 @@ func (w *Workspace) DropQuarantined(seq uint64, meta map[string][]byte) ([]Quara
 		return nil, fmt.Errorf("drop quarantine entry %d: %w", seq, err)
 	}
 	return entries, nil
+}
+
+// resent answers a quarantined change received again. Held alone (not in a
+// unit, not dropped, not quarantined in this same transaction), unchanged,
+// and passing now — the receiving clock has caught up with its stamp, a
+// form was fixed — it is applied and its entry marked released: no
+// quarantine lasts for the order clocks put things in. Otherwise it is
+// refused again, without a new entry. Finding the entry reads the
+// quarantine, which resends of held changes (a cursor started over) make
+// rare enough.
+func (w *Workspace) resent(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
+	again := Result{Outcome: Quarantined, Reason: reasonAlreadyQuarantined}
+	if st.quarantinedNow(c) {
+		return again, nil
+	}
+	key, q, err := w.heldAloneEntry(tx, c)
+	if err != nil || key == nil {
+		return again, err
+	}
+	if !bytes.Equal(encode(q.Change), encode(toStoredChange(readableChange(c)))) {
+		return again, nil // another change under the same number: not this one
+	}
+	reason, err := w.refusal(tx, st, c)
+	if err != nil || reason != "" {
+		return again, err
+	}
+	logSeq := w.logChange(tx, st, st.records[c.Record], c, "remote")
+	seq := binary.BigEndian.Uint64(key)
+	w.resolve(tx, st, []QuarantineEntry{{QuarantineSeq: seq, Change: c}}, []storedQuarantine{q}, released)
+	return Result{Outcome: Applied, LogSeq: logSeq}, nil
+}
+
+// heldAloneEntry finds the held entry of c's (device, device seq) that was
+// quarantined alone; a nil key when there is none.
+func (w *Workspace) heldAloneEntry(tx *bolt.Tx, c change.Change) ([]byte, storedQuarantine, error) {
+	var found []byte
+	var entry storedQuarantine
+	err := tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
+		plain, err := w.seal[bucketQuarantine].open(k, v)
+		if err != nil {
+			return err
+		}
+		var q storedQuarantine
+		if err := decode(plain, &q); err != nil {
+			return fmt.Errorf("quarantine %x: %w", k, err)
+		}
+		if q.Change.Device == c.Device && q.Change.DeviceSeq == c.DeviceSeq && q.Resolved == held && q.Unit == 0 {
+			found, entry = slices.Clone(k), q
+		}
+		return nil
+	})
+	return found, entry, err
 }

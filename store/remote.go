@@ -87,7 +87,7 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 		return Result{Outcome: Duplicate, LogSeq: seq}, err
 	}
 	if w.quarSeen[devSeq{c.Device, c.DeviceSeq}] || st.quarantinedNow(c) {
-		return Result{Outcome: Quarantined, Reason: reasonAlreadyQuarantined}, nil
+		return w.resent(tx, st, c)
 	}
 	reason, err := w.refusal(tx, st, c)
 	if err != nil {

@@ -24,7 +24,10 @@ type Store interface {
 	//     Config.MaxAhead — by default a day — ahead of Config.Now, a kind other than its record's, or a merged
 	//     record Config.Validate refuses), kept in the quarantine with the
 	//     reason, never in the log or the records, never fatal to the rest
-	//     of the batch; refused again without a second entry.
+	//     of the batch; refused again without a second entry — unless,
+	//     held alone (not in a unit) and unchanged, it passes now (a clock
+	//     caught up with its stamp): then it is applied, and its entry
+	//     leaves Quarantined, marked released.
 	// meta is written in the same transaction: after an error, nothing of
 	// the call is stored.
 	ApplyRemote(changes []change.Change, meta map[string][]byte) ([]store.Result, error)

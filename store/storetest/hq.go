@@ -35,6 +35,7 @@ func RunHQ[S Store](t *testing.T, o Opener[S]) {
 		{"QuarantineRelease", testQuarantineRelease[S]},
 		{"QuarantineDrop", testQuarantineDrop[S]},
 		{"ClockBound", testClockBound[S]},
+		{"ResendPassingNow", testResendPassingNow[S]},
 		{"NotFound", testNotFound[S]},
 		{"TooLarge", testTooLarge[S]},
 		{"Indexers", testIndexers[S]},

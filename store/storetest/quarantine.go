@@ -279,3 +279,49 @@ func testClockBound[S Store](t *testing.T, o Opener[S]) {
 		t.Errorf("site = %q after the release, want camp-far (the later stamp)", got)
 	}
 }
+
+// testResendPassingNow: a change refused only because the receiver's clock
+// was behind its stamp is applied when it comes again after that clock has
+// caught up (a cursor started over), not refused for ever; one changed under
+// the same number, or dropped, stays refused.
+func testResendPassingNow[S Store](t *testing.T, o Opener[S]) {
+	var now atomic.Int64
+	now.Store(epoch.UnixMilli())
+	s := o.New(t, Config{Now: func() time.Time { return time.UnixMilli(now.Load()) }, Validate: validate})
+	r := newReplica()
+	r.ms = epoch.Add(30 * time.Hour).UnixMilli() // a day and more ahead of this store's clock
+	h, cs := r.household("camp-a", "Amina")
+	other := r.write(registry.NewID(), registry.KindHousehold, map[string]string{"site": "camp-b"}, nil)
+	for i, got := range apply(t, s, append(slices.Clone(cs), other), nil) {
+		if got.Outcome != store.Quarantined {
+			t.Fatalf("change %d a day and more ahead: %s, want quarantined", i, got.Outcome)
+		}
+	}
+	if _, err := s.DropQuarantined(quarantined(t, s)[2].QuarantineSeq, nil); err != nil {
+		t.Fatal(err)
+	}
+	now.Store(epoch.Add(8 * time.Hour).UnixMilli())
+	changed := cs[1]
+	changed.Writes = []change.Write{{Field: "given_name", Value: "Other"}, {Field: householdID, Value: h.String()}}
+	if got := apply(t, s, []change.Change{changed}, nil); got[0].Outcome != store.Quarantined {
+		t.Errorf("another change under a held one's number: %s, want refused", got[0].Outcome)
+	}
+	res := apply(t, s, append(slices.Clone(cs), other), nil)
+	for i, got := range res[:2] {
+		if got.Outcome != store.Applied {
+			t.Errorf("resent change %d once the clock caught up: %s (%s), want applied", i, got.Outcome, got.Reason)
+		}
+	}
+	if res[2].Outcome != store.Quarantined {
+		t.Errorf("a dropped change resent: %s, want refused", res[2].Outcome)
+	}
+	if got := get(t, s, h).Value("site"); got != "camp-a" {
+		t.Errorf("the household after the resend: site %q", got)
+	}
+	if q := quarantined(t, s); len(q) != 0 {
+		t.Errorf("quarantine holds %d after the resend, want none", len(q))
+	}
+	if got := apply(t, s, cs[:1], nil); got[0].Outcome != store.Duplicate {
+		t.Errorf("resent once more: %s, want a duplicate", got[0].Outcome)
+	}
+}
