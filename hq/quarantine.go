@@ -21,9 +21,10 @@ import (
 // its stamp would pull HQ's clock, and through HQ every device's, forward by
 // however wrong one tablet was, and every honest edit after it would lose to
 // it. Devices allow a day (change.MaxSkew) because their own clocks wander;
-// HQ keeps network time, so minutes cover a device's drift and the time a
-// change takes to arrive. A held change is released once HQ's clock has
-// passed its stamp, or dropped.
+// HQ is expected to keep network time (NTP), so minutes cover a device's
+// drift and the time a change takes to arrive. Held for that alone, a
+// change is released by HQ itself once its clock is within the bound of
+// the stamp (releaseDue); a supervisor may release or drop it sooner.
 const MaxClockAhead = 5 * time.Minute
 
 // maxOutcomesSent bounds the outcomes of held changes one response carries;
@@ -36,11 +37,9 @@ func householdOf(records Records, c change.Change) uuid.UUID {
 	if c.Kind == registry.KindHousehold {
 		return c.Record
 	}
-	for _, w := range c.Writes {
-		if w.Field == registry.FieldHouseholdID {
-			id, _ := uuid.Parse(w.Value)
-			return id
-		}
+	if v, ok := writtenHousehold(c); ok {
+		id, _ := uuid.Parse(v)
+		return id
 	}
 	if rec, err := records.Get(c.Record); err == nil {
 		id, _ := uuid.Parse(rec.Value(registry.FieldHouseholdID))
@@ -49,13 +48,14 @@ func householdOf(records Records, c change.Change) uuid.UUID {
 	return uuid.Nil
 }
 
-func writesHousehold(c change.Change) bool {
+// writtenHousehold is the household_id c writes, if it writes one.
+func writtenHousehold(c change.Change) (string, bool) {
 	for _, w := range c.Writes {
 		if w.Field == registry.FieldHouseholdID {
-			return true
+			return w.Value, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // units numbers the units of one job's changes: job n's changes of one
@@ -68,7 +68,7 @@ func (s *Server) units(job int, changes []change.Change) []uint64 {
 	of := map[uuid.UUID]uuid.UUID{} // record → household, for records this job made
 	for i, c := range changes {
 		h, ok := of[c.Record]
-		if !ok || c.Kind == registry.KindHousehold || writesHousehold(c) {
+		if _, moves := writtenHousehold(c); !ok || moves || c.Kind == registry.KindHousehold {
 			h = householdOf(s.ws, c)
 		}
 		if h == uuid.Nil {
@@ -113,7 +113,7 @@ type QuarantineAction struct {
 	Stored  int // released changes now in HQ's log (the rest it held already)
 }
 
-func (s *Server) held(st *state, e store.QuarantineEntry) HeldChange {
+func heldChange(st *state, e store.QuarantineEntry) HeldChange {
 	c := e.Change
 	h := HeldChange{ID: e.QuarantineSeq, Unit: e.Unit, Time: e.Time, Replica: c.Device, DeviceSeq: c.DeviceSeq,
 		Record: c.Record, Kind: c.Kind, Fields: c.FieldNames(), Code: heldCode(c, e.Time), Reason: e.Reason}
@@ -132,7 +132,7 @@ func (s *Server) Quarantine() ([]HeldChange, error) {
 	st := s.state()
 	out := make([]HeldChange, 0, len(q))
 	for _, e := range q {
-		out = append(out, s.held(st, e))
+		out = append(out, heldChange(st, e))
 	}
 	return out, nil
 }
@@ -317,7 +317,7 @@ func (s *Server) tellDevices(next *state, id uint64, code wire.Code, reason stri
 	var unit []HeldChange
 	for _, e := range q {
 		if e.QuarantineSeq == id || q[i].Unit != 0 && e.Unit == q[i].Unit {
-			unit = append(unit, s.held(next, e))
+			unit = append(unit, heldChange(next, e))
 		}
 	}
 	for _, h := range unit {
