@@ -197,7 +197,8 @@ func (s *Server) noteClockHeld(ms int64) {
 // own now: every change in it held for its clock alone, and HQ's clock
 // within MaxClockAhead of each. It notes when the next one will be due.
 func (s *Server) dueUnits(now time.Time) ([]uint64, error) {
-	if due := s.clockDue.Load(); due == 0 || now.UnixMilli() < due {
+	due := s.clockDue.Load()
+	if due == 0 || now.UnixMilli() < due {
 		return nil, nil
 	}
 	q, err := s.ws.Quarantined()
@@ -237,8 +238,17 @@ func (s *Server) dueUnits(now time.Time) ([]uint64, error) {
 			next = u.latest - MaxClockAhead.Milliseconds()
 		}
 	}
-	s.clockDue.Store(next)
-	return ids, nil
+	for {
+		// A push may have noted a change since the list was read: keep the
+		// earlier of the two (a look too early costs one read).
+		cur, want := s.clockDue.Load(), next
+		if cur != due && cur != 0 && (want == 0 || cur < want) {
+			want = cur
+		}
+		if s.clockDue.CompareAndSwap(cur, want) {
+			return ids, nil
+		}
+	}
 }
 
 // releaseDue releases, from the ingest goroutine, the units held for clock
