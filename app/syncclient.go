@@ -50,6 +50,9 @@ func (c *clientSync) Sync(ctx context.Context, ws *store.Workspace, progress fun
 		Phase: PhaseDone, Sent: sum.Sent, ToSend: max(last.ToSend, sum.Sent), Received: sum.Received,
 		BytesSent: sum.BytesSent, BytesReceived: sum.BytesReceived, Conflicts: sum.Conflicts, Attempt: last.Attempt, Err: err,
 	}
+	for _, n := range client.HeldNotices(sum) {
+		final.Notices = append(final.Notices, Notice(n))
+	}
 	if err != nil {
 		final.Phase = PhaseFailed
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -111,7 +112,11 @@ func (s *syncScreen) run() {
 				final.Phase = PhaseDone
 				s.show(final)
 				s.message.Importance = widget.SuccessImportance
-				s.message.SetText(u.tr.T("sync.summary", final.Sent, final.Received, final.Conflicts))
+				lines := []string{u.tr.T("sync.summary", final.Sent, final.Received, final.Conflicts)}
+				for _, n := range final.Notices {
+					lines = append(lines, u.tr.T(n.Key, n.Count))
+				}
+				s.message.SetText(strings.Join(lines, "\n"))
 			}
 			s.refresh()
 			if u.home != nil {

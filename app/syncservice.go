@@ -56,6 +56,15 @@ type SyncProgress struct {
 	Conflicts                int
 	Attempt                  int
 	Err                      error
+	// Notices are lines about this device's changes HQ held, released or
+	// dropped: catalogue keys, each with its count.
+	Notices []Notice
+}
+
+// Notice is one line of a sync's outcome: a catalogue key and its count.
+type Notice struct {
+	Key   string
+	Count int
 }
 
 // Enrollment is this device's registration with HQ.

@@ -37,6 +37,9 @@ type Admin interface {
 	ImportBundleFile(ctx context.Context, path string) (BundleResult, error)
 	ExportBundleFile(ctx context.Context, device, path string) (changes int, err error)
 	Stats() (Stats, error)
+	Quarantine() ([]HeldChange, error)
+	ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
+	DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
 }
 
 var (

@@ -42,6 +42,9 @@ const (
 	opImportBundle  adminOp = 8
 	opExportBundle  adminOp = 9
 	opStats         adminOp = 10
+	opQuarantine    adminOp = 11
+	opRelease       adminOp = 12
+	opDrop          adminOp = 13
 )
 
 type adminRequest struct {
@@ -54,6 +57,7 @@ type adminRequest struct {
 	Device string        `cbor:"7,keyasint,omitempty"` // id or name
 	Format string        `cbor:"8,keyasint,omitempty"`
 	Path   string        `cbor:"9,keyasint,omitempty"`
+	ID     uint64        `cbor:"10,keyasint,omitempty"` // a quarantined change
 }
 
 type adminResponse struct {
@@ -81,6 +85,8 @@ var adminErrors = []struct {
 	{7, ErrNotInitialized},
 	{8, fs.ErrExist},
 	{9, fs.ErrNotExist},
+	{10, ErrNotHeld},
+	{11, ErrStillRefused},
 }
 
 // codeOf is err's code: the first sentinel it wraps, else codeFailed.
@@ -214,13 +220,20 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.ExportBundleFile(ctx, req.Device, req.Path)
 	case opStats:
 		return s.Stats()
+	case opQuarantine:
+		return s.Quarantine()
+	case opRelease:
+		return s.ReleaseQuarantine(ctx, req.ID)
+	case opDrop:
+		return s.DropQuarantine(ctx, req.ID)
 	}
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
 
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
-	opExportBundle: "bundle export", opStats: "stats"}
+	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
+	opDrop: "quarantine drop"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -342,4 +355,19 @@ func (a *AdminClient) ExportBundleFile(ctx context.Context, device, path string)
 // Stats asks the server for its counts.
 func (a *AdminClient) Stats() (Stats, error) {
 	return read[Stats](a, adminRequest{Op: opStats})
+}
+
+// Quarantine lists the changes the server holds in quarantine.
+func (a *AdminClient) Quarantine() ([]HeldChange, error) {
+	return read[[]HeldChange](a, adminRequest{Op: opQuarantine})
+}
+
+// ReleaseQuarantine has the server release a held change with its unit.
+func (a *AdminClient) ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
+	return call[QuarantineAction](ctx, a, adminRequest{Op: opRelease, ID: id})
+}
+
+// DropQuarantine has the server drop a held change with its unit.
+func (a *AdminClient) DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
+	return call[QuarantineAction](ctx, a, adminRequest{Op: opDrop, ID: id})
 }

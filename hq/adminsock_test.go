@@ -97,6 +97,8 @@ func TestAdminErrorsAcrossTheSocket(t *testing.T) {
 		{"export in an unknown format", func(a hq.Admin) error { _, err := a.ExportFile(ctx, "pdf", filepath.Join(files, "x.pdf")); return err }, hq.ErrInvalidRequest},
 		{"export to a relative path", func(a hq.Admin) error { _, err := a.ExportFile(ctx, hq.FormatCSV, "x.csv"); return err }, hq.ErrInvalidRequest},
 		{"export over a file", func(a hq.Admin) error { _, err := a.ExportFile(ctx, hq.FormatCSV, existing); return err }, fs.ErrExist},
+		{"release a change not held", func(a hq.Admin) error { _, err := a.ReleaseQuarantine(ctx, 999); return err }, hq.ErrNotHeld},
+		{"drop a change not held", func(a hq.Admin) error { _, err := a.DropQuarantine(ctx, 999); return err }, hq.ErrNotHeld},
 		{"import a missing bundle", func(a hq.Admin) error {
 			_, err := a.ImportBundleFile(ctx, filepath.Join(files, "missing.bundle"))
 			return err

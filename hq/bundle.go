@@ -102,6 +102,7 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 	}
 	dev := *d
 	resp := &wire.SyncResponse{Version: wire.Version, Acked: dev.Acked}
+	resp.Results, resp.OutcomeSeq = outcomes(&dev, nil, 0, s.limits.MaxChanges)
 	if dev.WipeOrdered {
 		resp.Order = wire.OrderWipe
 	} else {

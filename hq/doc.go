@@ -30,6 +30,12 @@
 //   - Ingest: the single goroutine that writes to the store. Concurrent
 //     requests queue there and are committed together, one fsync for many
 //     devices (group commit).
+//   - Quarantine: the pushed changes HQ holds instead of storing (refused by
+//     the forms, or stamped more than MaxClockAhead ahead of HQ's clock). A
+//     household and its members pushed together are held whole (a unit). A
+//     supervisor lists them and releases (checks again, stores) or drops a
+//     unit; a unit held for its clock alone HQ releases itself once its
+//     clock catches up. Each device is told, change by change (Outcome).
 //   - Admin: the operator's operations, typed methods of the Admin
 //     interface. *Server runs them on the data it opened; *AdminClient sends
 //     them to the server running on a data directory.

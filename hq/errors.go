@@ -21,4 +21,10 @@ var (
 	ErrNoServer = errors.New("no HQ server is running on this data directory")
 	// ErrClosed: the server is shutting down.
 	ErrClosed = errors.New("HQ is shutting down")
+	// ErrNotHeld: no change with that id is held in quarantine (never, or
+	// released or dropped already).
+	ErrNotHeld = errors.New("no such change is held in quarantine")
+	// ErrStillRefused: a held change asked to be released is still refused;
+	// the error says why. Fix the cause (the form, HQ's clock) first.
+	ErrStillRefused = errors.New("still refused")
 )

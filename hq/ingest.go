@@ -3,6 +3,7 @@ package hq
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fieldreg/change"
 	"fieldreg/store"
@@ -18,6 +19,10 @@ const maxBatchJobs = 128
 // not disturb the others of its batch.
 type job struct {
 	prepare func(st *state) ([]change.Change, error)
+	// exec, when set, is the whole job instead: it runs alone on a private
+	// copy of the state, writes it to the store itself (with what it does
+	// there, in one transaction), and the copy is published if it succeeds.
+	exec    func(st *state) error
 	changes []change.Change
 	results []store.Result
 	err     error
@@ -46,9 +51,14 @@ func (s *Server) submit(ctx context.Context, prepare func(st *state) ([]change.C
 // one transaction, one fsync, for many devices at once.
 func (s *Server) ingest() {
 	defer close(s.stopped)
+	tick := time.NewTicker(clockCheck)
+	defer tick.Stop()
 	for {
 		var first *job
 		select {
+		case <-tick.C:
+			s.releaseDue()
+			continue
 		case first = <-s.jobs:
 		case <-s.quit:
 			// enter() refuses new work before quit closes, so the queue is
@@ -76,10 +86,42 @@ func (s *Server) ingest() {
 	}
 }
 
+// run queues an exec job and waits for it.
+func (s *Server) run(ctx context.Context, exec func(st *state) error) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.inflight.Done()
+	j := &job{exec: exec, done: make(chan struct{})}
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	<-j.done
+	return j.err
+}
+
 func (s *Server) commit(batch []*job) {
+	var pushes []*job
+	for _, j := range batch {
+		if j.exec == nil {
+			pushes = append(pushes, j)
+			continue
+		}
+		next := s.state().clone()
+		if j.err = j.exec(next); j.err == nil {
+			s.mu.Lock()
+			s.st = next
+			s.mu.Unlock()
+		}
+		close(j.done)
+	}
+	batch = pushes
 	next := s.state().clone()
 	next.expire(s.cfg.now())
 	var all []change.Change
+	var units []uint64
 	var ok []*job
 	for _, j := range batch {
 		changes, err := j.prepare(next)
@@ -90,6 +132,7 @@ func (s *Server) commit(batch []*job) {
 		}
 		j.changes = changes
 		all = append(all, changes...)
+		units = append(units, s.units(len(ok)+1, changes)...)
 		ok = append(ok, j)
 	}
 	if len(ok) == 0 {
@@ -106,7 +149,7 @@ func (s *Server) commit(batch []*job) {
 		fail(err)
 		return
 	}
-	results, err := s.ws.ApplyRemote(all, map[string][]byte{metaState: enc})
+	results, err := s.ws.ApplyRemoteUnits(all, units, map[string][]byte{metaState: enc})
 	if err != nil {
 		s.logf("store a batch of %d changes: %v", len(all), err)
 		fail(fmt.Errorf("store changes: %w", err))

@@ -45,7 +45,7 @@ func (c Config) now() time.Time {
 }
 
 func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
-	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes}
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes, MaxAhead: MaxClockAhead}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server
@@ -143,7 +143,8 @@ type Server struct {
 	closed   bool
 	inflight sync.WaitGroup
 
-	stats counters
+	stats    counters
+	clockDue atomic.Int64 // Unix ms when a change held for its clock may be released; 0 none
 }
 
 type counters struct {
@@ -166,7 +167,9 @@ func Open(cfg Config) (*Server, error) {
 // what Init writes (CA, certificate, address, state). open is given the
 // in-memory indexes HQ keeps (device scope, duplicates); the store must
 // feed them every record when it opens and after every change, as
-// store.Options.Indexes says. cfg.Dir is where the admin socket goes.
+// store.Options.Indexes says, and refuse stamps more than MaxClockAhead
+// ahead of cfg.Now (store.Options.MaxAhead). cfg.Dir is where the admin
+// socket goes.
 func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (*Server, error) {
 	sc := newScope()
 	dups := match.NewRecordIndex(match.DefaultConfig())
@@ -184,6 +187,7 @@ func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (
 		ws.Close()
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}
+	s.clockDue.Store(1) // look at what is held once
 	go s.ingest()
 	return s, nil
 }

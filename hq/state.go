@@ -8,6 +8,8 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/google/uuid"
+
+	"fieldreg/sync/wire"
 )
 
 // Meta names of HQ's state in its workspace.
@@ -35,6 +37,21 @@ type Device struct {
 	WipeSent    int64     `cbor:"13,keyasint"` // Unix ms the wipe order last went out, 0 never
 	Received    uint64    `cbor:"14,keyasint"` // changes stored from this device
 	Cursor      uint64    `cbor:"15,keyasint"` // the last cursor (HQ log seq) the device reported
+	// Outcomes are what became of the device's held changes (released or
+	// dropped by a supervisor) that the device has not confirmed yet;
+	// OutcomeSeq numbers them.
+	Outcomes   []Outcome `cbor:"16,keyasint,omitempty"`
+	OutcomeSeq uint64    `cbor:"17,keyasint,omitempty"`
+}
+
+// Outcome tells a device what became of its held changes DeviceSeq to
+// DeviceSeq+Count-1 (Count 0 is one change).
+type Outcome struct {
+	Seq       uint64    `cbor:"1,keyasint"`
+	DeviceSeq uint64    `cbor:"2,keyasint"`
+	Code      wire.Code `cbor:"3,keyasint"` // wire.CodeReleased or wire.CodeDropped
+	Reason    string    `cbor:"4,keyasint,omitempty"`
+	Count     uint64    `cbor:"5,keyasint,omitempty"`
 }
 
 // AllSites in a device's site list gives it every site.
@@ -86,6 +103,7 @@ func (s *state) clone() *state {
 	for id, d := range s.Devices {
 		dd := *d
 		dd.Sites = slices.Clone(d.Sites)
+		dd.Outcomes = slices.Clone(d.Outcomes)
 		c.Devices[id] = &dd
 	}
 	maps.Copy(c.Tokens, s.Tokens) // tokens are replaced, never edited

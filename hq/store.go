@@ -25,12 +25,22 @@ type Store interface {
 	// those it stores in its change log, and writes meta in the same
 	// transaction.
 	ApplyRemote(changes []change.Change, meta map[string][]byte) ([]store.Result, error)
+	// ApplyRemoteUnits is ApplyRemote where the new changes of one unit
+	// (units[i] ≠ 0: one household and its members, from one push) are
+	// applied all together or quarantined all together. HQ ingests with it.
+	ApplyRemoteUnits(changes []change.Change, units []uint64, meta map[string][]byte) ([]store.Result, error)
+	// ReleaseQuarantined validates the held changes of a quarantine entry's
+	// unit again and applies them all, or none (store.ErrStillRefused);
+	// DropQuarantined discards them. Both audit the act, write meta in the
+	// same transaction, and wrap store.ErrNotFound for an entry not held.
+	ReleaseQuarantined(seq uint64, meta map[string][]byte) ([]store.QuarantineEntry, []store.Result, error)
+	DropQuarantined(seq uint64, meta map[string][]byte) ([]store.QuarantineEntry, error)
 	// ChangesAfter returns up to limit changes of the log after log seq
 	// logSeq, in log order: what devices pull, by cursor.
 	ChangesAfter(logSeq uint64, limit int) ([]store.Logged, error)
 	// LastLogSeq is the log seq of the last change stored (0: none).
 	LastLogSeq() uint64
-	// Quarantined lists the refused changes with the reasons.
+	// Quarantined lists the refused changes still held, with the reasons.
 	Quarantined() ([]store.QuarantineEntry, error)
 	// Meta returns an error wrapping store.ErrNotFound for a name never put.
 	Meta(name string) ([]byte, error)

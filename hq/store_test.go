@@ -34,6 +34,11 @@ func (c countingStore) ApplyRemote(cs []change.Change, meta map[string][]byte) (
 	return c.Store.ApplyRemote(cs, meta)
 }
 
+func (c countingStore) ApplyRemoteUnits(cs []change.Change, units []uint64, meta map[string][]byte) ([]store.Result, error) {
+	c.applied.Add(int64(len(cs)))
+	return c.Store.ApplyRemoteUnits(cs, units, meta)
+}
+
 // TestOpenStoreServesFromAnyStore runs HQ on a store it did not create,
 // through the Store interface only: InitStore and OpenStore are how a
 // PostgreSQL store would be plugged in.
@@ -54,7 +59,7 @@ func TestOpenStoreServesFromAnyStore(t *testing.T) {
 	w.Close()
 	var applied atomic.Int64
 	s, err := hq.OpenStore(cfg, func(indexes ...store.Indexer) (hq.Store, error) {
-		w, err := store.Open(dir, "operator", testPass, store.Options{KDF: cheapKDF, Validate: cfg.Validate, Indexes: indexes})
+		w, err := store.Open(dir, "operator", testPass, store.Options{KDF: cheapKDF, Validate: cfg.Validate, Indexes: indexes, MaxAhead: hq.MaxClockAhead})
 		return countingStore{w, &applied}, err
 	})
 	if err != nil {

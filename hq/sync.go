@@ -3,6 +3,7 @@ package hq
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -69,7 +70,8 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 	if err != nil {
 		return nil, err
 	}
-	resp := &wire.SyncResponse{Version: wire.Version, Acked: p.device.Acked, Cursor: req.Cursor, Results: p.results}
+	resp := &wire.SyncResponse{Version: wire.Version, Acked: p.device.Acked, Cursor: req.Cursor}
+	resp.Results, resp.OutcomeSeq = outcomes(&p.device, p.results, req.Outcomes, s.limits.MaxChanges)
 	if p.device.WipeOrdered {
 		// The device's changes are safe at HQ; now it must erase its copy.
 		resp.Order = wire.OrderWipe
@@ -87,7 +89,7 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 type pushed struct {
 	device  Device // as it is after the push
 	stored  int
-	results []wire.PushResult // the quarantined changes
+	results []wire.PushResult // the changes of this push HQ holds
 }
 
 // push stores the changes of a push (a sync round or a bundle) for the
@@ -124,6 +126,7 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 			}
 		}
 		d.Acked = next - 1
+		confirmOutcomes(d, req.Outcomes)
 		d.Received += uint64(len(take))
 		d.LastSync = now
 		d.Cursor = max(d.Cursor, req.Cursor)
@@ -137,11 +140,21 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 		return pushed{}, err
 	}
 	out.stored = len(stored)
+	held := 0
 	for i, r := range results {
 		if r.Outcome == store.Quarantined {
 			s.stats.quarantined.Add(1)
-			out.results = append(out.results, wire.PushResult{DeviceSeq: stored[i].DeviceSeq, Code: wire.CodeInvalid, Reason: r.Reason})
+			held++
+			code := heldCode(stored[i], time.UnixMilli(now))
+			if code == wire.CodeClockAhead {
+				s.noteClockHeld(stored[i].Stamp.Millis())
+			}
+			out.results = append(out.results, wire.PushResult{DeviceSeq: stored[i].DeviceSeq, Code: code, Reason: r.Reason})
 		}
+	}
+	if held > 0 {
+		// The reasons may quote values: they stay in the store, not the log.
+		s.logf("quarantine: held %d of %d changes from device %q (%s); see fieldreg-hq quarantine", held, len(stored), out.device.Name, out.device.ID)
 	}
 	s.stats.pushed.Add(int64(len(stored)))
 	return out, nil

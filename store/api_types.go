@@ -70,6 +70,10 @@ type QuarantineEntry struct {
 	Time          time.Time
 	Change        change.Change
 	Reason        string
+	// Unit is the QuarantineSeq of the first change of the unit it was held
+	// with (ApplyRemoteUnits), itself included; 0 when it was held alone.
+	// Release and drop act on a whole unit.
+	Unit uint64
 }
 
 // Hit is one search result. Higher scores are better matches.

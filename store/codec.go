@@ -70,9 +70,14 @@ type storedQuarantine struct {
 	Time   int64        `cbor:"1,keyasint"`
 	Change storedChange `cbor:"2,keyasint"`
 	Reason string       `cbor:"3,keyasint"`
+	Unit   uint64       `cbor:"4,keyasint,omitempty"` // quarantine seq of its unit's first change; 0 alone
+	// Resolved says what became of it: 0 held, else released or dropped
+	// (kept, so that a resend is still recognized).
+	Resolved   resolution `cbor:"5,keyasint,omitempty"`
+	ResolvedAt int64      `cbor:"6,keyasint,omitempty"` // Unix ms
 	// Packed, when set, is the zstd of the CBOR of the change's writes
 	// ([]storedWrite), and Change.Writes is empty: see quarantinePack.
-	Packed []byte `cbor:"4,keyasint,omitempty"`
+	Packed []byte `cbor:"7,keyasint,omitempty"`
 }
 
 // storedNamed is a draft or meta value with its name, since the bucket key

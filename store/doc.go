@@ -31,7 +31,11 @@
 //     Options.Indexes it is filled at unlock, which then decodes every
 //     record whole; added with Attach after unlock, it is filled by a second
 //     pass while the caller already works with the workspace.
-//   - Quarantine: received changes that were refused, with the reason.
+//   - Quarantine: received changes that were refused, with the reason,
+//     held until released (checked again and applied) or dropped; changes
+//     of one unit (ApplyRemoteUnits: a household with its members) are held,
+//     released and dropped together. A resolved entry is kept, marked, so a
+//     resend is still recognized.
 //   - Contract: what HQ and sync rely on, written down as interfaces in
 //     package storetest (Store for HQ, Device for a device) with a
 //     conformance suite that this package's tests run and any other
@@ -102,7 +106,7 @@
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
-//	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason
+//	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
 //
 // Keys are ids, sequence numbers and keyed hashes: no name, phone or document
 // number appears anywhere in the file in clear. Meta and draft names are

@@ -34,6 +34,9 @@ var (
 	// over its byte cap (MaxChangeBytes, MaxRecordBytes): refused, nothing
 	// written. The wrapping error names the record.
 	ErrRecordTooLarge = errors.New("record too large")
+	// ErrStillRefused means a quarantined change asked to be released is
+	// still refused: its cause is not fixed. The wrapping error says why.
+	ErrStillRefused = errors.New("still refused")
 
 	// Reading stored data.
 

@@ -26,6 +26,11 @@ type Options struct {
 	MaxSize  int64                       // database file size limit; zero → platform default
 	Validate func(registry.Record) error // nil → no validation; called on every record a Commit produces
 	Indexes  []Indexer                   // extra in-memory indexes kept by the caller (duplicate matching)
+	// MaxAhead is how far ahead of Now a received change's stamp may be
+	// before it is quarantined; zero → change.MaxSkew (a day, for devices
+	// whose clocks wander). HQ sets minutes: one bad clock must not drag
+	// every replica's clock forward.
+	MaxAhead time.Duration
 }
 
 // Indexer is an in-memory index the store keeps current: Index is called once

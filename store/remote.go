@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,25 +12,60 @@ import (
 
 // ApplyRemote merges changes from other replicas (sync pull or HQ ingest).
 // It is idempotent by (Device, DeviceSeq). Each change is checked with
-// change.Validate, against the byte caps (limits.go), for clock skew,
-// against the kind of the record it edits (which must be readable here),
-// by the deletion rule, and with Options.Validate on the merged record (a
-// deleted one as if it were live, unless the change only deletes); a change
-// that fails — a set-aside placeholder always does — is quarantined with the
-// reason and the rest of the batch goes on. meta entries (e.g. the sync
-// cursor) are written in the same transaction, so a cursor never gets ahead
-// of the changes it covers. The clock observes every accepted stamp.
+// change.Validate, against the byte caps (limits.go), for clock skew
+// (Options.MaxAhead), against the kind of the record it edits (which must
+// be readable here), by the deletion rule, and with Options.Validate on the
+// merged record (a deleted one as if it were live, unless the change only
+// deletes); a change that fails — a set-aside placeholder always does — is
+// quarantined with the reason and the rest of the batch goes on. meta
+// entries (e.g. the sync cursor) are written in the same transaction, so a
+// cursor never gets ahead of the changes it covers. The clock observes every
+// accepted stamp.
 func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte) ([]Result, error) {
+	return w.ApplyRemoteUnits(changes, nil, meta)
+}
+
+// ApplyRemoteUnits is ApplyRemote where units[i] names the unit change i
+// belongs to (0: none; nil: no units): the new changes of one unit are
+// applied all together or quarantined all together, so that, say, a
+// household is never stored without the head of household it came with.
+func (w *Workspace) ApplyRemoteUnits(changes []change.Change, units []uint64, meta map[string][]byte) ([]Result, error) {
 	if err := w.lock(); err != nil {
 		return nil, err
 	}
 	defer w.mu.Unlock()
 	results := make([]Result, len(changes))
 	var accepted []change.Stamp
+	held := map[int]string{} // changes held with the refused change of their unit, with why
+	err := errSplitUnit
+	for errors.Is(err, errSplitUnit) {
+		accepted, err = w.applyPass(changes, units, held, results, meta)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("apply remote changes: %w", err)
+	}
+	for _, s := range accepted {
+		w.clock.Observe(s) // skew was checked before accepting
+	}
+	return results, nil
+}
+
+// applyPass is one try at ApplyRemoteUnits in one transaction. When it
+// splits a unit it rolls back with errSplitUnit, having added the unit's
+// changes to held.
+func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[int]string, results []Result, meta map[string][]byte) ([]change.Stamp, error) {
+	var accepted []change.Stamp
 	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
 		accepted = accepted[:0]
+		unitSeqs := map[uint64]uint64{}
 		for i, c := range changes {
-			r, err := w.applyOne(tx, st, c)
+			var r Result
+			var err error
+			if reason, ok := held[i]; ok {
+				r = w.holdInUnit(tx, st, c, reason, unitSeqs, unitOf(units, i))
+			} else {
+				r, err = w.applyOne(tx, st, c)
+			}
 			if err != nil {
 				return err
 			}
@@ -38,18 +74,15 @@ func (w *Workspace) ApplyRemote(changes []change.Change, meta map[string][]byte)
 				accepted = append(accepted, c.Stamp)
 			}
 		}
+		if holdUnits(changes, units, results, held) {
+			return errSplitUnit
+		}
 		for name, value := range meta {
 			w.putNamed(tx, st, bucketMeta, name, value)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("apply remote changes: %w", err)
-	}
-	for _, s := range accepted {
-		w.clock.Observe(s) // skew was checked before accepting
-	}
-	return results, nil
+	return accepted, err
 }
 
 func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
@@ -64,7 +97,7 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 		return Result{Outcome: Duplicate, LogSeq: seen}, err
 	}
 	if w.quarSeen[devSeq{c.Device, c.DeviceSeq}] || st.quarantinedNow(c) {
-		return Result{Outcome: Quarantined, Reason: "already quarantined"}, nil
+		return w.resent(tx, st, c)
 	}
 	reason, err := w.refusal(tx, st, c)
 	if err != nil {
@@ -97,7 +130,7 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	if err := checkChangeSize(c); err != nil {
 		return err.Error(), nil
 	}
-	if err := change.CheckSkew(c.Stamp, w.opts.Now()); err != nil {
+	if err := checkAhead(c.Stamp, w.opts.Now(), w.opts.MaxAhead); err != nil {
 		return err.Error(), nil
 	}
 	p, err := w.pending(tx, st, c.Record, c.Kind)
@@ -160,6 +193,12 @@ func (st *txState) quarantinedNow(c change.Change) bool {
 const maxReasonBytes = 2 << 10
 
 func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
+	w.quarantineInUnit(tx, st, c, reason, 0)
+}
+
+// quarantineInUnit keeps c in the quarantine; unit is the quarantine seq of
+// the first change of its unit (0: none), itself included.
+func (w *Workspace) quarantineInUnit(tx *bolt.Tx, st *txState, c change.Change, reason string, unit uint64) {
 	st.quarSeq++
 	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.DeviceSeq})
 	// What is kept of a refused change must read back, whatever it held,
@@ -168,13 +207,14 @@ func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason
 	if len(reason) > maxReasonBytes {
 		reason = reason[:maxReasonBytes] + "…"
 	}
-	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(kept), Reason: readable(reason)}
+	q := storedQuarantine{Time: w.opts.Now().UnixMilli(), Change: toStoredChange(kept), Reason: readable(reason), Unit: unit}
 	packQuarantined(&q)
 	w.put(tx, st, bucketQuarantine, seqKey(st.quarSeq), encode(q))
 	w.appendAuditAs(tx, st, c.Author, "quarantine", c.Record, c.Kind, kept.FieldNames(), fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq))
 }
 
-// Quarantined lists the received changes that were refused, oldest first.
+// Quarantined lists the received changes that were refused and are held
+// (neither released nor dropped), oldest first.
 func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 	if err := w.rlock(); err != nil {
 		return nil, err
@@ -191,11 +231,14 @@ func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 			if err := decode(plain, &q); err != nil {
 				return fmt.Errorf("quarantine %x: %w", k, err)
 			}
+			if q.Resolved != 0 {
+				return nil
+			}
 			if err := unpackQuarantined(&q); err != nil {
 				return fmt.Errorf("quarantine %x: %w", k, err)
 			}
 			out = append(out, QuarantineEntry{
-				QuarantineSeq: binary.BigEndian.Uint64(k), Time: unixMilli(q.Time), Change: q.Change.change(), Reason: q.Reason,
+				QuarantineSeq: binary.BigEndian.Uint64(k), Time: unixMilli(q.Time), Change: q.Change.change(), Reason: q.Reason, Unit: q.Unit,
 			})
 			return nil
 		})

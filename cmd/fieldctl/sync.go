@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"fieldreg/assets/i18n"
 	"fieldreg/sync/client"
 )
 
@@ -48,8 +49,10 @@ func runSync(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "sent %d, received %d, conflicts %d, time %s\n",
 			sum.Sent, sum.Received, sum.Conflicts, sum.Duration.Round(100*time.Millisecond))
-		if sum.Quarantined > 0 {
-			fmt.Fprintf(e.stdout, "HQ refused %s (kept there for a supervisor to review)\n", plural(sum.Quarantined, "change"))
+		// What HQ held of this device's changes, and what a supervisor since
+		// did with changes it held: `fieldreg-hq quarantine` is the other side.
+		for _, n := range client.HeldNotices(sum) {
+			fmt.Fprintln(e.stdout, i18n.Builtin().Lookup(e.lang(), n.Key, n.Count))
 		}
 		return nil
 	})

@@ -22,6 +22,7 @@ type hqCLI struct {
 	t    *testing.T
 	dir  string
 	pass string
+	now  func() time.Time // nil: time.Now
 }
 
 func newCLI(t *testing.T) *hqCLI {
@@ -34,7 +35,11 @@ func newCLI(t *testing.T) *hqCLI {
 }
 
 func (c *hqCLI) env(stdout, stderr *bytes.Buffer) *env {
-	return &env{stdout: stdout, stderr: stderr, now: time.Now, kdf: cheapKDF,
+	now := c.now
+	if now == nil {
+		now = time.Now
+	}
+	return &env{stdout: stdout, stderr: stderr, now: now, kdf: cheapKDF,
 		getenv: func(k string) string {
 			if k == "FIELDREG_PASSPHRASE" {
 				return c.pass

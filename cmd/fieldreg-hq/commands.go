@@ -45,6 +45,9 @@ func commandTable() []command {
 		{"export", "--format csv|hxl|json|aggregate --out F", "export every household (aggregate: counts by sex and age per location)", runExport},
 		{"bundle import", "F", "store the changes of a device's bundle file", runBundleImport},
 		{"bundle export", "--device D --out F", "write a return bundle for a device", runBundleExport},
+		{"quarantine", "[--json]", "list the pushed changes HQ holds for a supervisor, with why", runQuarantine},
+		{"quarantine release", "ID", "check a held change and those held with it again, and store them if they pass now", runQuarantineRelease},
+		{"quarantine drop", "ID", "discard a held change and those held with it for good", runQuarantineDrop},
 		{"stats", "", "print counts of the store and of the running server", runStats},
 		{"version", "", "print fieldreg-hq's version and the revision it was built from", runVersion},
 	}

@@ -20,14 +20,33 @@ type Store interface {
 	//   - store.Duplicate: a change with this (Device, DeviceSeq) was stored
 	//     before, whatever this one holds; nothing changes and LogSeq is the
 	//     first one's;
-	//   - store.Quarantined: refused (invalid shape, clock a day or more
-	//     ahead of Config.Now, a kind other than its record's, or a merged
+	//   - store.Quarantined: refused (invalid shape, clock more than
+	//     Config.MaxAhead — by default a day — ahead of Config.Now, a kind other than its record's, or a merged
 	//     record Config.Validate refuses), kept in the quarantine with the
 	//     reason, never in the log or the records, never fatal to the rest
-	//     of the batch; refused again without a second entry.
+	//     of the batch; refused again without a second entry — unless,
+	//     held alone (not in a unit) and unchanged, it passes now (a clock
+	//     caught up with its stamp): then it is applied, and its entry
+	//     leaves Quarantined, marked released.
 	// meta is written in the same transaction: after an error, nothing of
 	// the call is stored.
 	ApplyRemote(changes []change.Change, meta map[string][]byte) ([]store.Result, error)
+	// ApplyRemoteUnits is ApplyRemote where units[i] names the unit of
+	// changes[i] (0: none): when a new change of a unit is quarantined,
+	// every new change of that unit in the call is quarantined with it
+	// (none applied), each entry's Unit naming the unit's first entry.
+	// Duplicates and resends of held changes are earlier verdicts and split
+	// nothing.
+	ApplyRemoteUnits(changes []change.Change, units []uint64, meta map[string][]byte) ([]store.Result, error)
+	// ReleaseQuarantined checks the held changes of entry seq's unit again
+	// and applies them all (logged as if just received) or, when one is
+	// still refused, none, with an error wrapping store.ErrStillRefused.
+	// DropQuarantined discards them. Either way the entries leave
+	// Quarantined, a resend of them is still refused without a new entry,
+	// the act is in the audit log, and meta is written in the same
+	// transaction. An entry not held is an error wrapping store.ErrNotFound.
+	ReleaseQuarantined(seq uint64, meta map[string][]byte) ([]store.QuarantineEntry, []store.Result, error)
+	DropQuarantined(seq uint64, meta map[string][]byte) ([]store.QuarantineEntry, error)
 	// ChangesAfter returns up to limit (≤ 0: all) changes of the log after
 	// log seq logSeq, in log order. Log seqs are 1, 2, 3… in the order
 	// changes were stored, so paging by the last one read never skips or
@@ -35,7 +54,8 @@ type Store interface {
 	ChangesAfter(logSeq uint64, limit int) ([]store.Logged, error)
 	// LastLogSeq is the log seq of the last change stored, 0 when none.
 	LastLogSeq() uint64
-	// Quarantined lists the refused changes as received, oldest first.
+	// Quarantined lists the refused changes still held, as received,
+	// oldest first.
 	Quarantined() ([]store.QuarantineEntry, error)
 	// Meta returns what PutMeta or ApplyRemote last wrote under name, or an
 	// error wrapping store.ErrNotFound.
@@ -105,6 +125,9 @@ type Config struct {
 	// MaxSize bounds the bytes the store may take: a write past it fails
 	// with store.ErrTooLarge. Zero: the implementation's default.
 	MaxSize int64
+	// MaxAhead bounds how far ahead of Now a received stamp may be; zero:
+	// a day (change.MaxSkew).
+	MaxAhead time.Duration
 }
 
 // Opener opens stores of one implementation for the suite.

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"maps"
 
 	"filippo.io/age/agessh"
 	"github.com/google/uuid"
@@ -160,6 +161,17 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 		metaCursor: u64(max(cursor, p.Pull.Cursor)),
 		metaAcked:  u64(max(acked, p.Pull.Acked)),
 	}
+	// What a supervisor did with changes HQ held; an old bundle never moves
+	// the outcome seq back (released and dropped are final either way).
+	outcomeSeq, err := readU64(w, metaOutcomeSeq)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	held, err := heldMeta(w, p.Pull.Results, max(outcomeSeq, p.Pull.OutcomeSeq), outcomeSeq)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	maps.Copy(meta, held)
 	// The bundle is news from HQ as of when HQ signed it: it counts as
 	// contact (the lock after days without sync), but an old bundle never
 	// moves the last contact back.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"time"
 
@@ -74,8 +75,12 @@ type Status struct {
 // Summary is what a finished (or abandoned) sync did.
 type Summary struct {
 	Sent, Received, Conflicts, Quarantined int
-	BytesSent, BytesReceived               int64
-	Duration                               time.Duration
+	// Of the Quarantined (held at HQ), those held because their stamps are
+	// ahead of HQ's clock; and what HQ said this sync of changes it held
+	// before: Released (now stored at HQ) and Dropped (never will be).
+	ClockAhead, Released, Dropped int
+	BytesSent, BytesReceived      int64
+	Duration                      time.Duration
 	// SetAside lists this device's changes that could not be read (damaged)
 	// and went to HQ as placeholders in this sync instead of blocking the
 	// queue; they are not counted in Sent.
@@ -242,13 +247,17 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	if err != nil {
 		return false, local(err)
 	}
+	outcomeSeq, err := readU64(c.w, metaOutcomeSeq)
+	if err != nil {
+		return false, local(err)
+	}
 	own, err := c.w.OwnChangesAfter(acked, maxPushChanges)
 	if err != nil {
 		return false, local(err)
 	}
 	push := fit(own, c.batcher.Size())
 	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
-		Cursor: cursor, PullMax: c.batcher.Size()}
+		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq}
 	enc, err := wire.EncodeRequest(req)
 	if err != nil {
 		return false, local(err)
@@ -305,10 +314,24 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 		r.st.Sent += int(min(resp.Acked, acked+uint64(len(push))) - acked)
 	}
 	for _, q := range resp.Results {
-		if q.Code != wire.CodeNone && q.DeviceSeq > acked && !placeholders[q.DeviceSeq] {
+		switch state, _ := heldState(q.Code); {
+		case state == Held && q.DeviceSeq > acked && !placeholders[q.DeviceSeq]:
 			r.sum.Quarantined++
+			if q.Code == wire.CodeClockAhead {
+				r.sum.ClockAhead++
+			}
+		case state == Released && resp.OutcomeSeq != outcomeSeq:
+			r.sum.Released++
+		case state == Dropped && resp.OutcomeSeq != outcomeSeq:
+			r.sum.Dropped++
 		}
 	}
+	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)}
+	held, err := heldMeta(c.w, resp.Results, resp.OutcomeSeq, outcomeSeq)
+	if err != nil {
+		return false, local(err)
+	}
+	maps.Copy(meta, held)
 	pulled := make([]change.Change, len(resp.Pull))
 	for i, p := range resp.Pull {
 		pulled[i] = p.Change
@@ -316,7 +339,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	// The changes, the new cursor and HQ's acknowledgement go in one
 	// transaction: a cut or a crash after it loses nothing, before it
 	// costs this one batch.
-	results, err := c.w.ApplyRemote(pulled, map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)})
+	results, err := c.w.ApplyRemote(pulled, meta)
 	if err != nil {
 		return false, local(fmt.Errorf("store pulled changes: %w", err))
 	}

@@ -40,6 +40,7 @@ type wireRequest struct {
 	PushFrom uint64     `cbor:"4,keyasint,omitempty"`
 	Cursor   uint64     `cbor:"5,keyasint,omitempty"`
 	PullMax  int        `cbor:"6,keyasint,omitempty"`
+	Outcomes uint64     `cbor:"7,keyasint,omitempty"`
 }
 
 type wireResponse struct {
@@ -53,6 +54,7 @@ type wireResponse struct {
 	// PullLogSeqs holds each pulled change's HQ log seq minus the one
 	// before it (wrapping), so a run of consecutive numbers is a run of ones.
 	PullLogSeqs []uint64 `cbor:"8,keyasint,omitempty"`
+	OutcomeSeq  uint64   `cbor:"9,keyasint,omitempty"`
 }
 
 type wireResult struct {
@@ -199,6 +201,7 @@ func EncodeRequest(r *SyncRequest) ([]byte, error) {
 		PushFrom: r.PushFrom,
 		Cursor:   r.Cursor,
 		PullMax:  r.PullMax,
+		Outcomes: r.Outcomes,
 		Device:   bytes16(r.Device),
 	}
 	w.Push = encodeBatch(r.Device, r.Push)
@@ -218,7 +221,7 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync request: %w", err)
 	}
-	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax}
+	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax, Outcomes: w.Outcomes}
 	if r.Push, err = decodeBatch(w.Push, device, l); err != nil {
 		return nil, fmt.Errorf("sync request: push: %w", err)
 	}
@@ -227,7 +230,7 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 
 // EncodeResponse encodes a response.
 func EncodeResponse(r *SyncResponse) ([]byte, error) {
-	w := wireResponse{Version: r.Version, Acked: r.Acked, Cursor: r.Cursor, More: r.More, Order: r.Order}
+	w := wireResponse{Version: r.Version, Acked: r.Acked, Cursor: r.Cursor, More: r.More, Order: r.Order, OutcomeSeq: r.OutcomeSeq}
 	for _, res := range r.Results {
 		w.Results = append(w.Results, wireResult(res))
 	}
@@ -254,7 +257,7 @@ func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
 	if err := checkCount(len(w.Results), l.MaxChanges, "push results"); err != nil {
 		return nil, fmt.Errorf("sync response: %w", err)
 	}
-	r := &SyncResponse{Version: w.Version, Acked: w.Acked, Cursor: w.Cursor, More: w.More, Order: w.Order}
+	r := &SyncResponse{Version: w.Version, Acked: w.Acked, Cursor: w.Cursor, More: w.More, Order: w.Order, OutcomeSeq: w.OutcomeSeq}
 	for i, res := range w.Results {
 		if err := checkString(res.Reason, l, "reason"); err != nil {
 			return nil, fmt.Errorf("sync response: result %d: %w", i, err)

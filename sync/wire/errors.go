@@ -18,12 +18,14 @@ const (
 	CodeRevoked      Code = 4  // the device's certificate was revoked
 	CodeWipe         Code = 5  // the device must crypto-erase its workspace
 	CodeTooLarge     Code = 6  // message beyond the receiver's limits
-	CodeClockAhead   Code = 7  // a stamp more than a day ahead of HQ's clock
+	CodeClockAhead   Code = 7  // a stamp ahead of HQ's clock by more than HQ allows (minutes)
 	CodeInternal     Code = 8  // HQ failed; retry later
 	CodeUnavailable  Code = 9  // HQ is overloaded or shutting down; retry later
 	CodeInvalid      Code = 10 // a change failed validation (quarantine)
 	CodeNotFound     Code = 11 // unknown device, token or object
 	CodeConflict     Code = 12 // a sequence number reused with other content
+	CodeReleased     Code = 13 // a held change a supervisor released: now stored at HQ
+	CodeDropped      Code = 14 // a held change a supervisor dropped: HQ will never store it
 )
 
 var codeNames = map[Code]string{
@@ -40,6 +42,8 @@ var codeNames = map[Code]string{
 	CodeInvalid:      "invalid change",
 	CodeNotFound:     "not found",
 	CodeConflict:     "conflicting resend",
+	CodeReleased:     "released",
+	CodeDropped:      "dropped",
 }
 
 func (c Code) String() string {

@@ -122,6 +122,25 @@ func sampleResponse() *SyncResponse {
 	}
 }
 
+// sampleOutcomesResponse tells a device what became of its held changes:
+// one held for its clock, one held with it, one released, one dropped.
+func sampleOutcomesResponse() *SyncResponse {
+	return &SyncResponse{
+		Version: Version, Acked: 52, Cursor: 9004, OutcomeSeq: 6,
+		Results: []PushResult{
+			{DeviceSeq: 51, Code: CodeClockAhead, Reason: "stamp 2027-01-01 is more than 5m0s ahead"},
+			{DeviceSeq: 52, Code: CodeInvalid, Reason: "held with its household"},
+			{DeviceSeq: 12, Code: CodeReleased},
+			{DeviceSeq: 13, Code: CodeDropped, Reason: "dropped by a supervisor"},
+		},
+	}
+}
+
+// sampleOutcomesRequest says the device stored HQ's outcomes up to 6.
+func sampleOutcomesRequest() *SyncRequest {
+	return &SyncRequest{Version: Version, Device: deviceA, PushFrom: 53, Cursor: 9004, PullMax: 64 << 10, Outcomes: 6}
+}
+
 func sampleEnrollRequest() *EnrollRequest {
 	key := make([]byte, 32)
 	for i := range key {

@@ -23,6 +23,9 @@ type SyncRequest struct {
 	Cursor uint64
 	// PullMax bounds the encoded size of the pulled changes, in bytes.
 	PullMax int
+	// Outcomes is the OutcomeSeq of the last SyncResponse the device stored:
+	// HQ sends only the outcomes after it.
+	Outcomes uint64
 }
 
 // SyncResponse answers a SyncRequest.
@@ -31,7 +34,9 @@ type SyncResponse struct {
 	// Acked is the highest device seq of the device's changes HQ has stored,
 	// with every smaller one stored too (quarantined changes count as stored).
 	Acked uint64
-	// Results lists the pushed changes HQ quarantined, with why.
+	// Results lists the pushed changes HQ quarantined, with why (CodeInvalid,
+	// CodeClockAhead), and what a supervisor since did with changes HQ held
+	// (CodeReleased, CodeDropped), numbered up to OutcomeSeq.
 	Results []PushResult
 	// Pull holds HQ's changes after the request's cursor, in HQ order.
 	Pull []PulledChange
@@ -41,11 +46,16 @@ type SyncResponse struct {
 	// More says HQ has more changes to pull after Cursor.
 	More  bool
 	Order Order
+	// OutcomeSeq numbers the last released or dropped outcome in Results
+	// (or all HQ has for the device): what the next request's Outcomes says.
+	OutcomeSeq uint64
 }
 
-// PushResult reports a pushed change HQ quarantined.
+// PushResult reports what HQ did with one of the device's changes that it
+// did not simply store: held in quarantine (CodeInvalid, CodeClockAhead),
+// later released and applied (CodeReleased), or dropped (CodeDropped).
 type PushResult struct {
-	DeviceSeq uint64 // the quarantined change's DeviceSeq
+	DeviceSeq uint64 // the change's DeviceSeq
 	Code      Code
 	Reason    string // for people; never parsed
 }

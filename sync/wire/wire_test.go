@@ -41,6 +41,22 @@ var encodings = []struct {
 			}
 			return EncodeResponse(m)
 		}},
+	{"response_outcomes", func() ([]byte, error) { return EncodeResponse(sampleOutcomesResponse()) },
+		func(b []byte) ([]byte, error) {
+			m, err := DecodeResponse(b, DefaultLimits())
+			if err != nil {
+				return nil, err
+			}
+			return EncodeResponse(m)
+		}},
+	{"request_outcomes", func() ([]byte, error) { return EncodeRequest(sampleOutcomesRequest()) },
+		func(b []byte) ([]byte, error) {
+			m, err := DecodeRequest(b, DefaultLimits())
+			if err != nil {
+				return nil, err
+			}
+			return EncodeRequest(m)
+		}},
 	{"error", func() ([]byte, error) { return EncodeError(&Error{Code: CodeRevoked, Message: "revoked by admin"}) },
 		func(b []byte) ([]byte, error) {
 			m, err := DecodeError(b, DefaultLimits())
