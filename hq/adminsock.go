@@ -42,6 +42,7 @@ const (
 	opImportBundle  adminOp = 8
 	opExportBundle  adminOp = 9
 	opStats         adminOp = 10
+	opUnrevoke      adminOp = 11
 )
 
 type adminRequest struct {
@@ -200,6 +201,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.Devices()
 	case opRevoke:
 		return s.Revoke(ctx, req.Device)
+	case opUnrevoke:
+		return s.Unrevoke(ctx, req.Device)
 	case opOrderWipe:
 		return s.OrderWipe(ctx, req.Device)
 	case opConflicts:
@@ -218,7 +221,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
 
-var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opOrderWipe: "wipe",
+var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats"}
 
@@ -307,6 +310,11 @@ func (a *AdminClient) Devices() ([]Device, error) {
 // Revoke asks the server to refuse every later request of a device.
 func (a *AdminClient) Revoke(ctx context.Context, device string) (Device, error) {
 	return call[Device](ctx, a, adminRequest{Op: opRevoke, Device: device})
+}
+
+// Unrevoke asks the server to serve a revoked device again.
+func (a *AdminClient) Unrevoke(ctx context.Context, device string) (Device, error) {
+	return call[Device](ctx, a, adminRequest{Op: opUnrevoke, Device: device})
 }
 
 // OrderWipe asks the server to order a device to wipe itself.

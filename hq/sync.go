@@ -54,7 +54,14 @@ func check(d *Device, device uuid.UUID) error {
 }
 
 func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire.SyncResponse, error) {
-	if err := check(s.state().Devices[device], device); err != nil {
+	d := s.state().Devices[device]
+	if d != nil && d.Revoked && d.WipeOrdered {
+		// Checked before the revocation: revoking a stolen tablet and then
+		// ordering its wipe is the natural order, and the order must still
+		// reach it. Nothing it pushes is stored.
+		return nil, s.wipeRevoked(ctx, device)
+	}
+	if err := check(d, device); err != nil {
 		return nil, err
 	}
 	plain, err := wire.Decompress(body, s.limits.MaxBody)
@@ -81,6 +88,28 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 	}
 	s.stats.pulled.Add(int64(len(resp.Pull)))
 	return resp, nil
+}
+
+// wipeRevoked records that a revoked device was told to wipe and returns
+// the order, as a refusal: a revoked device gets nothing else.
+func (s *Server) wipeRevoked(ctx context.Context, device uuid.UUID) error {
+	now := s.cfg.now().UnixMilli()
+	var name string
+	_, _, err := s.submit(ctx, func(st *state) ([]change.Change, error) {
+		d := st.Devices[device]
+		if d == nil || !d.Revoked || !d.WipeOrdered {
+			return nil, refuse(wire.CodeUnavailable, "device %s changed state; retry", device)
+		}
+		d.WipeSent = now
+		d.LastSync = now
+		name = d.Name
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	s.logf("sent the wipe order to revoked device %q (%s)", name, device)
+	return refuse(wire.CodeWipe, "device %q was revoked and must erase its data", name)
 }
 
 // pushed is what HQ did with a push.
