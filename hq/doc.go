@@ -49,7 +49,9 @@
 //     changes after the device's cursor; a full resend needs a new cursor
 //     (re-enrollment). Devices holding all sites ("*") are unaffected.
 //   - A wipe order goes out after HQ has stored what the device pushed in
-//     that same request, so nothing typed is lost to the order.
+//     that same request, so nothing typed is lost to the order. A revoked
+//     device is told to wipe too (the order is checked before the
+//     revocation), but nothing it pushes is stored.
 //   - An enrollment answer lost on a bad link can be asked for again with
 //     the same key until the code would have expired; any other key is
 //     refused, so the code stays single-use.

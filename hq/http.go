@@ -3,7 +3,9 @@ package hq
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +13,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/google/uuid"
 
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
@@ -52,14 +56,34 @@ func (s *Server) Handler() http.Handler {
 			writeError(w, &wire.Error{Code: wire.CodeUnauthorized, Message: "a device certificate is required: enroll this device first"})
 			return
 		}
-		device, err := pki.DeviceID(r.TLS.VerifiedChains[0][0])
+		device, err := s.authenticate(r.TLS.VerifiedChains[0][0])
 		if err != nil {
-			writeError(w, &wire.Error{Code: wire.CodeUnauthorized, Message: err.Error()})
+			writeError(w, wire.ErrorFor(err))
 			return
 		}
 		s.serve(w, r, func(ctx context.Context, body []byte) ([]byte, error) { return s.Sync(ctx, device, body) })
 	})
 	return mux
+}
+
+// authenticate names the device a verified client certificate stands for:
+// the one its common name names, if it carries the key that device
+// enrolled with. A certificate of HQ's CA for another key (one signed for
+// a refused enrollment, or with a leaked CA key) is not that device.
+func (s *Server) authenticate(cert *x509.Certificate) (uuid.UUID, error) {
+	device, err := pki.DeviceID(cert)
+	if err != nil {
+		return uuid.Nil, refuse(wire.CodeUnauthorized, "%v", err)
+	}
+	d := s.state().Devices[device]
+	if d == nil {
+		return uuid.Nil, refuse(wire.CodeUnauthorized, "device %s is not enrolled at this HQ", device)
+	}
+	pub, ok := cert.PublicKey.(ed25519.PublicKey)
+	if !ok || !pub.Equal(ed25519.PublicKey(d.PublicKey)) {
+		return uuid.Nil, refuse(wire.CodeUnauthorized, "the certificate's key is not the one device %q enrolled with", d.Name)
+	}
+	return device, nil
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, handle func(context.Context, []byte) ([]byte, error)) {
