@@ -65,7 +65,7 @@ func scan(data []byte, maxItems int) error {
 			if arg > rest {
 				return fmt.Errorf("%w: an array of %d elements with %d bytes left", ErrMalformed, arg, rest)
 			}
-			if len(left) == maxDepth {
+			if len(left) > maxDepth { // left holds one more than the arrays and maps open
 				return fmt.Errorf("%w: nested more than %d deep", ErrTooLarge, maxDepth)
 			}
 			left = append(left, arg)

@@ -70,8 +70,8 @@ func TestScan(t *testing.T) {
 		{"indefinite length", []byte{0x9f, 0x01, 0xff}, 10, ErrMalformed},
 		{"a tag", []byte{0xc1, 0x01}, 10, ErrMalformed},
 		{"bytes after the message", []byte{0x01, 0x02}, 10, ErrMalformed},
-		{"nested as deep as allowed", nest(maxDepth - 1), 100, nil},
-		{"nested deeper", nest(maxDepth), 100, ErrTooLarge},
+		{"nested as deep as allowed", nest(maxDepth), 100, nil},
+		{"nested deeper", nest(maxDepth + 1), 100, ErrTooLarge},
 		{"a float", []byte{0xfb, 0, 0, 0, 0, 0, 0, 0, 0}, 1, nil},
 	} {
 		err := scan(tc.data, tc.items)
