@@ -6,12 +6,14 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/tls"
+	"errors"
 	"io"
 	"net/http"
 	"testing"
 	"time"
 
 	"fieldreg/hq"
+	"fieldreg/sync/client"
 	"fieldreg/sync/pki"
 	"fieldreg/sync/wire"
 )
@@ -121,5 +123,30 @@ func TestEnrollmentWithoutAUsableCodeSignsNothing(t *testing.T) {
 	}
 	if d, _ := s.Devices(); len(d) != 1 {
 		t.Fatalf("%d devices, want 1", len(d))
+	}
+}
+
+// TestRevokedDeviceGetsItsWipeByBundle: a revoked tablet that only ever
+// sees USB bundles is wiped by the return bundle once a wipe is ordered;
+// without the order, a revoked device gets no bundle.
+func TestRevokedDeviceGetsItsWipeByBundle(t *testing.T) {
+	s := newHQ(t)
+	w, device := enrolledVia(t, s, "tablet")
+	ctx := context.Background()
+	if _, err := s.Revoke(ctx, device.String()); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := s.ExportBundle(ctx, device.String(), &out); !errors.Is(err, hq.ErrDeviceRevoked) {
+		t.Fatalf("a bundle for a revoked device: %v, want ErrDeviceRevoked", err)
+	}
+	if _, err := s.OrderWipe(ctx, device.String()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ExportBundle(ctx, device.String(), &out); err != nil {
+		t.Fatalf("a bundle for a revoked device ordered to wipe: %v", err)
+	}
+	if _, err := client.ImportBundle(w, &out); !errors.Is(err, client.ErrWiped) {
+		t.Fatalf("the tablet importing it: %v, want ErrWiped", err)
 	}
 }
