@@ -1,8 +1,11 @@
 package hq_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -166,5 +169,52 @@ func TestEnrollmentBodyIsBounded(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("an enrollment with an unknown code: HTTP %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestSlowSteadyUploadIsServed: an upload that takes several times the
+// grace, at twice the rate HQ requires (a poor 64 kbit/s link), is served:
+// no fixed timeout cuts it.
+func TestSlowSteadyUploadIsServed(t *testing.T) {
+	s := newHQWith(t, func(c *hq.Config) { c.TransferGrace = 500 * time.Millisecond })
+	addr := serve(t, s)
+	code, err := s.NewEnrollment(context.Background(), hq.Enrollment{Name: "t", Sites: []string{"camp_north"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := make([]byte, 3000) // random hex: the body stays 3 KB compressed
+	rand.Read(name)
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	req, err := wire.EncodeEnrollRequest(&wire.EnrollRequest{Version: wire.Version, Token: code.Token,
+		Name: fmt.Sprintf("%x", name), PublicKey: pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := wire.Compress(nil, req)
+	c, err := tls.Dial("tcp", addr, pki.PinnedTLSConfig(s.Fingerprint()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: hq\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", wire.PathEnroll, wire.ContentType, len(body))
+	start := time.Now()
+	for len(body) > 0 { // 256 bytes every 125 ms: 2 KiB/s
+		n := min(256, len(body))
+		if _, err := c.Write(body[:n]); err != nil {
+			t.Fatalf("HQ cut a steady upload after %v: %v", time.Since(start), err)
+		}
+		body = body[n:]
+		time.Sleep(125 * time.Millisecond)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a steady upload of %v: %v", time.Since(start), err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a steady upload of %v: HTTP %d, want 200", time.Since(start), resp.StatusCode)
+	}
+	if d, _ := s.Devices(); len(d) != 1 {
+		t.Fatalf("%d devices enrolled, want 1", len(d))
 	}
 }
