@@ -30,6 +30,7 @@ type Admin interface {
 	NewEnrollment(ctx context.Context, e Enrollment) (pki.EnrollCode, error)
 	Devices() ([]Device, error)
 	Revoke(ctx context.Context, device string) (Device, error)
+	Unrevoke(ctx context.Context, device string) (Device, error)
 	OrderWipe(ctx context.Context, device string) (Device, error)
 	Conflicts() ([]Conflict, error)
 	Duplicates() ([]DuplicatePair, error)
@@ -97,8 +98,19 @@ func (s *Server) Revoke(ctx context.Context, key string) (Device, error) {
 	return d, nil
 }
 
+// Unrevoke serves a revoked device again (it was found, or revoked by
+// mistake). A wipe order stays as it is.
+func (s *Server) Unrevoke(ctx context.Context, key string) (Device, error) {
+	d, err := s.updateDevice(ctx, key, func(d *Device) { d.Revoked = false })
+	if err != nil {
+		return Device{}, fmt.Errorf("unrevoke %q: %w", key, err)
+	}
+	return d, nil
+}
+
 // OrderWipe makes a device crypto-erase its workspace on its next contact,
-// after HQ has stored what it pushes then.
+// after HQ has stored what it pushes then. A revoked device is told too, at
+// its next attempt; nothing it pushes is stored.
 func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
 	d, err := s.updateDevice(ctx, key, func(d *Device) { d.WipeOrdered = true })
 	if err != nil {

@@ -45,6 +45,7 @@ const (
 	opQuarantine    adminOp = 11
 	opRelease       adminOp = 12
 	opDrop          adminOp = 13
+	opUnrevoke      adminOp = 14
 )
 
 type adminRequest struct {
@@ -206,6 +207,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.Devices()
 	case opRevoke:
 		return s.Revoke(ctx, req.Device)
+	case opUnrevoke:
+		return s.Unrevoke(ctx, req.Device)
 	case opOrderWipe:
 		return s.OrderWipe(ctx, req.Device)
 	case opConflicts:
@@ -230,7 +233,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
 
-var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opOrderWipe: "wipe",
+var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
 	opDrop: "quarantine drop"}
@@ -320,6 +323,11 @@ func (a *AdminClient) Devices() ([]Device, error) {
 // Revoke asks the server to refuse every later request of a device.
 func (a *AdminClient) Revoke(ctx context.Context, device string) (Device, error) {
 	return call[Device](ctx, a, adminRequest{Op: opRevoke, Device: device})
+}
+
+// Unrevoke asks the server to serve a revoked device again.
+func (a *AdminClient) Unrevoke(ctx context.Context, device string) (Device, error) {
+	return call[Device](ctx, a, adminRequest{Op: opUnrevoke, Device: device})
 }
 
 // OrderWipe asks the server to order a device to wipe itself.

@@ -84,6 +84,7 @@ func TestAdminErrorsAcrossTheSocket(t *testing.T) {
 	}{
 		{"revoke an unknown device", func(a hq.Admin) error { _, err := a.Revoke(ctx, "no-such-device"); return err }, hq.ErrUnknownDevice},
 		{"wipe an unknown device", func(a hq.Admin) error { _, err := a.OrderWipe(ctx, "no-such-device"); return err }, hq.ErrUnknownDevice},
+		{"unrevoke an unknown device", func(a hq.Admin) error { _, err := a.Unrevoke(ctx, "no-such-device"); return err }, hq.ErrUnknownDevice},
 		{"revoke by an ambiguous name", func(a hq.Admin) error { _, err := a.Revoke(ctx, "tablet"); return err }, hq.ErrAmbiguousDevice},
 		{"bundle for an unknown device", func(a hq.Admin) error {
 			_, err := a.ExportBundleFile(ctx, "no-such-device", filepath.Join(files, "x.bundle"))
@@ -136,6 +137,12 @@ func TestAdminResultsAcrossTheSocket(t *testing.T) {
 	d, err := remote.OrderWipe(ctx, "tablet")
 	if err != nil || !d.WipeOrdered || d.Name != "tablet" {
 		t.Fatalf("wipe over the socket: %+v, %v", d, err)
+	}
+	if d, err := remote.Revoke(ctx, "tablet"); err != nil || !d.Revoked {
+		t.Fatalf("revoke over the socket: %+v, %v", d, err)
+	}
+	if d, err := remote.Unrevoke(ctx, "tablet"); err != nil || d.Revoked || !d.WipeOrdered {
+		t.Fatalf("unrevoke over the socket: %+v, %v; want served again, the wipe order kept", d, err)
 	}
 	for _, tc := range []struct {
 		name string

@@ -97,7 +97,7 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 	if err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
 	}
-	if d.Revoked {
+	if d.Revoked && !d.WipeOrdered { // a revoked device's bundle carries only its wipe order
 		return 0, fmt.Errorf("export bundle for %q: %w", d.Name, ErrDeviceRevoked)
 	}
 	dev := *d

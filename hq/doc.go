@@ -58,7 +58,30 @@
 //     changes after the device's cursor; a full resend needs a new cursor
 //     (re-enrollment). Devices holding all sites ("*") are unaffected.
 //   - A wipe order goes out after HQ has stored what the device pushed in
-//     that same request, so nothing typed is lost to the order.
+//     that same request, so nothing typed is lost to the order. A revoked
+//     device is told to wipe too (the order is checked before the
+//     revocation), but nothing it pushes is stored.
+//   - What comes from outside is bounded before HQ allocates for it. Per
+//     path, a body limit (enrollment 64 KiB, sync the decoded size of the
+//     largest push with room to spare, see syncLimits), checked against a
+//     declared length before reading; the CBOR data items of a message are
+//     counted before decoding (wire.Limits.MaxItems: an empty map is one
+//     byte on the wire and over a hundred in memory). Syncs are decoded
+//     and run at most Config.MaxSyncs at once and one per device, the rest
+//     refused as unavailable (devices retry); connections beyond
+//     Config.MaxConns wait to be accepted. Nothing that needs no
+//     certificate (enrollment) costs more than its 64 KiB before its token
+//     is checked, and no certificate is signed for a request without a
+//     usable token.
+//   - Slow links are told from stalling ones by progress, not by fixed
+//     timeouts (see http.go): on 64 kbit/s with 600 ms round trips a
+//     1 MiB push takes two minutes or more, so an upload or answer gets
+//     Config.TransferGrace to start and must then average 1 KiB/s; the
+//     handshake and headers get the same grace. A connection that trickles
+//     is cut after the grace, and one that keeps 1 KiB/s holds at most its
+//     path's body limit.
+//   - A device is its enrolled key: a client certificate of HQ's CA that
+//     names a device but carries another key is refused.
 //   - An enrollment answer lost on a bad link can be asked for again with
 //     the same key until the code would have expired; any other key is
 //     refused, so the code stays single-use.

@@ -66,6 +66,24 @@ func (s *Server) NewEnrollment(ctx context.Context, e Enrollment) (pki.EnrollCod
 	return pki.EnrollCode{Addr: e.Addr, Fingerprint: s.Fingerprint(), Token: tok}, nil
 }
 
+// enrollee is the id a device enrolling with the token of hash h and key
+// pub gets: a new one for a pending token, the same one for a retry with
+// the same key; any other request is refused.
+func (s *Server) enrollee(h string, pub []byte, now time.Time) (uuid.UUID, error) {
+	st := s.state()
+	if u := st.Used[h]; u != nil {
+		d := st.Devices[u.Device]
+		if d == nil || d.Revoked || !ed25519.PublicKey(d.PublicKey).Equal(ed25519.PublicKey(pub)) {
+			return uuid.Nil, refuse(wire.CodeUnauthorized, "enrollment code already used")
+		}
+		return u.Device, nil
+	}
+	if t := st.Tokens[h]; t == nil || now.UnixMilli() > t.Expires {
+		return uuid.Nil, refuse(wire.CodeUnauthorized, "enrollment code unknown, expired or already used")
+	}
+	return uuid.Must(uuid.NewV7()), nil
+}
+
 // Enroll exchanges a one-time token for a device certificate. body is a
 // compressed EnrollRequest; the result a compressed EnrollResponse.
 func (s *Server) Enroll(ctx context.Context, body []byte) ([]byte, error) {
@@ -83,9 +101,13 @@ func (s *Server) Enroll(ctx context.Context, body []byte) ([]byte, error) {
 	}
 	now := s.cfg.now()
 	h := tokenHash(req.Token)
-	id := uuid.Must(uuid.NewV7())
-	if u := s.state().Used[h]; u != nil {
-		id = u.Device // a retry: same device, if it is the same key (checked below)
+	// The token is checked before any signing work, so that a request
+	// without a usable code costs HQ nothing; the check is repeated where
+	// the token is spent, in case another request spends it first.
+	id, err := s.enrollee(h, req.PublicKey, now)
+	if err != nil {
+		s.stats.refused.Add(1)
+		return nil, err
 	}
 	cert, err := s.ca.IssueDevice(ed25519.PublicKey(req.PublicKey), id, now)
 	if err != nil {
@@ -102,7 +124,7 @@ func (s *Server) Enroll(ctx context.Context, body []byte) ([]byte, error) {
 			return nil, nil
 		}
 		t := st.Tokens[h]
-		if t == nil {
+		if t == nil || now.UnixMilli() > t.Expires {
 			return nil, refuse(wire.CodeUnauthorized, "enrollment code unknown, expired or already used")
 		}
 		delete(st.Tokens, h)

@@ -3,6 +3,7 @@ package hq_test
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"testing"
 
 	"fieldreg/hq"
@@ -62,6 +63,55 @@ func FuzzSync(f *testing.F) {
 			t.Fatal(err)
 		}
 		if _, err := wire.DecodeResponse(plain, wire.DefaultLimits()); err != nil {
+			t.Fatalf("HQ's own response does not decode: %v", err)
+		}
+	})
+}
+
+// FuzzSyncCBOR feeds HQ's sync handler CBOR from an enrolled device,
+// compressed as a device would: unlike FuzzSync, whose bytes must first
+// make a valid zstd frame, every input reaches the decoder. Whatever the
+// CBOR, no panic, no internal error, and what HQ allocates stays bounded by
+// the input (no more than a few hundred bytes an item).
+func FuzzSyncCBOR(f *testing.F) {
+	s := newHQ(f)
+	w, device := enrolledVia(f, s, "fuzz")
+	h, _ := household(f, w, "camp_north", 2)
+	if _, err := w.Commit(store.Edit{Record: h.ID, Kind: registry.KindHousehold, Set: map[string]string{"status": "moved"}}); err != nil {
+		f.Fatal(err)
+	}
+	own, _ := w.OwnChangesAfter(0, 0)
+	for _, r := range []*wire.SyncRequest{
+		{Version: wire.Version, Device: w.Device(), Push: own, PushFrom: 1},
+		{Version: wire.Version, Device: w.Device(), Push: own[1:], PushFrom: 2, Cursor: 3, PullMax: 1 << 10},
+		{Version: wire.Version, Device: w.Device()},
+	} {
+		b, err := wire.EncodeRequest(r)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add(emptyMapsRequest(w.Device(), 3, 100))
+	f.Fuzz(func(t *testing.T, plain []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		out, err := s.Sync(context.Background(), device, wire.Compress(nil, plain))
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20+512*uint64(len(plain)) {
+			t.Fatalf("%d bytes of CBOR made HQ allocate %d MB", len(plain), alloc>>20)
+		}
+		if err != nil {
+			if wire.ErrorFor(err).Code == wire.CodeInternal {
+				t.Fatalf("hostile CBOR gave an internal error: %v", err)
+			}
+			return
+		}
+		dec, err := wire.Decompress(out, wire.DefaultLimits().MaxBody)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wire.DecodeResponse(dec, wire.DefaultLimits()); err != nil {
 			t.Fatalf("HQ's own response does not decode: %v", err)
 		}
 	})

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
@@ -35,6 +37,28 @@ type Config struct {
 	// the forms' validator); nil checks nothing but the change's shape.
 	Validate func(registry.Record) error
 	Logf     func(format string, args ...any) // nil → silent
+
+	// What one HQ gives the network (see http.go): connections open at
+	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
+	// DefaultMaxSyncs), and how long an upload or answer may take to start
+	// before it must keep up minRate (zero → DefaultTransferGrace).
+	MaxConns      int
+	MaxSyncs      int
+	TransferGrace time.Duration
+}
+
+// Defaults of Config's network bounds.
+const (
+	DefaultMaxConns      = 256
+	DefaultMaxSyncs      = 8
+	DefaultTransferGrace = 30 * time.Second
+)
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 func (c Config) now() time.Time {
@@ -145,6 +169,11 @@ type Server struct {
 
 	stats    counters
 	clockDue atomic.Int64 // Unix ms when a change held for its clock may be released; 0 none
+
+	// Syncs in progress: at most cap(syncSlots), one per device (admit).
+	syncSlots chan struct{}
+	syncingMu sync.Mutex
+	syncing   map[uuid.UUID]bool
 }
 
 type counters struct {
@@ -178,7 +207,8 @@ func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (
 		return nil, fmt.Errorf("open HQ: %w", err)
 	}
 	s := &Server{cfg: cfg, ws: ws, scope: sc, dups: dups, limits: wire.DefaultLimits(),
-		jobs: make(chan *job, 256), quit: make(chan struct{}), stopped: make(chan struct{})}
+		jobs: make(chan *job, 256), quit: make(chan struct{}), stopped: make(chan struct{}),
+		syncSlots: make(chan struct{}, orDefault(cfg.MaxSyncs, DefaultMaxSyncs)), syncing: map[uuid.UUID]bool{}}
 	err = s.load()
 	if err == nil {
 		err = s.log.load(ws)

@@ -27,6 +27,12 @@ const (
 // wire.ErrorFor.
 func (s *Server) Sync(ctx context.Context, device uuid.UUID, body []byte) ([]byte, error) {
 	s.stats.syncs.Add(1)
+	leave, err := s.admit(device)
+	if err != nil {
+		s.stats.refused.Add(1)
+		return nil, err
+	}
+	defer leave()
 	resp, err := s.sync(ctx, device, body)
 	if err != nil {
 		s.stats.refused.Add(1)
@@ -37,6 +43,44 @@ func (s *Server) Sync(ctx context.Context, device uuid.UUID, body []byte) ([]byt
 		return nil, &wire.Error{Code: wire.CodeInternal, Message: "encode response"}
 	}
 	return wire.Compress(nil, enc), nil
+}
+
+// syncLimits bound one sync request, more tightly than a bundle: a
+// device's push is at most 2 MiB as wire.EstimateSize counts (sync/client's
+// largest batch), about 1 MiB encoded and 300,000 data items for
+// registrations. Twice that is refused before it is decoded: decoding costs
+// up to ~350 bytes an item, so one request stays under ~200 MB whatever it
+// holds. A device whose batch is refused as too large halves it.
+func syncLimits() wire.Limits {
+	l := wire.DefaultLimits()
+	l.MaxBody = 4 << 20
+	l.MaxItems = 512 << 10
+	return l
+}
+
+// admit lets a sync in, or refuses it as unavailable (the device retries
+// after a while) when HQ already runs cfg.MaxSyncs of them or one for the
+// same device: requests from outside must not make HQ decode without
+// bound. leave ends the sync.
+func (s *Server) admit(device uuid.UUID) (leave func(), err error) {
+	select {
+	case s.syncSlots <- struct{}{}:
+	default:
+		return nil, refuse(wire.CodeUnavailable, "HQ is busy with %d syncs; retry in a while", cap(s.syncSlots))
+	}
+	s.syncingMu.Lock()
+	defer s.syncingMu.Unlock()
+	if s.syncing[device] {
+		<-s.syncSlots
+		return nil, refuse(wire.CodeUnavailable, "this device is already syncing; retry in a while")
+	}
+	s.syncing[device] = true
+	return func() {
+		s.syncingMu.Lock()
+		delete(s.syncing, device)
+		s.syncingMu.Unlock()
+		<-s.syncSlots
+	}, nil
 }
 
 func refuse(code wire.Code, format string, args ...any) error {
@@ -55,14 +99,22 @@ func check(d *Device, device uuid.UUID) error {
 }
 
 func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire.SyncResponse, error) {
-	if err := check(s.state().Devices[device], device); err != nil {
+	d := s.state().Devices[device]
+	if d != nil && d.Revoked && d.WipeOrdered {
+		// Checked before the revocation: revoking a stolen tablet and then
+		// ordering its wipe is the natural order, and the order must still
+		// reach it. Nothing it pushes is stored.
+		return nil, s.wipeRevoked(ctx, device)
+	}
+	if err := check(d, device); err != nil {
 		return nil, err
 	}
-	plain, err := wire.Decompress(body, s.limits.MaxBody)
+	limits := syncLimits()
+	plain, err := wire.Decompress(body, limits.MaxBody)
 	if err != nil {
 		return nil, err
 	}
-	req, err := wire.DecodeRequest(plain, s.limits)
+	req, err := wire.DecodeRequest(plain, limits)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +135,28 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 	}
 	s.stats.pulled.Add(int64(len(resp.Pull)))
 	return resp, nil
+}
+
+// wipeRevoked records that a revoked device was told to wipe and returns
+// the order, as a refusal: a revoked device gets nothing else.
+func (s *Server) wipeRevoked(ctx context.Context, device uuid.UUID) error {
+	now := s.cfg.now().UnixMilli()
+	var name string
+	_, _, err := s.submit(ctx, func(st *state) ([]change.Change, error) {
+		d := st.Devices[device]
+		if d == nil || !d.Revoked || !d.WipeOrdered {
+			return nil, refuse(wire.CodeUnavailable, "device %s changed state; retry", device)
+		}
+		d.WipeSent = now
+		d.LastSync = now
+		name = d.Name
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	s.logf("sent the wipe order to revoked device %q (%s)", name, device)
+	return refuse(wire.CodeWipe, "device %q was revoked and must erase its data", name)
 }
 
 // pushed is what HQ did with a push.

@@ -98,14 +98,20 @@ func runDevices(_ context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
+// deviceState is the STATE column. "wiped" means HQ sent the wipe order
+// (a device cannot confirm: its credentials go with its workspace).
 func deviceState(d hq.Device) string {
 	switch {
+	case d.Revoked && d.WipeOrdered && d.WipeSent != 0:
+		return "revoked, wiped"
+	case d.Revoked && d.WipeOrdered:
+		return "revoked, wipe pending"
 	case d.Revoked:
 		return "revoked"
 	case d.WipeOrdered && d.WipeSent != 0:
 		return "wiped"
 	case d.WipeOrdered:
-		return "wipe ordered"
+		return "wipe pending"
 	case d.Replica == uuid.Nil:
 		return "never synced"
 	}
@@ -116,11 +122,15 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 	return deviceOrder(ctx, e, "revoke", args, hq.Admin.Revoke, "revoked; it will be refused from its next request")
 }
 
+func runUnrevoke(ctx context.Context, e *env, args []string) error {
+	return deviceOrder(ctx, e, "unrevoke", args, hq.Admin.Unrevoke, "is served again from its next request")
+}
+
 func runWipe(ctx context.Context, e *env, args []string) error {
 	return deviceOrder(ctx, e, "wipe", args, hq.Admin.OrderWipe, "ordered to wipe; it will erase itself at its next contact")
 }
 
-// deviceOrder runs revoke or wipe on the one device its command line names.
+// deviceOrder runs revoke, unrevoke or wipe on the one device its command line names.
 func deviceOrder(ctx context.Context, e *env, name string, args []string, order func(hq.Admin, context.Context, string) (hq.Device, error), done string) error {
 	args, err := parseFlags(e, newFlags(e, name), args)
 	if err != nil {

@@ -18,6 +18,11 @@ type Limits struct {
 	MaxChanges int // changes (or results, or sites) in one message
 	MaxWrites  int // field writes in one change, stamps resolved by one write
 	MaxString  int // bytes of one string: field name, value, author, reason
+	// MaxItems bounds the CBOR data items of a message (each map, array,
+	// key and value), counted before decoding: what decoding allocates
+	// grows with items, not bytes (an empty map is one byte on the wire and
+	// over a hundred once decoded). Zero means DefaultLimits'.
+	MaxItems int
 }
 
 // DefaultLimits are generous for a device's batch and small enough that a
@@ -28,7 +33,17 @@ func DefaultLimits() Limits {
 		MaxChanges: 20000,
 		MaxWrites:  1000,
 		MaxString:  64 << 10,
+		// A 12 MiB bundle of registrations holds about 2M items; decoding
+		// 4M costs a few hundred MB at worst.
+		MaxItems: 4 << 20,
 	}
+}
+
+func (l Limits) maxItems() int {
+	if l.MaxItems <= 0 {
+		return DefaultLimits().MaxItems
+	}
+	return l.MaxItems
 }
 
 // The wire forms of the messages. Keys are small integers; never reuse one.
@@ -105,9 +120,9 @@ func decMode(l Limits) (cbor.DecMode, error) {
 	maxArray := max(l.MaxChanges, l.MaxWrites, 16)
 	dm, err := cbor.DecOptions{
 		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		MaxNestedLevels:  16,
-		MaxArrayElements: min(maxArray, 1<<31-1),
-		MaxMapPairs:      64,
+		MaxNestedLevels:  maxDepth,
+		MaxArrayElements: min(maxArray, l.maxItems(), 1<<31-1),
+		MaxMapPairs:      16, // the widest message has 9 keys
 		IndefLength:      cbor.IndefLengthForbidden,
 		TagsMd:           cbor.TagsForbidden,
 		UTF8:             cbor.UTF8RejectInvalid,
@@ -127,8 +142,8 @@ func encode(v any) ([]byte, error) {
 	return b, nil
 }
 
-// decode checks the size, decodes strictly and checks the version. what
-// names the message in errors.
+// decode checks the size and the data items, decodes strictly and checks
+// the version. what names the message in errors.
 func decode(data []byte, l Limits, v any, what string) error {
 	if len(data) > l.MaxBody {
 		return fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, len(data), l.MaxBody)
@@ -137,9 +152,16 @@ func decode(data []byte, l Limits, v any, what string) error {
 	if err != nil {
 		return err
 	}
+	if err := scan(data, l.maxItems()); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	if err := dm.Unmarshal(data, v); err != nil {
-		var tooMany *cbor.MaxArrayElementsError
-		if errors.As(err, &tooMany) {
+		var (
+			elements *cbor.MaxArrayElementsError
+			pairs    *cbor.MaxMapPairsError
+			levels   *cbor.MaxNestedLevelError
+		)
+		if errors.As(err, &elements) || errors.As(err, &pairs) || errors.As(err, &levels) {
 			return fmt.Errorf("%w: %s: %v", ErrTooLarge, what, err)
 		}
 		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)

@@ -91,3 +91,32 @@ func FuzzDecompress(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScan: the count before decoding never refuses what the decoder
+// would take as well formed (so no valid message is refused for it), and
+// what it lets through is within its item limit.
+func FuzzScan(f *testing.F) {
+	fuzzSeeds(f)
+	f.Add(emptyMaps(3, 5))
+	f.Add(append(bytes.Repeat([]byte{0x81}, maxDepth), 0x00))
+	l := fuzzSmallLimits()
+	dm, err := decMode(l)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > l.MaxBody {
+			return
+		}
+		if dm.Wellformed(data) == nil {
+			if err := scan(data, len(data)); err != nil {
+				t.Fatalf("well formed for the decoder, refused by scan: %v", err)
+			}
+		}
+		for _, n := range []int{1, 2, 8} {
+			if scan(data, n) == nil && n < len(data) && scan(data, len(data)) != nil {
+				t.Fatalf("accepted within %d items, refused within %d", n, len(data))
+			}
+		}
+	})
+}
