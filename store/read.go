@@ -353,7 +353,7 @@ func (w *Workspace) ownChangesAfter(deviceSeq uint64, limit int) ([]change.Chang
 	err := w.view(func(tx *bolt.Tx) error {
 		next := deviceSeq + 1
 		c := tx.Bucket([]byte(bucketSeen)).Cursor()
-		for k, v := c.Seek(seenKey(dev, next)); k != nil && len(k) == 24 && uuid.UUID(k[:16]) == dev && !full(); k, v = c.Next() {
+		for k, v := c.Seek(seenKey(dev, next)); len(k) == 24 && uuid.UUID(k[:16]) == dev && !full(); k, v = c.Next() {
 			seq := binary.BigEndian.Uint64(k[16:])
 			for ; next < seq && !full(); next++ {
 				setAside(next, SetAsideEntry{Reason: "missing from the change log"})
