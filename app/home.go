@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,6 +30,7 @@ type homeScreen struct {
 	conflicts  *widget.Label
 	duplicates *widget.Label
 	clock      *widget.Label // the device's date looks wrong
+	damage     *widget.Label // records or own changes the store could not read
 
 	countDups               *widget.Button
 	reviewDups              *widget.Button // supervisors and admins only
@@ -55,6 +57,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	s.chartWait = u.text("")
 	s.clock = u.errorText()
 	s.clock.Importance = widget.WarningImportance
+	s.damage = u.errorText()
 	s.countDups = u.button(u.tr.T("home.count_duplicates"), theme.SearchIcon(), s.countDuplicates)
 	s.countDups.Hide()
 	duplicates := fyne.CanvasObject(s.duplicates)
@@ -72,6 +75,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	waiting := widget.NewCard(u.tr.T("home.waiting"), "", container.NewVBox(s.pending, s.lastSync, s.conflicts, duplicates, s.countDups))
 	s.page = container.NewVScroll(container.NewPadded(container.NewVBox(
 		s.clock,
+		s.damage,
 		u.row(register, review),
 		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
 	)))
@@ -112,6 +116,7 @@ func (s *homeScreen) showStatus() {
 	u := s.u
 	s.showCounts()
 	s.showClock()
+	s.showDamage()
 
 	if n, err := u.cfg.Sync.Pending(u.ws); err == nil {
 		s.pending.SetText(u.tr.T("home.pending", n))
@@ -305,4 +310,19 @@ func (s *homeScreen) showClock() {
 		return
 	}
 	setError(s.clock, "")
+}
+
+// showDamage says when the store left records out because they could not
+// be read, or set aside changes of this device: the rest of the workspace
+// works, and the supervisor must hear of it before anyone thinks of wiping.
+func (s *homeScreen) showDamage() {
+	u := s.u
+	var lines []string
+	if n := len(u.ws.Damaged()); n > 0 {
+		lines = append(lines, u.tr.T("home.damaged", n))
+	}
+	if set, err := u.ws.SetAside(); err == nil && len(set) > 0 {
+		lines = append(lines, u.tr.T("home.set_aside", len(set)))
+	}
+	setError(s.damage, strings.Join(lines, "\n"))
 }
