@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,7 +127,12 @@ func TestDamagedChangeIsSetAsideBySyncAndBundle(t *testing.T) {
 		t.Errorf("verify does not list the set-aside change:\n%s", res.stdout)
 	}
 
-	w.ok("register", "--file", "testdata/households.json") // log seqs 9..16
+	// The same households again would be nothing new: other ones, log seqs 9..16.
+	more := filepath.Join(t.TempDir(), "more.json")
+	if err := os.WriteFile(more, []byte(strings.ReplaceAll(readFile(t, filepath.Join("testdata", "households.json")), `"admin1": "Nord"`, `"admin1": "Centre-Nord"`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.ok("register", "--file", more)
 	damageChange(t, w.dir, 10)
 	bundle := filepath.Join(t.TempDir(), "out.bundle")
 	out = w.ok("bundle", "export", "--out", bundle)
