@@ -152,6 +152,15 @@ func (g gatedStore) ApplyRemote(cs []change.Change, meta map[string][]byte) ([]s
 	return g.Store.ApplyRemote(cs, meta)
 }
 
+// ApplyRemoteUnits is the path ingest takes: held like ApplyRemote.
+func (g gatedStore) ApplyRemoteUnits(cs []change.Change, units []uint64, meta map[string][]byte) ([]store.Result, error) {
+	if g.closed.Load() {
+		g.entered <- struct{}{}
+		<-g.open
+	}
+	return g.Store.ApplyRemoteUnits(cs, units, meta)
+}
+
 // TestConcurrentSyncsAreCapped: past cfg.MaxSyncs, and for a second sync
 // of the same device, HQ answers at once that it is unavailable (the
 // device retries later) rather than decoding without bound.
