@@ -65,7 +65,7 @@ type Link struct {
 	conns map[*conn]bool
 
 	up, down, accepted, cuts, stalls atomic.Int64
-	wg                       sync.WaitGroup
+	wg                               sync.WaitGroup
 }
 
 // Start listens on a free port of 127.0.0.1 and forwards to cfg.Target.
