@@ -95,7 +95,9 @@ func writeError(w http.ResponseWriter, e *wire.Error) {
 	w.Write(wire.Compress(nil, enc))
 }
 
-// Serve answers the protocol over TLS on ln until ctx ends.
+// Serve answers the protocol over TLS on ln until ctx ends, then drains:
+// it returns once the requests under way are answered (DrainTimeout at
+// most), so the caller may close the server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.Handler(),
@@ -104,18 +106,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       5 * time.Minute,
 		ErrorLog:          log.New(logWriter{s}, "", 0),
 	}
-	done := make(chan struct{})
+	done, drained := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(drained)
 		select {
 		case <-ctx.Done():
-			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			hs.Shutdown(shut)
+			drain(hs, DrainTimeout)
 		case <-done:
 		}
 	}()
-	defer close(done)
 	err := hs.Serve(tls.NewListener(ln, hs.TLSConfig))
+	close(done)
+	<-drained // hs.Serve returns as soon as Shutdown starts; the requests under way are answered only now
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

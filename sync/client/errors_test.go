@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -36,6 +37,17 @@ func TestExplainKey(t *testing.T) {
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeClockAhead}), "sync_error.clock"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeUnauthorized}), "sync_error.unauthorized"},
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeVersion}), "sync_error.version"},
+		// While a sync waits to retry, it explains the attempt that failed.
+		{"ErrStalled", fmt.Errorf("%w (nothing for 30s)", client.ErrStalled), "sync_error.stalled"},
+		{"ErrLinkLost", fmt.Errorf("%w: %w", client.ErrLinkLost, context.DeadlineExceeded), "sync_error.link"},
+		{"ErrGarbled", fmt.Errorf("%w: zstd: bad magic", client.ErrGarbled), "sync_error.garbled"},
+		{"", &wire.Error{Code: wire.CodeUnavailable}, "sync_error.hq_busy"},
+		{"", &wire.Error{Code: wire.CodeInternal}, "sync_error.hq_busy"},
+		{"", &wire.Error{Code: wire.CodeTooLarge}, "sync_error.too_large"},
+		// A sync that ran out of time says so, whatever the last attempt met.
+		{"", fmt.Errorf("sync: %w: %w", client.ErrUnreachable, client.ErrStalled), "sync_error.unreachable"},
+		// Refused at the TLS layer: not a link problem, though the link reported it.
+		{"", fmt.Errorf("%w: the server is not this device's HQ: %w", client.ErrRefused, client.ErrLinkLost), "sync_error.other"},
 		{"", errors.New("disk on fire"), "sync_error.other"},
 		{"", nil, ""},
 	}
