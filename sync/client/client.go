@@ -21,9 +21,9 @@ type Config struct {
 	Now       func() time.Time // nil → time.Now
 	// Backoff is how long to wait before retry number attempt (1, 2, …)
 	// counted since HQ last answered: a link that moves batches again starts
-	// over at 1, so a long transfer cut every few minutes waits a second
-	// per cut, not a minute. nil → exponential from 1 s to 1 min with
-	// jitter. Tests pass a short one.
+	// over at 1, so a long transfer cut every few minutes waits a moment
+	// per cut, not a minute. nil → under 250 ms for the first, then
+	// exponential from 1 s to 1 min, with jitter. Tests pass a short one.
 	Backoff func(attempt int) time.Duration
 	// StallTimeout: a request that passes no byte either way for this long
 	// is given up as cut and retried; zero → DefaultStallTimeout. Only the
@@ -128,11 +128,21 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, w: cfg.Workspace, batcher: wire.NewBatcher(cfg.MinBatch, cfg.StartBatch, cfg.MaxBatch)}, nil
 }
 
+// defaultBackoff retries the first failure since HQ last answered almost at
+// once: a link that was moving batches and got cut is usually back straight
+// away, and on a satellite link the reconnection alone costs over a second.
+// Failures in a row then back off from 1 s to 1 min. Every wait has jitter,
+// so devices cut by the same outage do not return in step.
 func defaultBackoff(attempt int) time.Duration {
-	d := time.Second << min(attempt-1, 6)
+	if attempt <= 1 {
+		return rand.N(firstRetryJitter)
+	}
+	d := time.Second << min(attempt-2, 6)
 	d = min(d, time.Minute)
-	return d/2 + rand.N(d/2+1) // jitter: devices cut by the same outage do not return in step
+	return d/2 + rand.N(d/2+1)
 }
+
+const firstRetryJitter = 250 * time.Millisecond
 
 // run is one Sync call's state.
 type run struct {
