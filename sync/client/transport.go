@@ -45,6 +45,9 @@ const maxResponseBody = 64 << 20
 // noticed and retried within a minute.
 const DefaultStallTimeout = 30 * time.Second
 
+// sendBuffer is the socket send buffer asked for (see the dialer).
+const sendBuffer = 32 << 10
+
 type httpsTransport struct {
 	addr   string
 	client *http.Client
@@ -72,6 +75,15 @@ func newHTTPSTransport(addr string, cfg *tls.Config, stall time.Duration) *https
 		nc, err := dialer.DialContext(ctx, network, address)
 		if err != nil {
 			return nil, err
+		}
+		if tc, ok := nc.(*net.TCPConn); ok {
+			// A write counts as progress once the kernel takes it; bounding
+			// what the kernel may hold bounds how long that can run ahead of
+			// the link (the kernel doubles it: 64 KB, 8 s at 64 kbit/s, and
+			// still 100 KB/s over a 600 ms round trip). Otherwise a big
+			// batch written at once would leave the watchdog nothing to see
+			// while it drained, and a slow link would look stalled.
+			tc.SetWriteBuffer(sendBuffer)
 		}
 		t.touch()
 		return &watchedConn{Conn: nc, t: t}, nil
