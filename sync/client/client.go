@@ -76,7 +76,7 @@ type Status struct {
 	BytesSent, BytesReceived int64
 	Conflicts                int
 	Attempt                  int           // retries so far
-	Err                      error         // last error, for the plain-language message (RetryKey while Waiting)
+	Err                      error         // last error, for the plain-language message (ExplainKey), also while Waiting
 	RetryIn                  time.Duration // while Waiting: how long until the next attempt
 }
 
