@@ -240,9 +240,9 @@ func (s *Server) Close() error {
 
 // DrainTimeout bounds how long Serve, told to stop (SIGTERM), waits for
 // the requests under way to be answered. The longest a device's request
-// takes is its batch on the slowest link: client batches are sized to a
-// few seconds of a 64 kbit/s link, and even the largest (2 MiB before
-// compression, about 400 KB on the wire) passes in under a minute. Service
+// takes is its batch on the slowest link: the largest a client sends (2 MiB
+// before compression, about 400 KB on the wire) passes 64 kbit/s in under
+// a minute. Service
 // managers kill a process that has not stopped after 90 s by default
 // (systemd), so 60 s lets a drain finish before that.
 const DrainTimeout = 60 * time.Second
