@@ -126,12 +126,6 @@ func (l *Link) accept() {
 
 func (l *Link) serve(client net.Conn, number int) {
 	defer l.wg.Done()
-	if tc, ok := client.(*net.TCPConn); ok && l.cfg.Bandwidth > 0 {
-		// What the link holds in flight is the pipe's queue; a large
-		// loopback socket buffer in front of it would hide seconds of a
-		// slow link's data from the client, as no real modem does.
-		tc.SetReadBuffer(16 << 10)
-	}
 	target, err := net.Dial("tcp", l.cfg.Target)
 	if err != nil {
 		client.Close()

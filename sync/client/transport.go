@@ -46,7 +46,7 @@ const maxResponseBody = 64 << 20
 const DefaultStallTimeout = 30 * time.Second
 
 // sendBuffer is the socket send buffer asked for (see the dialer).
-const sendBuffer = 32 << 10
+const sendBuffer = 64 << 10
 
 type httpsTransport struct {
 	addr   string
@@ -79,8 +79,8 @@ func newHTTPSTransport(addr string, cfg *tls.Config, stall time.Duration) *https
 		if tc, ok := nc.(*net.TCPConn); ok {
 			// A write counts as progress once the kernel takes it; bounding
 			// what the kernel may hold bounds how long that can run ahead of
-			// the link (the kernel doubles it: 64 KB, 8 s at 64 kbit/s, and
-			// still 100 KB/s over a 600 ms round trip). Otherwise a big
+			// the link (the kernel doubles it: 128 KB, 16 s at 64 kbit/s,
+			// and still 200 KB/s over a 600 ms round trip). Otherwise a big
 			// batch written at once would leave the watchdog nothing to see
 			// while it drained, and a slow link would look stalled.
 			tc.SetWriteBuffer(sendBuffer)
