@@ -171,7 +171,9 @@ func writeError(w http.ResponseWriter, e *wire.Error) {
 	w.Write(wire.Compress(nil, enc))
 }
 
-// Serve answers the protocol over TLS on ln until ctx ends.
+// Serve answers the protocol over TLS on ln until ctx ends, then drains:
+// it returns once the requests under way are answered (DrainTimeout at
+// most), so the caller may close the server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// No ReadTimeout or WriteTimeout: a fixed time cannot tell a slow link
 	// from a trickle; serve bounds each body by its progress instead.
@@ -183,20 +185,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    maxHeaderSize,
 		ErrorLog:          log.New(logWriter{s}, "", 0),
 	}
-	done := make(chan struct{})
+	done, drained := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(drained)
 		select {
 		case <-ctx.Done():
-			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			hs.Shutdown(shut)
+			drain(hs, DrainTimeout)
 		case <-done:
 		}
 	}()
-	defer close(done)
 	// Past MaxConns, a connection waits to be accepted until another closes.
 	ln = netutil.LimitListener(ln, orDefault(s.cfg.MaxConns, DefaultMaxConns))
 	err := hs.Serve(tls.NewListener(ln, hs.TLSConfig))
+	close(done)
+	<-drained // hs.Serve returns as soon as Shutdown starts; the requests under way are answered only now
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

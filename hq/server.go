@@ -1,10 +1,12 @@
 package hq
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -268,6 +270,28 @@ func (s *Server) Close() error {
 	close(s.quit)
 	<-s.stopped
 	return s.ws.Close()
+}
+
+// DrainTimeout bounds how long Serve, told to stop (SIGTERM), waits for
+// the requests under way to be answered. The longest a device's request
+// takes is its batch on the slowest link: the largest a client sends (2 MiB
+// before compression, about 400 KB on the wire) passes 64 kbit/s in under
+// a minute. Service
+// managers kill a process that has not stopped after 90 s by default
+// (systemd), so 60 s lets a drain finish before that.
+const DrainTimeout = 60 * time.Second
+
+// drain stops hs taking connections, closes the idle ones, and waits up to
+// bound for the requests under way to be answered, so a device mid-push
+// when HQ is stopped gets its acknowledgement instead of a cut. Whatever
+// is still running after bound is cut: its device retries later, and
+// loses nothing (a batch is stored whole or not at all).
+func drain(hs *http.Server, bound time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil {
+		hs.Close()
+	}
 }
 
 // enter registers a caller that may submit jobs; it fails once Close began.

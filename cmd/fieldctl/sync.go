@@ -71,7 +71,10 @@ func showSyncProgress(e *env, status <-chan client.Status) {
 		last, lastAt = st, now
 		switch st.Phase {
 		case client.Waiting:
-			fmt.Fprintf(e.stderr, "sync interrupted (attempt %d): %v; retrying\n", st.Attempt, st.Err)
+			// Plain words only: the network's own error ("context deadline
+			// exceeded") tells a field worker nothing.
+			fmt.Fprintf(e.stderr, "sync interrupted (attempt %d, next in %s): %s\n",
+				st.Attempt, st.RetryIn.Round(100*time.Millisecond), e.explain(st.Err))
 		case client.Failed:
 		default:
 			fmt.Fprintf(e.stderr, "%s: sent %d of %d, received %d (%s up, %s down)\n",

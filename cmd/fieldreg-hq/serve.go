@@ -40,6 +40,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	stopping := context.AfterFunc(ctx, func() {
+		// SIGTERM or Ctrl-C: devices mid-request get their answer first.
+		logger.Printf("stopping: answering the requests under way (%s at most)", hq.DrainTimeout)
+	})
+	defer stopping()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	adminDone := make(chan error, 1)

@@ -6,7 +6,9 @@
 // at the link's bandwidth (so a burst takes as long as it would on the real
 // link), then arrive after the one-way latency. Cuts reset the connection
 // after a random number of bytes or after a fixed connection life, with a
-// seeded random generator so a failing test can be replayed.
+// seeded random generator so a failing test can be replayed. A stall stops
+// a connection passing bytes, both ways, without closing it: the dead link
+// that TCP on its own does not notice for many minutes.
 //
 // Time can be scaled: with TimeScale 10 every simulated duration passes ten
 // times faster, so a test of a 64 kbit/s link with 600 ms round trips takes a
@@ -33,6 +35,10 @@ type Config struct {
 	CutMinBytes, CutMaxBytes int
 	// Each connection is cut after this much life; 0: never.
 	CutEvery time.Duration
+	// StallAfter, if set, is asked for each connection (numbered from 1 in
+	// the order accepted) after how many bytes, both directions together,
+	// it stalls; 0 or less: never.
+	StallAfter func(conn int) int
 
 	Seed      uint64  // for the cut points
 	TimeScale float64 // simulated seconds per real second; 0 means 1
@@ -44,6 +50,9 @@ type Stats struct {
 	Down  int64 // bytes delivered from the target to clients
 	Conns int64 // connections accepted
 	Cuts  int64 // connections cut by the simulator
+	// Stalls counts connections that stopped passing bytes; each stays
+	// open until an end closes it.
+	Stalls int64
 }
 
 // Link is a running simulated link.
@@ -55,8 +64,8 @@ type Link struct {
 	rng   *rand.Rand
 	conns map[*conn]bool
 
-	up, down, accepted, cuts atomic.Int64
-	wg                       sync.WaitGroup
+	up, down, accepted, cuts, stalls atomic.Int64
+	wg                               sync.WaitGroup
 }
 
 // Start listens on a free port of 127.0.0.1 and forwards to cfg.Target.
@@ -82,7 +91,7 @@ func (l *Link) Addr() string { return l.ln.Addr().String() }
 
 // Stats returns the counters so far.
 func (l *Link) Stats() Stats {
-	return Stats{Up: l.up.Load(), Down: l.down.Load(), Conns: l.accepted.Load(), Cuts: l.cuts.Load()}
+	return Stats{Up: l.up.Load(), Down: l.down.Load(), Conns: l.accepted.Load(), Cuts: l.cuts.Load(), Stalls: l.stalls.Load()}
 }
 
 // Close stops listening and drops every connection.
@@ -109,13 +118,13 @@ func (l *Link) accept() {
 		if err != nil {
 			return
 		}
-		l.accepted.Add(1)
+		n := l.accepted.Add(1)
 		l.wg.Add(1)
-		go l.serve(client)
+		go l.serve(client, int(n))
 	}
 }
 
-func (l *Link) serve(client net.Conn) {
+func (l *Link) serve(client net.Conn, number int) {
 	defer l.wg.Done()
 	target, err := net.Dial("tcp", l.cfg.Target)
 	if err != nil {
@@ -124,9 +133,14 @@ func (l *Link) serve(client net.Conn) {
 	}
 	c := &conn{link: l, client: client, target: target, done: make(chan struct{})}
 	l.mu.Lock()
-	c.cutAt = -1
+	c.cutAt, c.stallAt = -1, -1
 	if l.cfg.CutMinBytes > 0 {
 		c.cutAt = int64(l.cfg.CutMinBytes + l.rng.IntN(l.cfg.CutMaxBytes-l.cfg.CutMinBytes+1))
+	}
+	if l.cfg.StallAfter != nil {
+		if n := l.cfg.StallAfter(number); n > 0 {
+			c.stallAt = int64(n)
+		}
 	}
 	l.conns[c] = true
 	l.mu.Unlock()
@@ -154,9 +168,11 @@ type conn struct {
 	done           chan struct{}
 	closeOnce      sync.Once
 
-	mu    sync.Mutex
-	sent  int64 // bytes delivered, both directions
-	cutAt int64 // -1: never
+	mu      sync.Mutex
+	sent    int64 // bytes delivered, both directions
+	cutAt   int64 // -1: never
+	stallAt int64 // -1: never
+	stalled bool
 }
 
 // cut resets both sides, as a dropped link does: data in flight is lost.
@@ -180,22 +196,44 @@ func (c *conn) shut() {
 	c.target.Close()
 }
 
+// fate is what becomes of a connection once a chunk has passed.
+type fate int
+
+const (
+	flowing fate = iota
+	cutOff
+	stalling
+)
+
 // allow reserves up to n bytes of the connection's byte budget and reports
-// how many may pass before the cut.
-func (c *conn) allow(n int) (int, bool) {
+// how many may pass, and whether the connection is then cut or stalls.
+func (c *conn) allow(n int) (int, fate) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cutAt < 0 {
-		c.sent += int64(n)
-		return n, true
+	limit, then := int64(-1), flowing
+	if c.cutAt >= 0 {
+		limit, then = c.cutAt, cutOff
 	}
-	left := c.cutAt - c.sent
-	if int64(n) < left {
-		c.sent += int64(n)
-		return n, true
+	if c.stallAt >= 0 && (limit < 0 || c.stallAt < limit) {
+		limit, then = c.stallAt, stalling
 	}
-	c.sent = c.cutAt
-	return int(left), false
+	if limit < 0 || c.sent+int64(n) < limit {
+		c.sent += int64(n)
+		return n, flowing
+	}
+	left := limit - c.sent
+	c.sent = limit
+	if then == stalling && !c.stalled {
+		c.stalled = true
+		c.link.stalls.Add(1)
+	}
+	return int(left), then
+}
+
+func (c *conn) isStalled() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stalled
 }
 
 // chunk is data on its way, with the real time it arrives.
@@ -244,6 +282,9 @@ func (c *conn) pipe(src, dst net.Conn, count *atomic.Int64) {
 		}
 	}()
 	for ch := range q {
+		if c.isStalled() {
+			continue // swallowed; reading on notices when this end closes
+		}
 		if wait := time.Until(ch.arrive); wait > 0 {
 			t := time.NewTimer(wait)
 			select {
@@ -253,7 +294,7 @@ func (c *conn) pipe(src, dst net.Conn, count *atomic.Int64) {
 				return
 			}
 		}
-		n, ok := c.allow(len(ch.data))
+		n, then := c.allow(len(ch.data))
 		if n > 0 {
 			w, err := dst.Write(ch.data[:n])
 			count.Add(int64(w))
@@ -261,10 +302,16 @@ func (c *conn) pipe(src, dst net.Conn, count *atomic.Int64) {
 				return
 			}
 		}
-		if !ok {
+		if then == cutOff {
 			c.cut()
 			return
 		}
+	}
+	if c.isStalled() {
+		// Nothing passed since the stall and nothing told either end; now
+		// that one has given up, the other learns the connection is gone.
+		c.close()
+		return
 	}
 	// The source ended cleanly: pass the end on, keep the other direction.
 	if tc, ok := dst.(*net.TCPConn); ok {

@@ -2,8 +2,10 @@ package linksim
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -240,5 +242,72 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestStallKeepsTheConnectionOpen checks a stalled connection passes its
+// bytes up to the stall and then nothing, with no end seen by either side
+// (as a dead satellite link looks), until one side gives up; only the
+// connections StallAfter names stall.
+func TestStallKeepsTheConnectionOpen(t *testing.T) {
+	target, got := sinkServer(t)
+	l := start(t, Config{Target: target, StallAfter: func(conn int) int {
+		if conn == 1 {
+			return 1000
+		}
+		return 0
+	}})
+	c, err := net.Dial("tcp", l.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write(make([]byte, 5000))
+	waitFor(t, func() bool { return l.Stats().Stalls == 1 && l.Stats().Up == 1000 })
+	// Long enough for every byte to pass on loopback, had the link not stalled.
+	c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if _, err := c.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("read on a stalled connection: %v, want no answer and no end", err)
+	}
+	select {
+	case n := <-got:
+		t.Fatalf("target saw its connection end (%d bytes) while stalled", n)
+	default:
+	}
+	c.Close()
+	select {
+	case n := <-got:
+		if n != 1000 {
+			t.Errorf("target received %d bytes, want exactly 1000", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the target never learnt the client gave up")
+	}
+
+	// The next connection is not stalled.
+	echo := echoServer(t)
+	l2 := start(t, Config{Target: echo, StallAfter: func(conn int) int {
+		if conn == 1 {
+			return 10
+		}
+		return 0
+	}})
+	first, err := net.Dial("tcp", l2.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := net.Dial("tcp", l2.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	waitFor(t, func() bool { return l2.Stats().Conns == 2 })
+	msg := bytes.Repeat([]byte("x"), 100)
+	second.Write(msg)
+	back := make([]byte, len(msg))
+	second.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(second, back); err != nil {
+		t.Errorf("second connection: %v, want its echo", err)
 	}
 }

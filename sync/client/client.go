@@ -20,9 +20,17 @@ type Config struct {
 	Workspace Workspace
 	Transport Transport        // nil → HTTPS mutual TLS from the enrollment stored in the workspace
 	Now       func() time.Time // nil → time.Now
-	// Backoff is how long to wait before retry number attempt (1, 2, …);
-	// nil → exponential from 1 s to 1 min with jitter. Tests pass a short one.
+	// Backoff is how long to wait before retry number attempt (1, 2, …)
+	// counted since HQ last answered: a link that moves batches again starts
+	// over at 1, so a long transfer cut every few minutes waits a moment
+	// per cut, not a minute. nil → under 250 ms for the first, then
+	// exponential from 1 s to 1 min, with jitter. Tests pass a short one.
 	Backoff func(attempt int) time.Duration
+	// StallTimeout: a request that passes no byte either way for this long
+	// is given up as cut and retried; zero → DefaultStallTimeout. Only the
+	// HTTPS transport watches (a Transport of the caller's own is its own
+	// business).
+	StallTimeout time.Duration
 	// Batch bounds, in bytes, of one push and one pull; zero → defaults.
 	MinBatch, StartBatch, MaxBatch int
 }
@@ -68,8 +76,9 @@ type Status struct {
 	Received                 int
 	BytesSent, BytesReceived int64
 	Conflicts                int
-	Attempt                  int   // retries so far
-	Err                      error // last error, for the plain-language message
+	Attempt                  int           // retries so far
+	Err                      error         // last error, for the plain-language message (ExplainKey), also while Waiting
+	RetryIn                  time.Duration // while Waiting: how long until the next attempt
 }
 
 // Summary is what a finished (or abandoned) sync did.
@@ -128,11 +137,21 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, w: cfg.Workspace, batcher: wire.NewBatcher(cfg.MinBatch, cfg.StartBatch, cfg.MaxBatch)}, nil
 }
 
+// defaultBackoff retries the first failure since HQ last answered almost at
+// once: a link that was moving batches and got cut is usually back straight
+// away, and on a satellite link the reconnection alone costs over a second.
+// Failures in a row then back off from 1 s to 1 min. Every wait has jitter,
+// so devices cut by the same outage do not return in step.
 func defaultBackoff(attempt int) time.Duration {
-	d := time.Second << min(attempt-1, 6)
+	if attempt <= 1 {
+		return rand.N(firstRetryJitter)
+	}
+	d := time.Second << min(attempt-2, 6)
 	d = min(d, time.Minute)
-	return d/2 + rand.N(d/2+1) // jitter: devices cut by the same outage do not return in step
+	return d/2 + rand.N(d/2+1)
 }
+
+const firstRetryJitter = 250 * time.Millisecond
 
 // run is one Sync call's state.
 type run struct {
@@ -187,7 +206,7 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 		if err != nil {
 			return r.sum, fmt.Errorf("sync: enrollment: %w", err)
 		}
-		h := newHTTPSTransport(enr.HQAddr, tlsCfg)
+		h := newHTTPSTransport(enr.HQAddr, tlsCfg, c.cfg.StallTimeout)
 		defer h.close()
 		t = h
 	}
@@ -197,8 +216,12 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 	}
 	r.st.ToSend = pending
 	r.report(Connecting)
+	failures := 0 // in a row since HQ last answered
 	for {
 		done, err := c.round(ctx, t, r)
+		if err == nil {
+			failures = 0
+		}
 		if err == nil && done {
 			if err := c.w.PutMeta(metaLastSync, u64(uint64(c.cfg.Now().UnixMilli()))); err != nil {
 				return r.sum, fmt.Errorf("sync: %w", err)
@@ -222,16 +245,20 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 			return r.sum, fmt.Errorf("sync: %w: %w", ErrUnreachable, err)
 		}
 		c.batcher.Cut()
+		failures++
+		wait := c.cfg.Backoff(failures)
 		r.st.Attempt++
 		r.st.Err = err
+		r.st.RetryIn = wait
 		r.report(Waiting)
-		timer := time.NewTimer(c.cfg.Backoff(r.st.Attempt))
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
 			return r.sum, fmt.Errorf("sync: %w: %w", ErrUnreachable, err)
 		case <-timer.C:
 		}
+		r.st.RetryIn = 0
 		r.report(Connecting)
 	}
 }
@@ -278,11 +305,11 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	r.sum.BytesReceived = r.st.BytesReceived
 	plain, err := wire.Decompress(out, wire.DefaultLimits().MaxBody)
 	if err != nil {
-		return false, fmt.Errorf("HQ's answer: %w", err) // garbled on the way: retry
+		return false, fmt.Errorf("%w: %w", ErrGarbled, err) // retried
 	}
 	resp, err := wire.DecodeResponse(plain, wire.DefaultLimits())
 	if err != nil {
-		return false, fmt.Errorf("HQ's answer: %w", err)
+		return false, fmt.Errorf("%w: %w", ErrGarbled, err)
 	}
 	if resp.Order == wire.OrderWipe {
 		return false, c.wipe()

@@ -103,7 +103,7 @@ func Enroll(ctx context.Context, w Workspace, code string) (Enrollment, error) {
 	if err != nil {
 		return Enrollment{}, fmt.Errorf("enroll: %w", err)
 	}
-	t := newHTTPSTransport(c.Addr, pki.PinnedTLSConfig(c.Fingerprint))
+	t := newHTTPSTransport(c.Addr, pki.PinnedTLSConfig(c.Fingerprint), 0)
 	defer t.close()
 	return EnrollVia(ctx, w, code, TransportFunc(t.enroll))
 }

@@ -22,6 +22,16 @@ var (
 	ErrWiped = errors.New("HQ ordered this device to erase its data; the workspace was erased")
 	// ErrUnreachable: HQ could not be reached before the time ran out.
 	ErrUnreachable = errors.New("HQ could not be reached")
+	// ErrStalled: a request passed no byte either way for the stall
+	// timeout (Config.StallTimeout): the link is dead though no one closed
+	// it. The request is given up and retried as after a cut.
+	ErrStalled = errors.New("the link to HQ stopped passing data")
+	// ErrLinkLost: the connection to HQ failed or was cut during a
+	// request (wrapping the network's own error); the request is retried.
+	ErrLinkLost = errors.New("the connection to HQ was lost")
+	// ErrGarbled: HQ's answer arrived but could not be read (damaged on
+	// the way, or a proxy's); the request is retried.
+	ErrGarbled = errors.New("HQ's answer was damaged on the way")
 	// ErrRefused: HQ refused the request for a reason retrying will not fix
 	// (wrapped with HQ's *wire.Error).
 	ErrRefused = errors.New("HQ refused the request")
@@ -74,7 +84,10 @@ func classify(err error) (permanent error) {
 }
 
 // ExplainKey returns the catalogue key (assets/i18n) of the plain-words
-// explanation of a sync error: what went wrong and what to do. The app and
+// explanation of a sync error: what went wrong and what to do. It explains
+// the error a sync ends with and, while a sync waits to retry, the one of
+// the attempt that failed (Status.Err): "stalled", "link", "garbled",
+// "hq_busy" and "too_large" are only ever retried, so their texts say so. The app and
 // fieldctl look it up in the user's language; this package holds no words
 // for users of its own. An error it does not know gives "sync_error.other".
 func ExplainKey(err error) string {
@@ -118,6 +131,17 @@ func reason(err error) string {
 	case errors.As(err, new(localError)):
 		// This device failed, not the link: "try again later" would not help.
 		return "local"
+	// What follows is only ever retried: a sync ends with ErrUnreachable.
+	case errors.Is(err, ErrStalled):
+		return "stalled"
+	case errors.Is(err, ErrLinkLost):
+		return "link"
+	case errors.Is(err, ErrGarbled):
+		return "garbled"
+	case errors.As(err, &we) && (we.Code == wire.CodeUnavailable || we.Code == wire.CodeInternal):
+		return "hq_busy"
+	case errors.As(err, &we) && we.Code == wire.CodeTooLarge:
+		return "too_large"
 	}
 	return "other"
 }

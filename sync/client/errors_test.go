@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -39,6 +40,17 @@ func TestExplainKey(t *testing.T) {
 		{"", fmt.Errorf("%w: %w", client.ErrRefused, &wire.Error{Code: wire.CodeVersion}), "sync_error.version"},
 		{"", fmt.Errorf("this device: read own changes: %w", store.ErrCorrupt), "sync_error.damaged"},
 		{"", fmt.Errorf("this device: store pulled changes: %w", store.ErrTooLarge), "sync_error.storage_full"},
+		// While a sync waits to retry, it explains the attempt that failed.
+		{"ErrStalled", fmt.Errorf("%w (nothing for 30s)", client.ErrStalled), "sync_error.stalled"},
+		{"ErrLinkLost", fmt.Errorf("%w: %w", client.ErrLinkLost, context.DeadlineExceeded), "sync_error.link"},
+		{"ErrGarbled", fmt.Errorf("%w: zstd: bad magic", client.ErrGarbled), "sync_error.garbled"},
+		{"", &wire.Error{Code: wire.CodeUnavailable}, "sync_error.hq_busy"},
+		{"", &wire.Error{Code: wire.CodeInternal}, "sync_error.hq_busy"},
+		{"", &wire.Error{Code: wire.CodeTooLarge}, "sync_error.too_large"},
+		// A sync that ran out of time says so, whatever the last attempt met.
+		{"", fmt.Errorf("sync: %w: %w", client.ErrUnreachable, client.ErrStalled), "sync_error.unreachable"},
+		// Refused at the TLS layer: not a link problem, though the link reported it.
+		{"", fmt.Errorf("%w: the server is not this device's HQ: %w", client.ErrRefused, client.ErrLinkLost), "sync_error.refused"},
 		{"", errors.New("disk on fire"), "sync_error.other"},
 		{"", nil, ""},
 	}

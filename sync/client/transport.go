@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fieldreg/sync/wire"
@@ -31,23 +34,127 @@ func (f TransportFunc) RoundTrip(ctx context.Context, body []byte) ([]byte, erro
 // maxResponseBody bounds a compressed response read from the network.
 const maxResponseBody = 64 << 20
 
+// DefaultStallTimeout is how long a request may go without a byte passing
+// either way before it is given up as cut. Nothing else notices a dead
+// link: TCP keeps a stalled connection open for many minutes, and the sync's
+// own deadline is half an hour. On the slowest link Fieldreg is built for
+// (64 kbit/s, 600 ms round trips) a healthy connection is never quiet that
+// long: TCP's retransmissions after a loss back off 1, 2, 4 and 8 s (15 s in
+// all), a TLS handshake is two round trips, and HQ answers a batch in well
+// under a second. 30 s is twice the longest of these, and a stall is still
+// noticed and retried within a minute.
+const DefaultStallTimeout = 30 * time.Second
+
+// sendBuffer is the socket send buffer asked for (see the dialer).
+const sendBuffer = 64 << 10
+
 type httpsTransport struct {
 	addr   string
 	client *http.Client
+	stall  time.Duration
+	epoch  time.Time    // lastIO counts from here, on the monotonic clock: a tablet's date being set is no stall
+	lastIO atomic.Int64 // nanoseconds after epoch of the last byte read or written on any connection
 }
 
-func newHTTPSTransport(addr string, cfg *tls.Config) *httpsTransport {
+// newHTTPSTransport returns a transport to addr that gives a request up
+// with ErrStalled after stall (zero: DefaultStallTimeout) without a byte.
+func newHTTPSTransport(addr string, cfg *tls.Config, stall time.Duration) *httpsTransport {
+	if stall <= 0 {
+		stall = DefaultStallTimeout
+	}
+	t := &httpsTransport{addr: addr, stall: stall, epoch: time.Now()}
+	if cfg.ClientSessionCache == nil {
+		// A reconnection after a cut resumes the TLS session: neither side
+		// sends its certificate again, about 2 KB, a quarter of a second at
+		// 64 kbit/s, on every cut.
+		cfg = cfg.Clone()
+		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(1)
+	}
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-	return &httpsTransport{addr: addr, client: &http.Client{
+	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		nc, err := dialer.DialContext(ctx, network, address)
+		if err != nil {
+			return nil, err
+		}
+		if tc, ok := nc.(*net.TCPConn); ok {
+			// A write counts as progress once the kernel takes it; bounding
+			// what the kernel may hold bounds how long that can run ahead of
+			// the link (the kernel doubles it: 128 KB, 16 s at 64 kbit/s,
+			// and still 200 KB/s over a 600 ms round trip). Otherwise a big
+			// batch written at once would leave the watchdog nothing to see
+			// while it drained, and a slow link would look stalled.
+			tc.SetWriteBuffer(sendBuffer)
+		}
+		t.touch()
+		return &watchedConn{Conn: nc, t: t}, nil
+	}
+	t.client = &http.Client{
 		Transport: &http.Transport{
-			DialContext:         dialer.DialContext,
+			DialContext:         dial,
 			TLSClientConfig:     cfg,
 			TLSHandshakeTimeout: 60 * time.Second, // satellite links: 600 ms round trips, several of them
 			MaxIdleConnsPerHost: 1,
 			IdleConnTimeout:     90 * time.Second,
 			DisableCompression:  true, // bodies are zstd already
 		},
-	}}
+	}
+	return t
+}
+
+func (t *httpsTransport) touch() { t.lastIO.Store(int64(time.Since(t.epoch))) }
+
+// watchedConn records when bytes last moved, TLS records included, so the
+// watchdog can tell a slow link (bytes trickle) from a dead one (none do).
+type watchedConn struct {
+	net.Conn
+	t *httpsTransport
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.t.touch()
+	}
+	return n, err
+}
+
+func (c *watchedConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if n > 0 {
+		c.t.touch()
+	}
+	return n, err
+}
+
+// watch cancels a request with ErrStalled once t.stall passes with no
+// byte moved, and returns the function that stops watching.
+func (t *httpsTransport) watch(cancel context.CancelCauseFunc) (stop func()) {
+	t.touch()
+	var mu sync.Mutex
+	stopped := false
+	var timer *time.Timer
+	check := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		idle := time.Since(t.epoch) - time.Duration(t.lastIO.Load())
+		if idle >= t.stall {
+			cancel(ErrStalled)
+			return
+		}
+		timer.Reset(t.stall - idle)
+	}
+	mu.Lock()
+	timer = time.AfterFunc(t.stall, check)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		timer.Stop()
+	}
 }
 
 func (t *httpsTransport) close() { t.client.CloseIdleConnections() }
@@ -62,6 +169,17 @@ func (t *httpsTransport) enroll(ctx context.Context, body []byte) ([]byte, error
 }
 
 func (t *httpsTransport) post(ctx context.Context, path string, body []byte) ([]byte, error) {
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer t.watch(cancel)()
+	out, err := t.postWatched(reqCtx, path, body)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(reqCtx), ErrStalled) {
+		return nil, fmt.Errorf("%w (nothing for %s)", ErrStalled, t.stall)
+	}
+	return out, err
+}
+
+func (t *httpsTransport) postWatched(ctx context.Context, path string, body []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+t.addr+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("request to %s: %w", t.addr, err)
@@ -69,12 +187,12 @@ func (t *httpsTransport) post(ctx context.Context, path string, body []byte) ([]
 	req.Header.Set("Content-Type", wire.ContentType)
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrLinkLost, err)
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("read HQ's answer: %w", err)
+		return nil, fmt.Errorf("%w: read HQ's answer: %w", ErrLinkLost, err)
 	}
 	if len(out) > maxResponseBody {
 		return nil, fmt.Errorf("HQ's answer is over %d bytes", maxResponseBody)
@@ -88,5 +206,5 @@ func (t *httpsTransport) post(ctx context.Context, path string, body []byte) ([]
 		}
 	}
 	// Not HQ speaking (a captive portal, a proxy): a link problem.
-	return nil, fmt.Errorf("HQ answered HTTP %d with no protocol error", resp.StatusCode)
+	return nil, fmt.Errorf("%w: HQ answered HTTP %d with no protocol error", ErrGarbled, resp.StatusCode)
 }
