@@ -234,9 +234,14 @@ func (k *keyFile) find(name string) int {
 }
 
 // slotAD binds a wrapped key to the file header (device id) and to the slot's
-// own name, role and KDF parameters, so none of them can be edited.
+// own format, name, role and KDF parameters, and in a v2 slot to its role
+// tag, so none of them can be edited without the slot's passphrase.
 func (k *keyFile) slotAD(s *keySlot) []byte {
-	return append(k.header()[:32], s.encode()[:slotNonce]...)
+	ad := append(k.header()[:32], s.encode()[:slotNonce]...)
+	if s.bound {
+		ad = append(ad, s.tag[:]...)
+	}
+	return ad
 }
 
 func deriveKEK(passphrase []byte, s *keySlot) []byte {
