@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -59,6 +60,16 @@ func (r Role) MaySupervise() bool { return r.atLeast(RoleSupervisor) }
 // MayManageUsers reports whether r adds and removes users and sets other
 // users' passphrases.
 func (r Role) MayManageUsers() bool { return r.atLeast(RoleAdmin) }
+
+// RoleProblems lists the key slots whose role did not verify at unlock (as
+// far as the unlocking user's secret can tell): the unlocking user's own,
+// which then opened as enumerator, and, for an admin, any other. Verify
+// reports the same.
+func (w *Workspace) RoleProblems() []string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return slices.Clone(w.roleProblems)
+}
 
 // supervisedFields are the fields only a supervisor or admin writes: they
 // delete a record, or record a decision about duplicates.
