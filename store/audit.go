@@ -156,7 +156,7 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	}
 	defer w.mu.RUnlock()
 	problem := func(err error) { rep.Problems = append(rep.Problems, err.Error()) }
-	// Key slots whose role did not verify at unlock (role.go): a rewritten
+	// Key slots whose role did not verify at unlock (rolebind.go): a rewritten
 	// role byte, as far as this user's secret can tell.
 	rep.Problems = append(rep.Problems, w.roleProblems...)
 	err = w.view(func(tx *bolt.Tx) error {

@@ -50,7 +50,7 @@ const (
 
 	// Slot states. A v1 slot wraps the master key alone and its role byte
 	// is vouched for by nobody but the slot's own passphrase; a v2 slot also
-	// wraps the role's secret (role.go), which proves the role.
+	// wraps the role's secret (rolebind.go), which proves the role.
 	slotFree  = 0
 	slotV1    = 1
 	slotBound = 2

@@ -52,7 +52,7 @@ type Workspace struct {
 	master []byte
 	user   string
 	role   Role
-	// adminSecret is set when an admin unlocked (role.go); roleProblems
+	// adminSecret is set when an admin unlocked (rolebind.go); roleProblems
 	// are the key slots whose role did not verify, for Verify to report.
 	adminSecret  []byte
 	ownSecret    []byte // what the unlocking slot wrapped besides the master key
