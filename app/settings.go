@@ -91,7 +91,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		s.changePass, s.passMessage,
 	))
 	cards := []fyne.CanvasObject{general, passphrase}
-	if u.ws.Role() == store.RoleAdmin {
+	if u.ws.Role().MayManageUsers() {
 		cards = append(cards, s.usersCard())
 	}
 	cards = append(cards, s.enrollCard())
@@ -99,6 +99,9 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	s.lockNow = u.button(u.tr.T("settings.lock_now"), theme.LogoutIcon(), u.lock)
 	s.wipe = u.button(u.tr.T("settings.wipe"), theme.DeleteIcon(), u.confirmWipe)
 	s.wipe.Importance = widget.DangerImportance
+	if !u.ws.Role().MaySupervise() {
+		s.wipe.Disable() // the store refuses an enumerator's wipe; HQ's order still erases
+	}
 	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), u.row(s.lockNow, s.wipe))
 	cards = append(cards, device)
 

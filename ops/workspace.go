@@ -46,7 +46,8 @@ var (
 
 // MaySupervise reports whether a role makes the supervisors' decisions:
 // merging and dismissing duplicates, deleting records, resolving conflicts.
-func MaySupervise(r store.Role) bool { return r == store.RoleSupervisor || r == store.RoleAdmin }
+// It is the store's rule (the store refuses the rest with ErrForbidden).
+func MaySupervise(r store.Role) bool { return r.MaySupervise() }
 
 // requireSupervisor refuses an enumerator the supervisors' decisions.
 func requireSupervisor(ws Workspace, what string) error {

@@ -15,14 +15,59 @@ import (
 	"fieldreg/registry"
 )
 
-// AuditEvent records something that is not a change, such as an export, in
-// the audit chain.
+// AuditEvent records something that is not a change in the audit chain, in
+// free text. Supervisors and admins only: an enumerator's entries are the
+// store's own (changes, reads, aggregate exports), so the chain cannot be
+// padded with what they choose to write.
 func (w *Workspace) AuditEvent(action string, detail string) error {
+	if !w.role.MaySupervise() {
+		return fmt.Errorf("audit %s: %w", action, ErrForbidden)
+	}
 	if err := w.lock(); err != nil {
 		return err
 	}
 	defer w.mu.Unlock()
 	return w.auditEvent(action, detail)
+}
+
+// BeginExport is the exporters' door: it refuses an enumerator a
+// person-level export (ErrForbidden) and audits the export, "export" with
+// what (e.g. "person-level csv"), before any record is written out. The store
+// cannot see the file an exporter writes, so exporters call this first.
+func (w *Workspace) BeginExport(personLevel bool, what string) error {
+	if personLevel && !w.role.MaySupervise() {
+		return fmt.Errorf("export %s: person-level exports need a supervisor or admin: %w", what, ErrForbidden)
+	}
+	if err := w.lock(); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	return w.auditEvent("export", what)
+}
+
+// AuditRead records that the unlocking user was shown the listed person
+// records (fieldctl show, list --json, search): one "read" entry per record,
+// with its id and never its values, in one transaction. Only enumerators'
+// reads are audited; supervisors and admins may read everything anyway and
+// their person-level exports are audited by BeginExport.
+func (w *Workspace) AuditRead(how string, ids []uuid.UUID) error {
+	if w.role.MaySupervise() || len(ids) == 0 {
+		return nil
+	}
+	if err := w.lock(); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+		for _, id := range ids {
+			w.appendAudit(tx, st, "read", id, registry.KindPerson, nil, how)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("audit read: %w", err)
+	}
+	return nil
 }
 
 func (w *Workspace) auditEvent(action, detail string) error {
@@ -111,6 +156,9 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	}
 	defer w.mu.RUnlock()
 	problem := func(err error) { rep.Problems = append(rep.Problems, err.Error()) }
+	// Key slots whose role did not verify at unlock (rolebind.go): a rewritten
+	// role byte, as far as this user's secret can tell.
+	rep.Problems = append(rep.Problems, w.roleProblems...)
 	err = w.view(func(tx *bolt.Tx) error {
 		// Which changes the log holds for each record. Only seqs are kept,
 		// so verifying a large workspace does not hold it all in memory.

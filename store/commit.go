@@ -22,11 +22,8 @@ import (
 // nothing produces no change. Returns the changes made.
 func (w *Workspace) Commit(edits ...Edit) ([]change.Change, error) {
 	for _, e := range edits {
-		if e.Resolve && !w.role.atLeast(RoleSupervisor) {
-			return nil, fmt.Errorf("resolve conflicts of record %s: %w", e.Record, ErrForbidden)
-		}
-		if _, ok := e.Set[change.DeletedField]; ok && !w.role.atLeast(RoleSupervisor) {
-			return nil, fmt.Errorf("delete record %s: %w", e.Record, ErrForbidden)
+		if err := w.role.mayCommit(e); err != nil {
+			return nil, err
 		}
 	}
 	if err := w.lock(); err != nil {
@@ -144,7 +141,7 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 // a household deletes its members and assessments in the same transaction.
 // It returns the change made to the record itself. Supervisors and admins only.
 func (w *Workspace) Delete(id uuid.UUID) (change.Change, error) {
-	if !w.role.atLeast(RoleSupervisor) {
+	if !w.role.MaySupervise() {
 		return change.Change{}, fmt.Errorf("delete record %s: %w", id, ErrForbidden)
 	}
 	if err := w.lock(); err != nil {

@@ -67,7 +67,7 @@
 //	 16 16  device id (UUID)
 //	 32 32  zero
 //	slot i at 64 + 256·i; a free slot is all zero and ignored
-//	  0  1  state: 0 free, 1 in use
+//	  0  1  state: 0 free, 1 in use (v1: no role secret), 2 in use (v2)
 //	  1  1  role: 1 enumerator, 2 supervisor, 3 admin
 //	  2  1  user name length (1..64)
 //	  3  1  zero
@@ -78,13 +78,28 @@
 //	 16 16  Argon2id salt
 //	 32 64  user name, UTF-8, zero padded
 //	 96 24  XChaCha20-Poly1305 nonce
-//	120 48  wrapped master key (32 bytes + 16-byte tag)
-//	168 88  zero
+//	v1: 120 48  wrapped master key (32 bytes + 16-byte tag)
+//	    168 88  zero
+//	v2: 120 80  wrapped master key ‖ role secret (32 + 32 bytes + 16-byte tag)
+//	    200 16  role tag: HMAC-SHA256(admin secret, "fieldreg role tag" 0x00 ‖
+//	            device id ‖ role byte ‖ user name), first 16 bytes
+//	    216 40  zero
 //
 // The wrapping key is Argon2id(passphrase, salt, time, memory, threads, 32).
 // The associated data of the wrap is header bytes 0..32 followed by slot
-// bytes 0..96, so the device id, the user's name, role and KDF parameters
-// cannot be edited without the slot failing to open. Bounds on the KDF
+// bytes 0..96 (and, in v2, the role tag), so the device id, the slot's
+// format, the user's name, role and KDF parameters cannot be edited without
+// the slot failing to open. The role secret is the admin secret (32 random
+// bytes) in an admin's slot, HMAC-SHA256(admin secret, "fieldreg supervisor
+// secret") in a supervisor's, zeros in an enumerator's. The database's state
+// bucket keeps the role anchor (key "role-anchor"): SHA-256("fieldreg role
+// check <role>" 0x00 ‖ secret) for admin and supervisor. Unlock grants a role
+// above enumerator only to a v2 slot whose secret matches the anchor (a
+// workspace without an anchor keeps the v1 rule until an admin unlocks it
+// and migrates it: a new admin secret, the anchor, the admin's own slot
+// rewritten as v2; other v1 supervisor and admin slots open as enumerators
+// until an admin sets their passphrase). docs/design.md has the reasoning
+// and the threat model. Bounds on the KDF
 // parameters keep a damaged file from making unlock allocate gigabytes.
 // Usernames are stored in clear: they name staff, not beneficiaries.
 //
@@ -247,7 +262,11 @@
 //	hits := w.Search("amina", 10)
 //	w.Close()
 //
-// Roles: enumerators register and edit; deleting and resolving conflicts
-// need a supervisor or admin; managing users needs an admin (anyone may
-// change their own passphrase).
+// Roles: enumerators register and edit; deleting, resolving conflicts,
+// merging or keeping apart duplicates, person-level exports (BeginExport),
+// free audit text and wiping need a supervisor or admin; managing users needs
+// an admin (anyone may change their own passphrase). The store refuses the
+// rest with ErrForbidden whichever front end calls it; an order from HQ to
+// wipe is carried out by WipeOrdered whoever is unlocked. An enumerator's
+// reads of person records are audited by the front ends through AuditRead.
 package store

@@ -18,7 +18,7 @@ import (
 func FuzzParseKeyFile(f *testing.F) {
 	k := &keyFile{device: uuid.New()}
 	k.slots[0] = keySlot{used: true, name: "admin", role: RoleAdmin, kdf: cheapKDF}
-	if err := k.wrap(&k.slots[0], testPass, make([]byte, masterKeySize)); err != nil {
+	if err := k.wrap(&k.slots[0], testPass, make([]byte, masterKeySize), nil); err != nil {
 		f.Fatal(err)
 	}
 	good := k.encode()

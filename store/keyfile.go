@@ -30,7 +30,10 @@ const (
 	maxNameLen     = 64
 	masterKeySize  = 32
 	slotSaltSize   = 16
-	slotWrappedLen = masterKeySize + chacha20poly1305.Overhead
+	slotWrappedLen = masterKeySize + chacha20poly1305.Overhead // a v1 slot
+	roleSecretSize = 32
+	slotBoundLen   = masterKeySize + roleSecretSize + chacha20poly1305.Overhead // a v2 slot
+	roleTagSize    = 16
 
 	// Slot field offsets.
 	slotState   = 0
@@ -43,6 +46,14 @@ const (
 	slotName    = 32
 	slotNonce   = slotName + maxNameLen // 96: the authenticated part ends here
 	slotWrapped = slotNonce + chacha20poly1305.NonceSizeX
+	slotTag     = slotWrapped + slotBoundLen // 200: a v2 slot's role tag
+
+	// Slot states. A v1 slot wraps the master key alone and its role byte
+	// is vouched for by nobody but the slot's own passphrase; a v2 slot also
+	// wraps the role's secret (rolebind.go), which proves the role.
+	slotFree  = 0
+	slotV1    = 1
+	slotBound = 2
 
 	// Bounds on KDF parameters read from a key file, so a damaged file
 	// cannot make unlock allocate gigabytes or run for hours.
@@ -58,12 +69,16 @@ type keyFile struct {
 
 type keySlot struct {
 	used    bool
+	bound   bool // v2: the wrap holds master key and role secret
 	name    string
 	role    Role
 	kdf     KDFParams
 	salt    [slotSaltSize]byte
 	nonce   [chacha20poly1305.NonceSizeX]byte
-	wrapped [slotWrappedLen]byte
+	wrapped []byte            // slotWrappedLen (v1) or slotBoundLen (v2) bytes
+	tag     [roleTagSize]byte // v2: the role's tag under the admin secret
+
+	secret []byte // only on the way to wrap: the role secret to wrap
 }
 
 var roleCodes = map[Role]byte{RoleEnumerator: 1, RoleSupervisor: 2, RoleAdmin: 3}
@@ -92,7 +107,11 @@ func (s *keySlot) encode() []byte {
 	if !s.used {
 		return b
 	}
-	b[slotState] = 1
+	b[slotState] = slotV1
+	if s.bound {
+		b[slotState] = slotBound
+		copy(b[slotTag:], s.tag[:])
+	}
 	b[slotRole] = roleCodes[s.role]
 	b[slotNameLen] = byte(len(s.name))
 	binary.BigEndian.PutUint32(b[slotTime:], s.kdf.Time)
@@ -139,9 +158,11 @@ func parseKeyFile(b []byte) (*keyFile, error) {
 		sb := b[keyHeaderSize+i*keySlotSize : keyHeaderSize+(i+1)*keySlotSize]
 		s := &k.slots[i]
 		switch sb[slotState] {
-		case 0:
+		case slotFree:
 			continue
-		case 1:
+		case slotV1:
+		case slotBound:
+			s.bound = true
 		default:
 			return nil, bad(fmt.Sprintf("slot %d: bad state", i))
 		}
@@ -166,7 +187,11 @@ func parseKeyFile(b []byte) (*keyFile, error) {
 		}
 		copy(s.salt[:], sb[slotSalt:])
 		copy(s.nonce[:], sb[slotNonce:])
-		copy(s.wrapped[:], sb[slotWrapped:])
+		s.wrapped = make([]byte, s.wrappedLen())
+		copy(s.wrapped, sb[slotWrapped:])
+		if s.bound {
+			copy(s.tag[:], sb[slotTag:])
+		}
 		if !bytes.Equal(s.encode(), sb) {
 			return nil, bad(fmt.Sprintf("slot %d: reserved bytes are not zero", i))
 		}
@@ -209,17 +234,30 @@ func (k *keyFile) find(name string) int {
 }
 
 // slotAD binds a wrapped key to the file header (device id) and to the slot's
-// own name, role and KDF parameters, so none of them can be edited.
+// own format, name, role and KDF parameters, and in a v2 slot to its role
+// tag, so none of them can be edited without the slot's passphrase.
 func (k *keyFile) slotAD(s *keySlot) []byte {
-	return append(k.header()[:32], s.encode()[:slotNonce]...)
+	ad := append(k.header()[:32], s.encode()[:slotNonce]...)
+	if s.bound {
+		ad = append(ad, s.tag[:]...)
+	}
+	return ad
 }
 
 func deriveKEK(passphrase []byte, s *keySlot) []byte {
 	return argon2.IDKey(passphrase, s.salt[:], s.kdf.Time, s.kdf.MemoryKiB, s.kdf.Threads, chacha20poly1305.KeySize)
 }
 
-// wrap fills slot s with master wrapped under a key derived from passphrase.
-func (k *keyFile) wrap(s *keySlot, passphrase, master []byte) error {
+func (s *keySlot) wrappedLen() int {
+	if s.bound {
+		return slotBoundLen
+	}
+	return slotWrappedLen
+}
+
+// wrap fills slot s with master wrapped under a key derived from passphrase:
+// in a v2 slot followed by the role secret (nil: zeros, an enumerator's).
+func (k *keyFile) wrap(s *keySlot, passphrase, master, secret []byte) error {
 	if _, err := io.ReadFull(rand.Reader, s.salt[:]); err != nil {
 		return fmt.Errorf("key slot salt: %w", err)
 	}
@@ -230,21 +268,30 @@ func (k *keyFile) wrap(s *keySlot, passphrase, master []byte) error {
 	if err != nil {
 		return err
 	}
-	copy(s.wrapped[:], aead.Seal(nil, s.nonce[:], master, k.slotAD(s)))
+	plain := append([]byte(nil), master...)
+	if s.bound {
+		plain = append(plain, make([]byte, roleSecretSize)...)
+		copy(plain[masterKeySize:], secret)
+	}
+	s.wrapped = aead.Seal(nil, s.nonce[:], plain, k.slotAD(s))
 	return nil
 }
 
-// unwrap returns the master key from slot s, or ErrWrongPassphrase.
-func (k *keyFile) unwrap(s *keySlot, passphrase []byte) ([]byte, error) {
+// unwrap returns the master key from slot s and, for a v2 slot, the role
+// secret it holds (nil for a v1 slot), or ErrWrongPassphrase.
+func (k *keyFile) unwrap(s *keySlot, passphrase []byte) (master, secret []byte, err error) {
 	aead, err := chacha20poly1305.NewX(deriveKEK(passphrase, s))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	master, err := aead.Open(nil, s.nonce[:], s.wrapped[:], k.slotAD(s))
+	plain, err := aead.Open(nil, s.nonce[:], s.wrapped, k.slotAD(s))
 	if err != nil {
-		return nil, ErrWrongPassphrase
+		return nil, nil, ErrWrongPassphrase
 	}
-	return master, nil
+	if s.bound {
+		return plain[:masterKeySize], plain[masterKeySize:], nil
+	}
+	return plain, nil, nil
 }
 
 // readKeyFile reads the key file without changing it (not even its mtime).

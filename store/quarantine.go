@@ -210,7 +210,7 @@ func (w *Workspace) resolve(tx *bolt.Tx, st *txState, entries []QuarantineEntry,
 // transaction. An entry not held (unknown, released or dropped) is an error
 // wrapping ErrNotFound.
 func (w *Workspace) ReleaseQuarantined(seq uint64, meta map[string][]byte) ([]QuarantineEntry, []Result, error) {
-	if !w.role.atLeast(RoleSupervisor) {
+	if !w.role.MaySupervise() {
 		return nil, nil, fmt.Errorf("release quarantine entry %d: %w", seq, ErrForbidden)
 	}
 	if err := w.lock(); err != nil {
@@ -266,7 +266,7 @@ func (w *Workspace) ReleaseQuarantined(seq uint64, meta map[string][]byte) ([]Qu
 // for good and returns them. meta is written in the same transaction. An
 // entry not held is an error wrapping ErrNotFound.
 func (w *Workspace) DropQuarantined(seq uint64, meta map[string][]byte) ([]QuarantineEntry, error) {
-	if !w.role.atLeast(RoleSupervisor) {
+	if !w.role.MaySupervise() {
 		return nil, fmt.Errorf("drop quarantine entry %d: %w", seq, ErrForbidden)
 	}
 	if err := w.lock(); err != nil {

@@ -29,7 +29,7 @@ func (w *Workspace) Users() []User {
 
 // AddUser gives a new user a key slot. Admins only.
 func (w *Workspace) AddUser(name string, role Role, passphrase []byte) error {
-	if !w.role.atLeast(RoleAdmin) {
+	if !w.role.MayManageUsers() {
 		return fmt.Errorf("add user %q: %w", name, ErrForbidden)
 	}
 	if err := checkUserName(name); err != nil {
@@ -59,13 +59,13 @@ func (w *Workspace) AddUser(name string, role Role, passphrase []byte) error {
 		return fmt.Errorf("add user %q: all %d key slots are taken", name, keySlots)
 	}
 	s := keySlot{used: true, name: name, role: role, kdf: w.opts.KDF}
-	return w.writeSlot(free, s, passphrase, "user-add", fmt.Sprintf("%s as %s", name, role))
+	return w.writeSlot(free, w.signed(s), passphrase, "user-add", fmt.Sprintf("%s as %s", name, role))
 }
 
 // SetPassphrase rewraps a user's slot under a new passphrase: one's own, or
 // anyone's for an admin.
 func (w *Workspace) SetPassphrase(name string, passphrase []byte) error {
-	if name != w.user && !w.role.atLeast(RoleAdmin) {
+	if name != w.user && !w.role.MayManageUsers() {
 		return fmt.Errorf("set passphrase of %q: %w", name, ErrForbidden)
 	}
 	if err := CheckPassphrase(passphrase); err != nil {
@@ -81,12 +81,17 @@ func (w *Workspace) SetPassphrase(name string, passphrase []byte) error {
 	}
 	s := w.keys.slots[i]
 	s.kdf = w.opts.KDF
+	if w.adminSecret != nil {
+		s = w.signed(s) // also moves an old-format slot to v2
+	} else {
+		s.secret = w.ownSecret // one's own: the role stays as proven (or not)
+	}
 	return w.writeSlot(i, s, passphrase, "user-passwd", name)
 }
 
 // RemoveUser zeroes a user's key slot. Admins only, and never the last admin.
 func (w *Workspace) RemoveUser(name string) error {
-	if !w.role.atLeast(RoleAdmin) {
+	if !w.role.MayManageUsers() {
 		return fmt.Errorf("remove user %q: %w", name, ErrForbidden)
 	}
 	if err := w.lock(); err != nil {
@@ -111,16 +116,26 @@ func (w *Workspace) RemoveUser(name string) error {
 	return w.writeSlot(i, keySlot{}, nil, "user-remove", name)
 }
 
+// signed makes s a v2 slot whose role an admin vouches for: it wraps the
+// role's secret and carries the admin's tag. The caller is an admin.
+func (w *Workspace) signed(s keySlot) keySlot {
+	s.bound = true
+	s.tag = roleTag(w.adminSecret, w.keys.device, &s)
+	s.secret = secretFor(s.role, w.adminSecret)
+	return s
+}
+
 // writeSlot wraps the master key into slot s (unless it is being freed),
 // overwrites slot i of the key file in place, and audits it. The caller
 // holds w.mu.
 func (w *Workspace) writeSlot(i int, s keySlot, passphrase []byte, action, detail string) error {
 	if s.used {
-		if err := w.keys.wrap(&s, passphrase, w.master); err != nil {
+		if err := w.keys.wrap(&s, passphrase, w.master, s.secret); err != nil {
 			return fmt.Errorf("%s: %w", action, err)
 		}
 	}
 	old := w.keys.slots[i]
+	s.secret = nil // wrapped now; the key file holds no secret in the clear
 	w.keys.slots[i] = s
 	if err := writeSlot(keyPath(w.dir), w.keys, i); err != nil {
 		w.keys.slots[i] = old

@@ -52,9 +52,14 @@ type Workspace struct {
 	master []byte
 	user   string
 	role   Role
-	clock  *change.Clock
-	seal   map[string]*sealer
-	names  namer
+	// adminSecret is set when an admin unlocked (rolebind.go); roleProblems
+	// are the key slots whose role did not verify, for Verify to report.
+	adminSecret  []byte
+	ownSecret    []byte // what the unlocking slot wrapped besides the master key
+	roleProblems []string
+	clock        *change.Clock
+	seal         map[string]*sealer
+	names        namer
 
 	deviceSeq  uint64 // last sequence number this device used
 	clockHigh  uint64 // highest stamp (HLC) of any change held: see clock.go
@@ -108,15 +113,18 @@ func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, err
 	master := make([]byte, masterKeySize)
 	rand.Read(master)
 	k := &keyFile{device: uuid.New()}
+	secret := make([]byte, roleSecretSize)
+	rand.Read(secret)
 	s := &k.slots[0]
-	*s = keySlot{used: true, name: admin, role: RoleAdmin, kdf: opts.KDF}
-	if err := k.wrap(s, passphrase, master); err != nil {
+	*s = keySlot{used: true, bound: true, name: admin, role: RoleAdmin, kdf: opts.KDF}
+	s.tag = roleTag(secret, k.device, s)
+	if err := k.wrap(s, passphrase, master, secret); err != nil {
 		return nil, fmt.Errorf("create workspace: %w", err)
 	}
 	if err := createKeyFile(keyPath(dir), k); err != nil {
 		return nil, fmt.Errorf("create workspace in %q: %w", dir, err)
 	}
-	w, err := create(dir, k, master, admin, opts)
+	w, err := create(dir, k, master, secret, admin, opts)
 	if err != nil {
 		os.Remove(dbPath(dir))
 		os.Remove(keyPath(dir))
@@ -125,7 +133,7 @@ func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, err
 	return w, nil
 }
 
-func create(dir string, k *keyFile, master []byte, admin string, opts Options) (*Workspace, error) {
+func create(dir string, k *keyFile, master, adminSecret []byte, admin string, opts Options) (*Workspace, error) {
 	if _, err := os.Lstat(dbPath(dir)); err == nil {
 		return nil, ErrExists
 	}
@@ -137,6 +145,7 @@ func create(dir string, k *keyFile, master []byte, admin string, opts Options) (
 		return nil, err
 	}
 	w.idx.finish()
+	w.adminSecret, w.ownSecret = adminSecret, adminSecret
 	var st *txState
 	err = w.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
@@ -145,6 +154,7 @@ func create(dir string, k *keyFile, master []byte, admin string, opts Options) (
 			}
 		}
 		st = w.begin()
+		w.put(tx, st, bucketState, stateRoleAnchor, encode(newRoleAnchor(adminSecret)))
 		w.appendAudit(tx, st, "create-workspace", uuid.Nil, "", nil, "")
 		w.flush(tx, st)
 		return st.err
@@ -193,7 +203,7 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		}
 		return nil, fmt.Errorf("open workspace %q: %w", dir, ErrWrongPassphrase)
 	}
-	master, err := k.unwrap(&k.slots[i], passphrase)
+	master, secret, err := k.unwrap(&k.slots[i], passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
@@ -206,6 +216,10 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 	}
 	if err := w.load(); err != nil {
 		w.db.Close() // never nil here: openDB succeeded
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if err := w.settleRole(i, secret, passphrase); err != nil {
+		w.db.Close()
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	w.clock.Raise(w.clockHigh)
@@ -279,6 +293,8 @@ func (w *Workspace) forget() {
 	w.db = nil
 	clear(w.master)
 	w.master = nil
+	clear(w.ownSecret)
+	w.adminSecret, w.ownSecret = nil, nil
 	w.seal = nil
 	w.idx = newIndex()
 	w.drafts = map[string]bool{}
@@ -286,7 +302,19 @@ func (w *Workspace) forget() {
 }
 
 // Wipe crypto-erases the open workspace: see the package function Wipe.
+// Supervisors and admins only; an order from HQ is carried out by
+// WipeOrdered whoever is unlocked.
 func (w *Workspace) Wipe() (time.Duration, error) {
+	if !w.role.MaySupervise() {
+		return 0, fmt.Errorf("wipe workspace: %w", ErrForbidden)
+	}
+	return w.WipeOrdered()
+}
+
+// WipeOrdered crypto-erases the open workspace on HQ's order (a sync or a
+// bundle carried it): the order is HQ's decision, not the user's, so it
+// needs no role.
+func (w *Workspace) WipeOrdered() (time.Duration, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	start := time.Now()

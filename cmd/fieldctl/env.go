@@ -174,6 +174,9 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
 	}
 	warnClockBehind(e.stderr, e.lang(), ws)
+	for _, p := range ws.RoleProblems() {
+		fmt.Fprintf(e.stderr, "fieldctl: warning: %s\n", p)
+	}
 	if !e.listsDamage {
 		warnDamaged(e.stderr, ws)
 	}

@@ -43,12 +43,14 @@ func runExport(e *env, args []string) error {
 		kind := "person-level " + *format
 		if *aggregate {
 			kind = "aggregate " + *format
-		} else if s.ws.Role() == store.RoleEnumerator {
-			return fmt.Errorf("export: %w: person-level exports need a supervisor or admin; enumerators may export --aggregate", store.ErrForbidden)
 		}
 		// The audit entry comes first: an export that was started must be on
-		// record even if writing it fails halfway.
-		if err := s.ws.AuditEvent("export", kind); err != nil {
+		// record even if writing it fails halfway. The store refuses an
+		// enumerator a person-level export.
+		if err := s.ws.BeginExport(!*aggregate, kind); err != nil {
+			if errors.Is(err, store.ErrForbidden) {
+				return fmt.Errorf("export: %w: person-level exports need a supervisor or admin; enumerators may export --aggregate", store.ErrForbidden)
+			}
 			return fmt.Errorf("export: write audit entry: %w", err)
 		}
 		ctx, stop := e.interruptible()

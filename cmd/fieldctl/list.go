@@ -50,6 +50,11 @@ func runList(e *env, args []string) error {
 			}
 			order = []string{*kind}
 		}
+		if (*asJSON || *names) && slices.Contains(order, registry.KindPerson) {
+			if err := s.ws.AuditRead("list", s.ws.IDs(registry.KindPerson)); err != nil {
+				return fmt.Errorf("list: %w", err)
+			}
+		}
 		enc := json.NewEncoder(e.stdout)
 		for _, k := range order {
 			err := s.ws.Each(k, func(r registry.Record) error {

@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/google/uuid"
+
+	"fieldreg/registry"
 )
 
 // defaultSearchLimit is how many hits fit a terminal screen.
@@ -27,7 +31,17 @@ func runSearch(e *env, args []string) error {
 	}
 	return e.withWorkspace(func(s *session) error {
 		enc := json.NewEncoder(e.stdout)
-		for _, hit := range s.ws.Search(query, *limit) {
+		hits := s.ws.Search(query, *limit)
+		var persons []uuid.UUID
+		for _, hit := range hits {
+			if hit.Kind == registry.KindPerson {
+				persons = append(persons, hit.ID)
+			}
+		}
+		if err := s.ws.AuditRead("search", persons); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		for _, hit := range hits {
 			rec, err := s.ws.Get(hit.ID)
 			if err != nil {
 				return fmt.Errorf("read record %s: %w", hit.ID, err)

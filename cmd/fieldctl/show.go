@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"fieldreg/exchange"
 	"fieldreg/registry"
 )
@@ -39,6 +41,9 @@ func runShow(e *env, args []string) error {
 			if as, err = assessments(s, id); err != nil {
 				return err
 			}
+		}
+		if err := auditPersonRead(s, "show", append([]registry.Record{rec}, ms...)); err != nil {
+			return err
 		}
 		if *asJSON {
 			return showJSON(e.stdout, rec, ms, as)
@@ -193,4 +198,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// auditPersonRead puts an enumerator's reading of person records on the
+// audit record (ids only) before they are printed; the store decides whose
+// reads it keeps.
+func auditPersonRead(s *session, how string, recs []registry.Record) error {
+	var ids []uuid.UUID
+	for _, r := range recs {
+		if r.Kind == registry.KindPerson {
+			ids = append(ids, r.ID)
+		}
+	}
+	if err := s.ws.AuditRead(how, ids); err != nil {
+		return fmt.Errorf("%s: %w", how, err)
+	}
+	return nil
 }

@@ -108,8 +108,10 @@ type Device interface {
 	// SetAside lists own changes that could not be read back; the queue
 	// sends a placeholder for each (store.IsSetAside).
 	SetAside() ([]store.SetAsideEntry, error)
-	// Wipe erases the store for good.
+	// Wipe erases the store for good (a supervisor's or admin's act).
 	Wipe() (time.Duration, error)
+	// WipeOrdered erases the store for good on HQ's order, whoever is unlocked.
+	WipeOrdered() (time.Duration, error)
 }
 
 // Config is what the suite asks of a store it opens. An implementation maps

@@ -136,7 +136,7 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 		return 0, fmt.Errorf("import bundle: it carries nothing from HQ")
 	}
 	if p.Pull.Order == wire.OrderWipe {
-		if _, err := w.Wipe(); err != nil {
+		if _, err := w.WipeOrdered(); err != nil {
 			return 0, fmt.Errorf("%w (erase reported: %v)", ErrWiped, err)
 		}
 		return 0, ErrWiped

@@ -431,7 +431,7 @@ func fit(cs []change.Change, budget int) []change.Change {
 
 // wipe crypto-erases the workspace on HQ's order.
 func (c *Client) wipe() error {
-	if _, err := c.w.Wipe(); err != nil {
+	if _, err := c.w.WipeOrdered(); err != nil {
 		return fmt.Errorf("%w (erase reported: %v)", ErrWiped, err)
 	}
 	return ErrWiped

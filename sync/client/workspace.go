@@ -38,6 +38,6 @@ type Workspace interface {
 	// SetAside lists own changes that could not be read back and went to
 	// HQ as placeholders: a sync reports them.
 	SetAside() ([]store.SetAsideEntry, error)
-	// Wipe crypto-erases the workspace, on HQ's order.
-	Wipe() (time.Duration, error)
+	// WipeOrdered crypto-erases the workspace, on HQ's order.
+	WipeOrdered() (time.Duration, error)
 }
