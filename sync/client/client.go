@@ -81,9 +81,9 @@ type Summary struct {
 	ClockAhead, Released, Dropped int
 	// Refused are changes HQ refused outright this sync: they write records
 	// outside this device's sites, and HQ will never store them.
-	Refused int
-	BytesSent, BytesReceived      int64
-	Duration                      time.Duration
+	Refused                  int
+	BytesSent, BytesReceived int64
+	Duration                 time.Duration
 	// SetAside lists this device's changes that could not be read (damaged)
 	// and went to HQ as placeholders in this sync instead of blocking the
 	// queue; they are not counted in Sent.
