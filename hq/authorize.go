@@ -19,9 +19,12 @@ import (
 // or assessment's site is its household's), or that it created (the first
 // change of the record HQ stored came from it); a change that puts a
 // person or assessment into a household needs that household to pass the
-// same test. A record HQ does not hold yet is created where its change
-// says: a household at one of the device's sites, a member in a household
-// the device may write. Role rules (who may delete or resolve a conflict)
+// same test, and a household's site may be set only to one of the
+// device's sites (a record is not put, by a move, where the device could
+// not have made it: a device of both camps moves a household between
+// them). A record HQ does not hold yet is created where its change says: a
+// household at one of the device's sites, a member in a household the
+// device may write. Role rules (who may delete or resolve a conflict)
 // are the store's, on the device; HQ cannot tell which user made a change,
 // so at HQ a device's scope is the whole of its rights.
 //
@@ -77,7 +80,10 @@ func (w *writeCheck) authorized(c change.Change) bool {
 		p.household = id
 	}
 	if site, ok := writtenSite(c); ok && c.Kind == registry.KindHousehold {
-		p.site = site // a household may move: it was the device's to move
+		if !w.device.HasSite(site) {
+			return false // moved where it could not have been made
+		}
+		p.site = site
 	}
 	w.pending[c.Record] = p
 	return true
@@ -87,8 +93,10 @@ func (w *writeCheck) authorized(c change.Change) bool {
 func (w *writeCheck) create(c change.Change) bool {
 	p := pendingRecord{mine: true}
 	if c.Kind == registry.KindHousehold {
+		// A household that names no site is at none: no device but one
+		// of every site sees it, and HQ's forms hold it as invalid.
 		site, _ := writtenSite(c)
-		if site == "" || !w.device.HasSite(site) {
+		if site != "" && !w.device.HasSite(site) {
 			return w.heldMine(c.Record)
 		}
 		p.site = site
