@@ -2,6 +2,7 @@ package hq_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,5 +167,55 @@ func TestForeignWriteIsRefused(t *testing.T) {
 	mustSync(t, north2)
 	if _, ok := north2.Kind(ownHH); !ok || len(north2.Members(ownHH)) != 1 {
 		t.Errorf("another camp_north tablet lacks the household north made at camp_north")
+	}
+}
+
+// TestPullsAreAudited: after a theft HQ can say whose records were on the
+// tablet: every pull is in the audit chain with the ids it gave, and no
+// values.
+func TestPullsAreAudited(t *testing.T) {
+	s := newHQ(t)
+	addr := serve(t, s)
+	north, south := newDevice(t), newDevice(t)
+	enroll(t, s, addr, north, "camp_north")
+	enroll(t, s, addr, south, "camp_south")
+	hn, members := household(t, north, "camp_north", 2)
+	hs, _ := household(t, south, "camp_south", 1)
+	mustSync(t, north)
+	mustSync(t, south)
+	thief := newDevice(t)
+	enroll(t, s, addr, thief, "camp_north")
+	mustSync(t, thief)
+
+	pulls, err := s.Pulled(thief.Device().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[uuid.UUID]bool{}
+	for _, id := range hq.PulledRecords(pulls) {
+		got[id] = true
+	}
+	for _, id := range []uuid.UUID{hn.ID, members[0].ID, members[1].ID} {
+		if !got[id] {
+			t.Errorf("the audit does not say the tablet received record %s", id)
+		}
+	}
+	if got[hs.ID] || len(got) != 3 {
+		t.Errorf("the audit lists %d records for the tablet (south's among them: %v), want north's 3", len(got), got[hs.ID])
+	}
+	if len(pulls) == 0 || pulls[0].Via != "sync" || pulls[0].Changes < 3 {
+		t.Errorf("pulls %+v", pulls)
+	}
+	if p, err := s.Pulled(south.Device().String()); err != nil || len(hq.PulledRecords(p)) != 0 {
+		t.Errorf("south pulled %+v (%v), want nothing: no other device wrote at its site", p, err)
+	}
+	err = s.Workspace().Audit(func(e store.AuditEntry) error {
+		if e.Action == "pull" && (strings.Contains(e.Detail, "Amina") || strings.Contains(e.Detail, "camp_north")) {
+			t.Errorf("a pull's audit entry holds values: %q", e.Detail)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

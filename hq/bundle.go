@@ -126,6 +126,9 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 			}
 		}
 	}
+	if err := s.auditPulled(&dev, "bundle", resp.Pull); err != nil {
+		return 0, fmt.Errorf("export bundle for %q: %w", d.Name, err)
+	}
 	pub, err := ssh.NewPublicKey(ed25519.PublicKey(dev.PublicKey))
 	if err != nil {
 		return 0, fmt.Errorf("export bundle for %q: device key: %w", d.Name, err)

@@ -133,6 +133,10 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 		s.logf("pull for device %s: %v", device, err)
 		return nil, refuse(wire.CodeInternal, "read change log")
 	}
+	if err := s.auditPulled(&p.device, "sync", resp.Pull); err != nil {
+		s.logf("%v", err)
+		return nil, refuse(wire.CodeInternal, "audit the pull")
+	}
 	s.stats.pulled.Add(int64(len(resp.Pull)))
 	return resp, nil
 }
