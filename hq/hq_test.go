@@ -32,6 +32,8 @@ func TestDevicePullsOnlyItsSites(t *testing.T) {
 	ho, _ := household(t, north, "camp_south", 1)
 	if sum := mustSync(t, north); sum.Refused != 2 || sum.Sent != 6 {
 		t.Errorf("north's sync: %+v, want 6 sent and 2 refused", sum)
+	} else if n := client.HeldNotices(sum); len(n) != 1 || n[0] != (client.HeldNotice{Key: "sync.refused", Count: 2}) {
+		t.Errorf("north's sync says %v, want the 2 refused", n)
 	}
 	for _, w := range []*store.Workspace{south, both, north, south} {
 		mustSync(t, w)
