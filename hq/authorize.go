@@ -63,7 +63,15 @@ func (s *Server) writeCheck(d *Device) *writeCheck {
 // authorized reports whether the device may write c.
 func (w *writeCheck) authorized(c change.Change) bool {
 	if store.IsSetAside(c) {
-		return true // a placeholder writes no record: the store holds it as it is
+		// A placeholder writes no record: the store holds it as it is. A
+		// record it names that HQ does not hold was the device's own, new
+		// (its first change could not be read): its members may follow.
+		if id, ok := setAsideRecord(c); ok {
+			if _, known := w.record(id); !known {
+				w.pending[id] = pendingRecord{mine: true}
+			}
+		}
+		return true
 	}
 	p, known := w.record(c.Record)
 	if !known {
@@ -159,8 +167,12 @@ func (w *writeCheck) heldMine(id uuid.UUID) bool {
 			return false // refuse rather than guess; the device is told
 		}
 		for _, e := range q {
-			if e.Change.Device == w.device.Replica {
-				w.held[e.Change.Record] = true
+			if e.Change.Device != w.device.Replica {
+				continue
+			}
+			w.held[e.Change.Record] = true
+			if id, ok := setAsideRecord(e.Change); ok {
+				w.held[id] = true
 			}
 		}
 	}
@@ -175,4 +187,19 @@ func writtenSite(c change.Change) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// setAsideRecord is the record a placeholder names, when its device knew
+// it (the store writes it as the placeholder's "record" field).
+func setAsideRecord(c change.Change) (uuid.UUID, bool) {
+	if !store.IsSetAside(c) {
+		return uuid.Nil, false
+	}
+	for _, wr := range c.Writes {
+		if wr.Field == "record" {
+			id, err := uuid.Parse(wr.Value)
+			return id, err == nil && id != uuid.Nil
+		}
+	}
+	return uuid.Nil, false
 }
