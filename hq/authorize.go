@@ -97,24 +97,31 @@ func (w *writeCheck) authorized(c change.Change) bool {
 	return true
 }
 
-// create authorizes a change to a record HQ does not hold: its first.
+// create authorizes a change to a record HQ does not store: its first, or
+// one after a first HQ holds in quarantine. Either way the change may not
+// put the record where the device could not have made it.
 func (w *writeCheck) create(c change.Change) bool {
 	p := pendingRecord{mine: true}
 	if c.Kind == registry.KindHousehold {
-		// A household that names no site is at none: no device but one
-		// of every site sees it, and HQ's forms hold it as invalid.
 		site, _ := writtenSite(c)
-		if site != "" && !w.device.HasSite(site) {
-			return w.heldMine(c.Record)
+		switch {
+		case site != "" && !w.device.HasSite(site):
+			return false
+		case site == "" && !w.heldMine(c.Record):
+			return false // at no site: not the device's to make
 		}
 		p.site = site
 	} else {
 		h, ok := writtenHousehold(c)
-		id, err := uuid.Parse(h)
-		if !ok || err != nil || !w.mayWriteHousehold(id) {
-			return w.heldMine(c.Record)
+		if !ok {
+			if !w.heldMine(c.Record) {
+				return false // in no household: not the device's to make
+			}
+		} else if id, err := uuid.Parse(h); err != nil || !w.mayWriteHousehold(id) {
+			return false
+		} else {
+			p.household = id
 		}
-		p.household = id
 	}
 	w.pending[c.Record] = p
 	return true

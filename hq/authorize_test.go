@@ -161,6 +161,18 @@ func TestForeignWriteIsRefused(t *testing.T) {
 		}
 	}
 
+	// A household of its own held in quarantine (its stamp far ahead) is
+	// still not the device's to move to camp_south.
+	heldHH := registry.NewID()
+	north.sync(resp.Cursor, north.change(heldHH, registry.KindHousehold, 23*time.Hour,
+		map[string]string{"site": "camp_north", "consent": "true", "status": "active"}))
+	move := north.change(heldHH, registry.KindHousehold, 0, map[string]string{"site": "camp_south"})
+	edit := north.change(heldHH, registry.KindHousehold, 0, map[string]string{"status": "moved"})
+	r := north.sync(resp.Cursor, move, edit)
+	if got := forbidden(r); !got[move.DeviceSeq] || got[edit.DeviceSeq] {
+		t.Errorf("after its household was held: refused %v, want the move (#%d) and not the edit (#%d)", got, move.DeviceSeq, edit.DeviceSeq)
+	}
+
 	// The honest household reaches the other camp_north tablets.
 	north2 := newDevice(t)
 	enroll(t, s, addr, north2, "camp_north")
