@@ -37,3 +37,24 @@ func TestSyncTellsWhatHQHeld(t *testing.T) {
 		t.Errorf("sync message in French:\n%s", got)
 	}
 }
+
+// TestSyncTellsWhatHQRefused: changes HQ refused (records outside the
+// device's sites) are said in plain words, in the user's language.
+func TestSyncTellsWhatHQRefused(t *testing.T) {
+	u := newTestUI(t)
+	u.create()
+	u.showTab(tabSync)
+	u.sync.final = SyncProgress{Sent: 2, ToSend: 2, Notices: []Notice{{"sync.refused", 2}}}
+	test.Tap(u.syncs.start)
+	u.wait()
+	if got := u.syncs.message.Text; !strings.Contains(got, "Changes HQ refused: 2. They change records outside this device's sites") {
+		t.Errorf("sync message lacks the refusal:\n%s", got)
+	}
+	u.setLanguage("es")
+	u.showTab(tabSync)
+	test.Tap(u.syncs.start)
+	u.wait()
+	if got := u.syncs.message.Text; !strings.Contains(got, "Cambios que la sede rechazó: 2.") {
+		t.Errorf("sync message in Spanish:\n%s", got)
+	}
+}

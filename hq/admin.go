@@ -41,6 +41,7 @@ type Admin interface {
 	Quarantine() ([]HeldChange, error)
 	ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
 	DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
+	Pulled(device string) ([]Pull, error)
 }
 
 var (

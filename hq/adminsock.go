@@ -46,6 +46,7 @@ const (
 	opRelease       adminOp = 12
 	opDrop          adminOp = 13
 	opUnrevoke      adminOp = 14
+	opPulled        adminOp = 15
 )
 
 type adminRequest struct {
@@ -229,6 +230,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.ReleaseQuarantine(ctx, req.ID)
 	case opDrop:
 		return s.DropQuarantine(ctx, req.ID)
+	case opPulled:
+		return s.Pulled(req.Device)
 	}
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
@@ -236,7 +239,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop"}
+	opDrop: "quarantine drop", opPulled: "pulled"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -373,6 +376,11 @@ func (a *AdminClient) Quarantine() ([]HeldChange, error) {
 // ReleaseQuarantine has the server release a held change with its unit.
 func (a *AdminClient) ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
 	return call[QuarantineAction](ctx, a, adminRequest{Op: opRelease, ID: id})
+}
+
+// Pulled asks the server what it gave a device in its pulls.
+func (a *AdminClient) Pulled(device string) ([]Pull, error) {
+	return read[[]Pull](a, adminRequest{Op: opPulled, Device: device})
 }
 
 // DropQuarantine has the server drop a held change with its unit.

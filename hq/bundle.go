@@ -58,6 +58,7 @@ type BundleResult struct {
 	Changes     int // in the bundle
 	Stored      int // new to HQ
 	Quarantined int
+	Refused     int // changes to records outside the device's sites: not stored
 }
 
 // ImportBundle stores the changes of a device's bundle. Importing the same
@@ -86,7 +87,7 @@ func (s *Server) ImportBundle(ctx context.Context, r io.Reader) (BundleResult, e
 	if err != nil {
 		return BundleResult{}, fmt.Errorf("import bundle from device %s: %w", p.From, err)
 	}
-	return BundleResult{Device: res.device, Changes: len(p.Push.Push), Stored: res.stored, Quarantined: len(res.results)}, nil
+	return BundleResult{Device: res.device, Changes: len(p.Push.Push), Stored: res.stored, Quarantined: len(res.results), Refused: res.refused}, nil
 }
 
 // ExportBundle writes a return bundle for a device: every change of its
@@ -124,6 +125,9 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 				return 0, ctx.Err()
 			}
 		}
+	}
+	if err := s.auditPulled(&dev, "bundle", resp.Pull); err != nil {
+		return 0, fmt.Errorf("export bundle for %q: %w", d.Name, err)
 	}
 	pub, err := ssh.NewPublicKey(ed25519.PublicKey(dev.PublicKey))
 	if err != nil {

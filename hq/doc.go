@@ -24,7 +24,8 @@
 //   - Log seq: a change's place in HQ's change log, numbered by HQ's store
 //     as it stores it (store.Result.LogSeq, wire.PulledChange.LogSeq).
 //   - Cursor: a log seq. A device pulls the changes after its cursor that
-//     concern its sites or records it wrote.
+//     concern its sites: scope alone decides what it reads, never having
+//     written a record.
 //   - Scope: which records a device may receive. A household belongs to its
 //     site; a person or an assessment follows its household.
 //   - Ingest: the single goroutine that writes to the store. Concurrent
@@ -36,6 +37,15 @@
 //     supervisor lists them and releases (checks again, stores) or drops a
 //     unit; a unit held for its clock alone HQ releases itself once its
 //     clock catches up. Each device is told, change by change (Outcome).
+//   - Authorization: every pushed change is checked against the pushing
+//     device's scope, never its Author (a claim HQ cannot verify): a device
+//     writes records at its sites or that it created, and creates records
+//     only at its sites (authorize.go). A refused change is not stored and
+//     not quarantined (no release can make it right); the device is told
+//     wire.CodeForbidden as an outcome and its queue goes on.
+//   - Pull audit: each pull that gives a device changes is in the audit
+//     chain, with the ids of the records (not their values), before the
+//     device is answered; Pulled (fieldreg-hq pulled) lists them.
 //   - Admin: the operator's operations, typed methods of the Admin
 //     interface. *Server runs them on the data it opened; *AdminClient sends
 //     them to the server running on a data directory.

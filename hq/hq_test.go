@@ -14,7 +14,10 @@ import (
 	"fieldreg/sync/client"
 )
 
-func TestDevicePullsOnlyItsSitesAndItsOwnRecords(t *testing.T) {
+// TestDevicePullsOnlyItsSites: a device receives the records of its sites,
+// and writes only there: its registration at another site is refused (it
+// is told), and no device receives it.
+func TestDevicePullsOnlyItsSites(t *testing.T) {
 	s := newHQ(t)
 	addr := serve(t, s)
 	north, south, both := newDevice(t), newDevice(t), newDevice(t)
@@ -25,17 +28,24 @@ func TestDevicePullsOnlyItsSitesAndItsOwnRecords(t *testing.T) {
 	hn, _ := household(t, north, "camp_north", 3)
 	hs, _ := household(t, south, "camp_south", 2)
 	// The north device registers a household at the south camp (a family
-	// met on the road): it keeps receiving that record's changes.
+	// met on the road): HQ refuses it, household and member.
 	ho, _ := household(t, north, "camp_south", 1)
-	for _, w := range []*store.Workspace{north, south, both, north, south} {
+	if sum := mustSync(t, north); sum.Refused != 2 || sum.Sent != 6 {
+		t.Errorf("north's sync: %+v, want 6 sent and 2 refused", sum)
+	} else if n := client.HeldNotices(sum); len(n) != 1 || n[0] != (client.HeldNotice{Key: "sync.refused", Count: 2}) {
+		t.Errorf("north's sync says %v, want the 2 refused", n)
+	}
+	for _, w := range []*store.Workspace{south, both, north, south} {
 		mustSync(t, w)
 	}
-	// South edits the household north registered: north gets the edit.
-	if _, err := south.Commit(store.Edit{Record: ho.ID, Kind: registry.KindHousehold, Set: map[string]string{"status": "moved"}}); err != nil {
+	// South edits its household: north gets nothing of it.
+	if _, err := south.Commit(store.Edit{Record: hs.ID, Kind: registry.KindHousehold, Set: map[string]string{"status": "moved"}}); err != nil {
 		t.Fatal(err)
 	}
 	mustSync(t, south)
-	mustSync(t, north)
+	if sum := mustSync(t, north); sum.Received != 0 {
+		t.Errorf("north received %d changes of south's household", sum.Received)
+	}
 
 	has := func(w *store.Workspace, id registry.Record) bool { _, ok := w.Kind(id.ID); return ok }
 	for _, c := range []struct {
@@ -46,23 +56,27 @@ func TestDevicePullsOnlyItsSitesAndItsOwnRecords(t *testing.T) {
 	}{
 		{"north has its own", north, hn, true},
 		{"north lacks south's", north, hs, false},
-		{"north has what it registered at south", north, ho, true},
 		{"south lacks north's", south, hn, false},
 		{"south has its site's", south, hs, true},
-		{"south has north's registration at its site", south, ho, true},
+		{"south lacks north's refused registration at its site", south, ho, false},
 		{"both sites: north's", both, hn, true},
 		{"both sites: south's", both, hs, true},
+		{"both sites: not the refused registration", both, ho, false},
 	} {
 		if got := has(c.w, c.h); got != c.want {
 			t.Errorf("%s: has household = %v, want %v", c.name, got, c.want)
 		}
 	}
 	// Members follow their household.
-	if n := south.Count(registry.KindPerson); n != 3 {
-		t.Errorf("south holds %d persons, want 3 (2 of its own, 1 of the south household north registered)", n)
+	if n := south.Count(registry.KindPerson); n != 2 {
+		t.Errorf("south holds %d persons, want its own 2", n)
 	}
-	if r, err := north.Get(ho.ID); err != nil || r.Value("status") != "moved" {
-		t.Errorf("north did not get south's edit of the record it registered: %v %v", r.Value("status"), err)
+	if n := both.Count(registry.KindPerson); n != 5 {
+		t.Errorf("the device of both sites holds %d persons, want 5", n)
+	}
+	held, err := client.HeldAtHQ(north)
+	if err != nil || len(held) != 2 || held[0].State != client.Refused {
+		t.Errorf("north's record of HQ's word: %+v %v, want its 2 changes refused", held, err)
 	}
 }
 
@@ -78,7 +92,7 @@ func TestInvalidChangeIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	defer w.Close()
 	enroll(t, s, addr, w, "camp_north")
 	bad := registry.NewID()
-	if _, err := w.Commit(store.Edit{Record: bad, Kind: registry.KindHousehold, Set: map[string]string{"site": "nowhere"}}); err != nil {
+	if _, err := w.Commit(store.Edit{Record: bad, Kind: registry.KindHousehold, Set: map[string]string{"site": "camp_north"}}); err != nil { // no consent
 		t.Fatal(err)
 	}
 	good, _ := household(t, w, "camp_north", 1)

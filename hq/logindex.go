@@ -15,9 +15,15 @@ import (
 // HQ's log concerns, so that a pull finds a device's changes without
 // decrypting everyone else's. It is append-only: ingest adds what it
 // stores, in the order the store numbered it.
+//
+// A change's device is the authenticated one: HQ stores a pushed change only
+// when its Device is the workspace the pushing certificate is bound to (a
+// bundle's, the one its signature names), so the log index is HQ's record of
+// which device made each change, whatever Author claims.
 type logIndex struct {
 	mu      sync.RWMutex
 	entries []logEntry
+	creator map[uuid.UUID]uuid.UUID // record → device of its first change in the log
 }
 
 type logEntry struct {
@@ -38,7 +44,7 @@ func (x *logIndex) load(ws Store) error {
 			return nil
 		}
 		for _, l := range chunk {
-			x.entries = append(x.entries, logEntry{l.LogSeq, l.Change.Record, l.Change.Device})
+			x.append(logEntry{l.LogSeq, l.Change.Record, l.Change.Device})
 		}
 		after = chunk[len(chunk)-1].LogSeq
 	}
@@ -50,9 +56,28 @@ func (x *logIndex) add(changes []change.Change, results []store.Result) {
 	defer x.mu.Unlock()
 	for i, r := range results {
 		if r.Outcome == store.Applied {
-			x.entries = append(x.entries, logEntry{r.LogSeq, changes[i].Record, changes[i].Device})
+			x.append(logEntry{r.LogSeq, changes[i].Record, changes[i].Device})
 		}
 	}
+}
+
+func (x *logIndex) append(e logEntry) {
+	x.entries = append(x.entries, e)
+	if x.creator == nil {
+		x.creator = map[uuid.UUID]uuid.UUID{}
+	}
+	if _, ok := x.creator[e.record]; !ok {
+		x.creator[e.record] = e.device
+	}
+}
+
+// createdBy reports whether the first change of record in HQ's log came
+// from the device with workspace id device.
+func (x *logIndex) createdBy(record, device uuid.UUID) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	d, ok := x.creator[record]
+	return ok && d == device
 }
 
 // after returns the entries after log seq cursor. The slice stays valid:

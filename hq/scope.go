@@ -1,7 +1,6 @@
 package hq
 
 import (
-	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -11,8 +10,8 @@ import (
 
 // scope is an in-memory index, kept current by the store (store.Indexer),
 // that says which devices may receive a record: those whose sites include
-// the record's site (a person's or assessment's is its household's), and
-// those that wrote the record or its household.
+// the record's site (a person's or assessment's is its household's). Scope
+// alone decides: having written a record does not make it readable.
 type scope struct {
 	mu      sync.RWMutex
 	records map[uuid.UUID]scopeEntry
@@ -21,8 +20,7 @@ type scope struct {
 
 type scopeEntry struct {
 	site      string
-	household uuid.UUID   // for persons and assessments
-	writers   []uuid.UUID // replica ids of every device that wrote the record
+	household uuid.UUID // for persons and assessments
 }
 
 func newScope() *scope {
@@ -36,13 +34,6 @@ func (s *scope) Index(rec registry.Record) {
 		e.site = rec.Value(registry.FieldSite)
 	} else if h, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil {
 		e.household = h
-	}
-	for _, f := range rec.Fields {
-		for _, v := range f.Versions {
-			if !slices.Contains(e.writers, v.Stamp.Device) {
-				e.writers = append(e.writers, v.Stamp.Device)
-			}
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,21 +49,22 @@ func (s *scope) Index(rec registry.Record) {
 
 // visible reports whether device d may receive changes of record id.
 func (s *scope) visible(d *Device, id uuid.UUID) bool {
+	site, ok := s.siteOf(id)
+	return ok && d.HasSite(site)
+}
+
+// siteOf is the site of record id (a person's or assessment's is its
+// household's), and whether HQ holds the record; a member of a household
+// HQ does not hold is at no site.
+func (s *scope) siteOf(id uuid.UUID) (site string, known bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	e, ok := s.records[id]
 	if !ok {
-		return false
-	}
-	if slices.Contains(e.writers, d.Replica) {
-		return true
+		return "", false
 	}
 	if e.household != uuid.Nil {
-		h, ok := s.records[e.household]
-		if !ok {
-			return false
-		}
-		return d.HasSite(h.site) || slices.Contains(h.writers, d.Replica)
+		return s.records[e.household].site, true
 	}
-	return d.HasSite(e.site)
+	return e.site, true
 }

@@ -49,8 +49,11 @@ type Store interface {
 	Count(kind string) int
 	// Conflicted lists the records with open conflicts.
 	Conflicted() []uuid.UUID
-	// AuditEvent records an event that is not a change (an export).
+	// AuditEvent records an event that is not a change (an export, a pull).
 	AuditEvent(action, detail string) error
+	// Audit calls fn with each audit entry, oldest first (what a device
+	// pulled, for fieldreg-hq pulled).
+	Audit(fn func(store.AuditEntry) error) error
 	// FileSize is the bytes the store takes, for the operator.
 	FileSize() int64
 	Close() error

@@ -133,6 +133,10 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 		s.logf("pull for device %s: %v", device, err)
 		return nil, refuse(wire.CodeInternal, "read change log")
 	}
+	if err := s.auditPulled(&p.device, "sync", resp.Pull); err != nil {
+		s.logf("%v", err)
+		return nil, refuse(wire.CodeInternal, "audit the pull")
+	}
 	s.stats.pulled.Add(int64(len(resp.Pull)))
 	return resp, nil
 }
@@ -163,6 +167,7 @@ func (s *Server) wipeRevoked(ctx context.Context, device uuid.UUID) error {
 type pushed struct {
 	device  Device // as it is after the push
 	stored  int
+	refused int               // changes of this push HQ refused (wire.CodeForbidden)
 	results []wire.PushResult // the changes of this push HQ holds
 }
 
@@ -191,13 +196,22 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 		d.Replica = req.Device
 		// Store only what continues the acknowledged run: anything older is a
 		// resend, anything after a gap comes again once the gap is filled.
+		// A change the device may not write is acknowledged, not stored: the
+		// device hears of it as an outcome (see authorize.go).
+		check := s.writeCheck(d)
 		next := d.Acked + 1
 		var take []change.Change
 		for _, c := range req.Push {
-			if c.DeviceSeq == next {
-				take = append(take, c)
-				next++
+			if c.DeviceSeq != next {
+				continue
 			}
+			next++
+			if !check.authorized(c) {
+				addOutcome(d, c.DeviceSeq, wire.CodeForbidden, refusedReason)
+				out.refused++
+				continue
+			}
+			take = append(take, c)
 		}
 		d.Acked = next - 1
 		confirmOutcomes(d, req.Outcomes)
@@ -225,6 +239,9 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 			}
 			out.results = append(out.results, wire.PushResult{DeviceSeq: stored[i].DeviceSeq, Code: code, Reason: r.Reason})
 		}
+	}
+	if out.refused > 0 {
+		s.logf("refused %d changes from device %q (%s): records outside its sites", out.refused, out.device.Name, out.device.ID)
 	}
 	if held > 0 {
 		// The reasons may quote values: they stay in the store, not the log.

@@ -114,3 +114,23 @@ func TestEnrollSyncAndBundles(t *testing.T) {
 	}
 	w.fails(1, []string{"no such file"}, "bundle", "import", filepath.Join(t.TempDir(), "missing"))
 }
+
+// TestSyncSaysWhatHQRefused: a tablet of camp_north that registers a
+// household at camp_south is told, in plain words, that HQ refused it.
+func TestSyncSaysWhatHQRefused(t *testing.T) {
+	s, _ := startHQ(t)
+	w := newWorkspace(t)
+	code, err := s.NewEnrollment(context.Background(), hq.Enrollment{Name: "tablet", Team: "north", Sites: []string{"camp_north"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ok("enroll", code.String())
+	w.ok("register", "--file", filepath.Join("testdata", "households.json")) // one household at each camp
+	out := w.ok("sync")
+	if !strings.Contains(out, "Changes HQ refused: 3. They change records outside this device's sites") {
+		t.Errorf("sync said:\n%s", out)
+	}
+	if got := s.Workspace().Count(registry.KindHousehold); got != 1 {
+		t.Errorf("HQ holds %d households, want camp_north's alone", got)
+	}
+}

@@ -247,6 +247,9 @@ func runBundleImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "bundle from %q: %d changes, %d new, %d quarantined\n", res.Device.Name, res.Changes, res.Stored, res.Quarantined)
+	if res.Refused > 0 {
+		fmt.Fprintf(e.stdout, "refused %d changes to records outside the device's sites: not stored\n", res.Refused)
+	}
 	return nil
 }
 

@@ -77,6 +77,8 @@ type Store interface {
 	Conflicted() []uuid.UUID
 	// AuditEvent records an event that is not a change.
 	AuditEvent(action, detail string) error
+	// Audit calls fn with each audit entry, oldest first.
+	Audit(fn func(store.AuditEntry) error) error
 	// FileSize is roughly the bytes the store takes.
 	FileSize() int64
 	// Close releases the store; closing twice is no error.

@@ -88,8 +88,11 @@ type Summary struct {
 	// ahead of HQ's clock; and what HQ said this sync of changes it held
 	// before: Released (now stored at HQ) and Dropped (never will be).
 	ClockAhead, Released, Dropped int
-	BytesSent, BytesReceived      int64
-	Duration                      time.Duration
+	// Refused are changes HQ refused outright this sync: they write records
+	// outside this device's sites, and HQ will never store them.
+	Refused                  int
+	BytesSent, BytesReceived int64
+	Duration                 time.Duration
 	// SetAside lists this device's changes that could not be read (damaged)
 	// and went to HQ as placeholders in this sync instead of blocking the
 	// queue; they are not counted in Sent.
@@ -351,6 +354,8 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 			r.sum.Released++
 		case state == Dropped && resp.OutcomeSeq != outcomeSeq:
 			r.sum.Dropped++
+		case state == Refused && resp.OutcomeSeq != outcomeSeq:
+			r.sum.Refused++
 		}
 	}
 	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)}

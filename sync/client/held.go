@@ -14,7 +14,9 @@ import (
 // HQ tells a device, change by change, what it did with those of its
 // changes it did not simply store: held in quarantine for a supervisor
 // (refused by HQ's forms, or stamped too far ahead of HQ's clock), then
-// released (now stored at HQ) or dropped (never will be). The device keeps
+// released (now stored at HQ) or dropped (never will be); or refused
+// outright, because they write a record outside the device's sites (HQ
+// will never store them, and no supervisor can release them). The device keeps
 // the latest word on each, with the sync state, so its sync status can
 // list them; HQ numbers its released and dropped outcomes and sends each
 // until the device reports, in a later request, that it stored it.
@@ -36,6 +38,7 @@ const (
 	Held     HeldState = 1 // kept at HQ for a supervisor to review
 	Released HeldState = 2 // a supervisor released it: HQ stores it
 	Dropped  HeldState = 3 // a supervisor dropped it: HQ will never store it
+	Refused  HeldState = 4 // HQ refused it: the record is outside this device's sites
 )
 
 func (s HeldState) String() string {
@@ -46,6 +49,8 @@ func (s HeldState) String() string {
 		return "released"
 	case Dropped:
 		return "dropped"
+	case Refused:
+		return "refused"
 	}
 	return "unknown"
 }
@@ -82,6 +87,8 @@ func heldState(code wire.Code) (HeldState, bool) {
 		return Released, true
 	case wire.CodeDropped:
 		return Dropped, true
+	case wire.CodeForbidden:
+		return Refused, true
 	case wire.CodeNone:
 		return 0, false
 	}
@@ -107,7 +114,7 @@ func heldMeta(w Workspace, results []wire.PushResult, newSeq, oldSeq uint64) (ma
 		i, found := slices.BinarySearchFunc(list, r.DeviceSeq, func(h HeldChange, seq uint64) int { return cmpU64(h.DeviceSeq, seq) })
 		h := HeldChange{DeviceSeq: r.DeviceSeq, State: state, ClockAhead: r.Code == wire.CodeClockAhead, Reason: r.Reason}
 		if found {
-			if state != Held {
+			if state == Released || state == Dropped {
 				h.ClockAhead, h.Reason = list[i].ClockAhead, list[i].Reason // keep why it was held
 			}
 			list[i] = h
@@ -155,6 +162,7 @@ func HeldNotices(sum Summary) []HeldNotice {
 		{"sync.held_clock", sum.ClockAhead},
 		{"sync.held_released", sum.Released},
 		{"sync.held_dropped", sum.Dropped},
+		{"sync.refused", sum.Refused},
 	} {
 		if n.Count > 0 {
 			out = append(out, n)

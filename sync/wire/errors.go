@@ -26,6 +26,7 @@ const (
 	CodeConflict     Code = 12 // a sequence number reused with other content
 	CodeReleased     Code = 13 // a held change a supervisor released: now stored at HQ
 	CodeDropped      Code = 14 // a held change a supervisor dropped: HQ will never store it
+	CodeForbidden    Code = 15 // a change to a record outside the device's sites: HQ refused it for good
 )
 
 var codeNames = map[Code]string{
@@ -44,6 +45,7 @@ var codeNames = map[Code]string{
 	CodeConflict:     "conflicting resend",
 	CodeReleased:     "released",
 	CodeDropped:      "dropped",
+	CodeForbidden:    "forbidden",
 }
 
 func (c Code) String() string {

@@ -136,6 +136,18 @@ func sampleOutcomesResponse() *SyncResponse {
 	}
 }
 
+// sampleRefusedResponse tells a device HQ refused two of its changes: they
+// write a record outside its sites.
+func sampleRefusedResponse() *SyncResponse {
+	return &SyncResponse{
+		Version: Version, Acked: 62, Cursor: 9004, OutcomeSeq: 7,
+		Results: []PushResult{
+			{DeviceSeq: 61, Code: CodeForbidden, Reason: "the record is not at this device's sites"},
+			{DeviceSeq: 62, Code: CodeForbidden, Reason: "the record is not at this device's sites"},
+		},
+	}
+}
+
 // sampleOutcomesRequest says the device stored HQ's outcomes up to 6.
 func sampleOutcomesRequest() *SyncRequest {
 	return &SyncRequest{Version: Version, Device: deviceA, PushFrom: 53, Cursor: 9004, PullMax: 64 << 10, Outcomes: 6}

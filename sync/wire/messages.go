@@ -36,7 +36,9 @@ type SyncResponse struct {
 	Acked uint64
 	// Results lists the pushed changes HQ quarantined, with why (CodeInvalid,
 	// CodeClockAhead), and what a supervisor since did with changes HQ held
-	// (CodeReleased, CodeDropped), numbered up to OutcomeSeq.
+	// (CodeReleased, CodeDropped), and the changes HQ refused outright
+	// (CodeForbidden: the record is outside the device's sites), numbered
+	// up to OutcomeSeq.
 	Results []PushResult
 	// Pull holds HQ's changes after the request's cursor, in HQ order.
 	Pull []PulledChange
@@ -53,7 +55,8 @@ type SyncResponse struct {
 
 // PushResult reports what HQ did with one of the device's changes that it
 // did not simply store: held in quarantine (CodeInvalid, CodeClockAhead),
-// later released and applied (CodeReleased), or dropped (CodeDropped).
+// later released and applied (CodeReleased), or dropped (CodeDropped); or
+// refused outright (CodeForbidden): not stored, not held, never will be.
 type PushResult struct {
 	DeviceSeq uint64 // the change's DeviceSeq
 	Code      Code

@@ -65,6 +65,14 @@ var encodings = []struct {
 			}
 			return EncodeError(m)
 		}},
+	{"response_refused", func() ([]byte, error) { return EncodeResponse(sampleRefusedResponse()) },
+		func(b []byte) ([]byte, error) {
+			m, err := DecodeResponse(b, DefaultLimits())
+			if err != nil {
+				return nil, err
+			}
+			return EncodeResponse(m)
+		}},
 	{"enroll_request", func() ([]byte, error) { return EncodeEnrollRequest(sampleEnrollRequest()) },
 		func(b []byte) ([]byte, error) {
 			m, err := DecodeEnrollRequest(b, DefaultLimits())
