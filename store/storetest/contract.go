@@ -110,6 +110,13 @@ type Device interface {
 	SetAside() ([]store.SetAsideEntry, error)
 	// Wipe erases the store for good.
 	Wipe() (time.Duration, error)
+	// Evict removes households that left the device's sites, with their
+	// members and assessments (deleted ones too): records, the other
+	// devices' changes to them (so they can be received again, whole) and
+	// what indexes know of them; Indexes see them as deleted. The store's
+	// own changes stay in its log (what it pushes). Unknown households are
+	// no error. It returns the records removed.
+	Evict(households []uuid.UUID) (int, error)
 }
 
 // Config is what the suite asks of a store it opens. An implementation maps
