@@ -15,6 +15,7 @@ const (
 	metaCursor     = "sync/cursor"
 	metaAcked      = "sync/acked"
 	metaLastSync   = "sync/last"
+	metaScope      = "sync/scope" // the generation of the device's sites it applied (wire.SyncRequest.Scope)
 )
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

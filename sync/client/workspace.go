@@ -38,6 +38,9 @@ type Workspace interface {
 	// SetAside lists own changes that could not be read back and went to
 	// HQ as placeholders: a sync reports them.
 	SetAside() ([]store.SetAsideEntry, error)
+	// Evict removes households that left the device's sites, with their
+	// members and assessments, keeping the device's own changes.
+	Evict(households []uuid.UUID) (int, error)
 	// Wipe crypto-erases the workspace, on HQ's order.
 	Wipe() (time.Duration, error)
 }
