@@ -4,7 +4,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
 )
 
 // TestSyncLockRefusesNewWorkUntilHQIsReached: an enrolled device that has

@@ -14,8 +14,8 @@ const (
 	metaEnrollment = store.MetaEnrollment // the store counts its put as reaching HQ (store/synclock.go)
 	metaCursor     = "sync/cursor"
 	metaAcked      = "sync/acked"
-	metaLastSync   = store.MetaLastSync   // so does this one
-	metaScope      = "sync/scope" // the generation of the device's sites it applied (wire.SyncRequest.Scope)
+	metaLastSync   = store.MetaLastSync // so does this one
+	metaScope      = "sync/scope"       // the generation of the device's sites it applied (wire.SyncRequest.Scope)
 )
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
