@@ -251,6 +251,11 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 		// Re-scoped by an admin: what left goes, and everything now in
 		// scope comes again from the start (a device merges what it has).
 		resp.Evict = s.scope.leaving(d, d.ScopeFrom)
+		if n := len(resp.Evict); n > s.limits.MaxChanges {
+			// A device refuses a longer list; the rest stays on it.
+			s.logf("re-scope of device %q: %d households left its sites, only %d are evicted", d.Name, n, s.limits.MaxChanges)
+			resp.Evict = resp.Evict[:s.limits.MaxChanges]
+		}
 		cursor = 0
 	}
 	size, scanned := 0, 0
