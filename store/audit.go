@@ -115,7 +115,10 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		// Which changes the log holds for each record. Only seqs are kept,
 		// so verifying a large workspace does not hold it all in memory.
 		logs := make(map[uuid.UUID][]uint64)
-		others := make(map[uuid.UUID]bool) // records with other devices' changes in the log
+		evicted, err := w.evictedSet(tx)
+		if err != nil {
+			problem(err)
+		}
 		c := tx.Bucket([]byte(bucketChanges)).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			var s storedChange
@@ -131,9 +134,6 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 			seq := binary.BigEndian.Uint64(k)
 			logs[s.Record] = append(logs[s.Record], seq)
 			ch := s.change()
-			if ch.Device != w.keys.device {
-				others[s.Record] = true
-			}
 			if got, err := w.seenLogSeq(tx, ch); err != nil {
 				problem(err)
 			} else if got != seq {
@@ -183,7 +183,7 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 			}
 		}
 		for _, id := range slices.SortedFunc(maps.Keys(logs), cmpID) {
-			if !others[id] {
+			if evicted[id] {
 				continue // evicted (store/evict.go): only this device's own changes stay
 			}
 			problem(fmt.Errorf("record %s is in the change log but not stored: %w", id, ErrCorrupt))

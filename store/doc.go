@@ -106,6 +106,7 @@
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
 //	state       "sync-lock"                   days the device may go without reaching HQ (admins set it)
 //	state       "hq-contact"                  when the device last reached HQ (enrolled or finished a sync)
+//	state       "evicted"                     ids of the records evicted (their own changes stay in the log)
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
@@ -175,8 +176,8 @@
 // the household comes back), and what the indexes knew; then it compacts,
 // so free pages keep no copy. The device's own changes stay in its log:
 // its device seqs must stay unbroken, and its queue and bundles read them.
-// Verify accepts a record gone from records whose log holds only the
-// device's own changes. Drafts are not touched (they hold new
+// Verify accepts a record gone from records when it is listed in
+// "evicted". Drafts are not touched (they hold new
 // registrations, not received records).
 //
 // The sync lock (synclock.go) is enforced here, not by a front end:

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -62,6 +63,7 @@ func (w *Workspace) evict(households []uuid.UUID) (int, error) {
 				return err
 			}
 		}
+		w.noteEvicted(tx, st, ids)
 		for _, h := range households {
 			if _, ok := w.idx.recs[h]; ok {
 				w.appendAudit(tx, st, "evict", h, registry.KindHousehold, nil, "left this device's sites")
@@ -142,4 +144,48 @@ func (w *Workspace) forgetRecord(id uuid.UUID) {
 		ix.Index(gone)
 	}
 	w.watch.tell(gone)
+}
+
+// stateEvicted is the key, in the state bucket, of the ids of every record
+// evicted: Verify accepts their own changes in the log without the record.
+// One sealed value, so the file's keys do not list them.
+var stateEvicted = []byte("evicted")
+
+type storedEvicted struct {
+	IDs []uuid.UUID `cbor:"1,keyasint"`
+}
+
+func (w *Workspace) evictedSet(tx *bolt.Tx) (map[uuid.UUID]bool, error) {
+	plain, err := w.get(tx, bucketState, stateEvicted)
+	if err != nil || plain == nil {
+		return map[uuid.UUID]bool{}, err
+	}
+	var e storedEvicted
+	if err := decode(plain, &e); err != nil {
+		return map[uuid.UUID]bool{}, fmt.Errorf("evicted records: %w", err)
+	}
+	set := make(map[uuid.UUID]bool, len(e.IDs))
+	for _, id := range e.IDs {
+		set[id] = true
+	}
+	return set, nil
+}
+
+func (w *Workspace) noteEvicted(tx *bolt.Tx, st *txState, ids []uuid.UUID) {
+	set, err := w.evictedSet(tx)
+	if err != nil {
+		w.fail(st, err)
+		return
+	}
+	var e storedEvicted
+	for id := range set {
+		e.IDs = append(e.IDs, id)
+	}
+	for _, id := range ids {
+		if !set[id] {
+			e.IDs = append(e.IDs, id)
+		}
+	}
+	slices.SortFunc(e.IDs, cmpID)
+	w.put(tx, st, bucketState, stateEvicted, encode(e))
 }
