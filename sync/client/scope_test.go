@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/hq"
 	"fieldreg/registry"
 	"fieldreg/store"
 )
@@ -169,5 +170,36 @@ func TestRescopedDeviceFollowsItsSites(t *testing.T) {
 	// Confirmed: the next sync neither evicts nor sends it all again.
 	if sum := syncOnce(t, b, tb); sum.Evicted != 0 || sum.Received != 0 {
 		t.Errorf("a sync after the re-scope evicted %d and received %d, want nothing", sum.Evicted, sum.Received)
+	}
+}
+
+// HQ finds the moves again in its log after a restart: a tablet that was
+// away while the household moved still evicts it.
+func TestMoveSurvivesHQRestart(t *testing.T) {
+	clock := newFakeClock()
+	dir := t.TempDir()
+	s := newHQAt(t, dir, clock.Now, nil)
+	a := newDevice(t, "amina", clock.Now)
+	b := newDevice(t, "bello", clock.Now)
+	ea := enrollInProcess(t, s, a, "tablet-a", "camp_north")
+	eb := enrollInProcess(t, s, b, "tablet-b", "camp_north")
+	h := registerHousehold(t, a, "camp_north", 1)
+	syncOnce(t, a, inProcess(s, ea.Device))
+	syncOnce(t, b, inProcess(s, eb.Device))
+	edit(t, a, h, registry.KindHousehold, map[string]string{"site": "camp_south"})
+	syncOnce(t, a, inProcess(s, ea.Device))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := hq.Open(hq.Config{Dir: dir, Passphrase: testPass, Now: clock.Now, KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if sum := syncOnce(t, b, inProcess(s, eb.Device)); sum.Evicted != 2 {
+		t.Errorf("after HQ restarted tablet-b evicted %d records, want 2", sum.Evicted)
+	}
+	if _, err := b.Get(h); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the moved household is still on tablet-b: %v", err)
 	}
 }
