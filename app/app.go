@@ -31,7 +31,7 @@ const (
 	prefAutoLockMin = "autolock_minutes"
 	prefFailures    = "unlock_failures"
 	prefFailedAt    = "unlock_failed_at"
-	prefSyncLockDay = "sync_lock_days"
+	prefSyncLockDay = "sync_lock_days" // before the lock moved into the workspace: migrated once (overdue.go)
 )
 
 const defaultAutoLockMinutes = 5
@@ -139,6 +139,7 @@ func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
 // duplicate index are still to be attached.
 func (u *UI) showOpened(ws *store.Workspace) {
 	u.ws, u.dups, u.roster, u.rosterErr = ws, nil, nil, nil
+	u.migrateSyncLock(ws)
 	u.attaching = true
 	u.follow(ws)
 	u.app.Preferences().SetString(prefLastUser, ws.User())

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"fieldreg/store"
 )
 
 // The lock after days without a successful sync (DESIGN.md, Sync): a
@@ -17,14 +19,41 @@ import (
 // syncLockChoices are the limits an admin can pick, in days.
 var syncLockChoices = []int{7, 14, 30, 60, 90}
 
-const defaultSyncLockDays = 30
-
+// syncLockDays is the limit kept sealed in the workspace (store.SyncLock),
+// which the store enforces for every front end; the app's preferences no
+// longer hold it (anyone could edit them).
 func (u *UI) syncLockDays() int {
-	d := u.app.Preferences().IntWithFallback(prefSyncLockDay, defaultSyncLockDays)
-	if d <= 0 {
-		return defaultSyncLockDays
+	d, _, err := u.ws.SyncLock()
+	if err != nil || d <= 0 {
+		if err != nil {
+			fyne.LogError("read the sync lock", err)
+		}
+		return store.DefaultSyncLockDays
 	}
 	return d
+}
+
+// migrateSyncLock moves a limit an admin chose in an older version, kept
+// in the app's preferences, into the workspace once: when an admin opens
+// it and the workspace has no limit of its own. The preference is removed
+// then; until then it is ignored.
+func (u *UI) migrateSyncLock(ws *store.Workspace) {
+	prefs := u.app.Preferences()
+	old := prefs.IntWithFallback(prefSyncLockDay, 0)
+	if old <= 0 || ws.Role() != store.RoleAdmin {
+		return
+	}
+	if _, set, err := ws.SyncLock(); err != nil || set {
+		if err == nil {
+			prefs.RemoveValue(prefSyncLockDay)
+		}
+		return
+	}
+	if err := ws.SetSyncLock(old); err != nil {
+		fyne.LogError("move the sync lock into the workspace", err)
+		return
+	}
+	prefs.RemoveValue(prefSyncLockDay)
 }
 
 // syncOverdue reports whether the open workspace has gone longer than the

@@ -161,3 +161,35 @@ func TestSyncLockLimit(t *testing.T) {
 		})
 	}
 }
+
+// The limit is kept in the workspace: editing the app's preference, as
+// anyone with the device's files could, no longer lifts the lock.
+func TestSyncLockIgnoresThePreference(t *testing.T) {
+	u := newTestUI(t)
+	u.create()
+	u.enroll()
+	u.showTab(tabSettings)
+	u.settings.syncLock.SetSelected(u.tr.T("settings.days", 7))
+	u.app.Preferences().SetInt(prefSyncLockDay, 90)
+	u.clock.Add(8 * day)
+	if days, over := u.syncOverdue(); !over || days != 8 {
+		t.Errorf("with a 7-day lock and the preference edited to 90: overdue %v after %d days, want overdue after 8", over, days)
+	}
+	if d, set, err := u.ws.SyncLock(); err != nil || !set || d != 7 {
+		t.Errorf("the workspace holds a lock of %d days (set %v, %v), want 7", d, set, err)
+	}
+}
+
+// A limit an admin chose in an older version, kept in the preferences,
+// moves into the workspace the first time an admin opens it.
+func TestSyncLockPreferenceMigratesOnce(t *testing.T) {
+	u := newTestUI(t)
+	u.app.Preferences().SetInt(prefSyncLockDay, 14)
+	u.create()
+	if d, set, err := u.ws.SyncLock(); err != nil || !set || d != 14 {
+		t.Fatalf("after opening as admin the workspace holds %d days (set %v, %v), want 14", d, set, err)
+	}
+	if got := u.app.Preferences().IntWithFallback(prefSyncLockDay, 0); got != 0 {
+		t.Errorf("the old preference is still there: %d", got)
+	}
+}

@@ -128,7 +128,9 @@ func (s *settingsScreen) syncLockSelect() *widget.Select {
 	sel.OnChanged = func(string) {
 		u.touch()
 		if i := sel.SelectedIndex(); i >= 0 {
-			u.app.Preferences().SetInt(prefSyncLockDay, syncLockChoices[i])
+			if err := u.ws.SetSyncLock(syncLockChoices[i]); err != nil {
+				u.showError("settings.sync_lock", err)
+			}
 		}
 	}
 	if u.ws.Role() != store.RoleAdmin {

@@ -32,6 +32,7 @@ type Admin interface {
 	Revoke(ctx context.Context, device string) (Device, error)
 	Unrevoke(ctx context.Context, device string) (Device, error)
 	OrderWipe(ctx context.Context, device string) (Device, error)
+	SetSites(ctx context.Context, device string, sites []string) (Device, error)
 	Conflicts() ([]Conflict, error)
 	Duplicates() ([]DuplicatePair, error)
 	ExportFile(ctx context.Context, format, path string) (households int, err error)
@@ -116,6 +117,20 @@ func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
 	d, err := s.updateDevice(ctx, key, func(d *Device) { d.WipeOrdered = true })
 	if err != nil {
 		return Device{}, fmt.Errorf("order wipe of %q: %w", key, err)
+	}
+	return d, nil
+}
+
+// SetSites re-scopes a device: at its next sync it removes the households
+// of the sites it lost and receives, whole, those of the sites it gained
+// (hq/scopefollow.go).
+func (s *Server) SetSites(ctx context.Context, key string, sites []string) (Device, error) {
+	if len(sites) == 0 || slices.Contains(sites, "") {
+		return Device{}, fmt.Errorf("set sites of %q: %w: name at least one site, none empty", key, ErrInvalidRequest)
+	}
+	d, err := s.updateDevice(ctx, key, func(d *Device) { rescope(d, sites) })
+	if err != nil {
+		return Device{}, fmt.Errorf("set sites of %q: %w", key, err)
 	}
 	return d, nil
 }

@@ -47,6 +47,7 @@ const (
 	opDrop          adminOp = 13
 	opUnrevoke      adminOp = 14
 	opPulled        adminOp = 15
+	opSetSites      adminOp = 16
 )
 
 type adminRequest struct {
@@ -210,6 +211,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.Revoke(ctx, req.Device)
 	case opUnrevoke:
 		return s.Unrevoke(ctx, req.Device)
+	case opSetSites:
+		return s.SetSites(ctx, req.Device, req.Sites)
 	case opOrderWipe:
 		return s.OrderWipe(ctx, req.Device)
 	case opConflicts:
@@ -239,7 +242,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop", opPulled: "pulled"}
+	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -326,6 +329,11 @@ func (a *AdminClient) Devices() ([]Device, error) {
 // Revoke asks the server to refuse every later request of a device.
 func (a *AdminClient) Revoke(ctx context.Context, device string) (Device, error) {
 	return call[Device](ctx, a, adminRequest{Op: opRevoke, Device: device})
+}
+
+// SetSites asks the server to re-scope a device.
+func (a *AdminClient) SetSites(ctx context.Context, device string, sites []string) (Device, error) {
+	return call[Device](ctx, a, adminRequest{Op: opSetSites, Device: device, Sites: sites})
 }
 
 // Unrevoke asks the server to serve a revoked device again.

@@ -108,7 +108,9 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 		resp.Order = wire.OrderWipe
 	} else {
 		// One bundle carries everything: no byte budget, and no scan limit.
-		req := &wire.SyncRequest{Cursor: dev.Cursor, PullMax: maxBundleBytes}
+		// Bundles carry no evictions or re-scopes yet (hq/scopefollow.go):
+		// a re-scoped device must sync online.
+		req := &wire.SyncRequest{Cursor: dev.Cursor, PullMax: maxBundleBytes, Scope: dev.Scope}
 		resp.Cursor = dev.Cursor
 		for {
 			part := &wire.SyncResponse{}

@@ -64,9 +64,16 @@
 //     key and signed by the CA key (age's ssh-ed25519 recipient converts the
 //     Ed25519 keys to X25519).
 //   - Scope is evaluated when a device pulls, against the record's current
-//     site. A household moved into a device's sites later brings only its
-//     changes after the device's cursor; a full resend needs a new cursor
-//     (re-enrollment). Devices holding all sites ("*") are unaffected.
+//     site, and follows the data (scopefollow.go). A household that moves
+//     out of a device's sites is evicted: the pull that passes the move
+//     lists it in SyncResponse.Evict, and the device removes it with its
+//     members and assessments once HQ holds all of its own changes. One
+//     that moves in arrives whole: every earlier change of its records comes
+//     with the move. `fieldreg-hq scope DEVICE --sites S1,S2` (SetSites)
+//     re-scopes a device: its next pulls evict the households of the sites
+//     it lost and start again from the beginning of the log until it
+//     confirms the new generation (SyncRequest.Scope). Bundles carry no
+//     evictions yet. Devices holding all sites ("*") are unaffected.
 //   - A wipe order goes out after HQ has stored what the device pushed in
 //     that same request, so nothing typed is lost to the order. A revoked
 //     device is told to wipe too (the order is checked before the

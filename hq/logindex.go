@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/change"
+	"fieldreg/registry"
 	"fieldreg/store"
 )
 
@@ -24,6 +25,71 @@ type logIndex struct {
 	mu      sync.RWMutex
 	entries []logEntry
 	creator map[uuid.UUID]uuid.UUID // record → device of its first change in the log
+	moves   map[uint64]move // by the log seq of the change that moved the household
+	sites   map[uuid.UUID]siteVersion
+}
+
+// move is a household changing site: the devices of the old site but not
+// the new must evict it, those of the new but not the old receive it whole.
+type move struct {
+	household uuid.UUID
+	from, to  string
+}
+
+// siteVersion is the winning site write of a household so far, in log order.
+type siteVersion struct {
+	site  string
+	stamp change.Stamp
+}
+
+// note follows the winning site of households through the log (the merge
+// rule: the highest stamp wins), recording a move when it changes. The
+// caller holds x.mu.
+func (x *logIndex) note(logSeq uint64, c change.Change) {
+	if c.Kind != registry.KindHousehold {
+		return
+	}
+	for _, w := range c.Writes {
+		if w.Field != registry.FieldSite {
+			continue
+		}
+		if x.sites == nil {
+			x.sites, x.moves = map[uuid.UUID]siteVersion{}, map[uint64]move{}
+		}
+		old, known := x.sites[c.Record]
+		if known && !change.Wins(c.Stamp, old.stamp) {
+			return
+		}
+		x.sites[c.Record] = siteVersion{w.Value, c.Stamp}
+		if known && old.site != w.Value {
+			x.moves[logSeq] = move{household: c.Record, from: old.site, to: w.Value}
+		}
+	}
+}
+
+// moveAt returns the move the change at logSeq made, if any.
+func (x *logIndex) moveAt(logSeq uint64) (move, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	m, ok := x.moves[logSeq]
+	return m, ok
+}
+
+// family returns the log entries before logSeq of records, in log order:
+// what a device needs of a household entering its scope.
+func (x *logIndex) family(records map[uuid.UUID]bool, before uint64) []logEntry {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var out []logEntry
+	for _, e := range x.entries {
+		if e.logSeq >= before {
+			break
+		}
+		if records[e.record] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 type logEntry struct {
@@ -45,6 +111,7 @@ func (x *logIndex) load(ws Store) error {
 		}
 		for _, l := range chunk {
 			x.append(logEntry{l.LogSeq, l.Change.Record, l.Change.Device})
+			x.note(l.LogSeq, l.Change)
 		}
 		after = chunk[len(chunk)-1].LogSeq
 	}
@@ -57,6 +124,7 @@ func (x *logIndex) add(changes []change.Change, results []store.Result) {
 	for i, r := range results {
 		if r.Outcome == store.Applied {
 			x.append(logEntry{r.LogSeq, changes[i].Record, changes[i].Device})
+			x.note(r.LogSeq, changes[i])
 		}
 	}
 }

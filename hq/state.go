@@ -42,6 +42,12 @@ type Device struct {
 	// OutcomeSeq numbers them.
 	Outcomes   []Outcome `cbor:"16,keyasint,omitempty"`
 	OutcomeSeq uint64    `cbor:"17,keyasint,omitempty"`
+	// Scope counts the changes of Sites by an admin (fieldreg-hq scope);
+	// ScopeAcked is the last the device confirmed having applied, and
+	// ScopeFrom the sites it had then, kept while a newer one is pending.
+	Scope      uint64   `cbor:"18,keyasint,omitempty"`
+	ScopeAcked uint64   `cbor:"19,keyasint,omitempty"`
+	ScopeFrom  []string `cbor:"20,keyasint,omitempty"`
 }
 
 // Outcome tells a device what became of its held changes DeviceSeq to
@@ -104,6 +110,7 @@ func (s *state) clone() *state {
 		dd := *d
 		dd.Sites = slices.Clone(d.Sites)
 		dd.Outcomes = slices.Clone(d.Outcomes)
+		dd.ScopeFrom = slices.Clone(d.ScopeFrom)
 		c.Devices[id] = &dd
 	}
 	maps.Copy(c.Tokens, s.Tokens) // tokens are replaced, never edited

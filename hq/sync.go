@@ -215,6 +215,7 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 		}
 		d.Acked = next - 1
 		confirmOutcomes(d, req.Outcomes)
+		confirmScope(d, req.Scope)
 		d.Received += uint64(len(take))
 		d.LastSync = now
 		d.Cursor = max(d.Cursor, req.Cursor)
@@ -262,12 +263,33 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 		// the device drops what it already has.
 		cursor = 0
 	}
+	resp.Scope = d.Scope
+	if req.Scope < d.Scope {
+		// Re-scoped by an admin: what left goes, and everything now in
+		// scope comes again from the start (a device merges what it has).
+		resp.Evict = s.scope.leaving(d, d.ScopeFrom)
+		if n := len(resp.Evict); n > s.limits.MaxChanges {
+			// A device refuses a longer list; the rest stays on it.
+			s.logf("re-scope of device %q: %d households left its sites, only %d are evicted", d.Name, n, s.limits.MaxChanges)
+			resp.Evict = resp.Evict[:s.limits.MaxChanges]
+		}
+		cursor = 0
+	}
 	size, scanned := 0, 0
 	for _, e := range s.log.after(cursor) {
 		if scanned == maxPullScan {
 			break
 		}
 		scanned++
+		if m, ok := s.log.moveAt(e.logSeq); ok {
+			stop, err := s.follow(d, m, e, resp, &size, budget)
+			if err != nil {
+				return err
+			}
+			if stop {
+				break
+			}
+		}
 		if e.device == d.Replica || !s.scope.visible(d, e.record) {
 			cursor = e.logSeq
 			continue

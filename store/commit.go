@@ -32,6 +32,9 @@ func (w *Workspace) Commit(edits ...Edit) ([]change.Change, error) {
 	defer w.mu.Unlock()
 	var made []change.Change
 	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+		if err := w.checkSyncLock(tx); err != nil {
+			return err
+		}
 		var err error
 		made, err = w.commitEdits(tx, st, edits)
 		return err
@@ -163,6 +166,9 @@ func (w *Workspace) Delete(id uuid.UUID) (change.Change, error) {
 	}
 	var made []change.Change
 	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+		if err := w.checkSyncLock(tx); err != nil {
+			return err
+		}
 		var err error
 		// No validation: a deleted record need not satisfy its form any more.
 		for _, e := range edits {

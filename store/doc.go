@@ -119,6 +119,9 @@
 //	audit       audit seq (u64)               audit seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
+//	state       "sync-lock"                   days the device may go without reaching HQ (admins set it)
+//	state       "hq-contact"                  when the device last reached HQ (enrolled or finished a sync)
+//	state       "evicted"                     ids of the records evicted (their own changes stay in the log)
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
@@ -179,6 +182,26 @@
 // replica ever applies it; every replica quarantines it with the device's
 // reason, which counts as received, and a supervisor at HQ sees what was
 // lost. HQ needs no gap in its protocol for it.
+//
+// # Eviction and the sync lock
+//
+// Evict (evict.go) removes households that left the device's sites: their
+// records, members and assessments, the other devices' changes to them
+// with their seen entries (so the same changes can be received again when
+// the household comes back), and what the indexes knew; then it compacts,
+// so free pages keep no copy. The device's own changes stay in its log:
+// its device seqs must stay unbroken, and its queue and bundles read them.
+// Verify accepts a record gone from records when it is listed in
+// "evicted". Drafts are not touched (they hold new
+// registrations, not received records).
+//
+// The sync lock (synclock.go) is enforced here, not by a front end:
+// Commit and Delete fail with ErrSyncOverdue once the device has gone
+// longer than the limit ("sync-lock", default 30 days, admins only) since
+// "hq-contact", which the store writes itself when sync/client stores its
+// enrollment or a finished sync. Reads, ApplyRemote, meta and drafts stay
+// open: a sync is what lifts the lock. A workspace never enrolled is never
+// locked.
 //
 // # Deleted records and byte caps
 //

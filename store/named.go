@@ -46,6 +46,7 @@ func (w *Workspace) PutMeta(name string, value []byte) error {
 	defer w.mu.Unlock()
 	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
 		w.putNamed(tx, st, bucketMeta, name, value)
+		w.noteContact(tx, st, name)
 		return nil
 	})
 	if err != nil {

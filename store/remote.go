@@ -79,6 +79,7 @@ func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[
 		}
 		for name, value := range meta {
 			w.putNamed(tx, st, bucketMeta, name, value)
+			w.noteContact(tx, st, name)
 		}
 		return nil
 	})

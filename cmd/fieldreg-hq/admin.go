@@ -130,6 +130,28 @@ func runWipe(ctx context.Context, e *env, args []string) error {
 	return deviceOrder(ctx, e, "wipe", args, hq.Admin.OrderWipe, "ordered to wipe; it will erase itself at its next contact")
 }
 
+// runScope re-scopes one device.
+func runScope(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "scope")
+	sites := fs.String("sites", "", "the `sites` whose records the device receives from now on, comma-separated (* for all)")
+	args, err := parseFlags(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("give one DEVICE (name or id)")
+	}
+	if *sites == "" {
+		return usagef("--sites is required")
+	}
+	d, err := withAdmin(e, func(a hq.Admin) (hq.Device, error) { return a.SetSites(ctx, args[0], splitList(*sites)) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "device %q (%s) now receives sites %s; it follows at its next sync\n", d.Name, d.ID, strings.Join(d.Sites, ","))
+	return nil
+}
+
 // deviceOrder runs revoke, unrevoke or wipe on the one device its command line names.
 func deviceOrder(ctx context.Context, e *env, name string, args []string, order func(hq.Admin, context.Context, string) (hq.Device, error), done string) error {
 	args, err := parseFlags(e, newFlags(e, name), args)

@@ -114,6 +114,13 @@ type Device interface {
 	Wipe() (time.Duration, error)
 	// WipeOrdered erases the store for good on HQ's order, whoever is unlocked.
 	WipeOrdered() (time.Duration, error)
+	// Evict removes households that left the device's sites, with their
+	// members and assessments (deleted ones too): records, the other
+	// devices' changes to them (so they can be received again, whole) and
+	// what indexes know of them; Indexes see them as deleted. The store's
+	// own changes stay in its log (what it pushes). Unknown households are
+	// no error. It returns the records removed.
+	Evict(households []uuid.UUID) (int, error)
 }
 
 // Config is what the suite asks of a store it opens. An implementation maps

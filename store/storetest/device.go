@@ -30,6 +30,7 @@ func RunDevice[S Device](t *testing.T, o Opener[S]) {
 		{"Delete", testDelete[S]},
 		{"ReopenKeepsDeviceSeq", testReopenDevice[S]},
 		{"ClockSetBackAcrossReopen", testClockSetBack[S]},
+		{"EvictAndReceiveAgain", testEvict[S]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, o) })

@@ -97,6 +97,9 @@ type Summary struct {
 	// and went to HQ as placeholders in this sync instead of blocking the
 	// queue; they are not counted in Sent.
 	SetAside []store.SetAsideEntry
+	// Evicted counts the records removed because their households left
+	// this device's sites.
+	Evicted int
 }
 
 // Default batch bounds, in estimated encoded bytes before compression
@@ -281,13 +284,17 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	if err != nil {
 		return false, local(err)
 	}
+	scope, err := readU64(c.w, metaScope)
+	if err != nil {
+		return false, local(err)
+	}
 	own, err := c.w.OwnChangesAfter(acked, maxPushChanges)
 	if err != nil {
 		return false, local(err)
 	}
 	push := fit(own, c.batcher.Size())
 	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
-		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq}
+		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq, Scope: scope}
 	enc, err := wire.EncodeRequest(req)
 	if err != nil {
 		return false, local(err)
@@ -358,7 +365,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 			r.sum.Refused++
 		}
 	}
-	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked)}
+	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked), metaScope: u64(resp.Scope)}
 	held, err := heldMeta(c.w, resp.Results, resp.OutcomeSeq, outcomeSeq)
 	if err != nil {
 		return false, local(err)
@@ -367,6 +374,25 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	pulled := make([]change.Change, len(resp.Pull))
 	for i, p := range resp.Pull {
 		pulled[i] = p.Change
+	}
+	if len(resp.Evict) > 0 {
+		if resp.Acked < c.w.DeviceSeq() {
+			// Push first, then evict: this device's own changes to what
+			// leaves must be safe at HQ. Keep only the acknowledgement;
+			// HQ answers the same cursor again once they are.
+			meta = map[string][]byte{metaAcked: u64(resp.Acked)}
+			maps.Copy(meta, held)
+			pulled = nil
+		} else {
+			// Before the pulled changes: a household that left and came
+			// back in this answer comes back whole. A crash between the two
+			// leaves the cursor where it was, and evicting again is harmless.
+			n, err := c.w.Evict(resp.Evict)
+			if err != nil {
+				return false, local(fmt.Errorf("remove households that left this device's sites: %w", err))
+			}
+			r.sum.Evicted += n
+		}
 	}
 	// The changes, the new cursor and HQ's acknowledgement go in one
 	// transaction: a cut or a crash after it loses nothing, before it

@@ -11,10 +11,11 @@ import (
 
 // Meta names of the sync state in the device's workspace.
 const (
-	metaEnrollment = "sync/enrollment"
+	metaEnrollment = store.MetaEnrollment // the store counts its put as reaching HQ (store/synclock.go)
 	metaCursor     = "sync/cursor"
 	metaAcked      = "sync/acked"
-	metaLastSync   = "sync/last"
+	metaLastSync   = store.MetaLastSync // so does this one
+	metaScope      = "sync/scope"       // the generation of the device's sites it applied (wire.SyncRequest.Scope)
 )
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

@@ -40,4 +40,7 @@ type Workspace interface {
 	SetAside() ([]store.SetAsideEntry, error)
 	// WipeOrdered crypto-erases the workspace, on HQ's order.
 	WipeOrdered() (time.Duration, error)
+	// Evict removes households that left the device's sites, with their
+	// members and assessments, keeping the device's own changes.
+	Evict(households []uuid.UUID) (int, error)
 }

@@ -56,6 +56,7 @@ type wireRequest struct {
 	Cursor   uint64     `cbor:"5,keyasint,omitempty"`
 	PullMax  int        `cbor:"6,keyasint,omitempty"`
 	Outcomes uint64     `cbor:"7,keyasint,omitempty"`
+	Scope    uint64     `cbor:"8,keyasint,omitempty"`
 }
 
 type wireResponse struct {
@@ -70,6 +71,8 @@ type wireResponse struct {
 	// before it (wrapping), so a run of consecutive numbers is a run of ones.
 	PullLogSeqs []uint64 `cbor:"8,keyasint,omitempty"`
 	OutcomeSeq  uint64   `cbor:"9,keyasint,omitempty"`
+	Evict       [][]byte `cbor:"10,keyasint,omitempty"` // household ids, 16 bytes each
+	Scope       uint64   `cbor:"11,keyasint,omitempty"`
 }
 
 type wireResult struct {
@@ -224,6 +227,7 @@ func EncodeRequest(r *SyncRequest) ([]byte, error) {
 		Cursor:   r.Cursor,
 		PullMax:  r.PullMax,
 		Outcomes: r.Outcomes,
+		Scope:    r.Scope,
 		Device:   bytes16(r.Device),
 	}
 	w.Push = encodeBatch(r.Device, r.Push)
@@ -243,7 +247,7 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync request: %w", err)
 	}
-	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax, Outcomes: w.Outcomes}
+	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax, Outcomes: w.Outcomes, Scope: w.Scope}
 	if r.Push, err = decodeBatch(w.Push, device, l); err != nil {
 		return nil, fmt.Errorf("sync request: push: %w", err)
 	}
@@ -252,7 +256,10 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 
 // EncodeResponse encodes a response.
 func EncodeResponse(r *SyncResponse) ([]byte, error) {
-	w := wireResponse{Version: r.Version, Acked: r.Acked, Cursor: r.Cursor, More: r.More, Order: r.Order, OutcomeSeq: r.OutcomeSeq}
+	w := wireResponse{Version: r.Version, Acked: r.Acked, Cursor: r.Cursor, More: r.More, Order: r.Order, OutcomeSeq: r.OutcomeSeq, Scope: r.Scope}
+	for _, h := range r.Evict {
+		w.Evict = append(w.Evict, bytes16(h))
+	}
 	for _, res := range r.Results {
 		w.Results = append(w.Results, wireResult(res))
 	}
@@ -279,7 +286,17 @@ func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
 	if err := checkCount(len(w.Results), l.MaxChanges, "push results"); err != nil {
 		return nil, fmt.Errorf("sync response: %w", err)
 	}
-	r := &SyncResponse{Version: w.Version, Acked: w.Acked, Cursor: w.Cursor, More: w.More, Order: w.Order, OutcomeSeq: w.OutcomeSeq}
+	if err := checkCount(len(w.Evict), l.MaxChanges, "evictions"); err != nil {
+		return nil, fmt.Errorf("sync response: %w", err)
+	}
+	r := &SyncResponse{Version: w.Version, Acked: w.Acked, Cursor: w.Cursor, More: w.More, Order: w.Order, OutcomeSeq: w.OutcomeSeq, Scope: w.Scope}
+	for i, b := range w.Evict {
+		h, err := uuidFrom(b, "evicted household")
+		if err != nil {
+			return nil, fmt.Errorf("sync response: eviction %d: %w", i, err)
+		}
+		r.Evict = append(r.Evict, h)
+	}
 	for i, res := range w.Results {
 		if err := checkString(res.Reason, l, "reason"); err != nil {
 			return nil, fmt.Errorf("sync response: result %d: %w", i, err)

@@ -169,3 +169,22 @@ func sampleEnrollResponse() *EnrollResponse {
 		BundleRecipient: "age1sc7x0u5x9km3rkh307ars9fzkx5fck4vszu9nlg6rtgp8fdx9vsqhsesvz",
 	}
 }
+
+// sampleEvictResponse re-scopes a device: two households left its sites
+// and one that entered arrives whole, its changes older than the cursor.
+func sampleEvictResponse() *SyncResponse {
+	var pull []PulledChange
+	for i, c := range household(deviceB, 7, 2, 1) {
+		pull = append(pull, PulledChange{LogSeq: 12 + uint64(i), Change: c})
+	}
+	return &SyncResponse{
+		Version: Version, Acked: 52, Cursor: 9004, Scope: 3,
+		Evict: []uuid.UUID{uuid.MustParse("0190a1b2-0000-7000-8000-000000000011"), uuid.MustParse("0190a1b2-0000-7000-8000-000000000012")},
+		Pull:  pull,
+	}
+}
+
+// sampleScopeRequest says the device applied its third site list.
+func sampleScopeRequest() *SyncRequest {
+	return &SyncRequest{Version: Version, Device: deviceA, PushFrom: 53, Cursor: 9004, PullMax: 64 << 10, Scope: 3}
+}

@@ -26,6 +26,11 @@ type SyncRequest struct {
 	// Outcomes is the OutcomeSeq of the last SyncResponse the device stored:
 	// HQ sends only the outcomes after it.
 	Outcomes uint64
+	// Scope is the Scope of the last SyncResponse the device stored: the
+	// generation of its site list it has applied (0: the one it enrolled
+	// with). An older one makes HQ send a re-scope: evictions and the
+	// whole of what entered.
+	Scope uint64
 }
 
 // SyncResponse answers a SyncRequest.
@@ -51,6 +56,13 @@ type SyncResponse struct {
 	// OutcomeSeq numbers the last released or dropped outcome in Results
 	// (or all HQ has for the device): what the next request's Outcomes says.
 	OutcomeSeq uint64
+	// Evict lists households that left the device's sites: the device
+	// removes each, with its members and assessments, before it stores
+	// Pull, and only once HQ holds all of its own changes (Acked).
+	Evict []uuid.UUID
+	// Scope is the generation of the device's site list this answer
+	// follows: what the next request's Scope says.
+	Scope uint64
 }
 
 // PushResult reports what HQ did with one of the device's changes that it

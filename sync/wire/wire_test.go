@@ -49,6 +49,22 @@ var encodings = []struct {
 			}
 			return EncodeResponse(m)
 		}},
+	{"response_evict", func() ([]byte, error) { return EncodeResponse(sampleEvictResponse()) },
+		func(b []byte) ([]byte, error) {
+			m, err := DecodeResponse(b, DefaultLimits())
+			if err != nil {
+				return nil, err
+			}
+			return EncodeResponse(m)
+		}},
+	{"request_scope", func() ([]byte, error) { return EncodeRequest(sampleScopeRequest()) },
+		func(b []byte) ([]byte, error) {
+			m, err := DecodeRequest(b, DefaultLimits())
+			if err != nil {
+				return nil, err
+			}
+			return EncodeRequest(m)
+		}},
 	{"request_outcomes", func() ([]byte, error) { return EncodeRequest(sampleOutcomesRequest()) },
 		func(b []byte) ([]byte, error) {
 			m, err := DecodeRequest(b, DefaultLimits())
