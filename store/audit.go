@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -191,6 +192,10 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 				return nil
 			})
 		}
+		if err := w.verifyMark(tx); err != nil {
+			problem(err)
+			rep.RolledBack = errors.Is(err, ErrRolledBack)
+		}
 		n, err := w.walkAudit(tx, func(_ AuditEntry, broken error) error {
 			if broken != nil {
 				problem(broken)
@@ -205,6 +210,9 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	})
 	if err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
+	}
+	if rep.RolledBack {
+		return rep, fmt.Errorf("verify: %d problems, first: %s: %w: %w", len(rep.Problems), rep.Problems[0], ErrRolledBack, ErrCorrupt)
 	}
 	if len(rep.Problems) > 0 {
 		return rep, fmt.Errorf("verify: %d problems, first: %s: %w", len(rep.Problems), rep.Problems[0], ErrCorrupt)

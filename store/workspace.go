@@ -62,6 +62,8 @@ type Workspace struct {
 	auditSeq   uint64
 	auditHash  []byte
 	quarSeq    uint64
+	commits    uint64 // write transactions committed: see mark.go
+	markSlot   int    // the key file's mark copy written last: see mark.go
 	quarSeen   map[devSeq]bool // quarantined (device, seq): refused again without a new entry
 	drafts     map[string]bool
 	damaged    []Damage // what unlock could not read: see damaged.go
@@ -137,6 +139,12 @@ func create(dir string, k *keyFile, master []byte, admin string, opts Options) (
 		return nil, err
 	}
 	w.idx.finish()
+	// The first mark, before the database is written: a crash after the
+	// transaction below leaves the database ahead of it, never behind.
+	if err := w.writeMark(); err != nil {
+		w.db.Close()
+		return nil, err
+	}
 	var st *txState
 	err = w.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
@@ -151,6 +159,7 @@ func create(dir string, k *keyFile, master []byte, admin string, opts Options) (
 	})
 	if err == nil {
 		w.commitState(st)
+		err = w.writeMark()
 	}
 	if err == nil {
 		err = syncDir(dir)
@@ -206,6 +215,10 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 	}
 	if err := w.load(); err != nil {
 		w.db.Close() // never nil here: openDB succeeded
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if err := w.openMark(); err != nil {
+		w.db.Close()
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	w.clock.Raise(w.clockHigh)

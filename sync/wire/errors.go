@@ -26,6 +26,8 @@ const (
 	CodeConflict     Code = 12 // a sequence number reused with other content
 	CodeReleased     Code = 13 // a held change a supervisor released: now stored at HQ
 	CodeDropped      Code = 14 // a held change a supervisor dropped: HQ will never store it
+	// 15..19 are left to codes added alongside.
+	CodeRolledBack Code = 20 // the device's audit anchor went back: its workspace was put back to an older copy
 )
 
 var codeNames = map[Code]string{
@@ -44,6 +46,7 @@ var codeNames = map[Code]string{
 	CodeConflict:     "conflicting resend",
 	CodeReleased:     "released",
 	CodeDropped:      "dropped",
+	CodeRolledBack:   "workspace rolled back",
 }
 
 func (c Code) String() string {
