@@ -62,8 +62,8 @@ type Workspace struct {
 	auditSeq   uint64
 	auditHash  []byte
 	quarSeq    uint64
-	commits    uint64 // write transactions committed: see mark.go
-	markSlot   int    // the key file's mark copy written last: see mark.go
+	commits    uint64          // write transactions committed: see mark.go
+	markSlot   int             // the key file's mark copy written last: see mark.go
 	quarSeen   map[devSeq]bool // quarantined (device, seq): refused again without a new entry
 	drafts     map[string]bool
 	damaged    []Damage // what unlock could not read: see damaged.go
