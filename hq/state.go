@@ -42,6 +42,11 @@ type Device struct {
 	// OutcomeSeq numbers them.
 	Outcomes   []Outcome `cbor:"16,keyasint,omitempty"`
 	OutcomeSeq uint64    `cbor:"17,keyasint,omitempty"`
+	// AnchorSeq and AnchorHash are the latest head of the device's audit
+	// chain it reported (anchor.go); keys 40 on, clear of fields added
+	// alongside.
+	AnchorSeq  uint64 `cbor:"40,keyasint,omitempty"`
+	AnchorHash []byte `cbor:"41,keyasint,omitempty"`
 }
 
 // Outcome tells a device what became of its held changes DeviceSeq to
@@ -104,6 +109,7 @@ func (s *state) clone() *state {
 		dd := *d
 		dd.Sites = slices.Clone(d.Sites)
 		dd.Outcomes = slices.Clone(d.Outcomes)
+		dd.AnchorHash = slices.Clone(d.AnchorHash)
 		c.Devices[id] = &dd
 	}
 	maps.Copy(c.Tokens, s.Tokens) // tokens are replaced, never edited
