@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -47,7 +46,18 @@ type rollbackMark struct {
 	logSeq    uint64
 	deviceSeq uint64
 	auditSeq  uint64
-	auditHash [sha256.Size]byte
+	auditTag  [sha256.Size]byte // headTag of the audit head's hash
+}
+
+// headTag is what the mark keeps of the audit head's hash: a keyed hash of
+// it, because the chain hash in clear would let someone who knows the hash
+// before it test guesses at the last entry (record, time, fields).
+func headTag(key, hash []byte) (tag [sha256.Size]byte) {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("audit head\x00"))
+	h.Write(hash)
+	copy(tag[:], h.Sum(nil))
+	return tag
 }
 
 // Mark copy layout (each copy 128 bytes; copy A at keyFileSize, B after it):
@@ -56,7 +66,7 @@ type rollbackMark struct {
 //	 8  8  last log seq
 //	16  8  last device seq
 //	24  8  last audit seq
-//	32 32  audit head hash
+//	32 32  HMAC-SHA256(subkey, "audit head\x00" ‖ audit head hash)
 //	64  8  zero
 //	72 32  HMAC-SHA256(subkey "rollback mark", key file header 0..32 ‖ bytes 0..72)
 //	104 24 zero
@@ -68,7 +78,7 @@ func (m *rollbackMark) encode(k *keyFile, key []byte) []byte {
 	binary.BigEndian.PutUint64(b[8:], m.logSeq)
 	binary.BigEndian.PutUint64(b[16:], m.deviceSeq)
 	binary.BigEndian.PutUint64(b[24:], m.auditSeq)
-	copy(b[32:64], m.auditHash[:])
+	copy(b[32:64], m.auditTag[:])
 	copy(b[markMACEnd:], markMAC(k, key, b[:markMACEnd]))
 	return b
 }
@@ -101,7 +111,7 @@ func readMarks(path string, k *keyFile, key []byte) (marks [2]rollbackMark, ok [
 		m.logSeq = binary.BigEndian.Uint64(c[8:])
 		m.deviceSeq = binary.BigEndian.Uint64(c[16:])
 		m.auditSeq = binary.BigEndian.Uint64(c[24:])
-		copy(m.auditHash[:], c[32:64])
+		copy(m.auditTag[:], c[32:64])
 		ok[i] = true
 	}
 	return marks, ok, nil
@@ -128,10 +138,9 @@ func (w *Workspace) markKey() ([]byte, error) { return subkey(w.master, markSubk
 
 // currentMark is the mark for the workspace's in-memory state, which
 // commitState has moved to what the last transaction committed.
-func (w *Workspace) currentMark() rollbackMark {
-	m := rollbackMark{commits: w.commits, logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, auditSeq: w.auditSeq}
-	copy(m.auditHash[:], w.auditHash)
-	return m
+func (w *Workspace) currentMark(key []byte) rollbackMark {
+	return rollbackMark{commits: w.commits, logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, auditSeq: w.auditSeq,
+		auditTag: headTag(key, w.auditHash)}
 }
 
 // writeMark overwrites the older copy of the mark with the current state
@@ -146,7 +155,7 @@ func (w *Workspace) writeMark() error {
 	if err != nil {
 		return fmt.Errorf("write rollback mark: %w", err)
 	}
-	m := w.currentMark()
+	m := w.currentMark(key)
 	_, err = f.WriteAt(m.encode(w.keys, key), int64(keyFileSize+slot*markCopySize))
 	if err == nil {
 		err = f.Sync()
@@ -239,7 +248,7 @@ func (w *Workspace) checkMark(tx *bolt.Tx) (found bool, err error) {
 		}
 		hash = chainHash(e.Prev, plain)
 	}
-	if m.auditSeq > 0 && !bytes.Equal(hash, m.auditHash[:]) {
+	if m.auditSeq > 0 && headTag(key, hash) != m.auditTag {
 		return true, fmt.Errorf("audit entry %d is not the one the key file's mark names: %w", m.auditSeq, ErrRolledBack)
 	}
 	return true, nil

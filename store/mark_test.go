@@ -227,3 +227,38 @@ func TestVerifyReportsARollback(t *testing.T) {
 		t.Fatalf("verify of a rolled-back database: %v %+v", err, rep)
 	}
 }
+
+func TestOpenRefusesADatabaseFromAnotherHistory(t *testing.T) {
+	// Same counts, other audit head: the database is not the one the key
+	// file's mark was written for (a fork from a copy, put next to the
+	// key file of the other branch).
+	dir := t.TempDir()
+	w, err := Create(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	saved := t.TempDir()
+	copyFile(t, dbPath(dir), saved+"/db")
+	copyFile(t, keyPath(dir), saved+"/key")
+	branch := func(detail string) {
+		w, err := Open(dir, "admin", testPass, testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.AuditEvent("export", detail); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
+	branch("a.csv")
+	keyA := t.TempDir() + "/key"
+	copyFile(t, keyPath(dir), keyA)
+	copyFile(t, saved+"/db", dbPath(dir))
+	copyFile(t, saved+"/key", keyPath(dir))
+	branch("b.csv")
+	copyFile(t, keyA, keyPath(dir))
+	if _, err := Open(dir, "admin", testPass, testOptions()); !errors.Is(err, ErrRolledBack) {
+		t.Fatalf("open with the key file of another branch: %v, want ErrRolledBack", err)
+	}
+}
