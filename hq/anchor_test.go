@@ -68,7 +68,7 @@ func TestDeviceWhoseAuditAnchorGoesBackIsRefused(t *testing.T) {
 	}
 	defer w.Close()
 	_, err = syncNow(w)
-	if !errors.Is(err, &wire.Error{Code: wire.CodeRolledBack}) || !errors.Is(err, client.ErrRefused) {
+	if !errors.Is(err, &wire.Error{Code: wire.CodeRolledBack}) || !errors.Is(err, client.ErrRestoredCopy) {
 		t.Fatalf("sync of a rolled-back device: %v, want CodeRolledBack", err)
 	}
 }
