@@ -97,6 +97,7 @@ func (s *Server) Revoke(ctx context.Context, key string) (Device, error) {
 	if err != nil {
 		return Device{}, fmt.Errorf("revoke %q: %w", key, err)
 	}
+	s.compact("revoke")
 	return d, nil
 }
 
@@ -118,6 +119,7 @@ func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
 	if err != nil {
 		return Device{}, fmt.Errorf("order wipe of %q: %w", key, err)
 	}
+	s.compact("wipe order")
 	return d, nil
 }
 

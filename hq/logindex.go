@@ -25,7 +25,7 @@ type logIndex struct {
 	mu      sync.RWMutex
 	entries []logEntry
 	creator map[uuid.UUID]uuid.UUID // record → device of its first change in the log
-	moves   map[uint64]move // by the log seq of the change that moved the household
+	moves   map[uint64]move         // by the log seq of the change that moved the household
 	sites   map[uuid.UUID]siteVersion
 }
 

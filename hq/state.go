@@ -48,6 +48,11 @@ type Device struct {
 	Scope      uint64   `cbor:"18,keyasint,omitempty"`
 	ScopeAcked uint64   `cbor:"19,keyasint,omitempty"`
 	ScopeFrom  []string `cbor:"20,keyasint,omitempty"`
+	// AnchorSeq and AnchorHash are the latest head of the device's audit
+	// chain it reported (anchor.go); keys 40 on, clear of fields added
+	// alongside.
+	AnchorSeq  uint64 `cbor:"40,keyasint,omitempty"`
+	AnchorHash []byte `cbor:"41,keyasint,omitempty"`
 }
 
 // Outcome tells a device what became of its held changes DeviceSeq to
@@ -111,6 +116,7 @@ func (s *state) clone() *state {
 		dd.Sites = slices.Clone(d.Sites)
 		dd.Outcomes = slices.Clone(d.Outcomes)
 		dd.ScopeFrom = slices.Clone(d.ScopeFrom)
+		dd.AnchorHash = slices.Clone(d.AnchorHash)
 		c.Devices[id] = &dd
 	}
 	maps.Copy(c.Tokens, s.Tokens) // tokens are replaced, never edited

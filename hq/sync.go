@@ -194,6 +194,9 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 			return nil, refuse(wire.CodeUnauthorized, "this certificate belongs to another workspace")
 		}
 		d.Replica = req.Device
+		if err := anchor(d, req.Anchor); err != nil {
+			return nil, err
+		}
 		// Store only what continues the acknowledged run: anything older is a
 		// resend, anything after a gap comes again once the gap is filled.
 		// A change the device may not write is acknowledged, not stored: the

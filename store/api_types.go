@@ -100,4 +100,7 @@ type AuditEntry struct {
 type VerifyReport struct {
 	Records, Changes, AuditEntries int
 	Problems                       []string
+	// RolledBack says the database is older than the key file's rollback
+	// mark (ErrRolledBack): older pages or an older copy were put back.
+	RolledBack bool
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -148,8 +149,10 @@ func (w *Workspace) walkAudit(tx *bolt.Tx, fn func(AuditEntry, error) error) (in
 }
 
 // Verify decrypts every value, checks the audit chain, and checks that each
-// record equals the replay of its changes from the log. Problems are listed
-// in the report; the error wraps ErrCorrupt when there are any.
+// record equals the replay of its changes from the log, and compares the
+// database with the key file's rollback mark. Problems are listed in the
+// report; the error wraps ErrRolledBack when the database is behind the
+// mark, else ErrCorrupt when there are any.
 func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	if err := w.rlock(); err != nil {
 		return VerifyReport{}, err
@@ -246,6 +249,10 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 				return nil
 			})
 		}
+		if err := w.verifyMark(tx); err != nil {
+			problem(err)
+			rep.RolledBack = errors.Is(err, ErrRolledBack)
+		}
 		n, err := w.walkAudit(tx, func(_ AuditEntry, broken error) error {
 			if broken != nil {
 				problem(broken)
@@ -260,6 +267,10 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	})
 	if err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
+	}
+	if rep.RolledBack {
+		// The one sentinel that says what to do about it (errors.go).
+		return rep, fmt.Errorf("verify: %d problems, first: %s: %w", len(rep.Problems), rep.Problems[0], ErrRolledBack)
 	}
 	if len(rep.Problems) > 0 {
 		return rep, fmt.Errorf("verify: %d problems, first: %s: %w", len(rep.Problems), rep.Problems[0], ErrCorrupt)

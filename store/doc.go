@@ -53,10 +53,11 @@
 //
 // # Key file (workspace.key), format version 1
 //
-// Fixed size, 8256 bytes: a 64-byte header and 32 slots of 256 bytes. It is
-// written whole once, at Create, and afterwards only overwritten in place —
-// one slot at a time with WriteAt and fsync, never renamed or replaced — so
-// no old copy of a slot survives in the file system. Integers are big-endian.
+// Fixed size, 8512 bytes: a 64-byte header, 32 slots of 256 bytes and the
+// 256-byte rollback mark. It is written once, at Create, and afterwards only
+// overwritten in place — one slot or one mark copy at a time with WriteAt
+// and fsync, never renamed or replaced — so no old copy of a slot or of the
+// mark survives in the file system. Integers are big-endian.
 //
 //	header
 //	  0  8  magic "FRKEYS\x00\x01"
@@ -103,6 +104,24 @@
 // parameters keep a damaged file from making unlock allocate gigabytes.
 // Usernames are stored in clear: they name staff, not beneficiaries.
 //
+// Rollback mark, at 8256, 256 bytes (added after the slots; a key file of
+// 8256 bytes is one from before marks): two copies, A at 8256 and B at
+// 8384, 128 bytes each. Each is rewritten in place after every write
+// transaction, replacing the older copy; the one with the higher commit
+// seq whose MAC holds counts, and an all-zero copy is empty.
+//
+//	  0  8  commit seq: write transactions the database has committed
+//	  8  8  last log seq
+//	 16  8  last device seq
+//	 24  8  last audit seq
+//	 32 32  HMAC-SHA256(mark key, "audit head" ‖ 0x00 ‖ audit head hash)
+//	 64  8  zero
+//	 72 32  HMAC-SHA256(mark key, header bytes 0..32 ‖ copy bytes 0..72)
+//	104 24  zero
+//
+// The mark key is HKDF-SHA256(master, info "fieldreg store v1 rollback
+// mark"). See "Rollback" below.
+//
 // # Database (workspace.db)
 //
 // Every value is sealed with its bucket's subkey
@@ -122,6 +141,7 @@
 //	state       "sync-lock"                   days the device may go without reaching HQ (admins set it)
 //	state       "hq-contact"                  when the device last reached HQ (enrolled or finished a sync)
 //	state       "evicted"                     ids of the records evicted (their own changes stay in the log)
+//	state       "commit-seq"                  write transactions committed: compared with the key file's rollback mark
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
@@ -130,6 +150,33 @@
 // number appears anywhere in the file in clear. Meta and draft names are
 // chosen by callers and might hold anything, hence the HMAC (keyed with its
 // own subkey) instead of the name.
+//
+// # What the files reveal without a passphrase
+//
+// Exactly this, and it is more than "sizes and counts":
+//
+//   - workspace.key: the device id, each user's name and role, their KDF
+//     parameters, how many users there are; in the mark, the number of
+//     write transactions and the last log, device and audit seqs (the
+//     same counts the database's keys give).
+//   - Record keys are UUIDv7 ids in clear: each record's creation time to
+//     the millisecond, and which records were created in one commit — a
+//     household registered with its members shares one millisecond, so the
+//     file tells household sizes and when each was registered.
+//   - The seen bucket's keys are (device id, device seq) in clear: every
+//     device whose changes this workspace holds, and how many of each.
+//   - changes, audit and quarantine keys are seqs: how many changes, audit
+//     entries and refused changes there are; state keys are the fixed names
+//     above; meta and draft keys show only how many entries there are.
+//   - Every value's size: roughly how much each record, change and audit
+//     entry holds (nothing is padded), and which bucket grows when.
+//   - bbolt's free pages keep older sealed values (earlier versions of
+//     records, deleted drafts) until reused or compacted: unreadable
+//     without the key, but there for whoever later has a passphrase.
+//   - File size and modification time.
+//
+// Hiding the first two needs keyed hashes or sealed ids as bbolt keys
+// (issue 10, "no metadata in keys"), not done yet.
 //
 // The audit hash of entry n is SHA-256(hash(n-1) ‖ CBOR(entry n)), with 32
 // zero bytes before the first entry. Verify walks the chain and compares its
@@ -254,8 +301,40 @@
 // file is small and the master key is only in it wrapped under Argon2id).
 // Not protected: a device taken while unlocked (keys are in memory), a weak
 // passphrase (Argon2id only slows guessing), malware on the device, and
-// record sizes and timing (the file is not padded). Rolling the whole
-// directory back to an older copy is not detected locally; sync notices.
+// the metadata listed above. Rolling the whole directory back to an older
+// copy is not detected locally; HQ's audit anchor notices at the next sync.
+//
+// # Rollback
+//
+// The associated data of a sealed value binds bucket and key, not a
+// version, and bbolt keeps older pages inside the live file: without the
+// mark, older values written back (a record, its change and seen entries,
+// the audit tail and an older audit head) would authenticate and verify.
+// So every write transaction stores a commit seq (state "commit-seq") and,
+// once bbolt has committed, the store writes the rollback mark to the key
+// file, which copy-on-write does not touch: commit, log, device and audit
+// seqs and the audit head, MAC'd (mark.go). Open refuses with
+// ErrRolledBack a database behind the mark in any count, at the mark's
+// audit seq with another head, or ahead of it on a chain that does not pass
+// through the mark's head; Verify reports the same (VerifyReport.RolledBack).
+// A key file whose mark was cut off or destroyed next to a database with a
+// commit seq is refused too; a workspace from before marks gets its first
+// mark at open.
+//
+// Crash order: bbolt commits first, then the mark is written and fsynced.
+// A crash in between leaves the database ahead of the mark, which is
+// accepted (the next commit writes the mark again); only behind is a
+// rollback. A mark write that fails does not fail the commit, for the same
+// reason. Two copies of the mark, each write replacing the older, mean a
+// torn write leaves the other copy, one transaction behind.
+//
+// What remains possible: whoever holds a passphrase holds the master key
+// and can write any mark; both files put back together (a backup, or a
+// copy taken earlier) are consistent — sync sends the audit head
+// (AuditHead) to HQ, which refuses one that goes back; one transaction can
+// be undone by also destroying the newer mark copy; free pages still hold
+// older sealed values until Compact (HQ compacts after revocations and
+// wipe orders).
 //
 // # bbolt caveats
 //

@@ -19,6 +19,12 @@ var (
 	// ErrWeakPassphrase is returned by Create, AddUser and SetPassphrase for
 	// a passphrase CheckPassphrase refuses.
 	ErrWeakPassphrase = errors.New("passphrase too short")
+	// ErrRolledBack means the database is older than the key file's
+	// rollback mark (mark.go): an older copy of it, or older pages of it
+	// found in its free pages, were put back. Open refuses it and Verify
+	// reports it. Restoring both files of a backup together is not a
+	// rollback the workspace can see (sync's audit anchor is).
+	ErrRolledBack = errors.New("workspace database is older than its key file: rolled back")
 
 	// Using an open workspace.
 

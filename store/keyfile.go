@@ -300,6 +300,9 @@ func readKeyFile(path string) (*keyFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read key file: %w", err)
 	}
+	if len(b) == keyFileSize+markSectionSize {
+		b = b[:keyFileSize] // the rollback mark follows the slots: mark.go
+	}
 	return parseKeyFile(b)
 }
 

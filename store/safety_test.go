@@ -344,6 +344,9 @@ func TestVerifyNoticesRemovedValues(t *testing.T) {
 				return b.Delete(tc.key(h[:]))
 			})
 			w, err = Open(dir, "admin", testPass, testOptions())
+			if errors.Is(err, ErrRolledBack) {
+				return // the last change gone is the log behind the key file's mark: refused at open
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

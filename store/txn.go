@@ -22,6 +22,7 @@ type txState struct {
 	auditSeq  uint64
 	auditHash []byte
 	quarSeq   uint64
+	commits   uint64 // the commit seq this transaction stores: see mark.go
 	quarSeen  []devSeq
 	records   map[uuid.UUID]*pendingRecord
 	order     []uuid.UUID // records in the order they were first touched
@@ -40,7 +41,7 @@ type pendingRecord struct {
 func (w *Workspace) begin() *txState {
 	return &txState{
 		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, clockHigh: w.clockHigh, auditSeq: w.auditSeq,
-		auditHash: w.auditHash, quarSeq: w.quarSeq,
+		auditHash: w.auditHash, quarSeq: w.quarSeq, commits: w.commits + 1,
 		records: make(map[uuid.UUID]*pendingRecord), drafts: make(map[string]bool),
 	}
 }
@@ -155,6 +156,13 @@ func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
 	if st.clockHigh != w.clockHigh {
 		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh}))
 	}
+	// Every write transaction counts, so that the rollback mark covers
+	// writes that log nothing (HQ's device state, meta, drafts). Its few
+	// bytes are not counted for the size limit, so a transaction that only
+	// deletes is still always allowed.
+	written := st.written
+	w.put(tx, st, bucketState, stateCommits, encode(storedCommits{N: st.commits}))
+	st.written = written
 }
 
 // fail records the transaction's first error: nothing more is put, and
@@ -226,13 +234,14 @@ func (w *Workspace) update(fn func(tx *bolt.Tx, st *txState) error) (*txState, e
 		return nil, err
 	}
 	w.commitState(st)
+	w.afterCommit()
 	return st, nil
 }
 
 func (w *Workspace) commitState(st *txState) {
 	w.lastLogSeq, w.deviceSeq, w.clockHigh = st.logSeq, st.deviceSeq, st.clockHigh
 	w.auditSeq, w.auditHash = st.auditSeq, st.auditHash
-	w.quarSeq = st.quarSeq
+	w.quarSeq, w.commits = st.quarSeq, st.commits
 	for _, k := range st.quarSeen {
 		w.quarSeen[k] = true
 	}

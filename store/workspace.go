@@ -67,6 +67,8 @@ type Workspace struct {
 	auditSeq   uint64
 	auditHash  []byte
 	quarSeq    uint64
+	commits    uint64          // write transactions committed: see mark.go
+	markSlot   int             // the key file's mark copy written last: see mark.go
 	quarSeen   map[devSeq]bool // quarantined (device, seq): refused again without a new entry
 	drafts     map[string]bool
 	damaged    []Damage // what unlock could not read: see damaged.go
@@ -146,6 +148,12 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 	}
 	w.idx.finish()
 	w.adminSecret, w.ownSecret = adminSecret, adminSecret
+	// The first mark, before the database is written: a crash after the
+	// transaction below leaves the database ahead of it, never behind.
+	if err := w.writeMark(); err != nil {
+		w.db.Close()
+		return nil, err
+	}
 	var st *txState
 	err = w.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
@@ -161,6 +169,7 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 	})
 	if err == nil {
 		w.commitState(st)
+		err = w.writeMark()
 	}
 	if err == nil {
 		err = syncDir(dir)
@@ -216,6 +225,10 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 	}
 	if err := w.load(); err != nil {
 		w.db.Close() // never nil here: openDB succeeded
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if err := w.openMark(); err != nil {
+		w.db.Close()
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	if err := w.settleRole(i, secret, passphrase); err != nil {

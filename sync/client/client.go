@@ -294,7 +294,7 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	}
 	push := fit(own, c.batcher.Size())
 	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
-		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq, Scope: scope}
+		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq, Scope: scope, Anchor: auditAnchor(c.w)}
 	enc, err := wire.EncodeRequest(req)
 	if err != nil {
 		return false, local(err)

@@ -41,7 +41,9 @@ var (
 	// workspace ever made, so the workspace is an older copy of itself
 	// (restored from a backup). Syncing on would reuse change numbers HQ
 	// already holds, and HQ would take the new changes for resends and drop
-	// them; sync stops instead, and the changes stay on the device.
+	// them; sync stops instead, and the changes stay on the device. HQ
+	// refusing the device's audit anchor as gone back (wire.CodeRolledBack)
+	// means the same and wraps it too.
 	ErrRestoredCopy = errors.New("this workspace is an older copy than what HQ holds from this device")
 )
 
@@ -61,6 +63,10 @@ func classify(err error) (permanent error) {
 			return nil
 		case wire.CodeWipe:
 			return we // the caller wipes
+		case wire.CodeRolledBack:
+			// HQ has seen a later audit head from this workspace: it is an
+			// older copy of itself, as when HQ holds more of its changes.
+			return fmt.Errorf("%w: %w", ErrRestoredCopy, we)
 		}
 		return fmt.Errorf("%w: %w", ErrRefused, we)
 	}

@@ -57,6 +57,15 @@ type wireRequest struct {
 	PullMax  int        `cbor:"6,keyasint,omitempty"`
 	Outcomes uint64     `cbor:"7,keyasint,omitempty"`
 	Scope    uint64     `cbor:"8,keyasint,omitempty"`
+	// Keys 8..15 are left to fields added alongside; 16 is the anchor.
+	Anchor *wireAnchor `cbor:"16,keyasint,omitempty"`
+}
+
+const anchorHashSize = 32 // SHA-256
+
+type wireAnchor struct {
+	Seq  uint64 `cbor:"1,keyasint,omitempty"`
+	Hash []byte `cbor:"2,keyasint,omitempty"`
 }
 
 type wireResponse struct {
@@ -231,6 +240,9 @@ func EncodeRequest(r *SyncRequest) ([]byte, error) {
 		Device:   bytes16(r.Device),
 	}
 	w.Push = encodeBatch(r.Device, r.Push)
+	if a := r.Anchor; a != nil {
+		w.Anchor = &wireAnchor{Seq: a.Seq, Hash: a.Hash}
+	}
 	return encode(&w)
 }
 
@@ -250,6 +262,12 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax, Outcomes: w.Outcomes, Scope: w.Scope}
 	if r.Push, err = decodeBatch(w.Push, device, l); err != nil {
 		return nil, fmt.Errorf("sync request: push: %w", err)
+	}
+	if a := w.Anchor; a != nil {
+		if len(a.Hash) != anchorHashSize && (a.Seq != 0 || len(a.Hash) != 0) {
+			return nil, fmt.Errorf("%w: sync request: audit anchor hash of %d bytes", ErrMalformed, len(a.Hash))
+		}
+		r.Anchor = &AuditAnchor{Seq: a.Seq, Hash: a.Hash}
 	}
 	return r, nil
 }

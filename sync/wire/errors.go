@@ -27,6 +27,8 @@ const (
 	CodeReleased     Code = 13 // a held change a supervisor released: now stored at HQ
 	CodeDropped      Code = 14 // a held change a supervisor dropped: HQ will never store it
 	CodeForbidden    Code = 15 // a change to a record outside the device's sites: HQ refused it for good
+	// 15..19 are left to codes added alongside.
+	CodeRolledBack Code = 20 // the device's audit anchor went back: its workspace was put back to an older copy
 )
 
 var codeNames = map[Code]string{
@@ -46,6 +48,7 @@ var codeNames = map[Code]string{
 	CodeReleased:     "released",
 	CodeDropped:      "dropped",
 	CodeForbidden:    "forbidden",
+	CodeRolledBack:   "workspace rolled back",
 }
 
 func (c Code) String() string {

@@ -31,6 +31,18 @@ type SyncRequest struct {
 	// with). An older one makes HQ send a re-scope: evictions and the
 	// whole of what entered.
 	Scope uint64
+	// Anchor is the head of the device's audit chain as it stands, nil
+	// from a device that does not send it. HQ keeps the latest per device
+	// and refuses one that goes back (CodeRolledBack): a workspace put back
+	// to an older copy of both its files would otherwise go unnoticed.
+	Anchor *AuditAnchor
+}
+
+// AuditAnchor names the head of an audit chain: its last entry's seq and
+// the chain hash there (SHA-256, 32 bytes). Seq 0 is an empty chain.
+type AuditAnchor struct {
+	Seq  uint64
+	Hash []byte
 }
 
 // SyncResponse answers a SyncRequest.

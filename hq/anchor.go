@@ -1,0 +1,50 @@
+package hq
+
+import (
+	"bytes"
+
+	"fieldreg/sync/wire"
+)
+
+// anchor checks the audit head a device reports with a sync against the
+// latest one HQ holds for it, and keeps the new one. The head only ever
+// moves on: a device whose head is behind (or at the same seq with another
+// hash) is a workspace put back to an older copy of both its files — which
+// the device's own rollback mark cannot see — and is refused with
+// CodeRolledBack. A device with a wipe order is not refused: the order must
+// reach it; its head is simply not kept. A request without an anchor (an
+// older device, a bundle) is not checked.
+//
+// What HQ cannot see: a device that forks from a copy and then writes past
+// the seq HQ holds before it syncs (HQ keeps a head, not the chain), and a
+// device that never syncs.
+func anchor(d *Device, a *wire.AuditAnchor) error {
+	if a == nil {
+		return nil
+	}
+	back := a.Seq < d.AnchorSeq || (a.Seq == d.AnchorSeq && d.AnchorSeq != 0 && !bytes.Equal(a.Hash, d.AnchorHash))
+	switch {
+	case back && d.WipeOrdered:
+		return nil
+	case back:
+		return refuse(wire.CodeRolledBack, "device %q reports audit entry %d, HQ has seen %d: its workspace was put back to an older copy", d.Name, a.Seq, d.AnchorSeq)
+	}
+	d.AnchorSeq, d.AnchorHash = a.Seq, bytes.Clone(a.Hash)
+	return nil
+}
+
+// compact rewrites HQ's store after a revocation or a wipe order, so that
+// its free pages hold no older state (the device still served) for someone
+// with the files to write back. The store's rollback mark refuses such a
+// put-back too; compaction leaves nothing to put back. A store that cannot
+// compact (not bbolt) has no free pages of this kind. A failure is logged:
+// the order itself is stored.
+func (s *Server) compact(after string) {
+	c, ok := s.ws.(interface{ Compact() error })
+	if !ok {
+		return
+	}
+	if err := c.Compact(); err != nil {
+		s.logf("compact after %s: %v", after, err)
+	}
+}
