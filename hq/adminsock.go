@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/google/uuid"
 
 	"fieldreg/sync/pki"
 )
@@ -46,6 +47,7 @@ const (
 	opRelease       adminOp = 12
 	opDrop          adminOp = 13
 	opUnrevoke      adminOp = 14
+	opErase         adminOp = 15
 )
 
 type adminRequest struct {
@@ -59,6 +61,7 @@ type adminRequest struct {
 	Format string        `cbor:"8,keyasint,omitempty"`
 	Path   string        `cbor:"9,keyasint,omitempty"`
 	ID     uint64        `cbor:"10,keyasint,omitempty"` // a quarantined change
+	Record uuid.UUID     `cbor:"11,keyasint,omitempty"` // a record to erase
 }
 
 type adminResponse struct {
@@ -229,6 +232,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.ReleaseQuarantine(ctx, req.ID)
 	case opDrop:
 		return s.DropQuarantine(ctx, req.ID)
+	case opErase:
+		return s.Erase(ctx, req.Record)
 	}
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
@@ -236,7 +241,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop"}
+	opDrop: "quarantine drop", opErase: "erase"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -378,4 +383,9 @@ func (a *AdminClient) ReleaseQuarantine(ctx context.Context, id uint64) (Quarant
 // DropQuarantine has the server drop a held change with its unit.
 func (a *AdminClient) DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
 	return call[QuarantineAction](ctx, a, adminRequest{Op: opDrop, ID: id})
+}
+
+// Erase erases a record on request.
+func (a *AdminClient) Erase(ctx context.Context, record uuid.UUID) (Erasure, error) {
+	return call[Erasure](ctx, a, adminRequest{Op: opErase, Record: record})
 }
