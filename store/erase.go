@@ -245,7 +245,7 @@ func (w *Workspace) eraseQuarantined(tx *bolt.Tx, st *txState, id uuid.UUID) {
 	}
 	for _, e := range found {
 		q := e.q
-		q.Change.Writes, q.Packed = nil, nil
+		q.Packed = nil // the packed writes, values and all
 		q.Change = toStoredChange(erasedForm(q.Change.change()))
 		q.Reason = "erased"
 		if q.Resolved == held {

@@ -246,3 +246,23 @@ func TestEraseIsForSupervisors(t *testing.T) {
 		t.Errorf("an enumerator's erasure by commit: %v, want ErrForbidden", err)
 	}
 }
+
+// TestEraseDeletedHousehold: a deleted household is erased with its
+// members, which deletion deleted and the index no longer lists.
+func TestEraseDeletedHousehold(t *testing.T) {
+	w := newTestWorkspace(t)
+	h, edits := household("camp-a", eraseMarker+"Amina", eraseMarker+"Yusuf")
+	if _, err := w.Commit(edits...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Delete(h); err != nil {
+		t.Fatal(err)
+	}
+	erased, err := w.Erase(h)
+	if err != nil || len(erased) != 3 {
+		t.Fatalf("erase a deleted household: %d erasures, %v; want it and its 2 members", len(erased), err)
+	}
+	if got := leaks(t, w, eraseMarker, h, edits[1].Record, edits[2].Record); len(got) > 0 {
+		t.Errorf("after erase, the marker is in: %v", got)
+	}
+}
