@@ -15,6 +15,7 @@ import (
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store"
 	"fieldreg/sync/pki"
 )
 
@@ -43,6 +44,7 @@ type Admin interface {
 	ReleaseQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
 	DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
 	Pulled(device string) ([]Pull, error)
+	Erase(ctx context.Context, record uuid.UUID) (Erasure, error)
 }
 
 var (
@@ -293,4 +295,51 @@ func writeFile(path string, fill func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// Erasure is what Erase did.
+type Erasure struct {
+	Kind    string
+	Records int // the record, and a household's members and assessments
+}
+
+// eraser is a Store that erases on request (*store.Workspace does).
+type eraser interface {
+	Erase(id uuid.UUID) ([]store.Logged, error)
+}
+
+// Erase erases a record on request, with a household's members and
+// assessments: HQ keeps a tombstone and no value (store.Workspace.Erase),
+// and the erasures, logged like any change, reach every device that may
+// receive the record at its next sync, where they erase it too. The store
+// audits it by record id and field names, never a value.
+func (s *Server) Erase(ctx context.Context, record uuid.UUID) (Erasure, error) {
+	er, ok := s.ws.(eraser)
+	if !ok {
+		return Erasure{}, fmt.Errorf("erase %s: %w: this store cannot erase", record, ErrInvalidRequest)
+	}
+	rec, err := s.ws.Get(record)
+	if err != nil {
+		return Erasure{}, fmt.Errorf("erase %s: %w", record, err)
+	}
+	var out Erasure
+	// On the ingest goroutine, so that the log index takes the erasures in
+	// the order the store numbered them.
+	err = s.run(ctx, func(*state) error {
+		logged, err := er.Erase(record)
+		if len(logged) > 0 {
+			changes := make([]change.Change, len(logged))
+			results := make([]store.Result, len(logged))
+			for i, l := range logged {
+				changes[i], results[i] = l.Change, store.Result{Outcome: store.Applied, LogSeq: l.LogSeq}
+			}
+			s.log.add(changes, results)
+		}
+		out = Erasure{Kind: rec.Kind, Records: len(logged)}
+		return err
+	})
+	if err != nil {
+		return Erasure{}, fmt.Errorf("erase %s: %w", record, err)
+	}
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/google/uuid"
 
 	"fieldreg/sync/pki"
 )
@@ -48,6 +49,7 @@ const (
 	opUnrevoke      adminOp = 14
 	opPulled        adminOp = 15
 	opSetSites      adminOp = 16
+	opErase         adminOp = 17
 )
 
 type adminRequest struct {
@@ -61,6 +63,7 @@ type adminRequest struct {
 	Format string        `cbor:"8,keyasint,omitempty"`
 	Path   string        `cbor:"9,keyasint,omitempty"`
 	ID     uint64        `cbor:"10,keyasint,omitempty"` // a quarantined change
+	Record uuid.UUID     `cbor:"11,keyasint,omitempty"` // a record to erase
 }
 
 type adminResponse struct {
@@ -235,6 +238,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.DropQuarantine(ctx, req.ID)
 	case opPulled:
 		return s.Pulled(req.Device)
+	case opErase:
+		return s.Erase(ctx, req.Record)
 	}
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
@@ -242,7 +247,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope"}
+	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opErase: "erase"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -394,4 +399,9 @@ func (a *AdminClient) Pulled(device string) ([]Pull, error) {
 // DropQuarantine has the server drop a held change with its unit.
 func (a *AdminClient) DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error) {
 	return call[QuarantineAction](ctx, a, adminRequest{Op: opDrop, ID: id})
+}
+
+// Erase erases a record on request.
+func (a *AdminClient) Erase(ctx context.Context, record uuid.UUID) (Erasure, error) {
+	return call[Erasure](ctx, a, adminRequest{Op: opErase, Record: record})
 }

@@ -19,7 +19,7 @@ type Deleted struct {
 // assessments, in one commit. The head of a household with other members
 // cannot be deleted: make one of them head first. Supervisors and admins
 // only. Nothing is erased: the record keeps its history, and the deletion
-// syncs like any edit.
+// syncs like any edit (Erase keeps no value).
 func Delete(ws Workspace, id uuid.UUID) (Deleted, error) {
 	rec, err := live(ws, id)
 	if err != nil {

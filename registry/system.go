@@ -26,7 +26,16 @@ const (
 	// instead of making it twice. It syncs, so a device importing a list
 	// another one imported finds the households by their agency's keys.
 	FieldExternalKey = "_external_key"
+	// FieldErased, "true", erases a record on request (the consent promise
+	// "you can ask to ... delete your information"): every replica that
+	// applies it keeps of the record only a tombstone without values (see
+	// store.Workspace.Erase), and any later or older change of the record
+	// is stripped of its values. It cannot be undone.
+	FieldErased = "_erased"
 )
+
+// Erased reports whether the record was erased: a tombstone.
+func (r Record) Erased() bool { return r.Value(FieldErased) == "true" }
 
 // checkSystemField returns the rule a system field's value breaks, or "" when
 // it is fine; known is false for a name the system does not use.
@@ -53,6 +62,11 @@ func checkSystemField(name, value string) (rule string, known bool) {
 		return "", true
 	case FieldExternalKey:
 		return "", true // any text; the value rule bounds it
+	case FieldErased:
+		if value != "true" {
+			return RuleType, true // an erasure cannot be undone
+		}
+		return "", true
 	}
 	return "", false
 }

@@ -23,6 +23,8 @@ func TestSystemFields(t *testing.T) {
 		{"unknown system field", map[string]string{"_secret": "x"}, "_secret"},
 		{"another agency's key", map[string]string{FieldExternalKey: "M-001/2024"}, ""},
 		{"a key with a control character", map[string]string{FieldExternalKey: "M-001\x00"}, FieldExternalKey},
+		{"erased", map[string]string{FieldErased: "true"}, ""},
+		{"an erasure undone", map[string]string{FieldErased: "false"}, FieldErased},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

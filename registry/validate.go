@@ -157,9 +157,9 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 }
 
 // DeletionFields are the only fields a change may write to a record that is
-// deleted, or that it deletes: the deletion itself and the link a merge
-// leaves to the person kept.
-var DeletionFields = []string{change.DeletedField, FieldMergedInto}
+// deleted, or that it deletes: the deletion itself, the link a merge
+// leaves to the person kept, and the erasure.
+var DeletionFields = []string{change.DeletedField, FieldMergedInto, FieldErased}
 
 // ValidateDeletion checks a change that deletes its record: it carries
 // nothing but its deletion — every write is to one of DeletionFields, with

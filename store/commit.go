@@ -25,6 +25,9 @@ func (w *Workspace) Commit(edits ...Edit) ([]change.Change, error) {
 		if err := w.role.mayCommit(e); err != nil {
 			return nil, err
 		}
+		if _, ok := e.Set[registry.FieldErased]; ok && !w.role.atLeast(RoleSupervisor) {
+			return nil, fmt.Errorf("erase record %s: %w", e.Record, ErrForbidden)
+		}
 	}
 	if err := w.lock(); err != nil {
 		return nil, err
@@ -84,6 +87,9 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 	if p.rec.Kind != e.Kind {
 		return c, false, fmt.Errorf("record %s is a %s, not a %s", e.Record, p.rec.Kind, e.Kind)
 	}
+	if err := refuseErased(p); err != nil {
+		return c, false, err
+	}
 	var newest change.Stamp // the latest stamp the edit's writes replace or resolve
 	for _, name := range slices.Sorted(maps.Keys(e.Set)) {
 		value := e.Set[name]
@@ -124,6 +130,8 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 		action = "create"
 	case e.Resolve:
 		action = "resolve"
+	case e.Set[registry.FieldErased] == "true":
+		action = "erase"
 	case e.Set[change.DeletedField] == "true":
 		action = "delete"
 	}

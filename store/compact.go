@@ -19,6 +19,11 @@ func (w *Workspace) Compact() error {
 		return err
 	}
 	defer w.mu.Unlock()
+	return w.compactLocked()
+}
+
+// compactLocked is Compact; the caller holds w.mu.
+func (w *Workspace) compactLocked() error {
 	tmp := dbPath(w.dir) + compactSuffix
 	os.Remove(tmp) // a leftover of an interrupted compaction
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: w.opts.Timeout, FreelistType: bolt.FreelistMapType})

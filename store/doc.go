@@ -265,6 +265,17 @@
 // Both rules depend only on the change and the record's content, never on
 // the order changes arrive in.
 //
+// # Erased records
+//
+// Deletion keeps every version; erasure (Erase, the field "_erased") keeps
+// none: the record becomes a tombstone (kind, id, the erasure, and the site
+// or household id that places it), each of its change-log entries is
+// rewritten in place as a value-less erasure under the same log seq, device
+// and device seq, its quarantine entries are dropped and stripped, drafts
+// that mention it are deleted, and the file is compacted so that free pages
+// keep no old copy. A change of an erased record received later is logged
+// stripped of its values. erase.go has the details and what remains.
+//
 // Every change is at most MaxChangeBytes (64 KiB) of field names and
 // values, and every record at most MaxRecordBytes (256 KiB) across all the
 // versions it keeps. Over either, a local commit fails with

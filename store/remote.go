@@ -47,6 +47,9 @@ func (w *Workspace) ApplyRemoteUnits(changes []change.Change, units []uint64, me
 	for _, s := range accepted {
 		w.clock.Observe(s) // skew was checked before accepting
 	}
+	// The changes are stored whatever compaction does; a failed one is
+	// tried again after the next write that applies changes.
+	_ = w.compactIfDue()
 	return results, nil
 }
 
@@ -100,6 +103,7 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 	if w.quarSeen[devSeq{c.Device, c.DeviceSeq}] || st.quarantinedNow(c) {
 		return w.resent(tx, st, c)
 	}
+	c = w.strippedIfErased(tx, st, c)
 	reason, err := w.refusal(tx, st, c)
 	if err != nil {
 		return Result{}, err
@@ -147,6 +151,9 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	}
 	if p.rec.Kind != c.Kind {
 		return fmt.Sprintf("record %s is a %s, change says %s", c.Record, p.rec.Kind, c.Kind), nil
+	}
+	if erases(c) {
+		return "", nil // it writes no value and leaves a tombstone: nothing to check
 	}
 	if len(p.rec.Fields)+len(c.Writes) > maxRecordFields {
 		return fmt.Sprintf("%s %s: more than %d fields: %v", c.Kind, c.Record, maxRecordFields, ErrUnstorable), nil

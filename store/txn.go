@@ -27,7 +27,8 @@ type txState struct {
 	records   map[uuid.UUID]*pendingRecord
 	order     []uuid.UUID // records in the order they were first touched
 	drafts    map[string]bool
-	written   int // bytes put, for the size limit
+	erased    bool // a record was erased: compact once committed (erase.go)
+	written   int  // bytes put, for the size limit
 	err       error
 }
 
@@ -116,6 +117,7 @@ func (w *Workspace) pending(tx *bolt.Tx, st *txState, id uuid.UUID, kind string)
 // logChange applies c to its pending record and appends it to the change
 // log, the seen table and the audit chain.
 func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
+	c, erasing := logErasing(p, c)
 	change.Apply(p.rec.Fields, c)
 	st.logSeq++
 	p.log = append(p.log, st.logSeq)
@@ -134,6 +136,9 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 		detail = fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq)
 	}
 	w.appendAuditAs(tx, st, c.Author, action, c.Record, c.Kind, c.FieldNames(), detail)
+	if erasing {
+		w.erase(tx, st, p, c)
+	}
 	return st.logSeq
 }
 
@@ -242,6 +247,7 @@ func (w *Workspace) commitState(st *txState) {
 	w.lastLogSeq, w.deviceSeq, w.clockHigh = st.logSeq, st.deviceSeq, st.clockHigh
 	w.auditSeq, w.auditHash = st.auditSeq, st.auditHash
 	w.quarSeq, w.commits = st.quarSeq, st.commits
+	w.compactDue = w.compactDue || st.erased
 	for _, k := range st.quarSeen {
 		w.quarSeen[k] = true
 	}

@@ -71,6 +71,7 @@ type Workspace struct {
 	markSlot   int             // the key file's mark copy written last: see mark.go
 	quarSeen   map[devSeq]bool // quarantined (device, seq): refused again without a new entry
 	drafts     map[string]bool
+	compactDue bool     // an erasure committed since the last compaction: see erase.go
 	damaged    []Damage // what unlock could not read: see damaged.go
 	idx        *index
 	watch      watchers

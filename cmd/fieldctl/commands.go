@@ -34,6 +34,7 @@ func commandTable() []command {
 		{"search", "QUERY [--limit N] [--json]", "search by name, best matches first", runSearch},
 		{"edit", "ID FIELD=VALUE... [ID FIELD=VALUE...] [--resolve]", "change fields of records, all in one commit (--resolve settles their conflicts)", runEdit},
 		{"delete", "ID", "delete a record; a household with its members (supervisors and admins)", runDelete},
+		{"erase", "ID", "erase a record on request: no value kept, here or anywhere it syncs (supervisors and admins)", runErase},
 		{"duplicates", "[--json]", "list persons likely or possibly registered twice, with scores and reasons", runDuplicates},
 		{"duplicates dismiss", "ID1 ID2", "record that two persons are different people (supervisors and admins)", runDuplicatesDismiss},
 		{"duplicates merge", "KEEP OTHER", "merge the person OTHER into KEEP; both histories stay (supervisors and admins)", runDuplicatesMerge},

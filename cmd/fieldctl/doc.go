@@ -68,6 +68,20 @@
 // agency's key or their text (_external_key). Both end with what was new,
 // already there unchanged, updated and in conflict, or "nothing new".
 //
+// # Delete and erase
+//
+// delete marks a record deleted: lists, search and exports no longer show
+// it, but every version of every value is kept, here and at HQ, and a
+// supervisor can still read its history. erase is for a person who asks
+// for their information to be deleted, as the consent text promises: the
+// record (a household with its members and assessments, deleted or not)
+// keeps no value here, the erasure syncs and bundles like any change, and
+// HQ and every device that held the record keep no value either once it
+// reaches them. An edit made elsewhere before the erasure, or an old
+// bundle, does not bring the values back. Supervisors and admins only; the
+// audit names the records, never a value. It cannot be undone. Copies made
+// before — exports, bundle files, backups — are not reached.
+//
 // # Adding a command
 //
 // A command is a file with a run function and one line in commandTable
