@@ -1,0 +1,65 @@
+package main
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Hostile inputs: what the field does to a workspace — files saved by the
+// wrong program, damaged copies, lists imported again after work was done
+// on them — run through fieldctl as a user would. Each promise is the same:
+// nothing typed is lost, and bad input gets an error naming what is wrong,
+// with nothing already stored harmed.
+
+const hostileHeader = "household_id,site,relationship,given_name,family_name,sex,birth_date,consent\n"
+
+// A list saved by an old Mac Excel ends its lines with a carriage return
+// alone: it is read line by line, not as one line of unknown columns.
+func TestHostileCROnlyLineEnds(t *testing.T) {
+	w := newWorkspace(t)
+	list := strings.ReplaceAll(hostileHeader+
+		"K1,camp_north,head,Ali,Omar,male,1980-01-01,true\n"+
+		"K2,camp_north,head,Sara,Omar,female,1982-01-01,true\n", "\n", "\r")
+	w.ok("import", "--csv", writeFile(t, "mac.csv", list))
+	if n := w.count("person"); n != 2 {
+		t.Fatalf("%d persons after importing a list of two with CR line ends", n)
+	}
+}
+
+// A file of zeros — a copy cut off on a USB stick — or UTF-16 saved without
+// a byte-order mark holds NUL bytes: refused before anything is stored, by
+// what it is, not read as one endless line (a file of zeros has no line end
+// and once grew fieldctl past 3 GB).
+func TestHostileNULBytes(t *testing.T) {
+	w := newWorkspace(t)
+	w.ok("import", "--csv", writeFile(t, "good.csv", hostileHeader+"K1,camp_north,head,Ali,Omar,male,1980-01-01,true\n"))
+	before := fileHashes(t, w.dir)
+
+	zeros := filepath.Join(t.TempDir(), "zeros.csv")
+	if err := os.WriteFile(zeros, make([]byte, 8<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, "cut.csv", hostileHeader+"K2,camp_north,head,Sara,Omar,female,1982-01-01,true\n"+strings.Repeat("\x00", 4096))
+	var utf16 strings.Builder
+	for _, b := range []byte(hostileHeader + "K3,camp_north,head,Ali,Omar,male,1980-01-01,true\n") {
+		utf16.WriteByte(b)
+		utf16.WriteByte(0)
+	}
+	noBOM := writeFile(t, "utf16.csv", utf16.String())
+	for _, c := range []struct{ file, line string }{{zeros, "line 1"}, {cut, "line 3"}, {noBOM, "line 1"}} {
+		res := w.fails(1, []string{c.line, "NUL bytes", "--encoding utf-16le"}, "import", "--csv", c.file)
+		if res.took > 20e9 {
+			t.Errorf("%s: took %v", c.file, res.took)
+		}
+	}
+	if after := fileHashes(t, w.dir); !maps.Equal(before, after) {
+		t.Error("a refused file changed the workspace")
+	}
+	w.ok("import", "--csv", noBOM, "--encoding", "utf-16le")
+	if n := w.count("person"); n != 2 {
+		t.Fatalf("%d persons, want 2 (the UTF-16 list given its encoding)", n)
+	}
+}
