@@ -63,3 +63,42 @@ func TestHostileNULBytes(t *testing.T) {
 		t.Fatalf("%d persons, want 2 (the UTF-16 list given its encoding)", n)
 	}
 }
+
+// Another agency's list, keyed by its household numbers, imported again
+// after an enumerator corrected a member here: the corrected member is the
+// row read again, left as corrected — neither a second child nor, for the
+// head, a household refused for having two heads.
+func TestHostileReimportAfterCorrection(t *testing.T) {
+	w := newWorkspace(t)
+	list := writeFile(t, "agency.csv", hostileHeader+
+		"K1,camp_north,head,Ali,Omar,male,1980-01-01,true\n"+
+		"K1,camp_north,child,Baby,Omar,male,2020-01-01,true\n")
+	w.ok("import", "--csv", list)
+	for _, c := range []struct{ name, corrected string }{{"Baby", "Bebe"}, {"Ali", "Alim"}} {
+		id := personNamed(t, w, c.name)
+		w.ok("edit", id, "given_name="+c.corrected)
+		out := w.ok("import", "--csv", list)
+		if !strings.Contains(out, "nothing new") {
+			t.Errorf("after correcting %s, importing the list again: %s", c.name, out)
+		}
+		names := w.ok("list", "--kind", "person", "--names")
+		if n := len(lines(names)); n != 2 {
+			t.Fatalf("after correcting %s and importing again, %d persons:\n%s", c.name, n, names)
+		}
+		if !strings.Contains(names, c.corrected+" Omar") {
+			t.Errorf("the correction of %s was undone:\n%s", c.name, names)
+		}
+	}
+}
+
+// personNamed returns the id of the one person whose name starts with given.
+func personNamed(t *testing.T, w *testWorkspace, given string) string {
+	t.Helper()
+	for _, l := range lines(w.ok("list", "--kind", "person", "--names")) {
+		if f := strings.Split(l, "\t"); strings.HasPrefix(f[len(f)-1], given+" ") {
+			return f[0]
+		}
+	}
+	t.Fatalf("no person named %s", given)
+	return ""
+}
