@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -101,4 +102,22 @@ func personNamed(t *testing.T, w *testWorkspace, given string) string {
 	}
 	t.Fatalf("no person named %s", given)
 	return ""
+}
+
+// A quote opened in a cell and never closed takes every line after it into
+// that cell. The import said "line 7: given_name: must be at most 100
+// characters … the others were imported" while 194 rows were never read;
+// it names the runaway quote and the lines it swallowed.
+func TestHostileUnclosedQuote(t *testing.T) {
+	w := newWorkspace(t)
+	var list strings.Builder
+	list.WriteString(hostileHeader)
+	for i := range 20 {
+		quote := ""
+		if i == 5 {
+			quote = `"`
+		}
+		fmt.Fprintf(&list, "K%d,camp_north,head,%sName%d,Omar,male,1980-01-01,true\n", i, quote, i)
+	}
+	w.fails(1, []string{"line 7: given_name:", `quote (")`, "lines 8 to 21"}, "import", "--csv", writeFile(t, "quote.csv", list.String()))
 }
