@@ -121,3 +121,16 @@ func TestHostileUnclosedQuote(t *testing.T) {
 	}
 	w.fails(1, []string{"line 7: given_name:", `quote (")`, "lines 8 to 21"}, "import", "--csv", writeFile(t, "quote.csv", list.String()))
 }
+
+// Passphrase files as editors save them: with a line end (LF or CRLF), and
+// from Windows Notepad with a byte-order mark first — which made the right
+// passphrase "wrong user name or passphrase". An empty file is named.
+func TestHostilePassphraseFiles(t *testing.T) {
+	w := newWorkspace(t).withEnv("FIELDREG_PASSPHRASE", "")
+	for _, content := range []string{adminPass, adminPass + "\n", adminPass + "\r\n", "\xef\xbb\xbf" + adminPass + "\r\n"} {
+		if res := w.run("--passphrase-file", writeFile(t, "pass.txt", content), "list"); res.code != 0 {
+			t.Errorf("passphrase file %q: exit %d: %s", content, res.code, res.stderr)
+		}
+	}
+	w.fails(1, []string{"first line is empty"}, "--passphrase-file", writeFile(t, "empty.txt", ""), "list")
+}
