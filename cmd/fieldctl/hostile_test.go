@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fieldreg/hq"
+	"fieldreg/registry"
 )
 
 // Hostile inputs: what the field does to a workspace — files saved by the
@@ -147,6 +151,75 @@ func TestHostileInvisibleCharactersInNames(t *testing.T) {
 	for _, q := range []string{"Mohammed", "Mohammed Hassan", "Awa"} {
 		if hits := lines(w.ok("search", q)); len(hits) == 0 {
 			t.Errorf("search %q finds nobody", q)
+		}
+	}
+}
+
+// A tablet's workspace is restored from a backup made before its last
+// sync, and an enumerator registers as many changes as the backup lacks.
+// Their change numbers are those HQ already holds: sync said "sent 8" and
+// HQ dropped all eight as resends, for ever, while the tablet marked them
+// sent. Sync and bundle export must stop, say why, and keep the work.
+func TestHostileRestoredBackup(t *testing.T) {
+	s, _ := startHQ(t)
+	w := newWorkspace(t)
+	code, err := s.NewEnrollment(context.Background(), hq.Enrollment{Name: "tablet", Team: "north", Sites: []string{"camp_north", "camp_south"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ok("enroll", code.String())
+	w.ok("register", "--file", "testdata/households.json") // 8 changes
+	w.ok("sync")
+	backup := filepath.Join(t.TempDir(), "backup")
+	copyFiles(t, w.dir, backup)
+	households := readFile(t, "testdata/households.json")
+	w.ok("register", "--file", writeFile(t, "lost.json", strings.ReplaceAll(households, `"admin1": "Nord"`, `"admin1": "Centre-Nord"`)))
+	w.ok("sync") // HQ now holds changes 1..16 of this device
+
+	copyFiles(t, backup, w.dir)
+	w.ok("register", "--file", writeFile(t, "new.json", strings.ReplaceAll(households, `"admin1": "Nord"`, `"admin1": "Sahel"`))) // 9..16 again
+	for range 2 {
+		res := w.run("sync")
+		if res.code != 1 || !strings.Contains(res.stderr, "older copy") || strings.Contains(res.stdout, "sent 8") {
+			t.Errorf("sync of the restored copy: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+	}
+	// By USB stick, HQ refuses the bundle the same way.
+	bundle := filepath.Join(t.TempDir(), "to-hq.bundle")
+	w.ok("bundle", "export", "--out", bundle)
+	f, err := os.Open(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := s.ImportBundle(context.Background(), f); err == nil || !strings.Contains(err.Error(), "older copy") {
+		t.Errorf("HQ import of the restored copy's bundle: %v", err)
+	}
+	if got := s.Workspace().Count(registry.KindPerson); got != 10 {
+		t.Errorf("HQ holds %d persons, want the 10 of the first two syncs", got)
+	}
+	if n := w.count("person"); n != 10 {
+		t.Errorf("the restored copy holds %d persons, want its 5 and the 5 registered on it", n)
+	}
+}
+
+// copyFiles copies the files of a workspace directory over another's.
+func copyFiles(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -51,6 +51,9 @@ func classify(err error) (permanent error) {
 			return nil
 		case wire.CodeWipe:
 			return we // the caller wipes
+		case wire.CodeConflict:
+			// HQ holds other changes under this workspace's numbers.
+			return fmt.Errorf("%w: %w", ErrRestoredCopy, we)
 		}
 		return fmt.Errorf("%w: %w", ErrRefused, we)
 	}
