@@ -26,12 +26,29 @@ import (
 var ErrNotUTF8 = errors.New("not UTF-8")
 
 // EncodingError is a list that is not UTF-8: Line is where its first byte
-// that is not UTF-8 is. It wraps ErrNotUTF8 and ErrInput.
-type EncodingError struct{ Line int }
+// that is not UTF-8 is. It wraps ErrNotUTF8 and ErrInput. NUL is set when
+// that byte is a NUL: UTF-8 allows it, but no text list holds one — it is
+// UTF-16 without a byte-order mark, or a file damaged to zeros (a copy cut
+// off on a USB stick), which has no line end for the CSV reader to stop at.
+// A NUL error wraps ErrInput only: no other 8-bit encoding reads it.
+type EncodingError struct {
+	Line int
+	NUL  bool
+}
 
-func (e *EncodingError) Error() string { return fmt.Sprintf("line %d: not UTF-8", e.Line) }
+func (e *EncodingError) Error() string {
+	if e.NUL {
+		return fmt.Sprintf("line %d: holds NUL bytes: not a text file — a damaged copy, or UTF-16 without a byte-order mark (pass --encoding utf-16le)", e.Line)
+	}
+	return fmt.Sprintf("line %d: not UTF-8", e.Line)
+}
 
-func (e *EncodingError) Unwrap() []error { return []error{ErrNotUTF8, ErrInput} }
+func (e *EncodingError) Unwrap() []error {
+	if e.NUL {
+		return []error{ErrInput}
+	}
+	return []error{ErrNotUTF8, ErrInput}
+}
 
 // Transcode returns r read as the named encoding, converted to UTF-8. The
 // name is a WHATWG label ("windows-1252", "latin1", "iso-8859-15",
@@ -74,7 +91,33 @@ func utf8Input(r io.Reader) io.Reader {
 	case bytes.HasPrefix(mark, []byte("\xfe\xff")):
 		in = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Reader(br)
 	}
-	return &utf8Checker{r: in, line: 1}
+	return &utf8Checker{r: crOnlyLines(in), line: 1}
+}
+
+// crOnlyLines returns r with its carriage returns made line feeds when its
+// first 64 KiB hold carriage returns and no line feed: a list saved by an
+// old Mac Excel ends its lines with \r alone, which the CSV reader would
+// take for one long line. A \r byte is never part of a longer UTF-8
+// character, so the bytes can be changed before they are checked.
+func crOnlyLines(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	if bytes.IndexByte(head, '\n') >= 0 || bytes.IndexByte(head, '\r') < 0 {
+		return br
+	}
+	return crToLF{br}
+}
+
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // utf8Checker passes UTF-8 through and stops with an *EncodingError at the
@@ -107,7 +150,7 @@ func (u *utf8Checker) Read(p []byte) (int, error) {
 		u.carry = append(u.carry, p[end:n]...)
 	}
 	if i := invalidAt(p[:end]); i >= 0 {
-		u.err = &EncodingError{Line: u.line + bytes.Count(p[:i], []byte{'\n'})}
+		u.err = &EncodingError{Line: u.line + bytes.Count(p[:i], []byte{'\n'}), NUL: p[i] == 0}
 		return 0, u.err
 	}
 	u.line += bytes.Count(p[:end], []byte{'\n'})
@@ -127,10 +170,15 @@ func completePrefix(b []byte) int {
 	return len(b)
 }
 
-// invalidAt returns the offset of the first byte of b that is not UTF-8, or -1.
+// invalidAt returns the offset of the first byte of b that is not UTF-8, or
+// a NUL, or -1.
 func invalidAt(b []byte) int {
+	nul := bytes.IndexByte(b, 0)
 	if utf8.Valid(b) {
-		return -1
+		return nul
+	}
+	if nul >= 0 {
+		b = b[:nul+1]
 	}
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
@@ -139,5 +187,5 @@ func invalidAt(b []byte) int {
 		}
 		i += size
 	}
-	return -1
+	return nul
 }

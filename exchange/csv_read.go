@@ -374,6 +374,13 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			break
 		}
 		t := cr.targets[i]
+		if _, after, ok := strings.Cut(cell, "\n"); ok && t.special != -1 && !(t.special == targetField && t.def.Multiline) && strings.ContainsRune(after, cr.r.Comma) {
+			// A quote opened and never closed takes the lines after it into
+			// one cell, rows and all: say so, not that the cell is too long.
+			last := line + strings.Count(strings.TrimRight(strings.Join(rec, ""), "\n"), "\n")
+			cr.rowError(line, t.field, "a quoted cell runs on to line %d: a quote (\") is not closed where the cell ends, and lines %d to %d were read into it; close the quote and import the file again", last, line+1, last)
+			break
+		}
 		switch t.special {
 		case -1:
 			continue

@@ -84,6 +84,9 @@ func drawRecord(t *rapid.T, fs *registry.Forms, kind string, n int, fixed map[st
 		if rule, _ := d.Check(v, now); rule != "" {
 			continue // the store keeps only valid values (a future date, consent refused)
 		}
+		if rule, _ := registry.CheckValue(v, d.Multiline); rule != "" {
+			continue // nor a NUL or other control character (the value rule)
+		}
 		values[d.Name] = v
 	}
 	for k, v := range fixed {

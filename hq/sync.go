@@ -179,6 +179,9 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 			return pushed{}, refuse(wire.CodeBadRequest, "pushed change %s#%d is not from device %s", c.Device, c.DeviceSeq, req.Device)
 		}
 	}
+	if err := s.checkResends(req.Push); err != nil {
+		return pushed{}, err
+	}
 	now := s.cfg.now().UnixMilli()
 	var out pushed
 	stored, results, err := s.submit(ctx, func(st *state) ([]change.Change, error) {
@@ -253,6 +256,39 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 	}
 	s.stats.pushed.Add(int64(len(stored)))
 	return out, nil
+}
+
+// seenChanges is what a store that can tell a resend from a reused number
+// has (*store.Workspace does).
+type seenChanges interface {
+	SeenChange(device uuid.UUID, deviceSeq uint64) (change.Change, bool, error)
+}
+
+// checkResends refuses a push that sends, under a device seq HQ holds, a
+// change other than the one it holds. A device restored from a backup made
+// before its last syncs numbers its new work like changes HQ already has,
+// and when it has made as many as it lost, nothing else gives it away:
+// HQ took them for resends, acknowledged them, and they were never stored
+// anywhere but on the device, marked sent. The device is told instead, and
+// keeps them.
+func (s *Server) checkResends(push []change.Change) error {
+	sc, ok := s.ws.(seenChanges)
+	if !ok {
+		return nil
+	}
+	for _, c := range push {
+		if store.IsSetAside(c) {
+			continue // a placeholder for a change the device can no longer read
+		}
+		held, seen, err := sc.SeenChange(c.Device, c.DeviceSeq)
+		if err != nil {
+			return fmt.Errorf("read change %s#%d: %w", c.Device, c.DeviceSeq, err)
+		}
+		if seen && (held.Stamp != c.Stamp || held.Record != c.Record) {
+			return refuse(wire.CodeConflict, "change %d of this device is not the one HQ holds under that number: the device's workspace is an older copy of itself (restored from a backup?)", c.DeviceSeq)
+		}
+	}
+	return nil
 }
 
 // pull fills resp with the changes after req.Cursor that d may receive,

@@ -11,7 +11,8 @@ import (
 // Latin diacritics and Arabic vowel marks removed, Arabic letter variants
 // unified (alef forms, teh marbuta, alef maksura, hamza carriers, Persian yeh
 // and kaf), tatweel dropped, and runs of anything but letters and digits made
-// one space. "  Zoë  AL-Hassan " becomes "zoe al hassan"; "أحمد" and "احمد"
+// one space; invisible format characters (zero-width space, soft hyphen) are
+// dropped. "  Zoë  AL-Hassan " becomes "zoe al hassan"; "أحمد" and "احمد"
 // fold to the same string.
 func NormalizeName(s string) string {
 	s = norm.NFKC.String(s)
@@ -24,6 +25,13 @@ func NormalizeName(s string) string {
 			continue // combining marks: Latin accents, Arabic harakat, shadda
 		}
 		if r == 'ـ' { // tatweel only stretches a word
+			continue
+		}
+		if unicode.Is(unicode.Cf, r) {
+			// Invisible format characters — zero-width space and joiners,
+			// soft hyphen, a byte-order mark pasted from another file — are
+			// not seen by the person typing the search, so they neither
+			// split a word nor belong to it.
 			continue
 		}
 		r = foldArabic(r)

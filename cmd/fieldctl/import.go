@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -368,13 +369,40 @@ func (im *importer) keyed(h exchange.Household, in *intake) (uuid.UUID, error) {
 // that repeats a member deleted since (or merged into another as a
 // duplicate) is left out, said so, and counted as already there: importing
 // the list again must not bring the person back.
+//
+// A member made from a row keeps the digest of the row's values
+// (registry.FieldExternalKey): the same row read again is that member even
+// after its values were corrected here, and is left as it is — matching by
+// values alone made such a row a second person, or a second head.
 func (im *importer) matchMembers(household uuid.UUID, rows []exchange.Doc) ([]exchange.Doc, error) {
+	keys := make([]string, len(rows))
+	for i, row := range rows {
+		if row.ID != "" {
+			continue
+		}
+		key, err := im.memberKey(row)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = key
+	}
 	if _, ok := im.s.ws.Kind(household); !ok {
+		for i := range rows {
+			if keys[i] != "" {
+				rows[i].Fields[registry.FieldExternalKey] = keys[i]
+			}
+		}
 		return rows, nil
 	}
 	stored, err := members(im.s, household)
 	if err != nil {
 		return nil, err
+	}
+	byKey := make(map[string]registry.Record)
+	for _, rec := range stored {
+		if key := rec.Value(registry.FieldExternalKey); key != "" {
+			byKey[key] = rec
+		}
 	}
 	gone, err := im.deletedMembers()
 	if err != nil {
@@ -388,7 +416,13 @@ func (im *importer) matchMembers(household uuid.UUID, rows []exchange.Doc) ([]ex
 		}
 	}
 	kept := rows[:0:0]
-	for _, row := range rows {
+	for i, row := range rows {
+		if rec, ok := byKey[keys[i]]; ok && keys[i] != "" && !taken[rec.ID] {
+			// Read again: what was stored from it stays as it is now.
+			taken[rec.ID] = true
+			im.tally.count(ops.Planned{Edit: store.Edit{Record: rec.ID, Kind: rec.Kind}, After: rec, Outcome: ops.Unchanged})
+			continue
+		}
 		if row.ID == "" {
 			for _, rec := range stored {
 				if !taken[rec.ID] && holds(rec, row.Fields) {
@@ -404,9 +438,34 @@ func (im *importer) matchMembers(household uuid.UUID, rows []exchange.Doc) ([]ex
 			im.tally.count(ops.Planned{Edit: store.Edit{Record: rec.ID, Kind: rec.Kind}, After: rec, Outcome: ops.Unchanged})
 			continue
 		}
+		if row.ID == "" && keys[i] != "" {
+			row.Fields[registry.FieldExternalKey] = keys[i]
+		}
 		kept = append(kept, row)
 	}
 	return kept, nil
+}
+
+// memberKey returns the key a member made from a row keeps: a keyed digest
+// of the row's person values as read.
+func (im *importer) memberKey(row exchange.Doc) (string, error) {
+	names := make([]string, 0, len(row.Fields))
+	for k := range row.Fields {
+		if k != registry.FieldHouseholdID && k != registry.FieldExternalKey {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString("member")
+	for _, k := range names {
+		b.WriteString("\x00" + k + "=" + row.Fields[k])
+	}
+	d, err := im.s.ws.KeyedDigest(b.String())
+	if err != nil {
+		return "", err
+	}
+	return "digest:" + d, nil
 }
 
 // deletedMembers returns the deleted persons of the workspace by household,

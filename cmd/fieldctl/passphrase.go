@@ -117,8 +117,11 @@ func readPassphraseFile(name string) ([]byte, error) {
 	return out, nil
 }
 
-// firstLine returns data up to the first line ending (\n or \r\n).
+// firstLine returns data up to the first line ending (\n or \r\n), without
+// a UTF-8 byte-order mark: Windows Notepad starts the files it saves with
+// one, and nobody types it as part of a passphrase.
 func firstLine(data []byte) []byte {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if i := bytes.IndexByte(data, '\n'); i >= 0 {
 		data = data[:i]
 	}

@@ -63,9 +63,10 @@ func classify(err error) (permanent error) {
 			return nil
 		case wire.CodeWipe:
 			return we // the caller wipes
-		case wire.CodeRolledBack:
-			// HQ has seen a later audit head from this workspace: it is an
-			// older copy of itself, as when HQ holds more of its changes.
+		case wire.CodeRolledBack, wire.CodeConflict:
+			// HQ has seen a later audit head from this workspace, or holds
+			// other changes under its numbers: it is an older copy of
+			// itself, as when HQ holds more of its changes.
 			return fmt.Errorf("%w: %w", ErrRestoredCopy, we)
 		}
 		return fmt.Errorf("%w: %w", ErrRefused, we)
