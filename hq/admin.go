@@ -95,6 +95,9 @@ func (s *Server) Revoke(ctx context.Context, key string) (Device, error) {
 	if err != nil {
 		return Device{}, fmt.Errorf("revoke %q: %w", key, err)
 	}
+	if err := s.auditAdmin(ctx, "revoke", "device "+d.Name+" ("+d.ID.String()+")"); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 
@@ -104,6 +107,9 @@ func (s *Server) Unrevoke(ctx context.Context, key string) (Device, error) {
 	d, err := s.updateDevice(ctx, key, func(d *Device) { d.Revoked = false })
 	if err != nil {
 		return Device{}, fmt.Errorf("unrevoke %q: %w", key, err)
+	}
+	if err := s.auditAdmin(ctx, "unrevoke", "device "+d.Name+" ("+d.ID.String()+")"); err != nil {
+		return d, err
 	}
 	return d, nil
 }
@@ -115,6 +121,9 @@ func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
 	d, err := s.updateDevice(ctx, key, func(d *Device) { d.WipeOrdered = true })
 	if err != nil {
 		return Device{}, fmt.Errorf("order wipe of %q: %w", key, err)
+	}
+	if err := s.auditAdmin(ctx, "wipe order", "device "+d.Name+" ("+d.ID.String()+")"); err != nil {
+		return d, err
 	}
 	return d, nil
 }
@@ -220,8 +229,8 @@ func (s *Server) ExportFile(ctx context.Context, format, path string) (int, erro
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
-	if err := s.ws.AuditEvent("export", fmt.Sprintf("%s, %d households", format, n)); err != nil {
-		return n, fmt.Errorf("export: %w", err)
+	if err := s.auditAdmin(ctx, "export", fmt.Sprintf("%s, %d households", format, n)); err != nil {
+		return n, err
 	}
 	return n, nil
 }
