@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/change"
+	"fieldreg/internal/safefile"
 	"fieldreg/registry"
 	"fieldreg/sync/pki"
 )
@@ -221,7 +222,7 @@ func (s *Server) ExportFile(ctx context.Context, format, path string) (int, erro
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	var n int
-	err = writeFile(path, func(w io.Writer) error {
+	err = s.writeFile(path, func(w io.Writer) error {
 		var err error
 		n, err = Export(s.ws, forms, format, s.cfg.now(), w)
 		return err
@@ -252,7 +253,7 @@ func (s *Server) ImportBundleFile(ctx context.Context, path string) (BundleResul
 // and returns how many changes it holds.
 func (s *Server) ExportBundleFile(ctx context.Context, device, path string) (int, error) {
 	var n int
-	err := writeFile(path, func(w io.Writer) error {
+	err := s.writeFile(path, func(w io.Writer) error {
 		var err error
 		n, err = s.ExportBundle(ctx, device, w)
 		return err
@@ -264,24 +265,19 @@ func (s *Server) ExportBundleFile(ctx context.Context, device, path string) (int
 }
 
 // writeFile writes a new file through fill, owner-only (exports hold
-// personal data), removing it again if fill fails.
-func writeFile(path string, fill func(io.Writer) error) error {
+// personal data), through a temporary file that is removed if fill fails
+// (internal/safefile). Partial exports a crash left in the directory are
+// removed first.
+func (s *Server) writeFile(path string, fill func(io.Writer) error) error {
 	if !filepath.IsAbs(path) {
 		return fmt.Errorf("%w: %q: the path must be absolute", ErrInvalidRequest, path)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	removed, err := safefile.RemoveStale(filepath.Dir(path), s.cfg.now())
+	for _, p := range removed {
+		s.logf("removed %s, a partial export left by an export that crashed", p)
+	}
 	if err != nil {
-		return err
+		s.logf("partial exports left by a crash may remain in %s: %v", filepath.Dir(path), err)
 	}
-	if err := fill(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return safefile.Create(path, fill)
 }
