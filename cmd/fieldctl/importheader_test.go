@@ -1,0 +1,24 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// `fieldctl import` of a CSV without a header says the header is missing
+// and prints none of the first row's names or phone numbers.
+func TestImportWithoutHeaderPrintsNoValues(t *testing.T) {
+	w := newWorkspace(t)
+	sheet := filepath.Join(t.TempDir(), "list.csv")
+	if err := os.WriteFile(sheet, []byte("Zqxamina,Zqxyusuf,+99 7911 482317\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := w.fails(exitFailure, []string{"header"}, "import", "--csv", sheet)
+	for _, v := range []string{"Zqxamina", "Zqxyusuf", "7911"} {
+		if strings.Contains(r.stdout+r.stderr, v) {
+			t.Errorf("the error prints %q: %s", v, r.stderr)
+		}
+	}
+}
