@@ -116,6 +116,9 @@ func (w *Workspace) RemoveUser(name string) error {
 // holds w.mu.
 func (w *Workspace) writeSlot(i int, s keySlot, passphrase []byte, action, detail string) error {
 	if s.used {
+		if err := s.kdf.checkNew(); err != nil {
+			return fmt.Errorf("%s: %w", action, err)
+		}
 		if err := w.keys.wrap(&s, passphrase, w.master); err != nil {
 			return fmt.Errorf("%s: %w", action, err)
 		}

@@ -22,3 +22,11 @@ func TestImportWithoutHeaderPrintsNoValues(t *testing.T) {
 		}
 	}
 }
+
+// `--kdf-memory 1` is refused: the floor is store.MinKDF, and only the
+// tests' own variable goes under it.
+func TestKDFFloorAtTheCLI(t *testing.T) {
+	w := emptyWorkspace(t).withEnv(insecureKDFVar, "").withEnv("FIELDREG_NEW_PASSPHRASE", adminPass)
+	w.fails(exitUsage, []string{"--kdf-memory must be between 19"}, "init", "--kdf-time", "3", "--kdf-memory", "1")
+	w.fails(exitUsage, []string{"--kdf-time must be between 2"}, "init", "--kdf-time", "1", "--kdf-memory", "64")
+}

@@ -52,7 +52,7 @@ func runUserAdd(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if e.kdf, err = kdf.params(); err != nil {
+	if e.kdf, err = kdf.params(e); err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
@@ -85,7 +85,7 @@ func runUserPasswd(e *env, args []string) error {
 	if len(args) > 1 {
 		return usagef("want at most one user name")
 	}
-	if e.kdf, err = kdf.params(); err != nil {
+	if e.kdf, err = kdf.params(e); err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
