@@ -17,6 +17,7 @@ func runExport(e *env, args []string) error {
 	fs := newFlags(e, "export")
 	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags) or json")
 	aggregate := fs.Bool("aggregate", false, "the sex-and-age table per location instead of one row per person (any role)")
+	minCell := fs.Int("min-cell", exchange.DefaultMinCell, "with --aggregate: write counts below `N` as \"<N\" (1: suppress nothing)")
 	out := fs.String("out", "", "write to `file` (replaced only once the export is complete); - for stdout")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
@@ -39,6 +40,9 @@ func runExport(e *env, args []string) error {
 	if *out == "" {
 		return usagef("--out is required")
 	}
+	if *minCell < 1 {
+		return usagef("--min-cell must be at least 1")
+	}
 	return e.withWorkspace(func(s *session) error {
 		kind := "person-level " + *format
 		if *aggregate {
@@ -53,7 +57,7 @@ func runExport(e *env, args []string) error {
 		}
 		ctx, stop := e.interruptible()
 		defer stop()
-		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households")}
+		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households"), minCell: *minCell}
 		var n int
 		write := writeAtomically
 		if *out != "-" {
@@ -91,6 +95,7 @@ type exporter struct {
 	e        *env
 	s        *session
 	progress *progress
+	minCell  int // aggregate: the small-cell threshold
 }
 
 // each calls fn for every household that is not deleted, with its members
@@ -149,6 +154,7 @@ func (x exporter) csv(w io.Writer, hxl bool) (int, error) {
 
 func (x exporter) aggregate(w io.Writer) (int, error) {
 	agg := exchange.NewAggregator(x.e.now())
+	agg.MinCell = x.minCell
 	n, err := x.each(false, func(h registry.Record, ms, _ []registry.Record) error {
 		agg.Add(h, ms)
 		return nil

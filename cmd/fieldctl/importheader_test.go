@@ -30,3 +30,18 @@ func TestKDFFloorAtTheCLI(t *testing.T) {
 	w.fails(exitUsage, []string{"--kdf-memory must be between 19"}, "init", "--kdf-time", "3", "--kdf-memory", "1")
 	w.fails(exitUsage, []string{"--kdf-time must be between 2"}, "init", "--kdf-time", "1", "--kdf-memory", "64")
 }
+
+// The aggregate export suppresses small cells by default, and --min-cell 1
+// shows them all.
+func TestAggregateSuppressesSmallCells(t *testing.T) {
+	w := newWorkspace(t)
+	w.ok("register", "--file", "testdata/households.json")
+	suppressed := w.ok("export", "--format", "csv", "--aggregate", "--out", "-")
+	if !strings.Contains(suppressed, "<5") {
+		t.Errorf("no small cell suppressed:\n%s", suppressed)
+	}
+	all := w.ok("export", "--format", "csv", "--aggregate", "--min-cell", "1", "--out", "-")
+	if strings.Contains(all, "<") {
+		t.Errorf("--min-cell 1 still suppresses:\n%s", all)
+	}
+}
