@@ -36,6 +36,7 @@ type Admin interface {
 	Conflicts() ([]Conflict, error)
 	Duplicates() ([]DuplicatePair, error)
 	ExportFile(ctx context.Context, format, path string) (households int, err error)
+	ExportAggregateFile(ctx context.Context, path string, minCell int) (households int, err error)
 	ImportBundleFile(ctx context.Context, path string) (BundleResult, error)
 	ExportBundleFile(ctx context.Context, device, path string) (changes int, err error)
 	Stats() (Stats, error)
@@ -209,6 +210,20 @@ func (s *Server) Stats() (Stats, error) {
 // FormatJSON or FormatAggregate) to a new owner-only file, records the
 // export in the audit log, and returns how many households it wrote.
 func (s *Server) ExportFile(ctx context.Context, format, path string) (int, error) {
+	return s.exportFile(ctx, format, path, 0)
+}
+
+// ExportAggregateFile is ExportFile of FormatAggregate with a small-cell
+// threshold: counts of 1 to minCell-1 are written "<minCell" (see
+// exchange.Aggregator; 1 suppresses nothing, 0 means the default).
+func (s *Server) ExportAggregateFile(ctx context.Context, path string, minCell int) (int, error) {
+	if minCell < 0 {
+		return 0, fmt.Errorf("export: %w: small-cell threshold %d", ErrInvalidRequest, minCell)
+	}
+	return s.exportFile(ctx, FormatAggregate, path, minCell)
+}
+
+func (s *Server) exportFile(ctx context.Context, format, path string, minCell int) (int, error) {
 	switch format {
 	case FormatCSV, FormatHXL, FormatJSON, FormatAggregate:
 	default:
@@ -224,7 +239,7 @@ func (s *Server) ExportFile(ctx context.Context, format, path string) (int, erro
 	var n int
 	err = s.writeFile(path, func(w io.Writer) error {
 		var err error
-		n, err = Export(s.ws, forms, format, s.cfg.now(), w)
+		n, err = export(s.ws, forms, format, s.cfg.now(), minCell, w)
 		return err
 	})
 	if err != nil {

@@ -74,3 +74,42 @@ func TestAdminActionsAuditTheOSUser(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateExportSuppressesSmallCells: HQ's aggregate export writes
+// counts under the threshold as "<N", by default and as asked over the
+// admin socket; threshold 1 shows every count.
+func TestAggregateExportSuppressesSmallCells(t *testing.T) {
+	s, dir := serveAdmin(t)
+	addr := serve(t, s)
+	d := newDevice(t)
+	enroll(t, s, addr, d, "camp_north")
+	household(t, d, "camp_north", 3)
+	mustSync(t, d)
+	ctx := context.Background()
+	files := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		run  func(path string) (int, error)
+		want string
+	}{
+		{"default", func(p string) (int, error) { return s.ExportFile(ctx, hq.FormatAggregate, p) }, "<5"},
+		{"over the socket, threshold 10", func(p string) (int, error) { return hq.NewAdminClient(dir).ExportAggregateFile(ctx, p, 10) }, "<10"},
+		{"threshold 1", func(p string) (int, error) { return s.ExportAggregateFile(ctx, p, 1) }, ""},
+	} {
+		path := filepath.Join(files, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+		if _, err := tc.run(path); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(b)
+		if tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("%s: no %q in\n%s", tc.name, tc.want, got)
+		}
+		if tc.want == "" && (strings.Contains(got, "<") || !strings.Contains(got, ",1,3,")) {
+			t.Errorf("%s: counts suppressed or missing:\n%s", tc.name, got)
+		}
+	}
+}

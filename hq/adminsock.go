@@ -49,6 +49,8 @@ const (
 	opRelease       adminOp = 12
 	opDrop          adminOp = 13
 	opUnrevoke      adminOp = 14
+	// 15 to 19 are left to operations being added alongside.
+	opExportAggregate adminOp = 20
 )
 
 type adminRequest struct {
@@ -62,6 +64,8 @@ type adminRequest struct {
 	Format string        `cbor:"8,keyasint,omitempty"`
 	Path   string        `cbor:"9,keyasint,omitempty"`
 	ID     uint64        `cbor:"10,keyasint,omitempty"` // a quarantined change
+	// MinCell is the aggregate export's small-cell threshold.
+	MinCell int `cbor:"20,keyasint,omitempty"`
 }
 
 type adminResponse struct {
@@ -266,6 +270,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.Duplicates()
 	case opExport:
 		return s.ExportFile(ctx, req.Format, req.Path)
+	case opExportAggregate:
+		return s.ExportAggregateFile(ctx, req.Path, req.MinCell)
 	case opImportBundle:
 		return s.ImportBundleFile(ctx, req.Path)
 	case opExportBundle:
@@ -285,7 +291,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop"}
+	opDrop: "quarantine drop", opExportAggregate: "aggregate export"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -397,6 +403,12 @@ func (a *AdminClient) Duplicates() ([]DuplicatePair, error) {
 // ExportFile has the server export every household to a new file at path.
 func (a *AdminClient) ExportFile(ctx context.Context, format, path string) (int, error) {
 	return call[int](ctx, a, adminRequest{Op: opExport, Format: format, Path: path})
+}
+
+// ExportAggregateFile has the server write the aggregate table, with its
+// small-cell threshold, to a new file at path.
+func (a *AdminClient) ExportAggregateFile(ctx context.Context, path string, minCell int) (int, error) {
+	return call[int](ctx, a, adminRequest{Op: opExportAggregate, Path: path, MinCell: minCell})
 }
 
 // ImportBundleFile has the server import the device bundle at path.
