@@ -18,7 +18,7 @@ import (
 )
 
 // cheapKDF keeps unlocking fast in tests; production uses store.DefaultKDF.
-var cheapKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+var cheapKDF = store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})
 
 const (
 	testAdmin = "amina"

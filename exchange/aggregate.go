@@ -59,10 +59,21 @@ type tally struct {
 // People whose sex is "other" or "unknown", or whose age cannot be worked
 // out, are counted in the total and in a column of their own, never guessed
 // into a sex or age group.
+//
+// Small cells are suppressed (see suppress): a count of 1 to MinCell-1 is
+// written as "<MinCell", so that a table shared beyond the registry does
+// not single out the one older man at a site.
 type Aggregator struct {
+	// MinCell is the smallest count written as a number; zero means
+	// DefaultMinCell, 1 suppresses nothing.
+	MinCell int
 	now     time.Time
 	tallies map[location]*tally
 }
+
+// DefaultMinCell is the suppression threshold unless the caller sets one:
+// counts of 1 to 4 are not shown.
+const DefaultMinCell = 5
 
 // NewAggregator makes an aggregator that works out ages on now's date.
 func NewAggregator(now time.Time) *Aggregator {
@@ -135,17 +146,18 @@ func (a *Aggregator) WriteCSV(w io.Writer) error {
 	slices.SortFunc(locs, func(x, y location) int {
 		return cmp.Or(cmp.Compare(x.admin1, y.admin1), cmp.Compare(x.admin2, y.admin2), cmp.Compare(x.site, y.site))
 	})
+	minCell := cmp.Or(a.MinCell, DefaultMinCell)
 	row := make([]string, 0, len(header))
 	for _, loc := range locs {
 		t := a.tallies[loc]
-		row = append(row[:0], defuse(loc.admin1), defuse(loc.admin2), defuse(loc.site),
-			strconv.Itoa(t.households), strconv.Itoa(t.persons))
-		for _, counts := range [][5]int{t.female, t.male} {
-			for _, n := range counts {
-				row = append(row, strconv.Itoa(n))
-			}
-		}
-		row = append(row, strconv.Itoa(t.unknown))
+		row = append(row[:0], defuse(loc.admin1), defuse(loc.admin2), defuse(loc.site))
+		row = append(row, suppress([]int{t.households}, minCell)...)
+		row = append(row, suppress([]int{t.persons}, minCell)...)
+		cells := make([]int, 0, 11)
+		cells = append(cells, t.female[:]...)
+		cells = append(cells, t.male[:]...)
+		cells = append(cells, t.unknown)
+		row = append(row, suppress(cells, minCell)...)
 		cw.Write(row)
 	}
 	cw.Flush()
@@ -153,4 +165,47 @@ func (a *Aggregator) WriteCSV(w io.Writer) error {
 		return fmt.Errorf("write aggregate csv: %w", err)
 	}
 	return nil
+}
+
+// suppress writes the cells of one breakdown whose sum is published (a
+// row's sex-and-age cells add up to its persons):
+//   - 0 is written as 0: it singles nobody out;
+//   - 1 to minCell-1 is written "<minCell" (primary suppression);
+//   - if exactly one cell was suppressed, it could be recovered as the
+//     total minus the others, so the smallest other non-zero cell is
+//     suppressed too (secondary suppression), whatever its size.
+//
+// A row's households and persons are passed alone: a total below minCell
+// is suppressed, and the breakdown under it then is too (each of its
+// non-zero cells is below the total).
+func suppress(cells []int, minCell int) []string {
+	out := make([]string, len(cells))
+	hidden := make([]bool, len(cells))
+	n := 0
+	for i, c := range cells {
+		if c > 0 && c < minCell {
+			hidden[i] = true
+			n++
+		}
+	}
+	if n == 1 && len(cells) > 1 {
+		other := -1
+		for i, c := range cells {
+			if !hidden[i] && c > 0 && (other < 0 || c < cells[other]) {
+				other = i
+			}
+		}
+		if other >= 0 {
+			hidden[other] = true
+		}
+	}
+	below := "<" + strconv.Itoa(minCell)
+	for i, c := range cells {
+		if hidden[i] {
+			out[i] = below
+		} else {
+			out[i] = strconv.Itoa(c)
+		}
+	}
+	return out
 }

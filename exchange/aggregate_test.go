@@ -37,6 +37,7 @@ func TestAggregateCountsAgeBoundaries(t *testing.T) {
 	gone := rec(registry.KindHousehold, 5, map[string]string{"admin1": "Blue Nile", "admin2": "Bau", "site": "camp_south", change.DeletedField: "true"})
 
 	a := NewAggregator(now)
+	a.MinCell = 1 // the counting rules, unsuppressed: TestSmallCellsSuppressed has the rest
 	a.Add(h1, []registry.Record{
 		person("female", born(4, false), false), // 4: infant
 		person("female", born(5, true), false),  // 4 (5 tomorrow): infant
@@ -96,5 +97,49 @@ func TestAggregateCountsAgeBoundaries(t *testing.T) {
 		if !hxlPattern(tag) {
 			t.Errorf("%q is not a valid HXL hashtag", tag)
 		}
+	}
+}
+
+// Counts of 1 to MinCell-1 are written "<MinCell"; a row with one such
+// cell gets a second one suppressed, so that persons minus the published
+// cells does not give it back; zero and the counts at or above the
+// threshold are written as they are.
+func TestSmallCellsSuppressed(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cells []int
+		min   int
+		want  string
+	}{
+		{"nothing small", []int{5, 0, 9}, 5, "5,0,9"},
+		{"two small", []int{1, 4, 9}, 5, "<5,<5,9"},
+		{"one small: the smallest other too", []int{3, 7, 12, 0}, 5, "<5,<5,12,0"},
+		{"one small, the rest zero", []int{3, 0, 0}, 5, "<5,0,0"},
+		{"a total alone", []int{4}, 5, "<5"},
+		{"threshold 10", []int{9, 10}, 10, "<10,<10"},
+		{"threshold 1: nothing", []int{1, 2}, 1, "1,2"},
+	} {
+		if got := strings.Join(suppress(tc.cells, tc.min), ","); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+
+	// Through the table: one household of three at a small site: one
+	// woman and two men, all adults.
+	h := rec(registry.KindHousehold, 900, map[string]string{"site": "camp_tiny"})
+	var ms []registry.Record
+	for i, sex := range []string{"female", "male", "male"} {
+		ms = append(ms, rec(registry.KindPerson, 901+i, map[string]string{"sex": sex, "birth_date": born(30, false)}))
+	}
+	a := NewAggregator(now)
+	a.Add(h, ms)
+	var buf bytes.Buffer
+	if err := a.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := csv.NewReader(&buf).ReadAll()
+	got := strings.Join(rows[2], ",")
+	if want := ",,camp_tiny,<5,<5,0,0,0,<5,0,0,0,0,<5,0,0"; got != want {
+		t.Errorf("small site:\n got %s\nwant %s", got, want)
 	}
 }

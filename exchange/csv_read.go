@@ -205,6 +205,12 @@ func (cr *CSVReader) resolve(header []string, m Mapping) error {
 		used[name] = h
 		cr.targets[i] = t
 	}
+	if len(unknown) > 0 && len(used) == 0 {
+		// Not one cell names a field: most likely the file has no header
+		// and this line is a person's row. Its cells are names and phone
+		// numbers, so the error names the line, never what it holds.
+		return fmt.Errorf("%w: line 1: none of its %d cells names a field: the header line is missing (the first line must name the columns), or the columns need a mapping", ErrInput, len(header))
+	}
 	if len(unknown) > 0 {
 		return fmt.Errorf("%w: no field for column(s) %s: map them to a field, or to \"-\" to skip them", ErrInput, strings.Join(unknown, ", "))
 	}

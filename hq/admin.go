@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/change"
+	"fieldreg/internal/safefile"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/pki"
@@ -37,6 +38,7 @@ type Admin interface {
 	Conflicts() ([]Conflict, error)
 	Duplicates() ([]DuplicatePair, error)
 	ExportFile(ctx context.Context, format, path string) (households int, err error)
+	ExportAggregateFile(ctx context.Context, path string, minCell int) (households int, err error)
 	ImportBundleFile(ctx context.Context, path string) (BundleResult, error)
 	ExportBundleFile(ctx context.Context, device, path string) (changes int, err error)
 	Stats() (Stats, error)
@@ -99,6 +101,9 @@ func (s *Server) Revoke(ctx context.Context, key string) (Device, error) {
 	if err != nil {
 		return Device{}, fmt.Errorf("revoke %q: %w", key, err)
 	}
+	if err := s.auditAdmin(ctx, "revoke", "device "+d.Name+" ("+d.ID.String()+")"); err != nil {
+		return d, err
+	}
 	s.compact("revoke")
 	return d, nil
 }
@@ -110,6 +115,9 @@ func (s *Server) Unrevoke(ctx context.Context, key string) (Device, error) {
 	if err != nil {
 		return Device{}, fmt.Errorf("unrevoke %q: %w", key, err)
 	}
+	if err := s.auditAdmin(ctx, "unrevoke", "device "+d.Name+" ("+d.ID.String()+")"); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 
@@ -120,6 +128,9 @@ func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
 	d, err := s.updateDevice(ctx, key, func(d *Device) { d.WipeOrdered = true })
 	if err != nil {
 		return Device{}, fmt.Errorf("order wipe of %q: %w", key, err)
+	}
+	if err := s.auditAdmin(ctx, "wipe order", "device "+d.Name+" ("+d.ID.String()+")"); err != nil {
+		return d, err
 	}
 	s.compact("wipe order")
 	return d, nil
@@ -219,6 +230,20 @@ func (s *Server) Stats() (Stats, error) {
 // FormatJSON or FormatAggregate) to a new owner-only file, records the
 // export in the audit log, and returns how many households it wrote.
 func (s *Server) ExportFile(ctx context.Context, format, path string) (int, error) {
+	return s.exportFile(ctx, format, path, 0)
+}
+
+// ExportAggregateFile is ExportFile of FormatAggregate with a small-cell
+// threshold: counts of 1 to minCell-1 are written "<minCell" (see
+// exchange.Aggregator; 1 suppresses nothing, 0 means the default).
+func (s *Server) ExportAggregateFile(ctx context.Context, path string, minCell int) (int, error) {
+	if minCell < 0 {
+		return 0, fmt.Errorf("export: %w: small-cell threshold %d", ErrInvalidRequest, minCell)
+	}
+	return s.exportFile(ctx, FormatAggregate, path, minCell)
+}
+
+func (s *Server) exportFile(ctx context.Context, format, path string, minCell int) (int, error) {
 	switch format {
 	case FormatCSV, FormatHXL, FormatJSON, FormatAggregate:
 	default:
@@ -232,16 +257,16 @@ func (s *Server) ExportFile(ctx context.Context, format, path string) (int, erro
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	var n int
-	err = writeFile(path, func(w io.Writer) error {
+	err = s.writeFile(path, func(w io.Writer) error {
 		var err error
-		n, err = Export(s.ws, forms, format, s.cfg.now(), w)
+		n, err = export(s.ws, forms, format, s.cfg.now(), minCell, w)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
-	if err := s.ws.AuditEvent("export", fmt.Sprintf("%s, %d households", format, n)); err != nil {
-		return n, fmt.Errorf("export: %w", err)
+	if err := s.auditAdmin(ctx, "export", fmt.Sprintf("%s, %d households", format, n)); err != nil {
+		return n, err
 	}
 	return n, nil
 }
@@ -263,7 +288,7 @@ func (s *Server) ImportBundleFile(ctx context.Context, path string) (BundleResul
 // and returns how many changes it holds.
 func (s *Server) ExportBundleFile(ctx context.Context, device, path string) (int, error) {
 	var n int
-	err := writeFile(path, func(w io.Writer) error {
+	err := s.writeFile(path, func(w io.Writer) error {
 		var err error
 		n, err = s.ExportBundle(ctx, device, w)
 		return err
@@ -275,26 +300,21 @@ func (s *Server) ExportBundleFile(ctx context.Context, device, path string) (int
 }
 
 // writeFile writes a new file through fill, owner-only (exports hold
-// personal data), removing it again if fill fails.
-func writeFile(path string, fill func(io.Writer) error) error {
+// personal data), through a temporary file that is removed if fill fails
+// (internal/safefile). Partial exports a crash left in the directory are
+// removed first.
+func (s *Server) writeFile(path string, fill func(io.Writer) error) error {
 	if !filepath.IsAbs(path) {
 		return fmt.Errorf("%w: %q: the path must be absolute", ErrInvalidRequest, path)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	removed, err := safefile.RemoveStale(filepath.Dir(path), s.cfg.now())
+	for _, p := range removed {
+		s.logf("removed %s, a partial export left by an export that crashed", p)
+	}
 	if err != nil {
-		return err
+		s.logf("partial exports left by a crash may remain in %s: %v", filepath.Dir(path), err)
 	}
-	if err := fill(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return safefile.Create(path, fill)
 }
 
 // Erasure is what Erase did.

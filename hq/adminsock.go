@@ -17,8 +17,11 @@ import (
 	"fieldreg/sync/pki"
 )
 
-// SocketName is the admin socket's name in the data directory.
-const SocketName = "admin.sock"
+// SocketName is the admin socket's path in the data directory. It sits in
+// a directory of its own, owner-only before the socket exists, so that no
+// other user can reach the socket in the moment between its creation and
+// its chmod.
+const SocketName = "admin/admin.sock"
 
 // maxAdminMessage bounds one admin request or response.
 const maxAdminMessage = 64 << 20
@@ -50,6 +53,8 @@ const (
 	opPulled        adminOp = 15
 	opSetSites      adminOp = 16
 	opErase         adminOp = 17
+	// 15 to 19 are left to operations being added alongside.
+	opExportAggregate adminOp = 20
 )
 
 type adminRequest struct {
@@ -64,6 +69,8 @@ type adminRequest struct {
 	Path   string        `cbor:"9,keyasint,omitempty"`
 	ID     uint64        `cbor:"10,keyasint,omitempty"` // a quarantined change
 	Record uuid.UUID     `cbor:"11,keyasint,omitempty"` // a record to erase
+	// MinCell is the aggregate export's small-cell threshold.
+	MinCell int `cbor:"20,keyasint,omitempty"`
 }
 
 type adminResponse struct {
@@ -154,10 +161,14 @@ var adminDec = func() cbor.DecMode {
 }()
 
 // ServeAdmin answers admin requests on the socket in the data directory
-// until ctx ends. The socket is owner-only: whoever can open it could as
-// well read the data directory.
+// until ctx ends. The socket is owner-only, in an owner-only directory, and
+// on Linux each connection's peer must be the server's own user (or root):
+// whoever can open it could as well read the data directory.
 func (s *Server) ServeAdmin(ctx context.Context) error {
 	path := filepath.Join(s.cfg.Dir, SocketName)
+	if err := ownerOnlyDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("admin socket: %w", err)
+	}
 	// This process holds the store's lock, so a socket left here is stale.
 	os.Remove(path)
 	ln, err := net.Listen("unix", path)
@@ -185,13 +196,55 @@ func (s *Server) ServeAdmin(ctx context.Context) error {
 	}
 }
 
+// ownerOnlyDir makes dir a directory only its owner may enter, creating it
+// if need be, and refuses anything else found there (a symlink, a file).
+func ownerOnlyDir(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory (%s)", dir, fi.Mode().Type())
+	}
+	// An existing directory may have been widened since: narrow it before
+	// the socket appears in it.
+	return os.Chmod(dir, 0o700)
+}
+
+// errPeerRefused is the answer to a connection from another user.
+var errPeerRefused = errors.New("the admin socket serves only the user running fieldreg-hq")
+
+// admitPeer decides whether a peer whose user id the kernel reported may
+// use the socket: the server's own user, or root (who could read the data
+// directory anyway).
+func admitPeer(peer, server int) error {
+	if peer == server || peer == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: connection from uid %d refused (the server runs as uid %d)", errPeerRefused, peer, server)
+}
+
 func (s *Server) answerAdmin(ctx context.Context, c net.Conn) {
 	defer c.Close()
+	who := currentActor()
+	uid, known, err := peerUID(c)
+	if err == nil && known {
+		who = actorOf(uid)
+		err = admitPeer(uid, os.Getuid())
+	}
+	if err != nil {
+		s.logf("admin: %v", err)
+		adminEnc.NewEncoder(c).Encode(adminResponse{Code: codeFailed, Error: err.Error()})
+		return
+	}
 	var req adminRequest
 	if err := adminDec.NewDecoder(io.LimitReader(c, maxAdminMessage)).Decode(&req); err != nil {
 		return
 	}
-	result, err := s.runAdmin(ctx, req)
+	result, err := s.runAdmin(withActor(ctx, who), req)
 	var resp adminResponse
 	if err == nil {
 		resp.Result, err = adminEnc.Marshal(result)
@@ -199,7 +252,7 @@ func (s *Server) answerAdmin(ctx context.Context, c net.Conn) {
 	if err != nil {
 		resp = adminResponse{Code: codeOf(err), Error: err.Error()}
 	}
-	s.logf("admin: %s: %v", req.Op, errOrOK(err))
+	s.logf("admin: %s by %s: %v", req.Op, who, errOrOK(err))
 	adminEnc.NewEncoder(c).Encode(resp)
 }
 
@@ -224,6 +277,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.Duplicates()
 	case opExport:
 		return s.ExportFile(ctx, req.Format, req.Path)
+	case opExportAggregate:
+		return s.ExportAggregateFile(ctx, req.Path, req.MinCell)
 	case opImportBundle:
 		return s.ImportBundleFile(ctx, req.Path)
 	case opExportBundle:
@@ -247,7 +302,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opErase: "erase"}
+	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opErase: "erase", opExportAggregate: "aggregate export"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -364,6 +419,12 @@ func (a *AdminClient) Duplicates() ([]DuplicatePair, error) {
 // ExportFile has the server export every household to a new file at path.
 func (a *AdminClient) ExportFile(ctx context.Context, format, path string) (int, error) {
 	return call[int](ctx, a, adminRequest{Op: opExport, Format: format, Path: path})
+}
+
+// ExportAggregateFile has the server write the aggregate table, with its
+// small-cell threshold, to a new file at path.
+func (a *AdminClient) ExportAggregateFile(ctx context.Context, path string, minCell int) (int, error) {
+	return call[int](ctx, a, adminRequest{Op: opExportAggregate, Path: path, MinCell: minCell})
 }
 
 // ImportBundleFile has the server import the device bundle at path.

@@ -23,6 +23,12 @@ const (
 // format, and returns how many households it wrote. Devices' workspaces
 // export the same way, which is how tests compare replicas.
 func Export(ws Records, forms *registry.Forms, format string, now time.Time, out io.Writer) (int, error) {
+	return export(ws, forms, format, now, 0, out)
+}
+
+// export is Export with the aggregate's small-cell threshold (zero: the
+// default, exchange.DefaultMinCell).
+func export(ws Records, forms *registry.Forms, format string, now time.Time, minCell int, out io.Writer) (int, error) {
 	var write func(h registry.Record, members, assessments []registry.Record) error
 	var finish func() error
 	switch format {
@@ -41,6 +47,7 @@ func Export(ws Records, forms *registry.Forms, format string, now time.Time, out
 		finish = cw.Flush
 	case FormatAggregate:
 		agg := exchange.NewAggregator(now)
+		agg.MinCell = minCell
 		write = func(h registry.Record, members, _ []registry.Record) error {
 			agg.Add(h, members)
 			return nil

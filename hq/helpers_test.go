@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	cheapKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	cheapKDF = store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})
 	testPass = []byte("correct horse battery staple")
 )
 

@@ -26,7 +26,7 @@ func testForms(t testing.TB) *registry.Forms {
 
 func testOptions(t testing.TB) store.Options {
 	now := func() time.Time { return today }
-	return store.Options{KDF: store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}, Now: now,
+	return store.Options{KDF: store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}), Now: now,
 		Validate: testForms(t).Validator(now), Timeout: 200 * time.Millisecond}
 }
 

@@ -19,7 +19,7 @@ var contractPass = []byte("correct horse battery staple")
 
 func contractOptions(cfg storetest.Config) store.Options {
 	return store.Options{
-		KDF:     store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1},
+		KDF:     store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}),
 		Timeout: 200 * time.Millisecond,
 		Now:     cfg.Now, Validate: cfg.Validate, Indexes: cfg.Indexes, MaxSize: cfg.MaxSize, MaxAhead: cfg.MaxAhead,
 	}

@@ -347,6 +347,38 @@
 // older sealed values until Compact (HQ compacts after revocations and
 // wipe orders).
 //
+// # Removing a user does not rotate the master key
+//
+// RemoveUser zeroes the user's slot in place, so the key file no longer
+// opens with their passphrase. It does not change the master key, and so
+// it does not cut off a removed user who kept something from before:
+//
+//   - a copy of the key file taken while they were a user: with their
+//     passphrase it yields the master key, which opens the current database
+//     file and every later copy of it;
+//   - the master key itself, if they read it out of the process's memory.
+//
+// Rotating it soundly needs what RemoveUser does not have. Every remaining
+// slot wraps the master key under a key derived from that user's
+// passphrase; the admin removing someone knows only their own, so a new
+// master key could be wrapped for the admin alone and would lock every
+// other user out. A second layer (slots wrap a slot key, the slot key
+// wraps the data key) does not help: the removed user knows the slot key,
+// so a new data key wrapped under it is theirs too. What would work, and
+// is not built: a key pair per slot, its private key wrapped under the
+// user's passphrase and its public key in clear, so that an admin can wrap
+// a new master key to every remaining slot's public key (each user takes
+// it up at their next unlock), followed by re-sealing every value under
+// the new subkeys and renaming every keyed bbolt key (the "names" subkey
+// and any keyed hash), in one transaction or a fresh file renamed into
+// place, then Compact so free pages keep no value under the old key. That
+// needs a larger key slot (256 bytes hold the current fields with about
+// 90 to spare), so it waits for the slot-format change role binding brings.
+//
+// Until then `fieldctl user remove` says so, and the way to cut a removed
+// user off completely is to sync, make a new workspace (new master key)
+// and enroll it again, then Wipe the old one.
+//
 // # bbolt caveats
 //
 // bbolt never returns freed pages to the file system: deleting (or editing)

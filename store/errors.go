@@ -32,6 +32,8 @@ var (
 	ErrLocked = errors.New("workspace is locked")
 	// ErrForbidden means the user's role does not allow the operation.
 	ErrForbidden = errors.New("not allowed for this role")
+	// ErrWeakKDF: a new key slot's Argon2id parameters are below MinKDF.
+	ErrWeakKDF = errors.New("key derivation too cheap")
 	// ErrNotFound means there is no such record, draft, meta entry or user.
 	ErrNotFound = errors.New("not found")
 	// ErrTooLarge means a write would take the database file past Options.MaxSize.

@@ -13,7 +13,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "fieldreg-example-")
 	defer os.RemoveAll(dir)
 	// Tests and examples use a cheap KDF; leave Options.KDF zero in production.
-	opts := store.Options{KDF: store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+	opts := store.Options{KDF: store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})}
 
 	w, err := store.Create(dir, "admin", []byte("a long passphrase"), opts)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // cheapKDF keeps tests fast; production uses DefaultKDF.
-var cheapKDF = KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+var cheapKDF = InsecureTestKDF(KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})
 
 func testOptions() Options {
 	return Options{KDF: cheapKDF, Validate: testValidate, Timeout: 200 * time.Millisecond}

@@ -211,6 +211,19 @@ func (p KDFParams) check() error {
 	return nil
 }
 
+// checkNew is check for the parameters of a new key slot: also at least
+// MinKDF, unless the parameters came from InsecureTestKDF.
+func (p KDFParams) checkNew() error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	if !p.belowFloor && (p.Time < MinKDF.Time || p.MemoryKiB < MinKDF.MemoryKiB) {
+		return fmt.Errorf("%w: argon2id t=%d, %d KiB is below the minimum t=%d, %d KiB (%d MiB)",
+			ErrWeakKDF, p.Time, p.MemoryKiB, MinKDF.Time, MinKDF.MemoryKiB, MinKDF.MemoryKiB/1024)
+	}
+	return nil
+}
+
 // checkUserName refuses names that cannot be stored or shown plainly.
 func checkUserName(name string) error {
 	if name == "" || len(name) > maxNameLen || !utf8.ValidString(name) {

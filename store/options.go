@@ -12,6 +12,23 @@ type KDFParams struct {
 	Time      uint32 // passes over memory
 	MemoryKiB uint32
 	Threads   uint8
+
+	// belowFloor lets a new key slot be made with parameters under MinKDF:
+	// set only by InsecureTestKDF, never stored in the key file.
+	belowFloor bool
+}
+
+// MinKDF is the floor for new key slots: OWASP's minimum Argon2id
+// configuration, m=19 MiB, t=2, p=1. Below it a stolen key file gives up
+// its passphrases to a guessing attack too cheaply; `--kdf-memory 1` was
+// accepted before. Existing slots are opened whatever their cost.
+var MinKDF = KDFParams{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
+
+// InsecureTestKDF marks p as allowed under MinKDF, for tests, which would
+// otherwise spend seconds on every unlock. Production code never calls it.
+func InsecureTestKDF(p KDFParams) KDFParams {
+	p.belowFloor = true
+	return p
 }
 
 // DefaultKDF follows RFC 9106's second recommended option, within what a

@@ -130,6 +130,9 @@ func (w *Workspace) signed(s keySlot) keySlot {
 // holds w.mu.
 func (w *Workspace) writeSlot(i int, s keySlot, passphrase []byte, action, detail string) error {
 	if s.used {
+		if err := s.kdf.checkNew(); err != nil {
+			return fmt.Errorf("%s: %w", action, err)
+		}
 		if err := w.keys.wrap(&s, passphrase, w.master, s.secret); err != nil {
 			return fmt.Errorf("%s: %w", action, err)
 		}

@@ -104,7 +104,7 @@ func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, err
 	if err := CheckPassphrase(passphrase); err != nil {
 		return nil, fmt.Errorf("create workspace: %w", err)
 	}
-	if err := opts.KDF.check(); err != nil {
+	if err := opts.KDF.checkNew(); err != nil {
 		return nil, fmt.Errorf("create workspace: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {

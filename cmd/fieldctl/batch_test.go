@@ -12,7 +12,7 @@ import (
 // is retried household by household and the others are stored.
 func TestBatcherRefusesOnlyTheBadHousehold(t *testing.T) {
 	ws, err := store.Create(filepath.Join(t.TempDir(), "ws"), "admin", []byte(adminPass), store.Options{
-		KDF: store.KDFParams{Time: 1, MemoryKiB: 1024, Threads: 1},
+		KDF: store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 1024, Threads: 1}),
 		Validate: func(r registry.Record) error {
 			if r.Value("site") == "bad" {
 				return &registry.ValidationError{Errors: []registry.FieldError{{Record: r.ID, Kind: r.Kind, Field: "site", Rule: registry.RuleChoice}}}

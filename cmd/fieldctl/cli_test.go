@@ -101,7 +101,7 @@ func emptyWorkspace(t *testing.T) *testWorkspace {
 		t:    t,
 		dir:  filepath.Join(root, "ws"),
 		home: filepath.Join(root, "home"),
-		env:  map[string]string{"FIELDREG_PASSPHRASE": adminPass},
+		env:  map[string]string{"FIELDREG_PASSPHRASE": adminPass, insecureKDFVar: "1"},
 	}
 }
 

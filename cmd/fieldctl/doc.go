@@ -24,8 +24,10 @@
 //     current passphrase's sources. Passphrases under 10 characters are refused
 //     (store.CheckPassphrase).
 //   - init --kdf-time/--kdf-memory/--kdf-threads (also on user add and user
-//     passwd) choose a cheaper Argon2id for low-memory tablets and tests;
-//     the default is t=3, 64 MiB, p=4. Each key slot keeps its own.
+//     passwd) choose a cheaper Argon2id for low-memory tablets; the default
+//     is t=3, 64 MiB, p=4, the floor t=2, 19 MiB (store.MinKDF). Each key
+//     slot keeps its own. Tests set FIELDREG_INSECURE_TEST_KDF=1 to go under
+//     the floor; nobody else should.
 //   - The language of rule messages and sync explanations is the locale's
 //     (LC_ALL, else LC_MESSAGES, else LANG; LANGUAGE may list preferred
 //     languages), as the one catalogue in assets/i18n has it: English, French,

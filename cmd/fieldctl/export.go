@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"fieldreg/exchange"
+	"fieldreg/internal/safefile"
 	"fieldreg/registry"
 	"fieldreg/store"
 )
@@ -17,6 +17,7 @@ func runExport(e *env, args []string) error {
 	fs := newFlags(e, "export")
 	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags) or json")
 	aggregate := fs.Bool("aggregate", false, "the sex-and-age table per location instead of one row per person (any role)")
+	minCell := fs.Int("min-cell", exchange.DefaultMinCell, "with --aggregate: write counts below `N` as \"<N\" (1: suppress nothing)")
 	out := fs.String("out", "", "write to `file` (replaced only once the export is complete); - for stdout")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
@@ -39,6 +40,9 @@ func runExport(e *env, args []string) error {
 	if *out == "" {
 		return usagef("--out is required")
 	}
+	if *minCell < 1 {
+		return usagef("--min-cell must be at least 1")
+	}
 	return e.withWorkspace(func(s *session) error {
 		kind := "person-level " + *format
 		if *aggregate {
@@ -55,9 +59,12 @@ func runExport(e *env, args []string) error {
 		}
 		ctx, stop := e.interruptible()
 		defer stop()
-		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households")}
+		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households"), minCell: *minCell}
 		var n int
 		write := writeAtomically
+		if *out != "-" {
+			removeStaleExports(e, filepath.Dir(*out))
+		}
 		if *out == "-" {
 			write = func(_ string, fn func(io.Writer) error) error { return fn(e.stdout) }
 		}
@@ -90,6 +97,7 @@ type exporter struct {
 	e        *env
 	s        *session
 	progress *progress
+	minCell  int // aggregate: the small-cell threshold
 }
 
 // each calls fn for every household that is not deleted, with its members
@@ -148,6 +156,7 @@ func (x exporter) csv(w io.Writer, hxl bool) (int, error) {
 
 func (x exporter) aggregate(w io.Writer) (int, error) {
 	agg := exchange.NewAggregator(x.e.now())
+	agg.MinCell = x.minCell
 	n, err := x.each(false, func(h registry.Record, ms, _ []registry.Record) error {
 		agg.Add(h, ms)
 		return nil
@@ -158,47 +167,22 @@ func (x exporter) aggregate(w io.Writer) (int, error) {
 	return n, agg.WriteCSV(w)
 }
 
-// writeAtomically writes name through name.tmp and renames it into place
-// once complete and synced, so a failed or interrupted export never leaves a
-// truncated file that looks whole. The temporary file is removed on error.
-func writeAtomically(name string, write func(w io.Writer) error) (err error) {
-	tmp := name + ".tmp"
-	// 0600: an export holds personal data; the user widens access knowingly.
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		return err
-	}
-	syncDir(filepath.Dir(name))
-	return nil
+// writeAtomically writes name through a new owner-only temporary file in
+// its directory and renames it into place once complete and synced, so a
+// failed or interrupted export never leaves a truncated file that looks
+// whole (see internal/safefile).
+func writeAtomically(name string, write func(w io.Writer) error) error {
+	return safefile.Replace(name, write)
 }
 
-// syncDir makes a rename durable where the system allows it; on systems
-// where a directory cannot be opened for sync the rename stands anyway.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
+// removeStaleExports removes the partial plaintext exports a crashed
+// export left in dir, and says so: they hold personal data.
+func removeStaleExports(e *env, dir string) {
+	removed, err := safefile.RemoveStale(dir, e.now())
+	for _, p := range removed {
+		fmt.Fprintf(e.stderr, "warning: removed %s, a partial export left by an export that crashed\n", p)
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return
+	if err != nil {
+		fmt.Fprintf(e.stderr, "warning: partial exports left by a crash may remain in %s: %v\n", dir, err)
 	}
 }

@@ -19,7 +19,7 @@ func runInit(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument")
 	}
-	params, err := kdf.params()
+	params, err := kdf.params(e)
 	if err != nil {
 		return err
 	}

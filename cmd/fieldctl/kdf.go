@@ -29,16 +29,30 @@ const (
 	maxKDFMemoryMiB = 4096
 )
 
-func (k kdfFlags) params() (store.KDFParams, error) {
+// insecureKDFVar, set to 1, lets the flags go below store.MinKDF: the
+// CLI tests run the binary and would otherwise spend seconds per unlock.
+// It protects nobody's data to set it, and is documented as tests only.
+const insecureKDFVar = "FIELDREG_INSECURE_TEST_KDF"
+
+func (k kdfFlags) params(e *env) (store.KDFParams, error) {
+	floorTime, floorMiB := uint(store.MinKDF.Time), uint(store.MinKDF.MemoryKiB/1024)
+	insecure := e.getenv(insecureKDFVar) == "1"
+	if insecure {
+		floorTime, floorMiB = 1, 1
+	}
 	switch {
-	case k.time < 1 || k.time > maxKDFTime:
-		return store.KDFParams{}, usagef("--kdf-time must be between 1 and %d", maxKDFTime)
-	case k.memoryMiB < 1 || k.memoryMiB > maxKDFMemoryMiB:
-		return store.KDFParams{}, usagef("--kdf-memory must be between 1 and %d MiB", maxKDFMemoryMiB)
+	case k.time < floorTime || k.time > maxKDFTime:
+		return store.KDFParams{}, usagef("--kdf-time must be between %d and %d", floorTime, maxKDFTime)
+	case k.memoryMiB < floorMiB || k.memoryMiB > maxKDFMemoryMiB:
+		return store.KDFParams{}, usagef("--kdf-memory must be between %d and %d MiB (less makes the passphrases of a stolen tablet cheap to guess)", floorMiB, maxKDFMemoryMiB)
 	case k.threads < 1 || k.threads > math.MaxUint8:
 		return store.KDFParams{}, usagef("--kdf-threads must be between 1 and %d", math.MaxUint8)
 	}
-	return store.KDFParams{Time: uint32(k.time), MemoryKiB: uint32(k.memoryMiB) * 1024, Threads: uint8(k.threads)}, nil
+	p := store.KDFParams{Time: uint32(k.time), MemoryKiB: uint32(k.memoryMiB) * 1024, Threads: uint8(k.threads)}
+	if insecure {
+		p = store.InsecureTestKDF(p)
+	}
+	return p, nil
 }
 
 func (k kdfFlags) String() string {

@@ -26,7 +26,7 @@ func startHQ(t *testing.T) (*hq.Server, string) {
 		t.Fatal(err)
 	}
 	cfg := hq.Config{Dir: t.TempDir(), Passphrase: []byte("hq passphrase"), Validate: forms.Validator(time.Now), Logf: t.Logf,
-		KDF: store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+		KDF: store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})}
 	if err := hq.Init(cfg, ln.Addr().String(), nil); err != nil {
 		t.Fatal(err)
 	}

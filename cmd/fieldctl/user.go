@@ -52,7 +52,7 @@ func runUserAdd(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if e.kdf, err = kdf.params(); err != nil {
+	if e.kdf, err = kdf.params(e); err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
@@ -85,7 +85,7 @@ func runUserPasswd(e *env, args []string) error {
 	if len(args) > 1 {
 		return usagef("want at most one user name")
 	}
-	if e.kdf, err = kdf.params(); err != nil {
+	if e.kdf, err = kdf.params(e); err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
@@ -140,6 +140,9 @@ func runUserRemove(e *env, args []string) error {
 			return fmt.Errorf("remove user %s: %w", args[0], roleHint(err, "only admins manage users"))
 		}
 		fmt.Fprintf(e.stdout, "user %s removed\n", args[0])
+		// The master key stays the same (store/doc.go says why): say what
+		// that leaves to whoever removes a user who may not be trusted.
+		fmt.Fprintf(e.stderr, "note: the workspace key was not changed: a copy of the key file made while %s was a user still opens this workspace with their passphrase. To cut them off completely, sync, create a new workspace, enroll it and wipe this one.\n", args[0])
 		return nil
 	})
 }

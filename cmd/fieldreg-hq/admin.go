@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/exchange"
 	"fieldreg/hq"
 	"fieldreg/sync/pki"
 )
@@ -231,11 +232,15 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "export")
 	format := fs.String("format", "", "`csv`, hxl, json, or aggregate (counts by sex and age per location)")
 	out := fs.String("out", "", "write to a new `file`")
+	minCell := fs.Int("min-cell", exchange.DefaultMinCell, "aggregate: write counts below `N` as \"<N\" (1: suppress nothing)")
 	if err := noArgs(e, fs, args); err != nil {
 		return err
 	}
 	if *format == "" || *out == "" {
 		return usagef("--format and --out are required")
+	}
+	if *minCell < 1 {
+		return usagef("--min-cell must be at least 1")
 	}
 	if !slices.Contains(exportFormats, *format) {
 		return usagef("unknown format %q (want %s)", *format, strings.Join(exportFormats, ", "))
@@ -244,7 +249,12 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	n, err := withAdmin(e, func(a hq.Admin) (int, error) { return a.ExportFile(ctx, *format, path) })
+	n, err := withAdmin(e, func(a hq.Admin) (int, error) {
+		if *format == hq.FormatAggregate {
+			return a.ExportAggregateFile(ctx, path, *minCell)
+		}
+		return a.ExportFile(ctx, *format, path)
+	})
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 	"fieldreg/sync/client"
 )
 
-var cheapKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+var cheapKDF = store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})
 
 // hqCLI runs fieldreg-hq commands in-process on one data directory.
 type hqCLI struct {

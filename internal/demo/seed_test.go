@@ -17,7 +17,7 @@ func TestSeedPassesValidation(t *testing.T) {
 	}
 	now := func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
 	ws, err := store.Create(t.TempDir(), "demo", []byte("demo passphrase"), store.Options{
-		KDF: store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}, Now: now, Validate: forms.Validator(now),
+		KDF: store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}), Now: now, Validate: forms.Validator(now),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,8 @@
 // it learns nothing but its size; whoever opens it knows who made it and
 // that nothing was changed.
 //
-// Layout: the magic line "fieldreg-bundle-v1\n", the length of what follows
-// as 8 bytes big-endian, then age(envelope), where envelope is deterministic
+// Layout: the length of what follows as 8 bytes big-endian, then
+// age(envelope), where envelope is deterministic
 // CBOR holding the signer's public key, the zstd-compressed payload, and an
 // Ed25519 signature over a context string and that compressed payload. The
 // length is not trusted for anything but telling a file cut short (a copy
@@ -16,11 +16,23 @@
 // signature is checked before anything is decompressed or decoded beyond the
 // envelope.
 //
+// Nothing in clear names Fieldreg, a device or HQ: a bundle found on a
+// stick at a checkpoint reads as an age file of some size. age's X25519
+// stanza holds an ephemeral key, not the recipient's; the sender, the
+// recipient's device id and the signer's key are inside the encryption.
+// HQ needs no hint to pick its key: it has one.
+//
+// Bundles written before this layout start with the cleartext line
+// "fieldreg-bundle-v1\n" before the length; Open still reads them (they
+// are on sticks in the field, and reading one tells nobody anything), and
+// Seal no longer writes them.
+//
 // Importing a bundle is idempotent because its messages are: changes are
 // identified by (device, sequence), pulls by HQ sequence numbers.
 package bundle
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"encoding/binary"
@@ -40,8 +52,12 @@ import (
 // Version is the bundle format version.
 const Version = 1
 
-// magic starts every bundle file.
-const magic = "fieldreg-bundle-v1\n"
+// legacyMagic started every bundle file written before the layout without
+// cleartext identification; Open still accepts it.
+const legacyMagic = "fieldreg-bundle-v1\n"
+
+// ageMagic is the first line of every age file: what follows the length.
+const ageMagic = "age-encryption.org/v1\n"
 
 // signContext separates bundle signatures from any other use of the key.
 const signContext = "fieldreg bundle v1\x00"
@@ -155,7 +171,7 @@ func Seal(w io.Writer, p Payload, signer ed25519.PrivateKey, to age.Recipient) e
 	if err := aw.Close(); err != nil {
 		return fmt.Errorf("seal bundle: encrypt: %w", err)
 	}
-	head := binary.BigEndian.AppendUint64([]byte(magic), uint64(ciphertext.Len()))
+	head := binary.BigEndian.AppendUint64(nil, uint64(ciphertext.Len()))
 	if _, err := w.Write(head); err != nil {
 		return fmt.Errorf("seal bundle: write: %w", err)
 	}
@@ -259,22 +275,30 @@ func fromWire(wp wirePayload, l wire.Limits) (Payload, error) {
 // most: a header, and a 16-byte tag per 64 KiB chunk.
 func maxCiphertext(n int64) int64 { return n + (n/(64<<10)+1)*16 + 4096 }
 
-// readFramed reads the magic line, the length, and that many bytes.
+// readFramed reads the length and that many bytes, after the legacy magic
+// line if the bundle has one.
 func readFramed(r io.Reader, limit int64) ([]byte, error) {
-	head := make([]byte, len(magic)+8)
-	n, err := io.ReadFull(r, head)
-	if !bytes.HasPrefix([]byte(magic), head[:min(n, len(magic))]) {
+	br := bufio.NewReader(r)
+	if start, _ := br.Peek(len(legacyMagic)); len(start) > 0 && bytes.HasPrefix([]byte(legacyMagic), start) {
+		if len(start) < len(legacyMagic) {
+			return nil, fmt.Errorf("%w: %d bytes", ErrTruncated, len(start))
+		}
+		br.Discard(len(legacyMagic))
+	}
+	head, err := br.Peek(8 + len(ageMagic))
+	if !bytes.HasPrefix([]byte(ageMagic), head[min(len(head), 8):]) {
 		return nil, fmt.Errorf("%w: not a Fieldreg bundle", ErrMalformed)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %d bytes", ErrTruncated, n)
+		return nil, fmt.Errorf("%w: %d bytes", ErrTruncated, len(head))
 	}
-	size := binary.BigEndian.Uint64(head[len(magic):])
+	size := binary.BigEndian.Uint64(head)
 	if size > uint64(limit) {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, limit)
 	}
+	br.Discard(8)
 	ciphertext := make([]byte, size)
-	if n, err := io.ReadFull(r, ciphertext); err != nil {
+	if n, err := io.ReadFull(br, ciphertext); err != nil {
 		return nil, fmt.Errorf("%w: %d of %d bytes", ErrTruncated, n, size)
 	}
 	return ciphertext, nil

@@ -115,7 +115,9 @@ func TestOpenRefuses(t *testing.T) {
 		{"truncated in the header", sealed[:40], id, wire.DefaultLimits(), ErrTruncated},
 		{"empty", nil, id, wire.DefaultLimits(), ErrTruncated},
 		{"not a bundle", []byte("PK\x03\x04 a zip file"), id, wire.DefaultLimits(), ErrMalformed},
-		{"length claims 4 GiB", append([]byte(magic), 0, 0, 0, 1, 0, 0, 0, 0), id, wire.DefaultLimits(), ErrTooLarge},
+		{"length claims 4 GiB", append([]byte{0, 0, 0, 1, 0, 0, 0, 0}, ageMagic...), id, wire.DefaultLimits(), ErrTooLarge},
+		{"old layout, length claims 4 GiB", append(append([]byte(legacyMagic), 0, 0, 0, 1, 0, 0, 0, 0), ageMagic...), id, wire.DefaultLimits(), ErrTooLarge},
+		{"old layout, cut in its magic line", []byte(legacyMagic[:7]), id, wire.DefaultLimits(), ErrTruncated},
 		{"over the limits", sealed, id, small, ErrTooLarge},
 	}
 	for _, tt := range tests {
@@ -158,7 +160,7 @@ func forged(t *testing.T, to age.Recipient) []byte {
 	}
 	w.Write(b)
 	w.Close()
-	return append(binary.BigEndian.AppendUint64([]byte(magic), uint64(buf.Len())), buf.Bytes()...)
+	return append(binary.BigEndian.AppendUint64(nil, uint64(buf.Len())), buf.Bytes()...)
 }
 
 func FuzzOpen(f *testing.F) {
@@ -176,4 +178,31 @@ func FuzzOpen(f *testing.F) {
 			t.Fatalf("opened a bundle of version %d", p.Version)
 		}
 	})
+}
+
+// TestNothingIdentifiesInClear: a sealed bundle starts with its length and
+// age's own header, and nowhere in clear names Fieldreg, the sending
+// device or HQ; a bundle of the old layout, which started with a
+// "fieldreg-bundle-v1" line, still opens.
+func TestNothingIdentifiesInClear(t *testing.T) {
+	id := hqIdentity(t)
+	p := samplePayload()
+	sealed := seal(t, p, signer, id.Recipient())
+	for _, clue := range [][]byte{[]byte("fieldreg"), []byte("Fieldreg"), p.From[:], p.To[:], []byte(p.From.String()), []byte(p.To.String()),
+		signer.Public().(ed25519.PublicKey)} {
+		if bytes.Contains(sealed, clue) {
+			t.Errorf("the sealed bundle holds %q in clear", clue)
+		}
+	}
+	if !bytes.HasPrefix(sealed[8:], []byte(ageMagic)) {
+		t.Errorf("the bundle does not start with its length and age's header: %q", sealed[:min(len(sealed), 40)])
+	}
+	old := append([]byte(legacyMagic), sealed...)
+	got, err := Open(bytes.NewReader(old), id, trustDevice, wire.DefaultLimits())
+	if err != nil {
+		t.Fatalf("a bundle of the old layout: %v", err)
+	}
+	if got.From != p.From {
+		t.Errorf("old layout opened as from %s", got.From)
+	}
 }
