@@ -2,6 +2,7 @@ package registry
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,7 +28,8 @@ import (
 //     mark) anywhere, U+200B (zero-width space) and U+2060 (word joiner),
 //     and the line and paragraph separators U+2028/U+2029 outside a
 //     multi-line field. ZWNJ and ZWJ (U+200C/U+200D) stay: Persian,
-//     Arabic-script and Indic names and emoji sequences need them;
+//     Arabic-script and Indic names and emoji sequences need them.
+//     CanonicalValue drops the first three from what people type;
 //   - at most MaxCombiningRun combining marks on one base character: no
 //     script stacks more, and a long run paints over the text around it
 //     ("Zalgo" text);
@@ -65,7 +67,7 @@ func CheckValue(v string, multiline bool) (rule string, params []string) {
 			if !multiline {
 				return RuleControl, nil
 			}
-		case r == 0xfeff || r == 0x200b || r == 0x2060:
+		case strings.ContainsRune(invisible, r):
 			return RuleControl, nil
 		case r < 0x20 || r >= 0x7f && r <= 0x9f:
 			return RuleControl, nil
@@ -79,11 +81,25 @@ func CheckValue(v string, multiline bool) (rule string, params []string) {
 	return "", nil
 }
 
-// nfc returns s in Unicode normalization form C. Bytes that are not UTF-8
-// are left as they are, for the value rule to refuse by name.
+// nfc returns s in Unicode normalization form C, without the invisible
+// characters the value rule refuses wherever they are (a byte order mark, a
+// zero-width space, a word joiner): names pasted from a phone or a web page
+// carry them, and nobody typing can see or remove them. Bytes that are not
+// UTF-8 are left as they are, for the value rule to refuse by name.
 func nfc(s string) string {
 	if !utf8.ValidString(s) {
 		return s
 	}
+	if strings.ContainsAny(s, invisible) {
+		s = strings.Map(func(r rune) rune {
+			if strings.ContainsRune(invisible, r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	return norm.NFC.String(s)
 }
+
+// invisible are the characters nfc drops.
+const invisible = "\ufeff\u200b\u2060"

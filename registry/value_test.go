@@ -90,6 +90,12 @@ func TestValidateAppliesValueRule(t *testing.T) {
 	if !strings.Contains(err.Error(), "given_name: is not valid UTF-8 text") {
 		t.Errorf("message %q does not name the field and the rule", err)
 	}
+	if v, err := CanonicalValue(TypeText, "\ufeffMoh\u200bam\u2060med"); err != nil || v != "Mohammed" {
+		t.Errorf("CanonicalValue of a pasted name: %q, %v; want it without the invisible characters", v, err)
+	}
+	if v, err := CanonicalValue(TypeText, "\u0645\u06cc\u200c\u0646\u0627"); err != nil || v != "\u0645\u06cc\u200c\u0646\u0627" {
+		t.Errorf("CanonicalValue of a Persian name: %q, %v; want the ZWNJ kept", v, err)
+	}
 	if v, err := CanonicalValue(TypeText, "Rene\u0301 "); err != nil || v != "Ren\u00e9" {
 		t.Errorf("CanonicalValue of a decomposed name: %q, %v; want the composed form", v, err)
 	}
