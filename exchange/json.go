@@ -95,6 +95,9 @@ func DecodeHouseholdsAt(r io.Reader, forms *registry.Forms, now time.Time) ([]Ho
 		return nil, fmt.Errorf("%w: more than %d MiB of JSON", ErrInput, MaxJSONBytes>>20)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if err := checkDuplicateKeys(data); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	var raws []rawHousehold
 	if len(trimmed) > 0 && trimmed[0] == '{' {

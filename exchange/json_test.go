@@ -129,6 +129,12 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 		{"age above the form's bound", `[{"fields":{},"members":[{"fields":{"age":121}}]}]`, []string{"member 0", `"age"`, "0 to 120"}},
 		{"member of another household", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"fields":{"household_id":"01900000-0000-7000-8000-000000000002"}}]}]`, []string{"household_id"}},
 		{"same id twice", `[{"id":"01900000-0000-7000-8000-000000000001","fields":{},"members":[{"id":"01900000-0000-7000-8000-000000000001","fields":{}}]}]`, []string{"member 0", "is also household 0"}},
+		{"field given twice", `{"fields":{"site":"camp_north","site":"camp_south"}}`, []string{"household 0: fields", `duplicate key "site"`}},
+		{"member field given twice", `[{"fields":{}},{"fields":{},"members":[{},{"fields":{"given_name":"A","given_name":"B"}}]}]`, []string{"household 1: member 1: fields", `"given_name"`}},
+		{"assessment field given twice", `[{"fields":{},"assessments":[{"fields":{"a":1,"a":2}}]}]`, []string{"household 0: assessment 0: fields", `"a"`}},
+		{"fields given twice", `[{"fields":{"site":"camp_north"},"fields":{"site":"camp_south"}}]`, []string{"household 0", `duplicate key "fields"`}},
+		{"id given twice, case aside", `[{"fields":{},"members":[{"id":"01900000-0000-7000-8000-000000000001","ID":"01900000-0000-7000-8000-000000000002"}]}]`, []string{"household 0: member 0", `duplicate key "ID"`}},
+		{"members given twice", `[{"fields":{},"members":[],"members":[]}]`, []string{"household 0", `"members"`}},
 		{"too many members", manyMembers, []string{"members, more than 100"}},
 	}
 	for _, tt := range tests {

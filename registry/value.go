@@ -2,6 +2,8 @@ package registry
 
 import (
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -22,7 +24,20 @@ import (
 //     U+2066–U+2069): they reorder what a reader sees (Trojan Source) and
 //     have no place in a name or a note; the app isolates right-to-left text
 //     itself;
+//   - no invisible character that hides or splits text: U+FEFF (byte order
+//     mark) anywhere, U+200B (zero-width space) and U+2060 (word joiner),
+//     and the line and paragraph separators U+2028/U+2029 outside a
+//     multi-line field. ZWNJ and ZWJ (U+200C/U+200D) stay: Persian,
+//     Arabic-script and Indic names and emoji sequences need them.
+//     CanonicalValue drops the first three from what people type;
+//   - at most MaxCombiningRun combining marks on one base character: no
+//     script stacks more, and a long run paints over the text around it
+//     ("Zalgo" text);
 //   - at most MaxValueBytes bytes.
+
+// MaxCombiningRun bounds the nonspacing marks (unicode.Mn) in a row: Vietnamese
+// stacks two, Tibetan and Indic clusters a handful.
+const MaxCombiningRun = 8
 
 // MaxValueBytes bounds one field value: 4 KiB is several times the longest
 // note a form allows (500 characters, up to 4 bytes each in UTF-8 is 2,000)
@@ -38,12 +53,22 @@ func CheckValue(v string, multiline bool) (rule string, params []string) {
 	if !utf8.ValidString(v) {
 		return RuleEncoding, nil
 	}
+	marks := 0
 	for _, r := range v {
+		if unicode.Is(unicode.Mn, r) {
+			if marks++; marks > MaxCombiningRun {
+				return RuleControl, nil
+			}
+		} else {
+			marks = 0
+		}
 		switch {
-		case r == '\t' || r == '\n':
+		case r == '\t' || r == '\n' || r == 0x2028 || r == 0x2029:
 			if !multiline {
 				return RuleControl, nil
 			}
+		case strings.ContainsRune(invisible, r):
+			return RuleControl, nil
 		case r < 0x20 || r >= 0x7f && r <= 0x9f:
 			return RuleControl, nil
 		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
@@ -56,11 +81,25 @@ func CheckValue(v string, multiline bool) (rule string, params []string) {
 	return "", nil
 }
 
-// nfc returns s in Unicode normalization form C. Bytes that are not UTF-8
-// are left as they are, for the value rule to refuse by name.
+// nfc returns s in Unicode normalization form C, without the invisible
+// characters the value rule refuses wherever they are (a byte order mark, a
+// zero-width space, a word joiner): names pasted from a phone or a web page
+// carry them, and nobody typing can see or remove them. Bytes that are not
+// UTF-8 are left as they are, for the value rule to refuse by name.
 func nfc(s string) string {
 	if !utf8.ValidString(s) {
 		return s
 	}
+	if strings.ContainsAny(s, invisible) {
+		s = strings.Map(func(r rune) rune {
+			if strings.ContainsRune(invisible, r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	return norm.NFC.String(s)
 }
+
+// invisible are the characters nfc drops.
+const invisible = "\ufeff\u200b\u2060"

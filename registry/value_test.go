@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -39,6 +40,19 @@ func TestCheckValue(t *testing.T) {
 		{"right-to-left override", "abc\u202edcba", false, RuleBidi},
 		{"left-to-right embedding", "\u202aabc", false, RuleBidi},
 		{"first strong isolate", "\u2068abc\u2069", true, RuleBidi},
+		{"byte order mark at the start", "\ufeffAmina", false, RuleControl},
+		{"byte order mark inside a note", "a\ufeffb", true, RuleControl},
+		{"zero-width space", "Ami\u200bna", false, RuleControl},
+		{"word joiner", "Ami\u2060na", true, RuleControl},
+		{"line separator in a name", "Amina\u2028Yusuf", false, RuleControl},
+		{"paragraph separator in a name", "Amina\u2029Yusuf", false, RuleControl},
+		{"line separator in a note", "first\u2028second", true, ""},
+		{"Persian name with ZWNJ", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", false, ""},
+		{"emoji family with ZWJ", "👨\u200d👩\u200d👧", false, ""},
+		{"Vietnamese with stacked diacritics", "Nguy\u1ec5n Th\u1ecb \u1ef8", false, ""},
+		{"Hebrew with eight marks on one letter", "\u05d1" + strings.Repeat("\u05b0", MaxCombiningRun), false, ""},
+		{"nine combining marks on one letter", "a" + strings.Repeat("\u0332", MaxCombiningRun+1), false, RuleControl},
+		{"Zalgo text", "Z" + strings.Repeat("\u0336\u0337\u0338", 5) + "algo", false, RuleControl},
 		{"longest allowed", strings.Repeat("a", MaxValueBytes), false, ""},
 		{"one byte too long", strings.Repeat("a", MaxValueBytes+1), false, RuleTooLong},
 		{"too long and not UTF-8", strings.Repeat("\xe9", MaxValueBytes+1), false, RuleTooLong},
@@ -76,6 +90,12 @@ func TestValidateAppliesValueRule(t *testing.T) {
 	if !strings.Contains(err.Error(), "given_name: is not valid UTF-8 text") {
 		t.Errorf("message %q does not name the field and the rule", err)
 	}
+	if v, err := CanonicalValue(TypeText, "\ufeffMoh\u200bam\u2060med"); err != nil || v != "Mohammed" {
+		t.Errorf("CanonicalValue of a pasted name: %q, %v; want it without the invisible characters", v, err)
+	}
+	if v, err := CanonicalValue(TypeText, "\u0645\u06cc\u200c\u0646\u0627"); err != nil || v != "\u0645\u06cc\u200c\u0646\u0627" {
+		t.Errorf("CanonicalValue of a Persian name: %q, %v; want the ZWNJ kept", v, err)
+	}
 	if v, err := CanonicalValue(TypeText, "Rene\u0301 "); err != nil || v != "Ren\u00e9" {
 		t.Errorf("CanonicalValue of a decomposed name: %q, %v; want the composed form", v, err)
 	}
@@ -85,7 +105,7 @@ func TestValidateAppliesValueRule(t *testing.T) {
 // enough, and free of the characters it refuses; a value refused for its
 // encoding is never valid UTF-8.
 func FuzzCheckValue(f *testing.F) {
-	for _, s := range []string{"Amina", "Ren\xe9", "Rene\u0301", "a\x00b", "a\nb", "\u202e", "أمينة", strings.Repeat("é", 3000)} {
+	for _, s := range []string{"Amina", "Ren\xe9", "Rene\u0301", "a\x00b", "a\nb", "\u202e", "أمينة", strings.Repeat("é", 3000), "\ufeffa", "a\u2028b", "\u0645\u06cc\u200c", "a" + strings.Repeat("\u0301", 9)} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
@@ -96,9 +116,19 @@ func FuzzCheckValue(f *testing.F) {
 			if !utf8.ValidString(v) || len(v) > MaxValueBytes || nfc(v) != v {
 				t.Fatalf("accepted %q", v)
 			}
+			marks := 0
 			for _, r := range v {
-				if r < 0x20 && !(multiline && (r == '\t' || r == '\n')) || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+				if r < 0x20 && !(multiline && (r == '\t' || r == '\n')) || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
+					r == 0xfeff || r == 0x200b || r == 0x2060 || !multiline && (r == 0x2028 || r == 0x2029) {
 					t.Fatalf("accepted %q with %U", v, r)
+				}
+				if unicode.Is(unicode.Mn, r) {
+					marks++
+				} else {
+					marks = 0
+				}
+				if marks > MaxCombiningRun {
+					t.Fatalf("accepted %q with %d combining marks in a row", v, marks)
 				}
 			}
 		case RuleEncoding:
