@@ -140,9 +140,10 @@ func TestHostilePassphraseFiles(t *testing.T) {
 }
 
 // Names pasted from a phone or a web page carry invisible characters: a
-// zero-width space, a soft hyphen, a byte-order mark. The value rule lets
-// them in (Burmese and Persian need some), and search then missed the
-// person: "Moh\u200bammed" was two words, "moh" and "ammed".
+// zero-width space, a soft hyphen, a byte-order mark. Typed values lose the
+// zero-width space and the mark on the way in (registry.CanonicalValue);
+// the soft hyphen stays, and search folds it away: before, it missed the
+// person ("Moh\u200bammed" was two words, "moh" and "ammed").
 func TestHostileInvisibleCharactersInNames(t *testing.T) {
 	w := newWorkspace(t)
 	w.ok("register", "--file", writeFile(t, "h.json", `[{"fields":{"site":"camp_north","consent":true},"members":[
