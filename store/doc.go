@@ -142,6 +142,7 @@
 //	state       "hq-contact"                  when the device last reached HQ (enrolled or finished a sync)
 //	state       "evicted"                     ids of the records evicted (their own changes stay in the log)
 //	state       "commit-seq"                  write transactions committed: compared with the key file's rollback mark
+//	state       "role-anchor"                 one-way checks of the admin and supervisor role secrets (key slots v2)
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
