@@ -13,6 +13,7 @@ import (
 
 	"fieldreg/hq"
 	"fieldreg/internal/linksim"
+	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
 )
@@ -163,10 +164,16 @@ func BenchmarkHQIngest100Devices(b *testing.B) {
 				b.Cleanup(func() { w.Close() })
 				// A site of its own: the devices push, and pull nothing of
 				// each other's, so this measures HQ taking changes in.
-				enr := enrollInProcess(b, s, w, fmt.Sprintf("device-%d", i), fmt.Sprintf("site-%d", i))
+				site := fmt.Sprintf("site-%d", i)
+				enr := enrollInProcess(b, s, w, fmt.Sprintf("device-%d", i), site)
 				var edits []store.Edit
 				for j := range per {
 					edits = append(edits, realisticHousehold(i*per+j)...)
+				}
+				for _, e := range edits {
+					if e.Kind == registry.KindHousehold {
+						e.Set[registry.FieldSite] = site // HQ takes writes only at the device's own sites
+					}
 				}
 				if _, err := w.Commit(edits...); err != nil {
 					b.Error(err)

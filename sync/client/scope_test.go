@@ -91,9 +91,9 @@ func arrived(t *testing.T, w *store.Workspace, h uuid.UUID, site string, members
 func TestMovedHouseholdFollowsItsSite(t *testing.T) {
 	clock := newFakeClock()
 	s := newHQ(t, clock.Now, nil)
-	a := newDevice(t, "amina", clock.Now) // registers and moves it (scoped to both camps)
-	b := newDevice(t, "bello", clock.Now) // camp_north, only received it
-	c := newDevice(t, "chidi", clock.Now) // camp_south
+	a := newDevice(t, "amina", clock.Now)                                  // registers and moves it (scoped to both camps)
+	b := newDevice(t, "bello", clock.Now)                                  // camp_north, only received it
+	c := newDevice(t, "chidi", clock.Now)                                  // camp_south
 	ea := enrollInProcess(t, s, a, "tablet-a", "camp_north", "camp_south") // a coordinator at both camps: only a device of both may move a household between them
 	eb := enrollInProcess(t, s, b, "tablet-b", "camp_north")
 	ec := enrollInProcess(t, s, c, "tablet-c", "camp_south")
