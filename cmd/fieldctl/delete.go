@@ -2,7 +2,10 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
+
+	"github.com/google/uuid"
 
 	"fieldreg/ops"
 	"fieldreg/registry"
@@ -10,14 +13,7 @@ import (
 
 func runDelete(e *env, args []string) error {
 	fs := newFlags(e, "delete")
-	args, err := parseFlags(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(args) != 1 {
-		return usagef("want one record id")
-	}
-	id, err := parseID(args[0])
+	id, err := oneID(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -43,4 +39,16 @@ func runDelete(e *env, args []string) error {
 // command, as a household has exactly one head at every commit.
 func headHint(head *ops.HeadError) error {
 	return fmt.Errorf("%w: make one of them head first, in one command: fieldctl edit NEW_HEAD relationship=head %s relationship=other_relative", head, head.Person)
+}
+
+// oneID parses a command's flags and its one argument, a record id.
+func oneID(e *env, fs *flag.FlagSet, args []string) (uuid.UUID, error) {
+	args, err := parseFlags(e, fs, args)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if len(args) != 1 {
+		return uuid.Nil, usagef("want one record id")
+	}
+	return parseID(args[0])
 }

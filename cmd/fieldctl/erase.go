@@ -12,14 +12,7 @@ import (
 // and the erasure syncs and bundles so that every replica erases it too.
 func runErase(e *env, args []string) error {
 	fs := newFlags(e, "erase")
-	args, err := parseFlags(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(args) != 1 {
-		return usagef("want one record id")
-	}
-	id, err := parseID(args[0])
+	id, err := oneID(e, fs, args)
 	if err != nil {
 		return err
 	}

@@ -17,14 +17,7 @@ import (
 func runShow(e *env, args []string) error {
 	fs := newFlags(e, "show")
 	asJSON := fs.Bool("json", false, "print the record as JSON (a household in the export's shape)")
-	args, err := parseFlags(e, fs, args)
-	if err != nil {
-		return err
-	}
-	if len(args) != 1 {
-		return usagef("want one record id")
-	}
-	id, err := parseID(args[0])
+	id, err := oneID(e, fs, args)
 	if err != nil {
 		return err
 	}
