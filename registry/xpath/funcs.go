@@ -190,14 +190,18 @@ func concat(env Env, args []node) (Value, error) {
 	return StringValue(b.String()), nil
 }
 
-// nextChoice splits the next space-separated choice name off list without allocating.
+// nextChoice splits the next space-separated choice name off list without allocating; it
+// is on the path of every relevant that tests a select_multiple, so it scans bytes itself.
 func nextChoice(list string) (choice, rest string) {
-	list = strings.TrimLeft(list, " \t\n\r")
-	i := strings.IndexAny(list, " \t\n\r")
-	if i < 0 {
-		return list, ""
+	i := 0
+	for i < len(list) && isSpace(list[i]) {
+		i++
 	}
-	return list[:i], list[i:]
+	j := i
+	for j < len(list) && !isSpace(list[j]) {
+		j++
+	}
+	return list[i:j], list[j:]
 }
 
 func selected(env Env, args []node) (Value, error) {

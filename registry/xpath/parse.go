@@ -47,7 +47,7 @@ func Parse(src string) (*Expr, error) {
 	if p.tok.kind == tEOF {
 		return nil, &Error{Msg: "empty expression", Kind: ErrSyntax}
 	}
-	root, err := p.expr()
+	root, err := p.or() // the top level is not nesting; p.expr is for parenthesised ones
 	if err != nil {
 		return nil, err
 	}
