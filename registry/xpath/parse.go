@@ -236,10 +236,13 @@ func (p *parser) primary() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.tok.kind != tRParen {
+		switch p.tok.kind {
+		case tRParen:
+			return x, p.advance()
+		case tEOF:
 			return nil, p.errAt(t.off, ErrSyntax, "unclosed parenthesis")
 		}
-		return x, p.advance()
+		return nil, p.errAt(p.tok.off, ErrSyntax, "expected \")\", found %s", p.tok.describe())
 	case tName:
 		return p.call()
 	case tEOF:
