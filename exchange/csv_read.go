@@ -428,7 +428,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			}
 			continue
 		}
-		v, err := registry.CanonicalValue(t.typ, uncell(t.typ, cell))
+		v, err := registry.CanonicalValue(t.typ, uncell(cell))
 		if err != nil {
 			cr.rowError(line, t.field, "%v", err)
 			continue

@@ -39,7 +39,7 @@ func export(ws Records, forms *registry.Forms, format string, now time.Time, min
 		}
 		finish = jw.Close
 	case FormatCSV, FormatHXL:
-		cw, err := exchange.NewCSVWriter(out, forms, format == FormatHXL)
+		cw, err := exchange.NewCSVWriter(out, forms, exchange.Options{HXL: format == FormatHXL})
 		if err != nil {
 			return 0, fmt.Errorf("export %s: %w", format, err)
 		}

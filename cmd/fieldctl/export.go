@@ -141,7 +141,7 @@ func (x exporter) json(w io.Writer) (int, error) {
 }
 
 func (x exporter) csv(w io.Writer, hxl bool) (int, error) {
-	cw, err := exchange.NewCSVWriter(w, x.s.forms, hxl)
+	cw, err := exchange.NewCSVWriter(w, x.s.forms, exchange.Options{HXL: hxl})
 	if err != nil {
 		return 0, err
 	}
