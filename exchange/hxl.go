@@ -119,13 +119,14 @@ var (
 var ErrBadHXL = errors.New("not an HXL hashtag")
 
 // ParseHXLTag returns a form's hxl column as a hashtag: lower case (HXL is
-// case-insensitive), without spaces, "#affected +f" as "#affected+f". A
+// case-insensitive), without the spaces HXL allows before a "+",
+// "#affected +f" as "#affected+f". A
 // text that is not a hashtag and attributes is refused: a tag row with it
 // would not read back in HXL tools.
 func ParseHXLTag(s string) (string, error) {
-	tag := strings.ToLower(strings.Join(strings.Fields(s), ""))
+	tag := strings.ToLower(strings.TrimSpace(s))
 	if !hxlTagPattern.MatchString(tag) {
 		return "", fmt.Errorf("%w: %q (want #hashtag+attribute, letters, digits and _)", ErrBadHXL, s)
 	}
-	return tag, nil
+	return strings.Join(strings.Fields(tag), ""), nil
 }
