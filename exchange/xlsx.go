@@ -27,8 +27,9 @@ import (
 // ids, codes, labels, names — is a text cell with the text format, so
 // Excel keeps "+963 …" and leading zeros and never runs a value as a
 // formula. Rows are streamed (excelize's StreamWriter), which spills them
-// to temporary files in Options.TmpDir: memory stays small for a million
-// rows. A sheet holds at most 1,048,576 rows and a cell 32,767 characters
+// to temporary files in Options.TmpDir: memory holds 16 MiB of rows per
+// sheet at most, not the rows, and at Close the compressed workbook, which
+// excelize assembles in memory (tens of MiB for a million rows). A sheet holds at most 1,048,576 rows and a cell 32,767 characters
 // (Excel's limits); an export beyond them fails rather than cut data.
 type XLSXWriter struct {
 	out    io.Writer
