@@ -270,6 +270,16 @@ func (xw *XLSXWriter) Close() error {
 	return err
 }
 
+// Abort removes the temporary files and writes nothing: for an export that
+// failed or was interrupted halfway.
+func (xw *XLSXWriter) Abort() error {
+	if xw.closed {
+		return nil
+	}
+	xw.closed = true
+	return xw.f.Close()
+}
+
 func (xw *XLSXWriter) finish() error {
 	for _, s := range xw.order {
 		if err := s.sw.Flush(); err != nil {
