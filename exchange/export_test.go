@@ -312,3 +312,23 @@ func TestNoteHasNoColumn(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a person typed, the CSV cell the formula rule makes of it never
+// runs as a formula and reads back to exactly what was typed.
+func FuzzFormulaRule(f *testing.F) {
+	for _, seed := range []string{"=1+1", "+963 944 123 456", "-5", "'=x", "''+1", "@", "+", "-a", "\t=", "0044 20", "فاطمة", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		cell := defuse(v)
+		if formulaLike(cell) {
+			t.Errorf("defuse(%q) = %q runs as a formula", v, cell)
+		}
+		if got := uncell(cell); got != v {
+			t.Errorf("uncell(defuse(%q)) = %q", v, got)
+		}
+		if cell != v && cell != "'"+v {
+			t.Errorf("defuse(%q) = %q: more than one apostrophe added", v, cell)
+		}
+	})
+}
