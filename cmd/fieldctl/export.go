@@ -19,7 +19,7 @@ func runExport(e *env, args []string) error {
 	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags), xlsx (a sheet per kind, typed cells) or json")
 	kind := fs.String("kind", registry.KindPerson, "csv and hxl: the table: person (a row per person, the household's fields on each), household (a row per household) or another form's `kind` (assessment: a row per assessment)")
 	labels := fs.Bool("labels", false, "csv, hxl and xlsx: write choices as their labels in your language instead of their codes")
-	bom := fs.Bool("bom", true, "csv and hxl: start with a UTF-8 byte-order mark, which Excel needs to read Arabic and accents (--bom=false for scripts)")
+	bom := fs.Bool("bom", true, "csv, hxl and --aggregate: start with a UTF-8 byte-order mark, which Excel needs to read Arabic and accents (--bom=false for scripts)")
 	aggregate := fs.Bool("aggregate", false, "the sex-and-age table per location instead of one row per person (any role)")
 	minCell := fs.Int("min-cell", exchange.DefaultMinCell, "with --aggregate: write counts below `N` as \"<N\" (1: suppress nothing)")
 	out := fs.String("out", "", "write to `file` (replaced only once the export is complete); - for stdout")
@@ -64,8 +64,6 @@ func runExport(e *env, args []string) error {
 		switch {
 		case *aggregate:
 			what = "aggregate " + *format
-		case *format == "xlsx" || *format == "json":
-			what = *format
 		case *kind != registry.KindPerson:
 			what = *kind + " " + *format
 		}
