@@ -332,3 +332,23 @@ func FuzzFormulaRule(f *testing.F) {
 		}
 	})
 }
+
+// An export with labels, in any of the form's languages, imports back to
+// the codes.
+func TestLabelsImportBack(t *testing.T) {
+	fs := deploymentForms(t, operationFields)
+	for _, lang := range []string{"en", "ar", "fr"} {
+		got, rowErrs, err := ReadCSV(bytes.NewReader(exportWith(t, fs, Options{Labels: true, Lang: lang, BOM: true}, hardValues())), nil, fs, now)
+		if err != nil || len(rowErrs) > 0 {
+			t.Fatalf("%s: %v %v", lang, err, rowErrs)
+		}
+		var want []Household
+		for _, f := range hardValues() {
+			want = append(want, FromRecords(f.household, f.members, nil))
+		}
+		clearLines(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the labels did not read back to the codes:\ngot  %+v\nwant %+v", lang, got, want)
+		}
+	}
+}
