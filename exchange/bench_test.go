@@ -15,7 +15,7 @@ import (
 func BenchmarkReadCSV(b *testing.B) {
 	fs := forms(b)
 	var buf bytes.Buffer
-	cw, _ := NewCSVWriter(&buf, fs, false)
+	cw, _ := NewCSVWriter(&buf, fs, Options{})
 	f := fixture()[0]
 	for i := range 1000 {
 		h := rec(registry.KindHousehold, i+1000, f.household.Values())

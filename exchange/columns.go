@@ -14,6 +14,7 @@ const (
 	colHouseholdID      = registry.FieldHouseholdID
 	colPersonID         = "person_id"
 	colHouseholdVersion = "household_version"
+	colRecordID         = "id" // of a record in a table of one kind (assessments)
 	colPersonVersion    = "person_version"
 )
 
@@ -21,14 +22,25 @@ const (
 // spreadsheet or a map tool reads numbers, not "lat lon" strings.
 var geoParts = []string{"lat", "lon", "alt", "accuracy"}
 
-// column is one column of person-level CSV: a field of the household or the
-// person form, or one part of a geopoint field.
+// typeNote is a form's note: text shown to the enumerator that stores
+// nothing, so it has no column. (registry.TypeNote once forms carry notes;
+// spelt here so exports skip them from the first such form on.)
+const typeNote registry.FieldType = "note"
+
+// column is one column of an export: a field of a form, or one part of a
+// geopoint field, or one of the id and version columns.
 type column struct {
 	name    string // header
-	kind    string // registry.KindHousehold or KindPerson; "" for the id columns
+	kind    string // the form's kind; "" for the id and version columns
 	field   string // the field it holds ("" for the id columns)
 	geoPart int    // for a geopoint: the index in geoParts; -1 otherwise
 	typ     registry.FieldType
+	def     registry.FieldDef // the field's definition: choices for labels, its HXL tag
+}
+
+// idColumn is a column the export fills itself (ids, versions).
+func idColumn(name string, typ registry.FieldType) column {
+	return column{name: name, geoPart: -1, typ: typ}
 }
 
 // personColumns returns the columns of a person-level export: household_id,
@@ -44,28 +56,53 @@ func personColumns(forms *registry.Forms) ([]column, error) {
 	if !ok {
 		return nil, fmt.Errorf("no %s form", registry.KindPerson)
 	}
-	cols := []column{{name: colHouseholdID, geoPart: -1, typ: registry.TypeRef}}
-	cols = appendFormColumns(cols, hf)
-	cols = append(cols, column{name: colPersonID, geoPart: -1, typ: registry.TypeRef})
-	cols = appendFormColumns(cols, pf)
+	cols := []column{idColumn(colHouseholdID, registry.TypeRef)}
+	cols = appendFormColumns(cols, hf, true)
+	cols = append(cols, idColumn(colPersonID, registry.TypeRef))
+	cols = appendFormColumns(cols, pf, false)
 	cols = append(cols,
-		column{name: colHouseholdVersion, geoPart: -1, typ: registry.TypeText},
-		column{name: colPersonVersion, geoPart: -1, typ: registry.TypeText})
+		idColumn(colHouseholdVersion, registry.TypeText),
+		idColumn(colPersonVersion, registry.TypeText))
 	return cols, nil
 }
 
-func appendFormColumns(cols []column, f *registry.Form) []column {
+// recordColumns returns the columns of a table of one kind's records: the
+// record's id (household_id for households, person_id for persons, id for
+// any other kind), then the form's fields in form order, household_id among
+// them where the form has it (a member's or an assessment's household).
+func recordColumns(forms *registry.Forms, kind string) ([]column, error) {
+	f, ok := forms.Form(kind)
+	if !ok {
+		return nil, fmt.Errorf("no %s form", kind)
+	}
+	id := colRecordID
+	switch kind {
+	case registry.KindHousehold:
+		id = colHouseholdID
+	case registry.KindPerson:
+		id = colPersonID
+	}
+	cols := []column{idColumn(id, registry.TypeRef)}
+	return appendFormColumns(cols, f, true), nil
+}
+
+// appendFormColumns appends a column per question of f in form order: a
+// geopoint as four, a note as none. household_id is kept only with
+// withRef (person-level rows have it once, from the household).
+func appendFormColumns(cols []column, f *registry.Form, withRef bool) []column {
 	for _, d := range f.Fields {
-		if f.Kind == registry.KindPerson && d.Name == colHouseholdID {
+		switch {
+		case d.Type == typeNote:
 			continue
-		}
-		if d.Type == registry.TypeGeopoint {
+		case d.Name == colHouseholdID && !withRef:
+			continue
+		case d.Type == registry.TypeGeopoint:
 			for i, part := range geoParts {
-				cols = append(cols, column{name: d.Name + "_" + part, kind: f.Kind, field: d.Name, geoPart: i, typ: registry.TypeDecimal})
+				cols = append(cols, column{name: d.Name + "_" + part, kind: f.Kind, field: d.Name, geoPart: i, typ: registry.TypeDecimal, def: d})
 			}
 			continue
 		}
-		cols = append(cols, column{name: d.Name, kind: f.Kind, field: d.Name, geoPart: -1, typ: d.Type})
+		cols = append(cols, column{name: d.Name, kind: f.Kind, field: d.Name, geoPart: -1, typ: d.Type, def: d})
 	}
 	return cols
 }

@@ -428,7 +428,7 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 			}
 			continue
 		}
-		v, err := registry.CanonicalValue(t.typ, uncell(t.typ, cell))
+		v, err := registry.CanonicalValue(t.typ, uncell(cell))
 		if err != nil {
 			cr.rowError(line, t.field, "%v", err)
 			continue
@@ -537,14 +537,23 @@ func ruleText(d registry.FieldDef, kind, rule string, params []string) string {
 const maxChoicesShown = 12
 
 // matchChoices lets a list use a choice's label in any language, in any
-// case ("Female", "féminin", "أنثى"), for its name ("female").
+// case ("Female", "féminin", "أنثى"), for its name ("female"). A
+// select_multiple holding ";" is a list of labels, as an export --labels
+// writes them ("Disability; Woman at risk"), else of codes split by spaces.
 func matchChoices(d registry.FieldDef, v string) string {
 	if len(d.Choices) == 0 {
 		return v
 	}
 	codes := strings.Fields(v)
-	if d.Type == registry.TypeSelectOne {
+	switch {
+	case d.Type == registry.TypeSelectOne:
 		codes = []string{v}
+	case strings.Contains(v, ";"):
+		codes = strings.Split(v, ";")
+		for i := range codes {
+			codes[i] = strings.TrimSpace(codes[i])
+		}
+		codes = slices.DeleteFunc(codes, func(c string) bool { return c == "" })
 	}
 	for i, code := range codes {
 		if _, ok := d.Choice(code); ok {

@@ -126,7 +126,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 				jw.Close()
 				got, err = DecodeHouseholdsAt(&buf, fs, now)
 			} else {
-				cw, _ := NewCSVWriter(&buf, fs, format == "hxl")
+				cw, _ := NewCSVWriter(&buf, fs, Options{HXL: format == "hxl"})
 				for _, f := range families {
 					cw.Write(f.household, f.members)
 				}

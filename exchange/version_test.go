@@ -105,7 +105,7 @@ func TestExportsCarryVersions(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	cw, err := NewCSVWriter(&buf, fs, false)
+	cw, err := NewCSVWriter(&buf, fs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,7 @@ type Admin interface {
 	Duplicates() ([]DuplicatePair, error)
 	ExportFile(ctx context.Context, format, path string) (households int, err error)
 	ExportAggregateFile(ctx context.Context, path string, minCell int) (households int, err error)
+	ExportFileWith(ctx context.Context, path string, opt ExportOptions) (households int, err error)
 	ImportBundleFile(ctx context.Context, path string) (BundleResult, error)
 	ExportBundleFile(ctx context.Context, device, path string) (changes int, err error)
 	Stats() (Stats, error)
@@ -227,28 +228,23 @@ func (s *Server) Stats() (Stats, error) {
 }
 
 // ExportFile writes every household in format (FormatCSV, FormatHXL,
-// FormatJSON or FormatAggregate) to a new owner-only file, records the
-// export in the audit log, and returns how many households it wrote.
+// FormatXLSX, FormatJSON or FormatAggregate) to a new owner-only file,
+// records the export in the audit log, and returns how many households it
+// wrote.
 func (s *Server) ExportFile(ctx context.Context, format, path string) (int, error) {
-	return s.exportFile(ctx, format, path, 0)
+	return s.ExportFileWith(ctx, path, ExportOptions{Format: format})
 }
 
 // ExportAggregateFile is ExportFile of FormatAggregate with a small-cell
 // threshold: counts of 1 to minCell-1 are written "<minCell" (see
 // exchange.Aggregator; 1 suppresses nothing, 0 means the default).
 func (s *Server) ExportAggregateFile(ctx context.Context, path string, minCell int) (int, error) {
-	if minCell < 0 {
-		return 0, fmt.Errorf("export: %w: small-cell threshold %d", ErrInvalidRequest, minCell)
-	}
-	return s.exportFile(ctx, FormatAggregate, path, minCell)
+	return s.ExportFileWith(ctx, path, ExportOptions{Format: FormatAggregate, MinCell: minCell})
 }
 
-func (s *Server) exportFile(ctx context.Context, format, path string, minCell int) (int, error) {
-	switch format {
-	case FormatCSV, FormatHXL, FormatJSON, FormatAggregate:
-	default:
-		return 0, fmt.Errorf("export: %w: unknown format %q (csv, hxl, json or aggregate)", ErrInvalidRequest, format)
-	}
+// ExportFileWith is ExportFile with the options of ExportOptions: the
+// table of a CSV export, labels, the byte-order mark.
+func (s *Server) ExportFileWith(ctx context.Context, path string, opt ExportOptions) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -256,16 +252,27 @@ func (s *Server) exportFile(ctx context.Context, format, path string, minCell in
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
+	if err := opt.check(forms); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	opt.TmpDir = filepath.Dir(path) // an XLSX export's rows wait beside it, not in a shared /tmp
 	var n int
 	err = s.writeFile(path, func(w io.Writer) error {
 		var err error
-		n, err = export(s.ws, forms, format, s.cfg.now(), minCell, w)
+		n, err = export(s.ws, forms, opt, s.cfg.now(), w)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
-	if err := s.auditAdmin(ctx, "export", fmt.Sprintf("%s, %d households", format, n)); err != nil {
+	what := opt.Format
+	if opt.Kind != "" && opt.Kind != registry.KindPerson {
+		what += " of " + opt.Kind
+	}
+	if opt.Labels {
+		what += " with labels"
+	}
+	if err := s.auditAdmin(ctx, "export", fmt.Sprintf("%s, %d households", what, n)); err != nil {
 		return n, err
 	}
 	return n, nil

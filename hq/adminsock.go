@@ -71,6 +71,12 @@ type adminRequest struct {
 	Record uuid.UUID     `cbor:"11,keyasint,omitempty"` // a record to erase
 	// MinCell is the aggregate export's small-cell threshold.
 	MinCell int `cbor:"20,keyasint,omitempty"`
+	// The export's other options (ExportOptions); a server that predates
+	// them ignores them and exports codes, person-level, without a mark.
+	Kind   string `cbor:"30,keyasint,omitempty"`
+	Labels bool   `cbor:"31,keyasint,omitempty"`
+	Lang   string `cbor:"32,keyasint,omitempty"`
+	BOM    bool   `cbor:"33,keyasint,omitempty"`
 }
 
 type adminResponse struct {
@@ -276,7 +282,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 	case opDuplicates:
 		return s.Duplicates()
 	case opExport:
-		return s.ExportFile(ctx, req.Format, req.Path)
+		return s.ExportFileWith(ctx, req.Path, ExportOptions{Format: req.Format, Kind: req.Kind, Labels: req.Labels, Lang: req.Lang, BOM: req.BOM, MinCell: req.MinCell})
 	case opExportAggregate:
 		return s.ExportAggregateFile(ctx, req.Path, req.MinCell)
 	case opImportBundle:
@@ -419,6 +425,13 @@ func (a *AdminClient) Duplicates() ([]DuplicatePair, error) {
 // ExportFile has the server export every household to a new file at path.
 func (a *AdminClient) ExportFile(ctx context.Context, format, path string) (int, error) {
 	return call[int](ctx, a, adminRequest{Op: opExport, Format: format, Path: path})
+}
+
+// ExportFileWith has the server export every household to a new file at
+// path, with options.
+func (a *AdminClient) ExportFileWith(ctx context.Context, path string, opt ExportOptions) (int, error) {
+	return call[int](ctx, a, adminRequest{Op: opExport, Format: opt.Format, Path: path, Kind: opt.Kind,
+		Labels: opt.Labels, Lang: opt.Lang, BOM: opt.BOM, MinCell: opt.MinCell})
 }
 
 // ExportAggregateFile has the server write the aggregate table, with its

@@ -16,47 +16,137 @@ const (
 	FormatJSON      = "json"
 	FormatCSV       = "csv"
 	FormatHXL       = "hxl"
+	FormatXLSX      = "xlsx"      // a workbook with a sheet per kind, typed cells
 	FormatAggregate = "aggregate" // sex-and-age table per location (CSV with HXL tags)
 )
+
+// ExportOptions says what an export writes besides its format.
+type ExportOptions struct {
+	Format string
+	// Kind is the table of a CSV or HXL export: person (the default: a row
+	// per person, the household's fields on each), household, or another
+	// form's kind (assessment: a row per assessment). JSON and XLSX hold
+	// every kind.
+	Kind string
+	// Labels writes choices as their labels in Lang (CSV, HXL, XLSX).
+	Labels bool
+	Lang   string
+	// BOM starts a CSV or HXL export with the UTF-8 byte-order mark Excel
+	// needs to read it as UTF-8.
+	BOM bool
+	// MinCell is the aggregate's small-cell threshold (0: the default,
+	// exchange.DefaultMinCell).
+	MinCell int
+	// TmpDir is where an XLSX export keeps its streamed rows until written.
+	TmpDir string
+}
+
+// check refuses options that do not go together, against forms.
+func (o ExportOptions) check(forms *registry.Forms) error {
+	switch o.Format {
+	case FormatCSV, FormatHXL, FormatJSON, FormatXLSX, FormatAggregate:
+	default:
+		return fmt.Errorf("%w: unknown format %q (csv, hxl, xlsx, json or aggregate)", ErrInvalidRequest, o.Format)
+	}
+	if o.Kind != "" && o.Kind != registry.KindPerson {
+		if o.Format != FormatCSV && o.Format != FormatHXL {
+			return fmt.Errorf("%w: a kind is for csv and hxl exports; %s holds every kind", ErrInvalidRequest, o.Format)
+		}
+		if _, ok := forms.Form(o.Kind); !ok {
+			return fmt.Errorf("%w: no form of kind %q (%v)", ErrInvalidRequest, o.Kind, forms.Kinds())
+		}
+	}
+	if o.Labels && (o.Format == FormatJSON || o.Format == FormatAggregate) {
+		return fmt.Errorf("%w: labels are for csv, hxl and xlsx exports", ErrInvalidRequest)
+	}
+	if o.MinCell < 0 {
+		return fmt.Errorf("%w: small-cell threshold %d", ErrInvalidRequest, o.MinCell)
+	}
+	return nil
+}
+
+func (o ExportOptions) exchange() exchange.Options {
+	return exchange.Options{HXL: o.Format == FormatHXL, Labels: o.Labels, Lang: o.Lang, BOM: o.BOM, TmpDir: o.TmpDir}
+}
 
 // Export writes every household of ws, with its members and assessments, in
 // format, and returns how many households it wrote. Devices' workspaces
 // export the same way, which is how tests compare replicas.
 func Export(ws Records, forms *registry.Forms, format string, now time.Time, out io.Writer) (int, error) {
-	return export(ws, forms, format, now, 0, out)
+	return export(ws, forms, ExportOptions{Format: format}, now, out)
 }
 
-// export is Export with the aggregate's small-cell threshold (zero: the
-// default, exchange.DefaultMinCell).
-func export(ws Records, forms *registry.Forms, format string, now time.Time, minCell int, out io.Writer) (int, error) {
-	var write func(h registry.Record, members, assessments []registry.Record) error
-	var finish func() error
-	switch format {
-	case FormatJSON:
+// exportWriter is one format's writer: a household at a time, then finish.
+type exportWriter struct {
+	write  func(h registry.Record, members, assessments []registry.Record) error
+	finish func() error
+	abort  func() // after an error: drop what is half written (temporary files)
+}
+
+func newExportWriter(forms *registry.Forms, opt ExportOptions, now time.Time, out io.Writer) (exportWriter, error) {
+	kind := opt.Kind
+	if kind == "" {
+		kind = registry.KindPerson
+	}
+	switch {
+	case opt.Format == FormatJSON:
 		jw := exchange.NewJSONWriter(out)
-		write = func(h registry.Record, members, assessments []registry.Record) error {
+		return exportWriter{write: func(h registry.Record, members, assessments []registry.Record) error {
 			return jw.Write(exchange.FromRecords(h, members, assessments))
-		}
-		finish = jw.Close
-	case FormatCSV, FormatHXL:
-		cw, err := exchange.NewCSVWriter(out, forms, format == FormatHXL)
+		}, finish: jw.Close}, nil
+	case opt.Format == FormatXLSX:
+		xw, err := exchange.NewXLSXWriter(out, forms, opt.exchange())
 		if err != nil {
-			return 0, fmt.Errorf("export %s: %w", format, err)
+			return exportWriter{}, err
 		}
-		write = func(h registry.Record, members, _ []registry.Record) error { return cw.Write(h, members) }
-		finish = cw.Flush
-	case FormatAggregate:
+		return exportWriter{write: xw.Write, finish: xw.Close, abort: func() { xw.Abort() }}, nil
+	case opt.Format == FormatAggregate:
 		agg := exchange.NewAggregator(now)
-		agg.MinCell = minCell
-		write = func(h registry.Record, members, _ []registry.Record) error {
+		agg.MinCell = opt.MinCell
+		return exportWriter{write: func(h registry.Record, members, _ []registry.Record) error {
 			agg.Add(h, members)
 			return nil
+		}, finish: func() error { return agg.WriteCSV(out) }}, nil
+	case kind == registry.KindPerson:
+		cw, err := exchange.NewCSVWriter(out, forms, opt.exchange())
+		if err != nil {
+			return exportWriter{}, err
 		}
-		finish = func() error { return agg.WriteCSV(out) }
-	default:
-		return 0, fmt.Errorf("export: unknown format %q (json, csv, hxl or aggregate)", format)
+		return exportWriter{write: func(h registry.Record, members, _ []registry.Record) error {
+			return cw.Write(h, members)
+		}, finish: cw.Flush}, nil
 	}
-	n := 0
+	rw, err := exchange.NewRecordCSVWriter(out, forms, kind, opt.exchange())
+	if err != nil {
+		return exportWriter{}, err
+	}
+	return exportWriter{write: func(h registry.Record, _, assessments []registry.Record) error {
+		if kind == registry.KindHousehold || h.Deleted() {
+			return rw.Write(h) // writes nothing of a deleted household
+		}
+		for _, a := range assessments {
+			if err := rw.Write(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, finish: rw.Flush}, nil
+}
+
+// export is Export with options.
+func export(ws Records, forms *registry.Forms, opt ExportOptions, now time.Time, out io.Writer) (n int, err error) {
+	if err := opt.check(forms); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	xw, err := newExportWriter(forms, opt, now, out)
+	if err != nil {
+		return 0, fmt.Errorf("export %s: %w", opt.Format, err)
+	}
+	defer func() {
+		if err != nil && xw.abort != nil {
+			xw.abort()
+		}
+	}()
 	for _, id := range ws.IDs(registry.KindHousehold) {
 		h, err := ws.Get(id)
 		if err != nil {
@@ -70,13 +160,19 @@ func export(ws Records, forms *registry.Forms, format string, now time.Time, min
 		if err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		if err := write(h, members, assessments); err != nil {
-			return n, fmt.Errorf("export %s: %w", format, err)
+		if err := xw.write(h, members, assessments); err != nil {
+			return n, fmt.Errorf("export %s: %w", opt.Format, err)
 		}
 		n++
 	}
-	if err := finish(); err != nil {
-		return n, fmt.Errorf("export %s: %w", format, err)
+	if opt.BOM && opt.Format == FormatAggregate {
+		// The aggregate writes all at the end; its mark goes first.
+		if _, err := io.WriteString(out, "\ufeff"); err != nil {
+			return n, fmt.Errorf("export %s: %w", opt.Format, err)
+		}
+	}
+	if err := xw.finish(); err != nil {
+		return n, fmt.Errorf("export %s: %w", opt.Format, err)
 	}
 	return n, nil
 }

@@ -76,6 +76,7 @@ type FieldDef struct {
 	MaxChoices int    `json:"max_choices,omitempty"`
 	Section    string `json:"section,omitempty"` // groups fields on screen; the assessment's themes
 	Default    string `json:"default,omitempty"` // the value a new record starts with
+	HXL        string `json:"hxl,omitempty"`     // the HXL hashtag and attributes, e.g. "#affected+f"
 	// MustBeTrue marks a boolean that must be "true" for the record to be
 	// saved at all: the household's consent.
 	MustBeTrue bool `json:"must_be_true,omitempty"`

@@ -38,7 +38,7 @@ func commandTable() []command {
 		{"duplicates", "[--json]", "list persons likely or possibly registered twice, with scores and reasons", runDuplicates},
 		{"duplicates dismiss", "ID1 ID2", "record that two persons are different people (supervisors and admins)", runDuplicatesDismiss},
 		{"duplicates merge", "KEEP OTHER", "merge the person OTHER into KEEP; both histories stay (supervisors and admins)", runDuplicatesMerge},
-		{"export", "--format csv|hxl|json [--aggregate [--min-cell N]] --out F", "export records (person-level: supervisors and admins)", runExport},
+		{"export", "--format csv|hxl|json|xlsx [--kind K] [--labels] [--bom=false] [--aggregate [--min-cell N]] --out F", "export records (person-level: supervisors and admins)", runExport},
 		{"verify", "", "check every stored value and the audit chain", runVerify},
 		{"enroll", "CODE", "connect this device to HQ with the code HQ printed", runEnroll},
 		{"sync", "[--timeout D]", "send this device's changes to HQ and receive its sites' changes", runSync},

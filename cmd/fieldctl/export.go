@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"fieldreg/exchange"
 	"fieldreg/internal/safefile"
@@ -15,7 +16,10 @@ import (
 
 func runExport(e *env, args []string) error {
 	fs := newFlags(e, "export")
-	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags) or json")
+	format := fs.String("format", "", "csv, hxl (CSV with HXL hashtags), xlsx (a sheet per kind, typed cells) or json")
+	kind := fs.String("kind", registry.KindPerson, "csv and hxl: the table: person (a row per person, the household's fields on each), household (a row per household) or another form's `kind` (assessment: a row per assessment)")
+	labels := fs.Bool("labels", false, "csv, hxl and xlsx: write choices as their labels in your language instead of their codes")
+	bom := fs.Bool("bom", true, "csv, hxl and --aggregate: start with a UTF-8 byte-order mark, which Excel needs to read Arabic and accents (--bom=false for scripts)")
 	aggregate := fs.Bool("aggregate", false, "the sex-and-age table per location instead of one row per person (any role)")
 	minCell := fs.Int("min-cell", exchange.DefaultMinCell, "with --aggregate: write counts below `N` as \"<N\" (1: suppress nothing)")
 	out := fs.String("out", "", "write to `file` (replaced only once the export is complete); - for stdout")
@@ -28,14 +32,20 @@ func runExport(e *env, args []string) error {
 	}
 	switch *format {
 	case "csv", "hxl":
-	case "json":
+	case "json", "xlsx":
 		if *aggregate {
 			return usagef("--aggregate writes CSV: use --format csv or hxl")
+		}
+		if *labels && *format == "json" {
+			return usagef("--labels is for csv, hxl and xlsx: JSON keeps codes")
+		}
+		if *kind != registry.KindPerson {
+			return usagef("--kind is for csv and hxl: %s holds every kind", *format)
 		}
 	case "":
 		return usagef("--format is required")
 	default:
-		return usagef("unknown format %q (want csv, hxl or json)", *format)
+		return usagef("unknown format %q (want csv, hxl, xlsx or json)", *format)
 	}
 	if *out == "" {
 		return usagef("--out is required")
@@ -43,15 +53,24 @@ func runExport(e *env, args []string) error {
 	if *minCell < 1 {
 		return usagef("--min-cell must be at least 1")
 	}
+	if *aggregate && (*kind != registry.KindPerson || *labels) {
+		return usagef("--aggregate counts persons: no --kind or --labels")
+	}
 	return e.withWorkspace(func(s *session) error {
-		kind := "person-level " + *format
-		if *aggregate {
-			kind = "aggregate " + *format
+		if _, ok := s.forms.Form(*kind); !ok {
+			return usagef("unknown --kind %q (want one of %s)", *kind, strings.Join(s.forms.Kinds(), ", "))
+		}
+		what := "person-level " + *format
+		switch {
+		case *aggregate:
+			what = "aggregate " + *format
+		case *kind != registry.KindPerson:
+			what = *kind + " " + *format
 		}
 		// The audit entry comes first: an export that was started must be on
 		// record even if writing it fails halfway. The store refuses an
-		// enumerator a person-level export.
-		if err := s.ws.BeginExport(!*aggregate, kind); err != nil {
+		// enumerator a person-level export (every one but the aggregate).
+		if err := s.ws.BeginExport(!*aggregate, what); err != nil {
 			if errors.Is(err, store.ErrForbidden) {
 				return fmt.Errorf("export: %w: person-level exports need a supervisor or admin; enumerators may export --aggregate", store.ErrForbidden)
 			}
@@ -59,11 +78,15 @@ func runExport(e *env, args []string) error {
 		}
 		ctx, stop := e.interruptible()
 		defer stop()
-		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households"), minCell: *minCell}
+		opt := exchange.Options{HXL: *format == "hxl", Labels: *labels, Lang: e.lang(), BOM: *bom}
+		x := exporter{ctx: ctx, e: e, s: s, progress: newProgress(e.stderr, e.now, "exported", s.ws.Count(registry.KindHousehold), "households"), minCell: *minCell, opt: opt}
 		var n int
 		write := writeAtomically
 		if *out != "-" {
 			removeStaleExports(e, filepath.Dir(*out))
+			// XLSX rows wait in temporary files until the workbook is
+			// written: next to the export, not in a shared /tmp.
+			x.opt.TmpDir = filepath.Dir(*out)
 		}
 		if *out == "-" {
 			write = func(_ string, fn func(io.Writer) error) error { return fn(e.stdout) }
@@ -75,8 +98,12 @@ func runExport(e *env, args []string) error {
 				n, err = x.aggregate(w)
 			case *format == "json":
 				n, err = x.json(w)
+			case *format == "xlsx":
+				n, err = x.xlsx(w)
+			case *kind != registry.KindPerson:
+				n, err = x.records(w, *kind)
 			default:
-				n, err = x.csv(w, *format == "hxl")
+				n, err = x.csv(w)
 			}
 			return err
 		})
@@ -86,7 +113,7 @@ func runExport(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		fmt.Fprintf(e.stderr, "exported %s (%s) to %s\n", plural(n, "household"), kind, *out)
+		fmt.Fprintf(e.stderr, "exported %s (%s) to %s\n", plural(n, "household"), what, *out)
 		return nil
 	})
 }
@@ -98,6 +125,7 @@ type exporter struct {
 	s        *session
 	progress *progress
 	minCell  int // aggregate: the small-cell threshold
+	opt      exchange.Options
 }
 
 // each calls fn for every household that is not deleted, with its members
@@ -140,8 +168,8 @@ func (x exporter) json(w io.Writer) (int, error) {
 	return n, jw.Close()
 }
 
-func (x exporter) csv(w io.Writer, hxl bool) (int, error) {
-	cw, err := exchange.NewCSVWriter(w, x.s.forms, hxl)
+func (x exporter) csv(w io.Writer) (int, error) {
+	cw, err := exchange.NewCSVWriter(w, x.s.forms, x.opt)
 	if err != nil {
 		return 0, err
 	}
@@ -154,6 +182,43 @@ func (x exporter) csv(w io.Writer, hxl bool) (int, error) {
 	return n, cw.Flush()
 }
 
+// records writes a row per record of kind: the households themselves, or
+// the records of another form that belong to them (assessments).
+func (x exporter) records(w io.Writer, kind string) (int, error) {
+	rw, err := exchange.NewRecordCSVWriter(w, x.s.forms, kind, x.opt)
+	if err != nil {
+		return 0, err
+	}
+	n, err := x.each(kind != registry.KindHousehold, func(h registry.Record, _, as []registry.Record) error {
+		if kind == registry.KindHousehold {
+			return rw.Write(h)
+		}
+		for _, a := range as {
+			if err := rw.Write(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, rw.Flush()
+}
+
+func (x exporter) xlsx(w io.Writer) (int, error) {
+	xw, err := exchange.NewXLSXWriter(w, x.s.forms, x.opt)
+	if err != nil {
+		return 0, err
+	}
+	n, err := x.each(true, xw.Write)
+	if err != nil {
+		xw.Abort()
+		return n, err
+	}
+	return n, xw.Close()
+}
+
 func (x exporter) aggregate(w io.Writer) (int, error) {
 	agg := exchange.NewAggregator(x.e.now())
 	agg.MinCell = x.minCell
@@ -163,6 +228,11 @@ func (x exporter) aggregate(w io.Writer) (int, error) {
 	})
 	if err != nil {
 		return n, err
+	}
+	if x.opt.BOM {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return n, err
+		}
 	}
 	return n, agg.WriteCSV(w)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/assets/i18n"
 	"fieldreg/exchange"
 	"fieldreg/hq"
 	"fieldreg/sync/pki"
@@ -226,12 +227,15 @@ func runDuplicates(_ context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-var exportFormats = []string{hq.FormatCSV, hq.FormatHXL, hq.FormatJSON, hq.FormatAggregate}
+var exportFormats = []string{hq.FormatCSV, hq.FormatHXL, hq.FormatXLSX, hq.FormatJSON, hq.FormatAggregate}
 
 func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "export")
-	format := fs.String("format", "", "`csv`, hxl, json, or aggregate (counts by sex and age per location)")
+	format := fs.String("format", "", "`csv`, hxl, xlsx (a sheet per kind, typed cells), json, or aggregate (counts by sex and age per location)")
 	out := fs.String("out", "", "write to a new `file`")
+	kind := fs.String("kind", "person", "csv and hxl: the table: person (a row per person), household, or another form's `kind` (assessment)")
+	labels := fs.Bool("labels", false, "csv, hxl and xlsx: write choices as their labels in your language (LANG) instead of codes")
+	bom := fs.Bool("bom", true, "csv, hxl and aggregate: start with the UTF-8 byte-order mark Excel needs (--bom=false for scripts)")
 	minCell := fs.Int("min-cell", exchange.DefaultMinCell, "aggregate: write counts below `N` as \"<N\" (1: suppress nothing)")
 	if err := noArgs(e, fs, args); err != nil {
 		return err
@@ -249,12 +253,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	n, err := withAdmin(e, func(a hq.Admin) (int, error) {
-		if *format == hq.FormatAggregate {
-			return a.ExportAggregateFile(ctx, path, *minCell)
-		}
-		return a.ExportFile(ctx, *format, path)
-	})
+	opt := hq.ExportOptions{Format: *format, Kind: *kind, Labels: *labels, Lang: i18n.Builtin().LanguageFromEnv(e.getenv), BOM: *bom}
+	if *format == hq.FormatAggregate {
+		opt.MinCell = *minCell
+	}
+	n, err := withAdmin(e, func(a hq.Admin) (int, error) { return a.ExportFileWith(ctx, path, opt) })
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func commandTable() []command {
 		{"wipe", "DEVICE", "order a device to crypto-erase its workspace at its next contact (revoked or not)", runWipe},
 		{"conflicts", "", "list fields with concurrent values", runConflicts},
 		{"duplicates", "[--json]", "list persons likely or possibly registered twice, over every device", runDuplicates},
-		{"export", "--format csv|hxl|json|aggregate [--min-cell N] --out F", "export every household (aggregate: counts by sex and age per location)", runExport},
+		{"export", "--format csv|hxl|json|aggregate|xlsx [--kind K] [--labels] [--bom=false] [--min-cell N] --out F", "export every household (aggregate: counts by sex and age per location)", runExport},
 		{"bundle import", "F", "store the changes of a device's bundle file", runBundleImport},
 		{"bundle export", "--device D --out F", "write a return bundle for a device", runBundleExport},
 		{"quarantine", "[--json]", "list the pushed changes HQ holds for a supervisor, with why", runQuarantine},
