@@ -146,6 +146,7 @@
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
+//	forms       publish seq (u64)             a form version: ref (id@version), kind, its JSON (forms.go; made by its first write)
 //
 // Keys are ids, sequence numbers and keyed hashes: no name, phone or document
 // number appears anywhere in the file in clear. Meta and draft names are

@@ -251,7 +251,7 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 		idx:      newIndex(),
 	}
 	nonces := newNonceSource()
-	for _, b := range allBuckets {
+	for _, b := range append(allBuckets[:len(allBuckets):len(allBuckets)], lateBuckets...) {
 		s, err := newSealer(master, b, nonces)
 		if err != nil {
 			return nil, err
