@@ -19,7 +19,7 @@ func sampleFormsResponse() *SyncResponse {
 	}}
 }
 
-// The forms fields are pinned with the others (testdata/*_forms.golden).
+// The forms fields are pinned with the others (testdata/request_formsafter.golden, response_published.golden).
 func init() {
 	type enc = struct {
 		name   string
@@ -27,7 +27,7 @@ func init() {
 		reenc  func([]byte) ([]byte, error)
 	}
 	encodings = append(encodings,
-		enc{"request_forms", func() ([]byte, error) { return EncodeRequest(sampleFormsRequest()) },
+		enc{"request_formsafter", func() ([]byte, error) { return EncodeRequest(sampleFormsRequest()) },
 			func(b []byte) ([]byte, error) {
 				m, err := DecodeRequest(b, DefaultLimits())
 				if err != nil {
@@ -35,7 +35,7 @@ func init() {
 				}
 				return EncodeRequest(m)
 			}},
-		enc{"response_forms", func() ([]byte, error) { return EncodeResponse(sampleFormsResponse()) },
+		enc{"response_published", func() ([]byte, error) { return EncodeResponse(sampleFormsResponse()) },
 			func(b []byte) ([]byte, error) {
 				m, err := DecodeResponse(b, DefaultLimits())
 				if err != nil {
