@@ -8,11 +8,11 @@ import (
 	"github.com/fxamacker/cbor/v2"
 )
 
-func sampleFormsRequest() *SyncRequest {
+func sampleFormsAfterRequest() *SyncRequest {
 	return &SyncRequest{Version: Version, Device: deviceA, PushFrom: 53, Cursor: 9004, PullMax: 64 << 10, FormsAfter: 3}
 }
 
-func sampleFormsResponse() *SyncResponse {
+func samplePublishedResponse() *SyncResponse {
 	return &SyncResponse{Version: Version, Acked: 52, Cursor: 9004, Forms: []Form{
 		{Ref: "household@2", Kind: "household", Seq: 4, JSON: []byte(`{"kind":"household"}`)},
 		{Ref: "wash@1", Kind: "wash", Seq: 5, JSON: []byte(`{"kind":"wash"}`)},
@@ -27,7 +27,7 @@ func init() {
 		reenc  func([]byte) ([]byte, error)
 	}
 	encodings = append(encodings,
-		enc{"request_formsafter", func() ([]byte, error) { return EncodeRequest(sampleFormsRequest()) },
+		enc{"request_formsafter", func() ([]byte, error) { return EncodeRequest(sampleFormsAfterRequest()) },
 			func(b []byte) ([]byte, error) {
 				m, err := DecodeRequest(b, DefaultLimits())
 				if err != nil {
@@ -35,7 +35,7 @@ func init() {
 				}
 				return EncodeRequest(m)
 			}},
-		enc{"response_published", func() ([]byte, error) { return EncodeResponse(sampleFormsResponse()) },
+		enc{"response_published", func() ([]byte, error) { return EncodeResponse(samplePublishedResponse()) },
 			func(b []byte) ([]byte, error) {
 				m, err := DecodeResponse(b, DefaultLimits())
 				if err != nil {
@@ -46,7 +46,7 @@ func init() {
 }
 
 func TestFormsRoundTrip(t *testing.T) {
-	b, err := EncodeRequest(sampleFormsRequest())
+	b, err := EncodeRequest(sampleFormsAfterRequest())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestFormsRoundTrip(t *testing.T) {
 	if err != nil || req.FormsAfter != 3 {
 		t.Fatalf("forms after = %d (%v), want 3", req.FormsAfter, err)
 	}
-	want := sampleFormsResponse()
+	want := samplePublishedResponse()
 	b, err = EncodeResponse(want)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestFormsFieldsAreOptional(t *testing.T) {
 		Device  []byte `cbor:"2,keyasint,omitempty"`
 		Cursor  uint64 `cbor:"5,keyasint,omitempty"`
 	}
-	b, _ = EncodeRequest(sampleFormsRequest())
+	b, _ = EncodeRequest(sampleFormsAfterRequest())
 	var old oldRequest
 	if err := cbor.Unmarshal(b, &old); err != nil || old.Cursor != 9004 {
 		t.Fatalf("an older decoder reading a request with forms: %+v %v", old, err)
@@ -96,7 +96,7 @@ func TestFormWithoutRefOrBodyIsRefused(t *testing.T) {
 		{Ref: "wash@1", Kind: "wash", Seq: 1},
 		{Ref: "wash@1", Kind: "wash", JSON: []byte("{}")},
 	} {
-		r := sampleFormsResponse()
+		r := samplePublishedResponse()
 		r.Forms = []Form{f}
 		b, _ := EncodeResponse(r)
 		if _, err := DecodeResponse(b, DefaultLimits()); !errors.Is(err, ErrMalformed) {
