@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/registry"
 )
 
 // Forms travel as data (docs/design.md, FORMS): a published form version is
@@ -83,6 +85,7 @@ func (w *Workspace) putForms(docs []FormDoc, meta map[string][]byte, action stri
 		return err
 	}
 	defer w.mu.Unlock()
+	var loaded *registry.Forms
 	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketForms))
 		if err != nil {
@@ -100,6 +103,7 @@ func (w *Workspace) putForms(docs []FormDoc, meta map[string][]byte, action stri
 		for _, h := range held {
 			byRef[[2]string{h.Ref, h.Kind}] = h.JSON
 		}
+		all := held
 		for _, d := range docs {
 			k := [2]string{d.Ref, d.Kind}
 			if old, ok := byRef[k]; ok {
@@ -110,8 +114,17 @@ func (w *Workspace) putForms(docs []FormDoc, meta map[string][]byte, action stri
 			}
 			byRef[k] = d.JSON
 			next++
+			d.Seq = next
+			all = append(all, d)
 			w.put(tx, st, bucketForms, seqKey(next), encode(storedForm{Ref: d.Ref, Kind: d.Kind, JSON: d.JSON}))
 			w.appendAudit(tx, st, action, uuid.Nil, d.Kind, nil, d.Ref)
+		}
+		if w.opts.Forms != nil {
+			// What is stored must load: refused here, a bad form never
+			// reaches the file.
+			if loaded, err = w.opts.Forms.with(all); err != nil {
+				return err
+			}
 		}
 		for name, value := range meta {
 			w.putNamed(tx, st, bucketMeta, name, value)
@@ -122,7 +135,35 @@ func (w *Workspace) putForms(docs []FormDoc, meta map[string][]byte, action stri
 	if err != nil {
 		return fmt.Errorf("store forms: %w", err)
 	}
+	if loaded != nil {
+		w.opts.Forms.cur.Store(loaded)
+		w.opts.Forms.setErr(nil)
+	}
 	return nil
+}
+
+// reloadForms brings Options.Forms up to the stored versions, at unlock.
+// Unlock goes on whatever it finds: a form that does not read leaves the
+// set as it was (FormSet.Err says why), never the workspace closed to
+// everything else.
+func (w *Workspace) reloadForms() {
+	if w.opts.Forms == nil {
+		return
+	}
+	var docs []FormDoc
+	err := w.view(func(tx *bolt.Tx) error {
+		var err error
+		docs, err = w.readForms(tx)
+		return err
+	})
+	var forms *registry.Forms
+	if err == nil {
+		forms, err = w.opts.Forms.with(docs)
+	}
+	if err == nil {
+		w.opts.Forms.cur.Store(forms)
+	}
+	w.opts.Forms.setErr(err)
 }
 
 func checkFormDoc(d FormDoc) error {

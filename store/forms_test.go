@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/registry"
 )
 
 func formDoc(ref, kind, body string) FormDoc {
@@ -154,5 +157,70 @@ func TestFormsRefusesEmptyDocs(t *testing.T) {
 		if err := w.PutForms([]FormDoc{d}); err == nil {
 			t.Errorf("stored %+v", d)
 		}
+	}
+}
+
+// assessmentV2 is the built-in assessment form as version 2 with one more
+// question, as HQ would publish it.
+func assessmentV2(t *testing.T) FormDoc {
+	t.Helper()
+	base, err := registry.BuiltinForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := base.Form(registry.KindAssessment)
+	v2 := *f
+	v2.Version = "2"
+	v2.Fields = append(slices.Clone(f.Fields), registry.FieldDef{Name: "water_litres", Type: registry.TypeInteger, Label: registry.Labels{"en": "Water (litres a day)"}})
+	data, err := json.Marshal(&v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return FormDoc{Ref: v2.Ref(), Kind: v2.Kind, JSON: data}
+}
+
+func TestFormSetFollowsStoredForms(t *testing.T) {
+	base, err := registry.BuiltinForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := NewFormSet(base)
+	opts := testOptions()
+	opts.Forms = set
+	dir := t.TempDir()
+	w, err := Create(dir, "admin", testPass, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.PutForms([]FormDoc{{Ref: "wash@1", Kind: "wash", JSON: []byte(`{"kind":"wash","fields":[]}`)}}); err == nil {
+		t.Fatal("stored a form that does not parse")
+	}
+	if docs, _ := w.FormDocs(); len(docs) != 0 {
+		t.Fatalf("a refused form was stored: %v", refsOf(docs))
+	}
+	doc := assessmentV2(t)
+	mislabelled := doc
+	mislabelled.Ref = "assessment@3"
+	if err := w.PutForms([]FormDoc{mislabelled}); err == nil || !strings.Contains(err.Error(), "assessment@3") {
+		t.Fatalf("stored a form under another version than its own: %v", err)
+	}
+	if err := w.PutForms([]FormDoc{doc}); err != nil {
+		t.Fatal(err)
+	}
+	if f, ok := set.Forms().Form(registry.KindAssessment); !ok || f.Version != "2" {
+		t.Fatalf("current assessment after storing v2: %+v", f)
+	}
+	if _, ok := set.Forms().Version("assessment@1", registry.KindAssessment); !ok {
+		t.Error("version 1 is no longer held")
+	}
+	w.Close()
+	set = NewFormSet(base)
+	opts.Forms = set
+	if w, err = Open(dir, "admin", testPass, opts); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if f, _ := set.Forms().Form(registry.KindAssessment); f.Version != "2" || set.Err() != nil {
+		t.Fatalf("after reopen the current assessment is version %s (%v)", f.Version, set.Err())
 	}
 }

@@ -48,6 +48,11 @@ type Options struct {
 	// whose clocks wander). HQ sets minutes: one bad clock must not drag
 	// every replica's clock forward.
 	MaxAhead time.Duration
+	// Forms, when set, is kept holding the built-in forms and the versions
+	// stored in the workspace: loaded at unlock and after every PutForms or
+	// ReceiveForms, so a Validate made from it (FormSet.Validator) knows a
+	// version from the moment it is stored (formset.go).
+	Forms *FormSet
 }
 
 // Indexer is an in-memory index the store keeps current: Index is called once

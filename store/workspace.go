@@ -237,6 +237,7 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	w.clock.Raise(w.clockHigh)
+	w.reloadForms()
 	releaseMapped(w.db)
 	return w, nil
 }
