@@ -38,7 +38,11 @@ type Config struct {
 	// Validate checks every record a pushed change produces (the CLI passes
 	// the forms' validator); nil checks nothing but the change's shape.
 	Validate func(registry.Record) error
-	Logf     func(format string, args ...any) // nil → silent
+	// Forms, when set, holds HQ's forms: the built-ins and the versions it
+	// published (hq/forms.go), kept current by the store; the CLI makes
+	// Validate from it. nil: the built-in forms only.
+	Forms *store.FormSet
+	Logf  func(format string, args ...any) // nil → silent
 
 	// What one HQ gives the network (see http.go): connections open at
 	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
@@ -71,7 +75,7 @@ func (c Config) now() time.Time {
 }
 
 func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
-	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes, MaxAhead: MaxClockAhead}
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes, MaxAhead: MaxClockAhead, Forms: c.Forms}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server
@@ -170,7 +174,8 @@ type Server struct {
 	inflight sync.WaitGroup
 
 	stats    counters
-	clockDue atomic.Int64 // Unix ms when a change held for its clock may be released; 0 none
+	formDocs atomic.Pointer[[]store.FormDoc] // the published forms (hq/forms.go)
+	clockDue atomic.Int64                    // Unix ms when a change held for its clock may be released; 0 none
 
 	// Syncs in progress: at most cap(syncSlots), one per device (admit).
 	syncSlots chan struct{}
@@ -214,6 +219,9 @@ func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (
 	err = s.load()
 	if err == nil {
 		err = s.log.load(ws)
+	}
+	if err == nil {
+		err = s.loadPublished()
 	}
 	if err != nil {
 		ws.Close()

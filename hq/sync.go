@@ -129,6 +129,7 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 		resp.Order = wire.OrderWipe
 		return resp, nil
 	}
+	resp.Forms = s.formsAfter(req.FormsAfter)
 	if err := s.pull(&p.device, req, resp); err != nil {
 		s.logf("pull for device %s: %v", device, err)
 		return nil, refuse(wire.CodeInternal, "read change log")

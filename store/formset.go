@@ -20,7 +20,7 @@ func AddFormDocs(base *registry.Forms, docs []FormDoc) (*registry.Forms, error) 
 			return nil, fmt.Errorf("stored form %s (%s): %w", d.Ref, d.Kind, err)
 		}
 		if f.Ref() != d.Ref || f.Kind != d.Kind {
-			return nil, fmt.Errorf("stored form %s (%s) describes %s (%s)", d.Ref, d.Kind, f.Ref(), f.Kind)
+			return nil, fmt.Errorf("%w: stored form %s (%s) describes %s (%s)", registry.ErrBadForm, d.Ref, d.Kind, f.Ref(), f.Kind)
 		}
 		forms = append(forms, f)
 	}
@@ -69,6 +69,19 @@ func (s *FormSet) setErr(err error) {
 	} else {
 		s.err.Store(&err)
 	}
+}
+
+// Load makes the set the built-ins plus docs: for a store that does not
+// keep the set itself (Options.Forms).
+func (s *FormSet) Load(docs []FormDoc) error {
+	forms, err := s.with(docs)
+	if err != nil {
+		s.setErr(err)
+		return err
+	}
+	s.cur.Store(forms)
+	s.setErr(nil)
+	return nil
 }
 
 // with returns the built-ins plus docs.
