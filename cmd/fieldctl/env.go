@@ -126,7 +126,9 @@ func (e *env) explain(err error) string {
 	return i18n.Builtin().Lookup(e.lang(), client.ExplainKey(err))
 }
 
-// forms returns the built-in form schemas that validate every record.
+// forms returns the built-in form schemas: what a command checks its input
+// with before the workspace opens. An open session's forms (session.forms)
+// add the versions stored in the workspace, and validate every record.
 func (e *env) forms() (*registry.Forms, error) {
 	forms, err := registry.BuiltinForms()
 	if err != nil {
@@ -146,7 +148,8 @@ func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) stor
 // language the user reads their rule messages in.
 type session struct {
 	ws    *store.Workspace
-	forms *registry.Forms
+	forms *registry.Forms // as the workspace opened: the built-ins and its stored versions
+	set   *store.FormSet  // kept current by the store as forms are stored
 	lang  string
 }
 
@@ -169,9 +172,15 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 		return nil, err
 	}
 	defer clear(pass)
-	ws, err := store.Open(dir, e.userName(), pass, e.storeOptions(forms, indexes...))
+	set := store.NewFormSet(forms)
+	opts := e.storeOptions(forms, indexes...)
+	opts.Forms, opts.Validate = set, set.Validator(e.now)
+	ws, err := store.Open(dir, e.userName(), pass, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
+	}
+	if err := set.Err(); err != nil {
+		fmt.Fprintf(e.stderr, "fieldctl: warning: the forms stored in this workspace cannot be used (%v); the built-in forms apply\n", err)
 	}
 	warnClockBehind(e.stderr, e.lang(), ws)
 	for _, p := range ws.RoleProblems() {
@@ -180,7 +189,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	if !e.listsDamage {
 		warnDamaged(e.stderr, ws)
 	}
-	return &session{ws: ws, forms: forms, lang: e.lang()}, nil
+	return &session{ws: ws, forms: set.Forms(), set: set, lang: e.lang()}, nil
 }
 
 // warnDamaged tells the user, on one line, that the workspace holds values
