@@ -146,8 +146,8 @@ func newIndexes(now func() time.Time) (*match.RecordIndex, *roster) {
 // (attachRoster, attachDuplicates).
 func (u *UI) storeOptions() store.Options {
 	opts := store.Options{KDF: u.cfg.KDF, Now: u.cfg.Now}
-	if u.forms != nil {
-		opts.Validate = u.forms.Validator(u.cfg.Now)
+	if u.formSet != nil {
+		opts.Forms, opts.Validate = u.formSet, u.formSet.Validator(u.cfg.Now)
 	}
 	return opts
 }
