@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
@@ -35,12 +36,22 @@ type Config struct {
 	Now        func() time.Time // nil → time.Now
 	KDF        store.KDFParams  // for Init; zero → the store's default
 	Timeout    time.Duration    // wait for another process's lock; zero → the store's default
-	// Validate checks every record a pushed change produces (the CLI passes
-	// the forms' validator); nil checks nothing but the change's shape.
+	// ValidateChange checks each pushed change against the form version it
+	// names (the CLI passes registry.Forms.ChangeValidator, which refuses a
+	// version HQ does not hold: such a change is held until it does);
+	// record-level rules are the author's. nil: Validate checks the record
+	// a change produces instead.
+	ValidateChange func(change.Change) error
+	// Validate checks every record HQ's own changes produce (an erasure),
+	// and the records pushed changes produce when ValidateChange is nil;
+	// nil checks nothing but the change's shape.
 	Validate func(registry.Record) error
+	// FormRef names the form version HQ's own changes record (store.Options.FormRef).
+	FormRef func(kind string) string
 	// Forms, when set, holds HQ's forms: the built-ins and the versions it
 	// published (hq/forms.go), kept current by the store; the CLI makes
-	// Validate from it. nil: the built-in forms only.
+	// Validate, ValidateChange and FormRef from it. nil: the built-in forms
+	// only.
 	Forms *store.FormSet
 	Logf  func(format string, args ...any) // nil → silent
 
@@ -75,7 +86,8 @@ func (c Config) now() time.Time {
 }
 
 func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
-	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes, MaxAhead: MaxClockAhead, Forms: c.Forms}
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, ValidateChange: c.ValidateChange,
+		FormRef: c.FormRef, Indexes: indexes, MaxAhead: MaxClockAhead, Forms: c.Forms}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server

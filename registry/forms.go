@@ -101,6 +101,15 @@ func (fs *Forms) Form(kind string) (*Form, bool) {
 	return f, ok
 }
 
+// CurrentRef returns the ref of kind's current form, "" when the set has
+// none: what a change written here records (store.Options.FormRef).
+func (fs *Forms) CurrentRef(kind string) string {
+	if f, ok := fs.current[kind]; ok {
+		return f.Ref()
+	}
+	return ""
+}
+
 // Version returns the form of kind in the version ref names. The empty ref
 // is a change's from before forms were versioned: the kind's first version
 // (LegacyRef).

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 )
 
@@ -88,6 +89,19 @@ func (s *FormSet) Load(docs []FormDoc) error {
 func (s *FormSet) with(docs []FormDoc) (*registry.Forms, error) {
 	return AddFormDocs(s.base, docs)
 }
+
+// ChangeValidator checks a received change against the version it names,
+// among the forms current when it runs: what Options.ValidateChange takes
+// (registry.Forms.ChangeValidator). A version the set does not hold is
+// refused with registry.ErrUnknownFormVersion (a device wraps it in
+// registry.AcceptUnknownVersions).
+func (s *FormSet) ChangeValidator(now func() time.Time) func(change.Change) error {
+	return registry.ChangeValidatorOf(s.Forms, now)
+}
+
+// CurrentRef is the ref of the current form of kind: what Options.FormRef
+// takes.
+func (s *FormSet) CurrentRef(kind string) string { return s.Forms().CurrentRef(kind) }
 
 // Validator validates a record against the forms current when it runs: what
 // Options.Validate takes.

@@ -138,10 +138,14 @@ func (e *env) forms() (*registry.Forms, error) {
 }
 
 // storeOptions are the options every command opens a workspace with: the
-// injected clock and schema validation of every record a commit produces.
+// injected clock, schema validation of every record a commit produces (its
+// changes record the form version: FormRef), and of every received change
+// against the form version it names — one this device does not hold yet is
+// applied within the value rule, its form arriving from HQ with it.
 // Extra in-memory indexes (duplicate matching) are kept current by the store.
 func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) store.Options {
-	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes}
+	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes,
+		ValidateChange: registry.AcceptUnknownVersions(forms.ChangeValidator(e.now)), FormRef: forms.CurrentRef}
 }
 
 // session is an unlocked workspace with the forms that validate it, and the
@@ -175,6 +179,8 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	set := store.NewFormSet(forms)
 	opts := e.storeOptions(forms, indexes...)
 	opts.Forms, opts.Validate = set, set.Validator(e.now)
+	opts.ValidateChange = registry.AcceptUnknownVersions(set.ChangeValidator(e.now))
+	opts.FormRef = set.CurrentRef
 	ws, err := store.Open(dir, e.userName(), pass, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)

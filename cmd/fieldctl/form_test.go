@@ -134,6 +134,7 @@ func startFormsHQ(t *testing.T) *hq.Server {
 	}
 	set := store.NewFormSet(base)
 	cfg := hq.Config{Dir: t.TempDir(), Passphrase: []byte("hq passphrase"), Forms: set, Validate: set.Validator(time.Now), Logf: t.Logf,
+		ValidateChange: set.ChangeValidator(time.Now), FormRef: set.CurrentRef,
 		KDF: store.InsecureTestKDF(store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})}
 	if err := hq.Init(cfg, ln.Addr().String(), nil); err != nil {
 		t.Fatal(err)

@@ -35,7 +35,8 @@ func builtins(t testing.TB) *registry.Forms {
 func formsHQ(t *testing.T, clock func() time.Time) *hq.Server {
 	t.Helper()
 	set := store.NewFormSet(builtins(t))
-	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, Now: clock, KDF: cheapKDF, Forms: set, Validate: set.Validator(clock)}
+	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, Now: clock, KDF: cheapKDF, Forms: set, Validate: set.Validator(clock),
+		ValidateChange: set.ChangeValidator(clock), FormRef: set.CurrentRef}
 	if err := hq.Init(cfg, "127.0.0.1:1", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,8 @@ func formsHQ(t *testing.T, clock func() time.Time) *hq.Server {
 func formsDevice(t *testing.T, clock func() time.Time) (*store.Workspace, *store.FormSet) {
 	t.Helper()
 	set := store.NewFormSet(builtins(t))
-	w, err := store.Create(t.TempDir(), "amina", testPass, store.Options{KDF: cheapKDF, Now: clock, Forms: set, Validate: set.Validator(clock)})
+	w, err := store.Create(t.TempDir(), "amina", testPass, store.Options{KDF: cheapKDF, Now: clock, Forms: set, Validate: set.Validator(clock),
+		ValidateChange: registry.AcceptUnknownVersions(set.ChangeValidator(clock)), FormRef: set.CurrentRef})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +139,19 @@ func TestVersionsPublishedAtHQSyncAndBothAreAccepted(t *testing.T) {
 	}
 	if n := s.Workspace().Count(registry.KindAssessment); n != 2 {
 		t.Fatalf("HQ holds %d assessments, want both", n)
+	}
+	logged, err := s.Workspace().ChangesAfter(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var versions []string
+	for _, l := range logged {
+		if l.Change.Kind == registry.KindAssessment {
+			versions = append(versions, l.Change.Form)
+		}
+	}
+	if slices.Sort(versions); !slices.Equal(versions, []string{"assessment@1", "assessment@2"}) {
+		t.Errorf("HQ's assessments were written under %v, want one under each version", versions)
 	}
 	out := filepath.Join(t.TempDir(), "export.json")
 	if _, err := s.ExportFile(ctx, hq.FormatJSON, out); err != nil {
