@@ -126,6 +126,7 @@ func (s *Server) PublishForms(ctx context.Context, docs [][]byte) ([]FormInfo, e
 		if err := s.auditAdmin(ctx, "form publish", strings.Join(refs, ", ")); err != nil {
 			return nil, err
 		}
+		s.releaseVersions(ctx)
 	}
 	all, err := s.Forms()
 	if err != nil {
@@ -139,6 +140,35 @@ func (s *Server) PublishForms(ctx context.Context, docs [][]byte) ([]FormInfo, e
 		}
 	}
 	return out, nil
+}
+
+// releaseVersions tries again the changes HQ held because they named a
+// form version it did not hold (registry.ErrUnknownFormVersion), now that
+// it holds more: those of a version just published are stored (each with
+// its unit) unless that version refuses them, and the rest stay held. What
+// it cannot release is logged; the publish stands either way. The held
+// change does not say its version apart from the reason's text, so every
+// such change is tried: a release checks it again whatever it says.
+func (s *Server) releaseVersions(ctx context.Context) {
+	held, err := s.Quarantine()
+	if err != nil {
+		s.logf("after publishing forms: list the quarantine: %v", err)
+		return
+	}
+	units := map[uint64]bool{}
+	for _, h := range held {
+		unit := h.Unit
+		if unit == 0 {
+			unit = h.ID
+		}
+		if units[unit] || !strings.Contains(h.Reason, registry.ErrUnknownFormVersion.Error()) {
+			continue
+		}
+		units[unit] = true
+		if _, err := s.ReleaseQuarantine(ctx, h.ID); err != nil && !errors.Is(err, ErrStillRefused) {
+			s.logf("after publishing forms: change %d stays held: %v", h.ID, err)
+		}
+	}
 }
 
 // formsOf picks, from parsed, the forms that put will publish.

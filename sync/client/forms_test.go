@@ -227,3 +227,38 @@ func TestEnrollmentAndScopeRefuseUnknownSites(t *testing.T) {
 		t.Fatalf("re-scoping to every site: %v", err)
 	}
 }
+
+// TestPublishReleasesChangesHeldForTheirVersion: a device whose admin
+// imported assessment@2 registers under it before HQ holds it; HQ holds the
+// change, and stores it once the version is published.
+func TestPublishReleasesChangesHeldForTheirVersion(t *testing.T) {
+	clock := newFakeClock()
+	s := formsHQ(t, clock.Now)
+	w, _ := formsDevice(t, clock.Now)
+	tr := inProcess(s, enrollInProcess(t, s, w, "tablet-a", "camp_north").Device)
+	h := registerHousehold(t, w, "camp_north", 1)
+	if err := w.PutForms([]store.FormDoc{{Ref: "assessment@2", Kind: registry.KindAssessment, JSON: assessmentV2(t)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := assess(t, w, clock.Now(), h.String(), map[string]string{"latrines": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	syncOnce(t, w, tr)
+	// Held with its household, pushed in the same unit.
+	if q, _ := s.Workspace().Quarantined(); len(q) != 3 || !strings.Contains(q[2].Reason, "unknown form version assessment@2") {
+		t.Fatalf("HQ holds %+v, want the household with its assessment of a version HQ lacks", q)
+	}
+	if _, err := s.PublishForms(context.Background(), [][]byte{assessmentV2(t)}); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := s.Workspace().Quarantined(); len(q) != 0 {
+		t.Fatalf("after publishing assessment@2 HQ still holds %+v", q)
+	}
+	if n, m := s.Workspace().Count(registry.KindAssessment), s.Workspace().Count(registry.KindHousehold); n != 1 || m != 1 {
+		t.Fatalf("HQ holds %d assessments and %d households after the publish, want 1 and 1", n, m)
+	}
+	// The device's next sync brings the form it already holds: no error.
+	if sum := syncOnce(t, w, tr); len(sum.FormsRefused) != 0 {
+		t.Errorf("the device refused %v", sum.FormsRefused)
+	}
+}
