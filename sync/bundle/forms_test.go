@@ -19,7 +19,6 @@ func hqPayload() Payload {
 		Forms: []wire.Form{{Ref: "household@2", Kind: "household", Seq: 1, JSON: []byte(`{"kind":"household","site":["camp_east"]}`)}}}}
 }
 
-
 func TestReturnBundleCarriesForms(t *testing.T) {
 	id := hqIdentity(t)
 	want := hqPayload()
