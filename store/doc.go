@@ -47,6 +47,10 @@
 //   - Set aside: a change of this device that could not be read. The
 //     outgoing queue sends a placeholder for it (IsSetAside) so that HQ's
 //     acknowledged run goes on; Workspace.SetAside lists it with why.
+//   - Form doc: one published form version (FormDoc: ref "id@version",
+//     kind, its JSON), numbered in publish order (the form seq). Written by
+//     an admin (PutForms) or by sync from HQ (ReceiveForms), never changed
+//     once stored; FormSet (Options.Forms) is the built-in forms plus these.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one
 //     before.
