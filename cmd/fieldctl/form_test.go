@@ -174,7 +174,9 @@ func TestFormPublishedAtHQReachesTheDevice(t *testing.T) {
 	}
 	w := newWorkspace(t)
 	w.ok("enroll", code.String())
-	w.ok("sync")
+	if out := w.ok("sync"); !strings.Contains(out, "received 1 form version from HQ") {
+		t.Errorf("sync said %q", out)
+	}
 	if list := w.ok("form", "list"); !strings.Contains(list, "household@2") {
 		t.Fatalf("the device's forms after sync:\n%s", list)
 	}
