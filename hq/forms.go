@@ -214,8 +214,27 @@ func title(f *registry.Form) string {
 	return ""
 }
 
-// formsAfter returns, for a device's sync, the forms published after its
-// form cursor.
+// formsWithin returns, for a device's sync, the forms published after its
+// form cursor, as many as fit budget bytes (at least one), and whether
+// more are left for its next round.
+func (s *Server) formsWithin(after uint64, budget int) ([]wire.Form, bool) {
+	var out []wire.Form
+	size := 0
+	for _, d := range s.published() {
+		if d.Seq <= after {
+			continue
+		}
+		if len(out) > 0 && size+len(d.JSON) > budget {
+			return out, true
+		}
+		size += len(d.JSON)
+		out = append(out, wire.Form{Ref: d.Ref, Kind: d.Kind, Seq: d.Seq, JSON: d.JSON})
+	}
+	return out, false
+}
+
+// formsAfter returns the forms published after a form cursor: what a
+// return bundle carries.
 func (s *Server) formsAfter(after uint64) []wire.Form {
 	var out []wire.Form
 	for _, d := range s.published() {

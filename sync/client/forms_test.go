@@ -262,3 +262,47 @@ func TestPublishReleasesChangesHeldForTheirVersion(t *testing.T) {
 		t.Errorf("the device refused %v", sum.FormsRefused)
 	}
 }
+
+// TestFormsComeWithinTheBatchBudget: on a link that takes small batches,
+// forms come one answer at a time, and the changes after them.
+func TestFormsComeWithinTheBatchBudget(t *testing.T) {
+	clock := newFakeClock()
+	s := formsHQ(t, clock.Now)
+	ctx := context.Background()
+	a, _ := formsDevice(t, clock.Now)
+	b, set := formsDevice(t, clock.Now)
+	tA := inProcess(s, enrollInProcess(t, s, a, "tablet-a", "camp_north").Device)
+	tB := inProcess(s, enrollInProcess(t, s, b, "tablet-b", "camp_north").Device)
+	registerHousehold(t, a, "camp_north", 2)
+	syncOnce(t, a, tA)
+	v2 := assessmentV2(t)
+	var docs [][]byte
+	for _, v := range []string{"2", "3", "4"} {
+		docs = append(docs, bytes.Replace(v2, []byte(`"version":"2"`), []byte(`"version":"`+v+`"`), 1))
+	}
+	if len(v2) <= 4<<10 {
+		t.Fatalf("the test needs forms over the 4 KiB batch, this one is %d bytes", len(v2))
+	}
+	if _, err := s.PublishForms(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	var answers int
+	counting := client.TransportFunc(func(ctx context.Context, body []byte) ([]byte, error) {
+		answers++
+		return tB.RoundTrip(ctx, body)
+	})
+	c, err := client.New(client.Config{Workspace: b, Transport: counting, Backoff: noBackoff, MinBatch: 4 << 10, StartBatch: 4 << 10, MaxBatch: 4 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := c.Sync(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Forms != 3 || sum.Received != 3 || answers < 3 {
+		t.Fatalf("a small-batch sync: %d forms, %d changes in %d answers; want 3 forms, one an answer, the last with the 3 changes", sum.Forms, sum.Received, answers)
+	}
+	if f, _ := set.Forms().Form(registry.KindAssessment); f.Ref() != "assessment@4" {
+		t.Errorf("current assessment after the sync: %s", f.Ref())
+	}
+}
