@@ -32,13 +32,22 @@ type FormInfo struct {
 	Current   bool   // the kind's current form
 }
 
-// forms returns HQ's forms: the built-ins and what was published.
-func (s *Server) forms() (*registry.Forms, error) {
-	if s.cfg.Forms != nil {
-		return s.cfg.Forms.Forms(), nil
+// withForms gives a Config without Forms a set of its own, so that what HQ
+// lists, exports and checks sites against follows what it publishes even
+// when the caller validates with something else.
+func (c Config) withForms() (Config, error) {
+	if c.Forms == nil {
+		base, err := registry.BuiltinForms()
+		if err != nil {
+			return c, err
+		}
+		c.Forms = store.NewFormSet(base)
 	}
-	return registry.BuiltinForms()
+	return c, nil
 }
+
+// forms returns HQ's forms: the built-ins and what was published.
+func (s *Server) forms() (*registry.Forms, error) { return s.cfg.Forms.Forms(), nil }
 
 // published returns the form versions published at HQ, in publish order.
 func (s *Server) published() []store.FormDoc {

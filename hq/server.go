@@ -202,6 +202,10 @@ type counters struct {
 // Open unlocks HQ's workspace in cfg.Dir and starts its ingest goroutine.
 // Close it when done.
 func Open(cfg Config) (*Server, error) {
+	cfg, err := cfg.withForms()
+	if err != nil {
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
 	dir := filepath.Join(cfg.Dir, WorkspaceDir)
 	if !store.Exists(dir) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
@@ -219,6 +223,10 @@ func Open(cfg Config) (*Server, error) {
 // ahead of cfg.Now (store.Options.MaxAhead). cfg.Dir is where the admin
 // socket goes.
 func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (*Server, error) {
+	cfg, err := cfg.withForms()
+	if err != nil {
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
 	sc := newScope()
 	dups := match.NewRecordIndex(match.DefaultConfig())
 	ws, err := open(sc, dups)
