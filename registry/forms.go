@@ -35,6 +35,9 @@ func NewForms(forms ...*Form) (*Forms, error) {
 // current ones of their kinds. fs is unchanged. A form whose version of its
 // kind is already held is refused: a published version never changes.
 func (fs *Forms) Add(forms ...*Form) (*Forms, error) {
+	if fs == nil {
+		fs = &Forms{}
+	}
 	out := &Forms{
 		current:  make(map[string]*Form, len(fs.current)+len(forms)),
 		versions: make(map[formKey]*Form, len(fs.versions)+len(forms)),
