@@ -44,6 +44,9 @@ type UI struct {
 	cfg   Config
 	tr    *translator
 	forms *registry.Forms
+	// formSet is the built-ins plus the workspace's stored forms, kept by
+	// the store (store.Options.Forms); forms is what it held at unlock.
+	formSet *store.FormSet
 
 	// Set while unlocked.
 	ws        *store.Workspace
@@ -95,6 +98,9 @@ func New(a fyne.App, cfg Config) *UI {
 		fyne.LogError("load built-in forms", err)
 	}
 	u.forms = forms
+	if forms != nil {
+		u.formSet = store.NewFormSet(forms)
+	}
 	u.win = a.NewWindow("Fieldreg")
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.showStart()
@@ -139,6 +145,9 @@ func (u *UI) opened(ws *store.Workspace, dups *match.RecordIndex, r *roster) {
 // duplicate index are still to be attached.
 func (u *UI) showOpened(ws *store.Workspace) {
 	u.ws, u.dups, u.roster, u.rosterErr = ws, nil, nil, nil
+	if u.formSet != nil {
+		u.forms = u.formSet.Forms() // the built-ins and the workspace's stored versions
+	}
 	u.migrateSyncLock(ws)
 	u.attaching = true
 	u.follow(ws)

@@ -68,6 +68,9 @@ func (u *UI) recordsChanged() {
 	if u.ws == nil {
 		return
 	}
+	if u.formSet != nil {
+		u.forms = u.formSet.Forms() // a sync may have brought form versions with the changes
+	}
 	if u.home != nil {
 		u.home.showRecords()
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
 )
@@ -146,8 +147,10 @@ func newIndexes(now func() time.Time) (*match.RecordIndex, *roster) {
 // (attachRoster, attachDuplicates).
 func (u *UI) storeOptions() store.Options {
 	opts := store.Options{KDF: u.cfg.KDF, Now: u.cfg.Now}
-	if u.forms != nil {
-		opts.Validate = u.forms.Validator(u.cfg.Now)
+	if u.formSet != nil {
+		opts.Forms, opts.Validate = u.formSet, u.formSet.Validator(u.cfg.Now)
+		opts.ValidateChange = registry.AcceptUnknownVersions(u.formSet.ChangeValidator(u.cfg.Now))
+		opts.FormRef = u.formSet.CurrentRef
 	}
 	return opts
 }

@@ -48,6 +48,8 @@ type Admin interface {
 	DropQuarantine(ctx context.Context, id uint64) (QuarantineAction, error)
 	Pulled(device string) ([]Pull, error)
 	Erase(ctx context.Context, record uuid.UUID) (Erasure, error)
+	PublishForms(ctx context.Context, forms [][]byte) ([]FormInfo, error)
+	Forms() ([]FormInfo, error)
 }
 
 var (
@@ -143,6 +145,9 @@ func (s *Server) OrderWipe(ctx context.Context, key string) (Device, error) {
 func (s *Server) SetSites(ctx context.Context, key string, sites []string) (Device, error) {
 	if len(sites) == 0 || slices.Contains(sites, "") {
 		return Device{}, fmt.Errorf("set sites of %q: %w: name at least one site, none empty", key, ErrInvalidRequest)
+	}
+	if err := s.checkSites(sites); err != nil {
+		return Device{}, fmt.Errorf("set sites of %q: %w", key, err)
 	}
 	d, err := s.updateDevice(ctx, key, func(d *Device) { rescope(d, sites) })
 	if err != nil {
@@ -248,7 +253,7 @@ func (s *Server) ExportFileWith(ctx context.Context, path string, opt ExportOpti
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	forms, err := registry.BuiltinForms()
+	forms, err := s.forms()
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}

@@ -55,6 +55,8 @@ const (
 	opErase         adminOp = 17
 	// 15 to 19 are left to operations being added alongside.
 	opExportAggregate adminOp = 20
+	opPublishForms    adminOp = 21
+	opForms           adminOp = 22
 )
 
 type adminRequest struct {
@@ -77,6 +79,8 @@ type adminRequest struct {
 	Labels bool   `cbor:"31,keyasint,omitempty"`
 	Lang   string `cbor:"32,keyasint,omitempty"`
 	BOM    bool   `cbor:"33,keyasint,omitempty"`
+	// Forms are the JSON of the form versions to publish.
+	Forms [][]byte `cbor:"21,keyasint,omitempty"`
 }
 
 type adminResponse struct {
@@ -301,6 +305,10 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.Pulled(req.Device)
 	case opErase:
 		return s.Erase(ctx, req.Record)
+	case opPublishForms:
+		return s.PublishForms(ctx, req.Forms)
+	case opForms:
+		return s.Forms()
 	}
 	return nil, fmt.Errorf("admin: %w: operation %d unknown to this server (a newer fieldreg-hq?)", ErrInvalidRequest, req.Op)
 }
@@ -308,7 +316,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opErase: "erase", opExportAggregate: "aggregate export"}
+	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opErase: "erase", opExportAggregate: "aggregate export",
+	opPublishForms: "form publish", opForms: "form list"}
 
 func (op adminOp) String() string {
 	if n, ok := opNames[op]; ok {
@@ -478,4 +487,14 @@ func (a *AdminClient) DropQuarantine(ctx context.Context, id uint64) (Quarantine
 // Erase erases a record on request.
 func (a *AdminClient) Erase(ctx context.Context, record uuid.UUID) (Erasure, error) {
 	return call[Erasure](ctx, a, adminRequest{Op: opErase, Record: record})
+}
+
+// PublishForms has the server publish form versions (their JSON).
+func (a *AdminClient) PublishForms(ctx context.Context, forms [][]byte) ([]FormInfo, error) {
+	return call[[]FormInfo](ctx, a, adminRequest{Op: opPublishForms, Forms: forms})
+}
+
+// Forms lists the form versions the server holds.
+func (a *AdminClient) Forms() ([]FormInfo, error) {
+	return read[[]FormInfo](a, adminRequest{Op: opForms})
 }

@@ -104,6 +104,9 @@ func (s *Server) ExportBundle(ctx context.Context, deviceKey string, w io.Writer
 	dev := *d
 	resp := &wire.SyncResponse{Version: wire.Version, Acked: dev.Acked}
 	resp.Results, resp.OutcomeSeq = outcomes(&dev, nil, 0, s.limits.MaxChanges)
+	// Every published form: HQ does not know which the device holds, and
+	// the device skips those it does.
+	resp.Forms = s.formsAfter(0)
 	if dev.WipeOrdered {
 		resp.Order = wire.OrderWipe
 	} else {

@@ -46,6 +46,12 @@
 //   - Pull audit: each pull that gives a device changes is in the audit
 //     chain, with the ids of the records (not their values), before the
 //     device is answered; Pulled (fieldreg-hq pulled) lists them.
+//   - Published form: a form version an admin published (PublishForms,
+//     forms.go), kept in the store under its publish seq, never changed
+//     after. HQ's forms are the built-ins plus these; devices receive those
+//     after their form cursor in a sync (within their batch budget, before
+//     any change) or all of them in a return bundle. Enrollment and scope
+//     take only sites the current household form lists.
 //   - Admin: the operator's operations, typed methods of the Admin
 //     interface. *Server runs them on the data it opened; *AdminClient sends
 //     them to the server running on a data directory.

@@ -46,6 +46,9 @@ func (s *Server) NewEnrollment(ctx context.Context, e Enrollment) (pki.EnrollCod
 	if len(e.Sites) == 0 {
 		return pki.EnrollCode{}, fmt.Errorf("new enrollment for %q: %w: at least one site is needed (%q for all)", e.Name, ErrInvalidRequest, AllSites)
 	}
+	if err := s.checkSites(e.Sites); err != nil {
+		return pki.EnrollCode{}, fmt.Errorf("new enrollment for %q: %w", e.Name, err)
+	}
 	if e.TTL <= 0 {
 		e.TTL = DefaultEnrollTTL
 	}

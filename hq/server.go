@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
@@ -35,10 +36,24 @@ type Config struct {
 	Now        func() time.Time // nil → time.Now
 	KDF        store.KDFParams  // for Init; zero → the store's default
 	Timeout    time.Duration    // wait for another process's lock; zero → the store's default
-	// Validate checks every record a pushed change produces (the CLI passes
-	// the forms' validator); nil checks nothing but the change's shape.
+	// ValidateChange checks each pushed change against the form version it
+	// names (the CLI passes registry.Forms.ChangeValidator, which refuses a
+	// version HQ does not hold: such a change is held until it does);
+	// record-level rules are the author's. nil: Validate checks the record
+	// a change produces instead.
+	ValidateChange func(change.Change) error
+	// Validate checks every record HQ's own changes produce (an erasure),
+	// and the records pushed changes produce when ValidateChange is nil;
+	// nil checks nothing but the change's shape.
 	Validate func(registry.Record) error
-	Logf     func(format string, args ...any) // nil → silent
+	// FormRef names the form version HQ's own changes record (store.Options.FormRef).
+	FormRef func(kind string) string
+	// Forms, when set, holds HQ's forms: the built-ins and the versions it
+	// published (hq/forms.go), kept current by the store; the CLI makes
+	// Validate, ValidateChange and FormRef from it. nil: the built-in forms
+	// only.
+	Forms *store.FormSet
+	Logf  func(format string, args ...any) // nil → silent
 
 	// What one HQ gives the network (see http.go): connections open at
 	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
@@ -71,7 +86,8 @@ func (c Config) now() time.Time {
 }
 
 func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
-	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes, MaxAhead: MaxClockAhead}
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, ValidateChange: c.ValidateChange,
+		FormRef: c.FormRef, Indexes: indexes, MaxAhead: MaxClockAhead, Forms: c.Forms}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server
@@ -170,7 +186,8 @@ type Server struct {
 	inflight sync.WaitGroup
 
 	stats    counters
-	clockDue atomic.Int64 // Unix ms when a change held for its clock may be released; 0 none
+	formDocs atomic.Pointer[[]store.FormDoc] // the published forms (hq/forms.go)
+	clockDue atomic.Int64                    // Unix ms when a change held for its clock may be released; 0 none
 
 	// Syncs in progress: at most cap(syncSlots), one per device (admit).
 	syncSlots chan struct{}
@@ -185,6 +202,10 @@ type counters struct {
 // Open unlocks HQ's workspace in cfg.Dir and starts its ingest goroutine.
 // Close it when done.
 func Open(cfg Config) (*Server, error) {
+	cfg, err := cfg.withForms()
+	if err != nil {
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
 	dir := filepath.Join(cfg.Dir, WorkspaceDir)
 	if !store.Exists(dir) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
@@ -202,6 +223,10 @@ func Open(cfg Config) (*Server, error) {
 // ahead of cfg.Now (store.Options.MaxAhead). cfg.Dir is where the admin
 // socket goes.
 func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (*Server, error) {
+	cfg, err := cfg.withForms()
+	if err != nil {
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
 	sc := newScope()
 	dups := match.NewRecordIndex(match.DefaultConfig())
 	ws, err := open(sc, dups)
@@ -214,6 +239,9 @@ func OpenStore(cfg Config, open func(indexes ...store.Indexer) (Store, error)) (
 	err = s.load()
 	if err == nil {
 		err = s.log.load(ws)
+	}
+	if err == nil {
+		err = s.loadPublished()
 	}
 	if err != nil {
 		ws.Close()

@@ -54,6 +54,10 @@ type Store interface {
 	// Audit calls fn with each audit entry, oldest first (what a device
 	// pulled, for fieldreg-hq pulled).
 	Audit(fn func(store.AuditEntry) error) error
+	// PutForms stores published form versions after those held (numbering
+	// them on: FormDoc.Seq); FormDocs returns them in that order.
+	PutForms(docs []store.FormDoc) error
+	FormDocs() ([]store.FormDoc, error)
 	// FileSize is the bytes the store takes, for the operator.
 	FileSize() int64
 	Close() error

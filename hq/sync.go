@@ -129,6 +129,14 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 		resp.Order = wire.OrderWipe
 		return resp, nil
 	}
+	var formsLeft bool
+	resp.Forms, formsLeft = s.formsWithin(req.FormsAfter, min(max(req.PullMax, minPullBytes), maxPullBytes))
+	if formsLeft {
+		// Forms first, each answer within the device's budget, and the
+		// changes (which may name them) once all have gone.
+		resp.More, resp.Scope = true, req.Scope
+		return resp, nil
+	}
 	if err := s.pull(&p.device, req, resp); err != nil {
 		s.logf("pull for device %s: %v", device, err)
 		return nil, refuse(wire.CodeInternal, "read change log")

@@ -240,8 +240,11 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 			problem(fmt.Errorf("record %s is in the change log but not stored: %w", id, ErrCorrupt))
 		}
 		// Every other sealed value must open.
-		for _, b := range []string{bucketSeen, bucketMeta, bucketDrafts, bucketQuarantine, bucketState} {
+		for _, b := range []string{bucketSeen, bucketMeta, bucketDrafts, bucketQuarantine, bucketState, bucketForms} {
 			s := w.seal[b]
+			if tx.Bucket([]byte(b)) == nil {
+				continue // a late bucket (lateBuckets) not written yet
+			}
 			tx.Bucket([]byte(b)).ForEach(func(k, v []byte) error {
 				if _, err := s.open(k, v); err != nil {
 					problem(err)

@@ -47,6 +47,10 @@
 //   - Set aside: a change of this device that could not be read. The
 //     outgoing queue sends a placeholder for it (IsSetAside) so that HQ's
 //     acknowledged run goes on; Workspace.SetAside lists it with why.
+//   - Form doc: one published form version (FormDoc: ref "id@version",
+//     kind, its JSON), numbered in publish order (the form seq). Written by
+//     an admin (PutForms) or by sync from HQ (ReceiveForms), never changed
+//     once stored; FormSet (Options.Forms) is the built-in forms plus these.
 //   - Audit chain: one entry per change or event — who, when, what record,
 //     which field names, never values — each holding the hash of the one
 //     before.
@@ -146,6 +150,7 @@
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
+//	forms       publish seq (u64)             a form version: ref (id@version), kind, its JSON (forms.go; made by its first write)
 //
 // Keys are ids, sequence numbers and keyed hashes: no name, phone or document
 // number appears anywhere in the file in clear. Meta and draft names are
@@ -258,8 +263,9 @@
 // change rewrites the record whole. So a change that deletes may write
 // only the deletion and the link a merge leaves
 // (registry.ValidateDeletion), and any other write to a deleted record is
-// checked with Options.Validate as if the record were live, where it used
-// to be checked not at all. Refusing every write to a deleted record would
+// checked with Options.Validate as if the record were live (a received
+// one, with Options.ValidateChange set, by that on its own, as any received
+// change), where it used to be checked not at all. Refusing every write to a deleted record would
 // be simpler, but not convergent: an edit made before its author saw the
 // deletion is merged on replicas where it arrives first, so it must be
 // merged everywhere (the sync property test holds the store to that).

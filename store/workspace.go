@@ -237,6 +237,7 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	w.clock.Raise(w.clockHigh)
+	w.reloadForms()
 	releaseMapped(w.db)
 	return w, nil
 }
@@ -251,7 +252,7 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 		idx:      newIndex(),
 	}
 	nonces := newNonceSource()
-	for _, b := range allBuckets {
+	for _, b := range append(allBuckets[:len(allBuckets):len(allBuckets)], lateBuckets...) {
 		s, err := newSealer(master, b, nonces)
 		if err != nil {
 			return nil, err

@@ -126,7 +126,9 @@ func (e *env) explain(err error) string {
 	return i18n.Builtin().Lookup(e.lang(), client.ExplainKey(err))
 }
 
-// forms returns the built-in form schemas that validate every record.
+// forms returns the built-in form schemas: what a command checks its input
+// with before the workspace opens. An open session's forms (session.forms)
+// add the versions stored in the workspace, and validate every record.
 func (e *env) forms() (*registry.Forms, error) {
 	forms, err := registry.BuiltinForms()
 	if err != nil {
@@ -136,17 +138,22 @@ func (e *env) forms() (*registry.Forms, error) {
 }
 
 // storeOptions are the options every command opens a workspace with: the
-// injected clock and schema validation of every record a commit produces.
+// injected clock, schema validation of every record a commit produces (its
+// changes record the form version: FormRef), and of every received change
+// against the form version it names — one this device does not hold yet is
+// applied within the value rule, its form arriving from HQ with it.
 // Extra in-memory indexes (duplicate matching) are kept current by the store.
 func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) store.Options {
-	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes}
+	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes,
+		ValidateChange: registry.AcceptUnknownVersions(forms.ChangeValidator(e.now)), FormRef: forms.CurrentRef}
 }
 
 // session is an unlocked workspace with the forms that validate it, and the
 // language the user reads their rule messages in.
 type session struct {
 	ws    *store.Workspace
-	forms *registry.Forms
+	forms *registry.Forms // as the workspace opened: the built-ins and its stored versions
+	set   *store.FormSet  // kept current by the store as forms are stored
 	lang  string
 }
 
@@ -169,9 +176,17 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 		return nil, err
 	}
 	defer clear(pass)
-	ws, err := store.Open(dir, e.userName(), pass, e.storeOptions(forms, indexes...))
+	set := store.NewFormSet(forms)
+	opts := e.storeOptions(forms, indexes...)
+	opts.Forms, opts.Validate = set, set.Validator(e.now)
+	opts.ValidateChange = registry.AcceptUnknownVersions(set.ChangeValidator(e.now))
+	opts.FormRef = set.CurrentRef
+	ws, err := store.Open(dir, e.userName(), pass, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
+	}
+	if err := set.Err(); err != nil {
+		fmt.Fprintf(e.stderr, "fieldctl: warning: the forms stored in this workspace cannot be used (%v); the built-in forms apply\n", err)
 	}
 	warnClockBehind(e.stderr, e.lang(), ws)
 	for _, p := range ws.RoleProblems() {
@@ -180,7 +195,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	if !e.listsDamage {
 		warnDamaged(e.stderr, ws)
 	}
-	return &session{ws: ws, forms: forms, lang: e.lang()}, nil
+	return &session{ws: ws, forms: set.Forms(), set: set, lang: e.lang()}, nil
 }
 
 // warnDamaged tells the user, on one line, that the workspace holds values

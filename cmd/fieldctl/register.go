@@ -27,17 +27,13 @@ func runRegister(e *env, args []string) error {
 	if *file == "" {
 		return usagef("--file is required")
 	}
-	forms, err := e.forms()
-	if err != nil {
-		return err
-	}
 	// A file that is not JSON is refused before the passphrase is asked for.
 	elements, err := readJSONHouseholds(e, *file)
 	if err != nil {
 		return err
 	}
 	return e.withWorkspace(func(s *session) error {
-		return registerAll(e, s, forms, elements, intake{update: *update})
+		return registerAll(e, s, s.forms, elements, intake{update: *update})
 	})
 }
 

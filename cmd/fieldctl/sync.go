@@ -49,6 +49,12 @@ func runSync(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "sent %d, received %d, conflicts %d, time %s\n",
 			sum.Sent, sum.Received, sum.Conflicts, sum.Duration.Round(100*time.Millisecond))
+		if sum.Forms > 0 {
+			fmt.Fprintf(e.stdout, "received %s from HQ (fieldctl form list shows them)\n", plural(sum.Forms, "form version"))
+		}
+		for _, f := range sum.FormsRefused {
+			fmt.Fprintf(e.stderr, "fieldctl: warning: form %s from HQ not stored\n", f)
+		}
 		// What HQ held of this device's changes, and what a supervisor since
 		// did with changes it held: `fieldreg-hq quarantine` is the other side.
 		for _, n := range client.HeldNotices(sum) {

@@ -52,6 +52,8 @@ func commandTable() []command {
 		{"quarantine drop", "ID", "discard a held change and those held with it for good", runQuarantineDrop},
 		{"pulled", "DEVICE", "list what HQ gave a device in its pulls (record ids, not values): after a theft, whose records it held", runPulled},
 		{"erase", "ID", "erase a record on request (a household with its members): no value kept at HQ, and devices erase it at their next sync", runErase},
+		{"form publish", "F.json", "publish a form version: devices receive it at their next sync and register under it", runFormPublish},
+		{"form list", "[--json]", "list the form versions HQ holds, built in and published", runFormList},
 		{"stats", "", "print counts of the store and of the running server", runStats},
 		{"version", "", "print fieldreg-hq's version and the revision it was built from", runVersion},
 	}

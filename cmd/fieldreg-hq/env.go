@@ -101,7 +101,12 @@ func (e *env) config(pass []byte) (hq.Config, error) {
 	if err != nil {
 		return hq.Config{}, err
 	}
-	return hq.Config{Dir: e.dataDir, Passphrase: pass, Now: e.now, KDF: e.kdf, Validate: forms.Validator(e.now)}, nil
+	// The built-ins and, once the store opens, what HQ published. Each
+	// pushed change is checked against the form version it names; one HQ
+	// does not hold is held in quarantine until it does.
+	set := store.NewFormSet(forms)
+	return hq.Config{Dir: e.dataDir, Passphrase: pass, Now: e.now, KDF: e.kdf, Forms: set, Validate: set.Validator(e.now),
+		ValidateChange: set.ChangeValidator(e.now), FormRef: set.CurrentRef}, nil
 }
 
 // open unlocks HQ's data for a command run without a server.

@@ -32,6 +32,8 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		"quarantine release": nil,
 		"quarantine drop":    nil,
 		"version":            nil,
+		"form publish":       nil,
+		"form list":          {"-json"},
 	}
 	c := newCLI(t)
 	for _, cmd := range commandTable() {
@@ -87,6 +89,9 @@ func TestArgumentsCommandsRefuse(t *testing.T) {
 		{"scope", "tablet-1"},
 		{"scope", "--sites", "camp_north"},
 		{"scope", "a", "b", "--sites", "camp_north"},
+		{"form", "publish"},
+		{"form", "publish", "a.json", "b.json"},
+		{"form", "list", "extra"},
 		{"erase"},
 		{"erase", "not-an-id"},
 		{"erase", "0190a1b2-0000-7000-8000-000000000001", "extra"},

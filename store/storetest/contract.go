@@ -52,6 +52,12 @@ type Store interface {
 	// changes were stored, so paging by the last one read never skips or
 	// repeats a change.
 	ChangesAfter(logSeq uint64, limit int) ([]store.Logged, error)
+	// PutForms stores form versions after those held, numbering them on
+	// (FormDoc.Seq); one held under the same ref and kind with the same
+	// JSON is skipped, with other JSON refuses the call (store.ErrFormChanged,
+	// nothing stored). FormDocs returns them all in that order.
+	PutForms(docs []store.FormDoc) error
+	FormDocs() ([]store.FormDoc, error)
 	// LastLogSeq is the log seq of the last change stored, 0 when none.
 	LastLogSeq() uint64
 	// Quarantined lists the refused changes still held, as received,
@@ -121,6 +127,9 @@ type Device interface {
 	// own changes stay in its log (what it pushes). Unknown households are
 	// no error. It returns the records removed.
 	Evict(households []uuid.UUID) (int, error)
+	// ReceiveForms is PutForms for forms from HQ (a sync, a return bundle),
+	// whoever is unlocked, with meta written in the same transaction.
+	ReceiveForms(docs []store.FormDoc, meta map[string][]byte) error
 }
 
 // Config is what the suite asks of a store it opens. An implementation maps

@@ -41,6 +41,7 @@ func RunHQ[S Store](t *testing.T, o Opener[S]) {
 		{"Indexers", testIndexers[S]},
 		{"ReadsDuringWrites", testReadsDuringWrites[S]},
 		{"ReopenKeepsEverything", testReopen[S]},
+		{"FormsInPublishOrder", testForms[S]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, o) })

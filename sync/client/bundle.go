@@ -181,6 +181,14 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 			meta[metaLastSync] = u64(uint64(made))
 		}
 	}
+	// The forms HQ signed with the changes, before them (as in a sync).
+	formsAfter, err := readU64(w, metaForms)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
+	if _, _, err := receiveForms(w, p.Pull.Forms, formsAfter); err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
 	results, err := w.ApplyRemote(changes, meta)
 	if err != nil {
 		return 0, fmt.Errorf("import bundle: %w", err)

@@ -100,6 +100,10 @@ type Summary struct {
 	// Evicted counts the records removed because their households left
 	// this device's sites.
 	Evicted int
+	// Forms counts the form versions HQ published that this sync stored;
+	// FormsRefused names those it could not (see receiveForms).
+	Forms        int
+	FormsRefused []string
 }
 
 // Default batch bounds, in estimated encoded bytes before compression
@@ -288,13 +292,17 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	if err != nil {
 		return false, local(err)
 	}
+	formsAfter, err := readU64(c.w, metaForms)
+	if err != nil {
+		return false, local(err)
+	}
 	own, err := c.w.OwnChangesAfter(acked, maxPushChanges)
 	if err != nil {
 		return false, local(err)
 	}
 	push := fit(own, c.batcher.Size())
 	req := &wire.SyncRequest{Version: wire.Version, Device: c.w.Device(), Push: push, PushFrom: acked + 1,
-		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq, Scope: scope, Anchor: auditAnchor(c.w)}
+		Cursor: cursor, PullMax: c.batcher.Size(), Outcomes: outcomeSeq, Scope: scope, Anchor: auditAnchor(c.w), FormsAfter: formsAfter}
 	enc, err := wire.EncodeRequest(req)
 	if err != nil {
 		return false, local(err)
@@ -365,6 +373,14 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 			r.sum.Refused++
 		}
 	}
+	// Forms before the changes: a pulled change may name a version HQ
+	// published in this very answer.
+	got, refused, err := receiveForms(c.w, resp.Forms, formsAfter)
+	if err != nil {
+		return false, local(err)
+	}
+	r.sum.Forms += got
+	r.sum.FormsRefused = append(r.sum.FormsRefused, refused...)
 	meta := map[string][]byte{metaCursor: u64(resp.Cursor), metaAcked: u64(resp.Acked), metaScope: u64(resp.Scope)}
 	held, err := heldMeta(c.w, resp.Results, resp.OutcomeSeq, outcomeSeq)
 	if err != nil {

@@ -16,6 +16,7 @@ const (
 	metaAcked      = "sync/acked"
 	metaLastSync   = store.MetaLastSync // so does this one
 	metaScope      = "sync/scope"       // the generation of the device's sites it applied (wire.SyncRequest.Scope)
+	metaForms      = "sync/forms"       // HQ's publish seq of the last form stored (wire.SyncRequest.FormsAfter)
 )
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

@@ -43,4 +43,7 @@ type Workspace interface {
 	// Evict removes households that left the device's sites, with their
 	// members and assessments, keeping the device's own changes.
 	Evict(households []uuid.UUID) (int, error)
+	// ReceiveForms stores form versions HQ published, with meta entries
+	// (the form cursor) in the same transaction.
+	ReceiveForms(docs []store.FormDoc, meta map[string][]byte) error
 }

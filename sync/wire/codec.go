@@ -58,7 +58,15 @@ type wireRequest struct {
 	Outcomes uint64     `cbor:"7,keyasint,omitempty"`
 	Scope    uint64     `cbor:"8,keyasint,omitempty"`
 	// Keys 8..15 are left to fields added alongside; 16 is the anchor.
-	Anchor *wireAnchor `cbor:"16,keyasint,omitempty"`
+	FormsAfter uint64      `cbor:"9,keyasint,omitempty"`
+	Anchor     *wireAnchor `cbor:"16,keyasint,omitempty"`
+}
+
+type wireForm struct {
+	Ref  string `cbor:"1,keyasint,omitempty"`
+	Kind string `cbor:"2,keyasint,omitempty"`
+	Seq  uint64 `cbor:"3,keyasint,omitempty"`
+	JSON []byte `cbor:"4,keyasint,omitempty"`
 }
 
 const anchorHashSize = 32 // SHA-256
@@ -78,10 +86,11 @@ type wireResponse struct {
 	Order   Order        `cbor:"7,keyasint,omitempty"`
 	// PullLogSeqs holds each pulled change's HQ log seq minus the one
 	// before it (wrapping), so a run of consecutive numbers is a run of ones.
-	PullLogSeqs []uint64 `cbor:"8,keyasint,omitempty"`
-	OutcomeSeq  uint64   `cbor:"9,keyasint,omitempty"`
-	Evict       [][]byte `cbor:"10,keyasint,omitempty"` // household ids, 16 bytes each
-	Scope       uint64   `cbor:"11,keyasint,omitempty"`
+	PullLogSeqs []uint64   `cbor:"8,keyasint,omitempty"`
+	OutcomeSeq  uint64     `cbor:"9,keyasint,omitempty"`
+	Evict       [][]byte   `cbor:"10,keyasint,omitempty"` // household ids, 16 bytes each
+	Scope       uint64     `cbor:"11,keyasint,omitempty"`
+	Forms       []wireForm `cbor:"12,keyasint,omitempty"`
 }
 
 type wireResult struct {
@@ -134,7 +143,7 @@ func decMode(l Limits) (cbor.DecMode, error) {
 		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
 		MaxNestedLevels:  maxDepth,
 		MaxArrayElements: min(maxArray, l.maxItems(), 1<<31-1),
-		MaxMapPairs:      16, // the widest message has 9 keys
+		MaxMapPairs:      16, // the widest message has 12 keys
 		IndefLength:      cbor.IndefLengthForbidden,
 		TagsMd:           cbor.TagsForbidden,
 		UTF8:             cbor.UTF8RejectInvalid,
@@ -202,13 +211,25 @@ func checkCount(n, limit int, what string) error {
 	return nil
 }
 
+// checkForm refuses a form without a ref, kind or body; what the body says
+// is the receiver's to check (registry.ParseForm).
+func checkForm(f wireForm, l Limits) error {
+	if f.Ref == "" || f.Kind == "" || len(f.JSON) == 0 || f.Seq == 0 {
+		return fmt.Errorf("%w: form %q of kind %q: ref, kind, seq and body are required", ErrMalformed, f.Ref, f.Kind)
+	}
+	if err := checkString(f.Ref, l, "form ref"); err != nil {
+		return err
+	}
+	return checkString(f.Kind, l, "form kind")
+}
+
 func checkChange(w wireChange, l Limits) error {
 	if err := checkCount(len(w.Writes), l.MaxWrites, "writes in a change"); err != nil {
 		return err
 	}
-	for _, s := range []*string{w.Kind, w.Author} {
+	for _, s := range []*string{w.Kind, w.Author, w.Form} {
 		if s != nil {
-			if err := checkString(*s, l, "kind or author"); err != nil {
+			if err := checkString(*s, l, "kind, author or form ref"); err != nil {
 				return err
 			}
 		}
@@ -238,6 +259,8 @@ func EncodeRequest(r *SyncRequest) ([]byte, error) {
 		Outcomes: r.Outcomes,
 		Scope:    r.Scope,
 		Device:   bytes16(r.Device),
+
+		FormsAfter: r.FormsAfter,
 	}
 	w.Push = encodeBatch(r.Device, r.Push)
 	if a := r.Anchor; a != nil {
@@ -259,7 +282,7 @@ func DecodeRequest(data []byte, l Limits) (*SyncRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync request: %w", err)
 	}
-	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax, Outcomes: w.Outcomes, Scope: w.Scope}
+	r := &SyncRequest{Version: w.Version, Device: device, PushFrom: w.PushFrom, Cursor: w.Cursor, PullMax: w.PullMax, Outcomes: w.Outcomes, Scope: w.Scope, FormsAfter: w.FormsAfter}
 	if r.Push, err = decodeBatch(w.Push, device, l); err != nil {
 		return nil, fmt.Errorf("sync request: push: %w", err)
 	}
@@ -280,6 +303,9 @@ func EncodeResponse(r *SyncResponse) ([]byte, error) {
 	}
 	for _, res := range r.Results {
 		w.Results = append(w.Results, wireResult(res))
+	}
+	for _, f := range r.Forms {
+		w.Forms = append(w.Forms, wireForm(f))
 	}
 	pulled := make([]change.Change, len(r.Pull))
 	var prev uint64
@@ -320,6 +346,15 @@ func DecodeResponse(data []byte, l Limits) (*SyncResponse, error) {
 			return nil, fmt.Errorf("sync response: result %d: %w", i, err)
 		}
 		r.Results = append(r.Results, PushResult(res))
+	}
+	if err := checkCount(len(w.Forms), l.MaxChanges, "forms"); err != nil {
+		return nil, fmt.Errorf("sync response: %w", err)
+	}
+	for i, f := range w.Forms {
+		if err := checkForm(f, l); err != nil {
+			return nil, fmt.Errorf("sync response: form %d: %w", i, err)
+		}
+		r.Forms = append(r.Forms, Form(f))
 	}
 	pulled, err := decodeBatch(w.Pull, uuid.Nil, l)
 	if err != nil {
@@ -418,8 +453,8 @@ func DecodeEnrollResponse(data []byte, l Limits) (*EnrollResponse, error) {
 // compression, without encoding it: the device and HQ bound their batches
 // with it, so both must count alike.
 func EstimateSize(c change.Change) int {
-	// A record id and a few small integers per change (kind and author only
-	// when they change), a small map per write.
+	// A record id and a few small integers per change (kind, author and
+	// form ref only when they change), a small map per write.
 	n := 24
 	for _, w := range c.Writes {
 		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)

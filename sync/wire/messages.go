@@ -36,6 +36,11 @@ type SyncRequest struct {
 	// and refuses one that goes back (CodeRolledBack): a workspace put back
 	// to an older copy of both its files would otherwise go unnoticed.
 	Anchor *AuditAnchor
+	// FormsAfter is the HQ publish seq of the last form the device stored
+	// (the highest Form.Seq it received): HQ sends the forms published
+	// after it. 0 from a device that never received one, or an older one
+	// that does not send it (it then gets every form, and ignores them).
+	FormsAfter uint64
 }
 
 // AuditAnchor names the head of an audit chain: its last entry's seq and
@@ -75,6 +80,19 @@ type SyncResponse struct {
 	// Scope is the generation of the device's site list this answer
 	// follows: what the next request's Scope says.
 	Scope uint64
+	// Forms are the form versions HQ published after the request's
+	// FormsAfter, in publish order: the device stores them before Pull,
+	// whose changes may name them.
+	Forms []Form
+}
+
+// Form is a published form version: its ref ("id@version"), the kind it
+// describes, its place in HQ's publish order and its canonical JSON
+// (registry.ParseForm reads it).
+type Form struct {
+	Ref, Kind string
+	Seq       uint64
+	JSON      []byte
 }
 
 // PushResult reports what HQ did with one of the device's changes that it
