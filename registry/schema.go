@@ -24,12 +24,14 @@ const (
 	TypeSelectMultiple FieldType = "select_multiple" // choice names separated by one space
 	TypeGeopoint       FieldType = "geopoint"        // "lat lon" or "lat lon alt acc"
 	TypeRef            FieldType = "ref"             // the id (UUID) of another record
+	TypeNote           FieldType = "note"            // shows its label; stores nothing
+	TypeCalculate      FieldType = "calculate"       // stores its Calculation's result, as text
 )
 
 func (t FieldType) valid() bool {
 	switch t {
 	case TypeText, TypeInteger, TypeDecimal, TypeDate, TypeBoolean,
-		TypeSelectOne, TypeSelectMultiple, TypeGeopoint, TypeRef:
+		TypeSelectOne, TypeSelectMultiple, TypeGeopoint, TypeRef, TypeNote, TypeCalculate:
 		return true
 	}
 	return false
@@ -55,6 +57,10 @@ func (l Labels) In(lang string) string {
 type Choice struct {
 	Name  string `json:"name"`
 	Label Labels `json:"label"`
+	// Filter holds the choices sheet's extra columns, which a field's
+	// ChoiceFilter reads: a site's {"pcode": "SY0101", "admin1": "SY01",
+	// "admin2": "SY0101"}, an admin2 area's {"admin1": "SY01"}.
+	Filter map[string]string `json:"filter,omitempty"`
 }
 
 // FieldDef describes one field of a form. Name is also the export column.
@@ -76,6 +82,7 @@ type FieldDef struct {
 	MaxChoices int    `json:"max_choices,omitempty"`
 	Section    string `json:"section,omitempty"` // groups fields on screen; the assessment's themes
 	Default    string `json:"default,omitempty"` // the value a new record starts with
+	HXL        string `json:"hxl,omitempty"`     // the HXL hashtag and attributes, e.g. "#affected+f"
 	// MustBeTrue marks a boolean that must be "true" for the record to be
 	// saved at all: the household's consent.
 	MustBeTrue bool `json:"must_be_true,omitempty"`
@@ -83,6 +90,27 @@ type FieldDef struct {
 	// than that many years ago. Both are for birth dates.
 	NotFuture bool `json:"not_future,omitempty"`
 	MaxAge    int  `json:"max_age,omitempty"`
+
+	// The XLSForm columns of the same names. The expressions are source
+	// text in the XPath subset of package registry/xpath, naming other
+	// fields as ${name}: Relevant shows the field only while it is true,
+	// Constraint must hold for a value to be accepted, Calculation gives a
+	// calculate field its value, ChoiceFilter narrows a select's choices
+	// (reading each choice's Filter).
+	Relevant          string `json:"relevant,omitempty"`
+	Constraint        string `json:"constraint,omitempty"`
+	Calculation       string `json:"calculation,omitempty"`
+	ChoiceFilter      string `json:"choice_filter,omitempty"`
+	RequiredMessage   Labels `json:"required_message,omitempty"`   // shown instead of the generic "required"
+	ConstraintMessage Labels `json:"constraint_message,omitempty"` // shown when Constraint is false
+	ReadOnly          bool   `json:"read_only,omitempty"`          // shown, not editable (a default or a calculation)
+	// Appearance is the XLSForm appearance, as written ("minimal",
+	// "multiline", "numbers", "field-list"…): it changes how the field is
+	// shown, never what it stores.
+	Appearance string `json:"appearance,omitempty"`
+	// ListName is the name of the choices list a select field's Choices
+	// came from; fields sharing a list share the name.
+	ListName string `json:"list_name,omitempty"`
 
 	pattern *regexp.Regexp // compiled Pattern, anchored at both ends
 }
@@ -176,8 +204,12 @@ func (f *Form) check() error {
 		if !d.Type.valid() {
 			return bad("field %q: unknown type %q", d.Name, d.Type)
 		}
-		if d.Label["en"] == "" {
+		// A calculate field is not shown by its label; every other field is.
+		if d.Label["en"] == "" && d.Type != TypeCalculate {
 			return bad("field %q: no English label", d.Name)
+		}
+		if err := d.checkKind(); err != "" {
+			return bad("field %q: %s", d.Name, err)
 		}
 		isSelect := d.Type == TypeSelectOne || d.Type == TypeSelectMultiple
 		if isSelect && len(d.Choices) == 0 {
@@ -192,6 +224,11 @@ func (f *Form) check() error {
 				return bad("field %q: choice %q is empty, repeated or has spaces", d.Name, c.Name)
 			}
 			names[c.Name] = true
+			for k := range c.Filter {
+				if !validName(k) {
+					return bad("field %q: choice %q: filter column %q must be a lower-case name", d.Name, c.Name, k)
+				}
+			}
 		}
 		if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
 			return bad("field %q: min above max", d.Name)
@@ -213,6 +250,24 @@ func (f *Form) check() error {
 		}
 	}
 	return nil
+}
+
+// checkKind checks what depends on the field's type beyond its choices:
+// a note stores nothing, a calculate field needs its calculation, only
+// selects have a list or a choice filter.
+func (d *FieldDef) checkKind() string {
+	isSelect := d.Type == TypeSelectOne || d.Type == TypeSelectMultiple
+	switch {
+	case d.Type == TypeNote && (d.Required || d.MustBeTrue || d.Default != "" || d.Calculation != "" || d.Constraint != ""):
+		return "a note stores nothing: it cannot be required, have a default, a calculation or a constraint"
+	case d.Type == TypeCalculate && d.Calculation == "":
+		return "a calculate field needs a calculation"
+	case !isSelect && (d.ListName != "" || d.ChoiceFilter != ""):
+		return "a choice list or choice filter on a " + string(d.Type) + " field"
+	case (len(d.ConstraintMessage) > 0) && d.Constraint == "":
+		return "a constraint message without a constraint"
+	}
+	return ""
 }
 
 func validName(s string) bool {
