@@ -258,3 +258,52 @@ func TestLoadFormsFromADirectory(t *testing.T) {
 		t.Errorf("a bad schema among good ones: %v, want an error naming the file", err)
 	}
 }
+
+// Every version of a form is kept: a change names the one its author used,
+// and a receiver finds it though a newer one is current.
+func TestFormsKeepEveryVersion(t *testing.T) {
+	builtin := builtinForms(t)
+	hh, _ := builtin.Form(KindHousehold)
+	if got := hh.Ref(); got != "household@1" {
+		t.Fatalf("built-in household ref = %q, want household@1", got)
+	}
+	v2, err := ParseForm([]byte(`{"id":"household","version":"2","kind":"household","title":{"en":"Household"},
+		"fields":[{"name":"site","type":"select_one","label":{"en":"Site"},"choices":[{"name":"camp_east","label":{"en":"East"}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := builtin.Add(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := fs.Form(KindHousehold); cur != v2 {
+		t.Errorf("current household = %s, want the one added last", cur.Ref())
+	}
+	if cur, _ := builtin.Form(KindHousehold); cur != hh {
+		t.Errorf("Add changed the set it was called on: current household %s", cur.Ref())
+	}
+	for _, tt := range []struct {
+		ref, kind string
+		want      *Form
+	}{
+		{"household@1", KindHousehold, hh},
+		{"", KindHousehold, hh}, // a change from before versions
+		{"household@2", KindHousehold, v2},
+		{"household@3", KindHousehold, nil},
+		{"household@2", KindPerson, nil},
+	} {
+		got, ok := fs.Version(tt.ref, tt.kind)
+		if ok != (tt.want != nil) || got != tt.want {
+			t.Errorf("Version(%q, %q) = %v, %v", tt.ref, tt.kind, got, ok)
+		}
+	}
+	if got, want := fs.Refs(), []string{"assessment@1", "household@1", "person@1", "household@2"}; !slices.Equal(got, want) {
+		t.Errorf("Refs = %v, want %v", got, want)
+	}
+	if _, err := fs.Add(v2); err == nil {
+		t.Error("the same version of a kind added twice")
+	}
+	if _, err := ParseForm([]byte(`{"id":"a@b","kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"}}]}`)); err == nil {
+		t.Error("an id with @ accepted: its ref would be ambiguous")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // FieldType is the type of a form field. Every value is stored as a string;
@@ -124,14 +125,36 @@ func (d FieldDef) Choice(name string) (Choice, bool) {
 	return d.Choices[i], true
 }
 
-// Form is the schema of one record kind: its fields in display order.
+// Form is the schema of one record kind in one version: its fields in
+// display order. ID and Version name the version (an XLSForm's settings
+// form_id and version); one workbook may yield forms of several kinds sharing
+// them. A form read without them is its kind's first version: ID defaults to
+// Kind and Version to "1", which is what the built-in forms are.
 type Form struct {
-	Kind   string     `json:"kind"`
-	Title  Labels     `json:"title"`
-	Fields []FieldDef `json:"fields"`
+	ID      string     `json:"id,omitempty"`
+	Version string     `json:"version,omitempty"`
+	Kind    string     `json:"kind"`
+	Title   Labels     `json:"title"`
+	Fields  []FieldDef `json:"fields"`
 	// SectionTitles names each section (FieldDef.Section) for the screen.
 	SectionTitles map[string]Labels `json:"section_titles,omitempty"`
 }
+
+// DefaultVersion is the version of a form that names none: the built-in
+// forms, and the form a change made before forms were versioned was written
+// with.
+const DefaultVersion = "1"
+
+// Ref names the form's version, "id@version": what a change records of the
+// form its author validated it against.
+func (f *Form) Ref() string { return FormRef(f.ID, f.Version) }
+
+// FormRef makes the ref of a form id and version.
+func FormRef(id, version string) string { return id + "@" + version }
+
+// LegacyRef is the ref a change with no form ref means (a change made before
+// forms were versioned): its kind's built-in first version.
+func LegacyRef(kind string) string { return FormRef(kind, DefaultVersion) }
 
 // Field returns the definition of the field named name.
 func (f *Form) Field(name string) (FieldDef, bool) {
@@ -188,6 +211,17 @@ func (f *Form) check() error {
 	if f.Kind == "" || !validName(f.Kind) {
 		return bad("kind must be a lower-case name")
 	}
+	// Defaults are written only when missing, so checking a form already
+	// in use (shared by goroutines) writes nothing.
+	if f.ID == "" {
+		f.ID = f.Kind
+	}
+	if f.Version == "" {
+		f.Version = DefaultVersion
+	}
+	if !validRefPart(f.ID) || !validRefPart(f.Version) {
+		return bad("id %q and version %q must be at most 64 characters without spaces or @", f.ID, f.Version)
+	}
 	if len(f.Fields) == 0 {
 		return bad("no fields")
 	}
@@ -236,7 +270,7 @@ func (f *Form) check() error {
 		if d.MaxLength < 0 || d.MaxAge < 0 || d.MaxChoices < 0 {
 			return bad("field %q: negative bound", d.Name)
 		}
-		if d.Pattern != "" {
+		if d.Pattern != "" && (d.pattern == nil || d.pattern.String() != `^(?:`+d.Pattern+`)$`) {
 			re, err := regexp.Compile(`^(?:` + d.Pattern + `)$`)
 			if err != nil {
 				return bad("field %q: pattern: %v", d.Name, err)
@@ -280,6 +314,12 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// validRefPart reports whether s may be a form id or version: the two are
+// joined by "@" in a ref.
+func validRefPart(s string) bool {
+	return s != "" && validChoiceName(s) && !strings.Contains(s, "@")
 }
 
 func validChoiceName(s string) bool {
