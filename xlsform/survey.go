@@ -161,9 +161,11 @@ func (w *workbook) readSurvey() ([]*building, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, base := range []string{"relevant", "constraint", "calculation", "choice_filter"} {
-			if src := t.value(r, base); src != "" {
-				exprs = append(exprs, exprCell{r, t.index(base), src})
+		for _, e := range []struct{ base, src string }{
+			{"relevant", d.Relevant}, {"constraint", d.Constraint}, {"calculation", d.Calculation}, {"choice_filter", d.ChoiceFilter},
+		} {
+			if e.src != "" {
+				exprs = append(exprs, exprCell{r, t.index(e.base), e.src})
 			}
 		}
 		section, relevant := context()
@@ -248,6 +250,7 @@ func (w *workbook) question(r row, word, list string, extra []string, name strin
 		return registry.FieldDef{}, fmt.Errorf("%w: %s", ErrUnsupported, t.where(r, i))
 	}
 	d := registry.FieldDef{Name: name}
+	var l *choiceList
 	switch {
 	case word == "select_one" || word == "select_multiple":
 		d.Type = registry.FieldType(word)
@@ -257,7 +260,7 @@ func (w *workbook) question(r row, word, list string, extra []string, name strin
 		if list == "" {
 			return d, fmt.Errorf("%w: %s: %s needs a list name", ErrBadForm, where("type"), word)
 		}
-		l := w.lists[list]
+		l = w.lists[list]
 		if l == nil {
 			return d, fmt.Errorf("%w: %s: no list %q on the choices sheet", ErrBadForm, where("type"), list)
 		}
@@ -286,8 +289,14 @@ func (w *workbook) question(r row, word, list string, extra []string, name strin
 	}
 	d.Relevant, d.Constraint = at("relevant"), at("constraint")
 	d.Calculation, d.ChoiceFilter = at("calculation"), at("choice_filter")
-	if d.ChoiceFilter != "" && d.ListName == "" {
-		return d, fmt.Errorf("%w: %s: a choice_filter on a %s question", ErrBadForm, where("choice_filter"), word)
+	if d.ChoiceFilter != "" {
+		if l == nil {
+			return d, fmt.Errorf("%w: %s: a choice_filter on a %s question", ErrBadForm, where("choice_filter"), word)
+		}
+		var err error
+		if d.ChoiceFilter, err = rewriteChoiceFilter(d.ChoiceFilter, l); err != nil {
+			return d, fmt.Errorf("%s: %w", where("choice_filter"), err)
+		}
 	}
 	if len(d.ConstraintMessage) > 0 && d.Constraint == "" {
 		return d, fmt.Errorf("%w: %s: a constraint message with no constraint", ErrBadForm, where("constraint_message"))
@@ -454,9 +463,12 @@ func checkParameters(typ registry.FieldType, s string) error {
 func checkExpr(t *table, e exprCell, names map[string]int) error {
 	refs, err := exprRefs(e.src)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrBadForm, t.where(e.r, e.col), err)
+		return fmt.Errorf("%w: %s: %w", exprErrorKind(err), t.where(e.r, e.col), err)
 	}
 	for _, ref := range refs {
+		if strings.HasPrefix(ref, ChoiceColumn) {
+			continue // a choice's column: rewriteChoiceFilter checked it
+		}
 		row, ok := names[ref]
 		if ok && row > 0 {
 			continue
