@@ -24,11 +24,21 @@ func (w *workbook) forms(core *registry.Forms) ([]*registry.Form, error) {
 	if w.id == registry.KindPerson {
 		return nil, fmt.Errorf("%w: settings: form_id %q: the person form is extended by a members repeat of form_id %q", ErrBadForm, w.id, registry.KindHousehold)
 	}
-	built, err := w.readSurvey()
+	registration := w.id == registry.KindHousehold
+	coreNames := map[string]bool{}
+	if registration {
+		for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
+			if f, ok := core.Form(kind); ok {
+				for _, d := range f.Fields {
+					coreNames[d.Name] = true
+				}
+			}
+		}
+	}
+	built, err := w.readSurvey(coreNames)
 	if err != nil {
 		return nil, err
 	}
-	registration := w.id == registry.KindHousehold
 	if registration && !slices.ContainsFunc(built, func(b *building) bool { return b.kind == registry.KindPerson }) {
 		built = append(built, &building{kind: registry.KindPerson}) // the core person form, in this version
 	}

@@ -69,8 +69,9 @@ var questionColumns = map[string]bool{
 // groupColumns are those a begin group may fill in.
 var groupColumns = map[string]bool{"type": true, "name": true, "label": true, "relevant": true, "appearance": true}
 
-// readSurvey walks the survey sheet.
-func (w *workbook) readSurvey() ([]*building, error) {
+// readSurvey walks the survey sheet. core are the names an expression may
+// read besides the survey's own: a registration extension's core fields.
+func (w *workbook) readSurvey(core map[string]bool) ([]*building, error) {
 	t := w.survey
 	typeCol, nameCol := t.index("type"), t.index("name")
 	if typeCol < 0 || nameCol < 0 {
@@ -181,6 +182,11 @@ func (w *workbook) readSurvey() ([]*building, error) {
 	if len(stack) > 0 {
 		g := stack[len(stack)-1]
 		return nil, fmt.Errorf("%w: survey row %d: %q is never ended", ErrBadForm, g.row, g.name)
+	}
+	for name := range core {
+		if _, ok := names[name]; !ok {
+			names[name] = 1 << 30 // a core field: no row of the survey
+		}
 	}
 	for _, e := range exprs {
 		if err := checkExpr(t, e, names); err != nil {
