@@ -217,6 +217,12 @@ func planRecord(ws Workspace, forms *registry.Forms, e Entry, kind string, field
 	}
 	planned.After = after
 	planned.Invalid = forms.Validate(after, now)
+	// The change records the version its rules were checked against: the
+	// current form, which Validate uses.
+	planned.Edit.Form = forms.CurrentRef(kind)
+	if len(planned.Keep.Set) > 0 {
+		planned.Keep.Form = planned.Edit.Form
+	}
 	return planned, nil
 }
 

@@ -7,6 +7,10 @@
 // can re-evaluate every relevant on each keystroke. Refs lists the ${name}s an expression
 // reads, for import checks and calculation order.
 //
+// ParseFilter compiles a choice_filter, evaluated once per choice: there a bare name (admin1,
+// name) is a column of the choice being tested, read through ColumnEnv and listed by Columns.
+// Everywhere else a bare name is an XPath path and is refused.
+//
 // # Supported
 //
 //   - ${name} (the answer to question name as a string, "" when unanswered) and "." (the
@@ -30,7 +34,8 @@
 //
 // # Not supported (Parse returns ErrUnsupported)
 //
-// Paths other than ${name} and "." (/data/x, .., current(), predicates, unions), XPath
+// Paths other than ${name}, "." and a choice filter's column names (/data/x, .., current(),
+// predicates, unions), XPath
 // variables, and functions not listed above: among them position, count and sum over repeats,
 // indexed-repeat, instance, pulldata, jr:choice-name, format-date, now, uuid, random.
 // Expressions over MaxLen bytes or nested deeper than MaxDepth, and regex patterns over

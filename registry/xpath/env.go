@@ -14,11 +14,20 @@ type Env interface {
 	Today() time.Time
 }
 
-// MapEnv is an Env over a map, for tests and for callers that hold answers in a map anyway.
+// ColumnEnv is the Env a choice filter (ParseFilter) is evaluated in: it also gives the
+// columns of the choice being tested (its name, and extra columns such as admin1).
+type ColumnEnv interface {
+	Env
+	Column(name string) (value string, ok bool)
+}
+
+// MapEnv is an Env (and a ColumnEnv) over maps, for tests and for callers that hold answers
+// in a map anyway.
 type MapEnv struct {
-	Values map[string]string // answers by question name
-	Dot    string            // the current question's value
-	Date   time.Time         // today
+	Values  map[string]string // answers by question name
+	Dot     string            // the current question's value
+	Date    time.Time         // today
+	Columns map[string]string // the choice being filtered, for ParseFilter expressions
 }
 
 // Lookup implements Env.
@@ -32,3 +41,9 @@ func (m MapEnv) Current() string { return m.Dot }
 
 // Today implements Env.
 func (m MapEnv) Today() time.Time { return m.Date }
+
+// Column implements ColumnEnv.
+func (m MapEnv) Column(name string) (string, bool) {
+	v, ok := m.Columns[name]
+	return v, ok
+}

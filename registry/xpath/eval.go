@@ -19,6 +19,18 @@ func (n *ref) eval(env Env) (Value, error) {
 	return StringValue(s), nil
 }
 
+// column is a bare name in a choice filter: that column of the choice being filtered, ""
+// when the env has no choice or the choice lacks the column.
+type column struct{ name string }
+
+func (n *column) eval(env Env) (Value, error) {
+	if ce, ok := env.(ColumnEnv); ok {
+		s, _ := ce.Column(n.name)
+		return StringValue(s), nil
+	}
+	return StringValue(""), nil
+}
+
 // dot is ".": the value of the question the expression belongs to.
 type dot struct{}
 

@@ -167,3 +167,34 @@ func TestEvalErrors(t *testing.T) {
 		}
 	}
 }
+
+// One Expr serves every goroutine of the app; the run-time regex cache must not race.
+func TestConcurrentEval(t *testing.T) {
+	e, err := Parse("regex(${age}, ${pattern}) and regex(${name}, concat('^', ${name}, '$'))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			env := testEnv("")
+			env.Values = map[string]string{"age": "34", "pattern": "^[0-9]+$", "name": string(rune('a' + g))}
+			for range 200 {
+				v, err := e.Eval(env)
+				if err == nil && !v.Bool() {
+					err = errors.New("regex did not match")
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// FuzzParseEval feeds arbitrary text to Parse and evaluates whatever parses: neither may
-// panic or run away, every error must be an *Error wrapping one of the sentinels, and a parsed
-// expression's Refs must be sorted and unique.
+// FuzzParseEval feeds arbitrary text to Parse and ParseFilter and evaluates whatever parses:
+// none may panic or run away, every error must be an *Error wrapping one of the sentinels, and
+// a parsed expression's Refs and Columns must be sorted and unique.
 func FuzzParseEval(f *testing.F) {
 	for _, s := range []string{
 		"${age} >= 18",
@@ -24,29 +24,38 @@ func FuzzParseEval(f *testing.F) {
 		"/data/x",
 		"'unclosed",
 		"${",
+		"admin1 = ${admin1} and selected(${picked}, name)",
 	} {
 		f.Add(s)
 	}
 	env := testEnv("7")
+	env.Columns = map[string]string{"name": "SY0101", "admin1": "SY01"}
 	f.Fuzz(func(t *testing.T, src string) {
-		e, err := Parse(src)
-		if err != nil {
-			checkErr(t, src, err)
-			return
-		}
-		refs := e.Refs()
-		for i := 1; i < len(refs); i++ {
-			if refs[i-1] >= refs[i] {
-				t.Fatalf("Refs(%q) = %q: not sorted and unique", src, refs)
+		for _, parse := range []func(string) (*Expr, error){Parse, ParseFilter} {
+			e, err := parse(src)
+			if err != nil {
+				checkErr(t, src, err)
+				continue
 			}
+			checkSortedUnique(t, src, e.Refs())
+			checkSortedUnique(t, src, e.Columns())
+			v, err := e.Eval(env)
+			if err != nil {
+				checkErr(t, src, err)
+				continue
+			}
+			_, _, _ = v.String(), v.Number(), v.Bool()
 		}
-		v, err := e.Eval(env)
-		if err != nil {
-			checkErr(t, src, err)
-			return
-		}
-		_, _, _ = v.String(), v.Number(), v.Bool()
 	})
+}
+
+func checkSortedUnique(t *testing.T, src string, names []string) {
+	t.Helper()
+	for i := 1; i < len(names); i++ {
+		if names[i-1] >= names[i] {
+			t.Fatalf("%q: names %q not sorted and unique", src, names)
+		}
+	}
 }
 
 func checkErr(t *testing.T, src string, err error) {

@@ -19,6 +19,7 @@ type Expr struct {
 	src  string
 	root node
 	refs []string
+	cols []string
 }
 
 // String returns the source text the Expr was parsed from.
@@ -28,19 +29,30 @@ func (e *Expr) String() string { return e.src }
 // without duplicates: the importer checks them against the form and orders calculations by them.
 func (e *Expr) Refs() []string { return slices.Clone(e.refs) }
 
+// Columns returns the choice-sheet columns a choice filter reads through bare names (admin1,
+// name), sorted and without duplicates; nil for an expression from Parse.
+func (e *Expr) Columns() []string { return slices.Clone(e.cols) }
+
 // Eval computes the expression's value over env.
 func (e *Expr) Eval(env Env) (Value, error) { return e.root.eval(env) }
 
 // Parse compiles src. Errors are *Error values naming the character position and wrapping
 // ErrSyntax (not an expression) or ErrUnsupported (an expression Fieldreg does not evaluate).
-func Parse(src string) (*Expr, error) {
+func Parse(src string) (*Expr, error) { return parse(src, false) }
+
+// ParseFilter compiles an XLSForm choice_filter, which is evaluated once per choice: besides
+// what Parse accepts, a bare name (admin1 in `admin1 = ${admin1}`, name in
+// `selected(${needs}, name)`) is that column of the choice, read through ColumnEnv.
+func ParseFilter(src string) (*Expr, error) { return parse(src, true) }
+
+func parse(src string, columns bool) (*Expr, error) {
 	if len(src) > MaxLen {
 		return nil, &Error{Msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), MaxLen), Kind: ErrUnsupported}
 	}
 	if !utf8.ValidString(src) {
 		return nil, &Error{Msg: "expression is not valid UTF-8", Kind: ErrSyntax}
 	}
-	p := &parser{lex: lexer{src: src}}
+	p := &parser{lex: lexer{src: src}, columns: columns}
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
@@ -58,16 +70,19 @@ func Parse(src string) (*Expr, error) {
 		return nil, p.errAt(p.tok.off, ErrSyntax, "unexpected %s after the end of the expression", p.tok.describe())
 	}
 	slices.Sort(p.refs)
-	return &Expr{src: src, root: root, refs: slices.Compact(p.refs)}, nil
+	slices.Sort(p.cols)
+	return &Expr{src: src, root: root, refs: slices.Compact(p.refs), cols: slices.Compact(p.cols)}, nil
 }
 
 // parser is a recursive-descent parser over XPath 1.0's precedence levels, lowest first:
 // or, and, = !=, < <= > >=, + -, * div mod, unary minus.
 type parser struct {
-	lex   lexer
-	tok   token
-	depth int
-	refs  []string
+	lex     lexer
+	tok     token
+	depth   int
+	refs    []string
+	columns bool     // bare names are choice columns (ParseFilter)
+	cols    []string // the columns read
 }
 
 func (p *parser) advance() error {
@@ -221,10 +236,13 @@ func (p *parser) primary() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.tok.kind != tRParen {
+		switch p.tok.kind {
+		case tRParen:
+			return x, p.advance()
+		case tEOF:
 			return nil, p.errAt(t.off, ErrSyntax, "unclosed parenthesis")
 		}
-		return x, p.advance()
+		return nil, p.errAt(p.tok.off, ErrSyntax, "expected \")\", found %s", p.tok.describe())
 	case tName:
 		return p.call()
 	case tEOF:
@@ -237,14 +255,19 @@ func (p *parser) primary() (node, error) {
 	return nil, p.errAt(t.off, ErrSyntax, "expected an expression, found %s", t.describe())
 }
 
-// call parses name(args...). A name not followed by "(" is an XPath path step, which is not
-// supported: questions are read through ${name}.
+// call parses name(args...). A name not followed by "(" is an XPath path step: in a choice
+// filter it is a column of the choice; elsewhere it is not supported, since questions are
+// read through ${name}.
 func (p *parser) call() (node, error) {
 	name := p.tok
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
 	if p.tok.kind != tLParen {
+		if p.columns && isQuestionName(name.text) {
+			p.cols = append(p.cols, name.text)
+			return &column{name: name.text}, nil
+		}
 		return nil, p.errAt(name.off, ErrUnsupported, "%q: path expressions are not supported; use ${%s}", name.text, name.text)
 	}
 	fn, ok := functions[name.text]

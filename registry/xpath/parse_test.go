@@ -59,6 +59,7 @@ func TestParseErrors(t *testing.T) {
 		{"1 + (2 * (3 + 4)", ErrSyntax, "at 5: unclosed parenthesis"},
 		{"if(${a}, 1, 2", ErrSyntax, "at 3: unclosed parenthesis"},
 		{"if(${a}", ErrSyntax, "at 3: unclosed parenthesis"},
+		{"(1 2)", ErrSyntax, `at 4: expected ")", found number 2`},
 		{"1 + 2)", ErrSyntax, `at 6: ")" without a matching "("`},
 		{"'abc", ErrSyntax, "at 1: unclosed string"},
 		{"${age", ErrSyntax, "at 1: unclosed ${"},
@@ -163,6 +164,7 @@ func TestLongChainEvaluates(t *testing.T) {
 func TestWhitespaceAndOperatorNames(t *testing.T) {
 	runEval(t, []evalCase{
 		{src: "\t${age}\n>=\r\n18 ", want: "true"},
+		{src: "5. + 1", want: "6"},
 		{src: "6 div 2 mod 2", want: "1"}, // (6 div 2) mod 2
 		{src: "${age}div 2", want: "17"},
 		{src: "selected (${multi}, 'a')", want: "true"}, // a space before "(" is allowed
