@@ -97,7 +97,9 @@ type FieldDef struct {
 	// fields as ${name}: Relevant shows the field only while it is true,
 	// Constraint must hold for a value to be accepted, Calculation gives a
 	// calculate field its value, ChoiceFilter narrows a select's choices
-	// (reading each choice's Filter).
+	// (parsed by xpath.ParseFilter: a bare name, admin1 in
+	// "admin1=${admin1}", is that column of the choice's Filter, and name
+	// its Name).
 	Relevant          string `json:"relevant,omitempty"`
 	Constraint        string `json:"constraint,omitempty"`
 	Calculation       string `json:"calculation,omitempty"`

@@ -50,8 +50,9 @@
 // (capture-accuracy, warning-accuracy, allow-mock-accuracy on a geopoint and
 // randomize=false, which change nothing stored). The choices sheet's columns
 // other than list_name, name and label are each choice's Filter (a site's
-// pcode, admin1, admin2) that a choice_filter reads; in the stored
-// choice_filter they are written ${choice.column} (see ChoiceColumn).
+// pcode, admin1, admin2) that a choice_filter reads as bare names
+// (admin1=${admin1}, parsed by xpath.ParseFilter); a bare name must be one
+// of the list's columns, or name.
 // Settings: form_id, version, form_title, default_language; instance_name and
 // style are accepted and change nothing stored (a record is named by its own
 // fields; the app has one style).

@@ -254,18 +254,21 @@ func TestCascadeOverThreeLevels(t *testing.T) {
 }
 
 // narrow returns the choices of d its choice_filter keeps, as the app
-// would: ${choice.column} from the choice, ${name} from the answers.
+// would: bare names from the choice, ${name} from the answers.
 func narrow(t *testing.T, d registry.FieldDef, answers map[string]string) []string {
 	t.Helper()
-	e := mustParse(t, d.ChoiceFilter)
+	e, err := xpath.ParseFilter(d.ChoiceFilter)
+	if err != nil {
+		t.Fatalf("choice_filter %q: %v", d.ChoiceFilter, err)
+	}
 	var out []string
 	for _, c := range d.Choices {
-		values := maps.Clone(answers)
-		values[ChoiceColumn+"name"] = c.Name
-		for k, v := range c.Filter {
-			values[ChoiceColumn+k] = v
+		columns := maps.Clone(c.Filter)
+		if columns == nil {
+			columns = map[string]string{}
 		}
-		v, err := e.Eval(xpath.MapEnv{Values: values})
+		columns["name"] = c.Name
+		v, err := e.Eval(xpath.MapEnv{Values: answers, Columns: columns})
 		if err != nil {
 			t.Fatalf("choice_filter %q: %v", d.ChoiceFilter, err)
 		}

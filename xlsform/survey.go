@@ -33,9 +33,10 @@ type group struct {
 // exprCell is an expression to check once every name is known: a
 // question may refer to one further down.
 type exprCell struct {
-	r   row
-	col int
-	src string
+	r    row
+	col  int
+	src  string
+	list *choiceList // a choice_filter's list, whose columns it reads
 }
 
 // memberRepeats are the repeat names that are the household's members:
@@ -142,7 +143,7 @@ func (w *workbook) readSurvey(core map[string]bool) ([]*building, error) {
 				return nil, err
 			}
 			if rel := t.value(r, "relevant"); rel != "" {
-				exprs = append(exprs, exprCell{r, t.index("relevant"), rel})
+				exprs = append(exprs, exprCell{r: r, col: t.index("relevant"), src: rel})
 			}
 			if b != nil {
 				forms = append(forms, b)
@@ -166,7 +167,11 @@ func (w *workbook) readSurvey(core map[string]bool) ([]*building, error) {
 			{"relevant", d.Relevant}, {"constraint", d.Constraint}, {"calculation", d.Calculation}, {"choice_filter", d.ChoiceFilter},
 		} {
 			if e.src != "" {
-				exprs = append(exprs, exprCell{r, t.index(e.base), e.src})
+				c := exprCell{r: r, col: t.index(e.base), src: e.src}
+				if e.base == "choice_filter" {
+					c.list = w.lists[d.ListName]
+				}
+				exprs = append(exprs, c)
 			}
 		}
 		section, relevant := context()
@@ -298,10 +303,6 @@ func (w *workbook) question(r row, word, list string, extra []string, name strin
 	if d.ChoiceFilter != "" {
 		if l == nil {
 			return d, fmt.Errorf("%w: %s: a choice_filter on a %s question", ErrBadForm, where("choice_filter"), word)
-		}
-		var err error
-		if d.ChoiceFilter, err = rewriteChoiceFilter(d.ChoiceFilter, l); err != nil {
-			return d, fmt.Errorf("%s: %w", where("choice_filter"), err)
 		}
 	}
 	if len(d.ConstraintMessage) > 0 && d.Constraint == "" {
@@ -467,14 +468,17 @@ func checkParameters(typ registry.FieldType, s string) error {
 // checkExpr parses an expression and checks the ${names} it reads are
 // questions of the workbook.
 func checkExpr(t *table, e exprCell, names map[string]int) error {
-	refs, err := exprRefs(e.src)
+	var refs []string
+	var err error
+	if e.list != nil {
+		refs, err = filterRefs(e.src, e.list)
+	} else {
+		refs, err = exprRefs(e.src)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", exprErrorKind(err), t.where(e.r, e.col), err)
 	}
 	for _, ref := range refs {
-		if strings.HasPrefix(ref, ChoiceColumn) {
-			continue // a choice's column: rewriteChoiceFilter checked it
-		}
 		row, ok := names[ref]
 		if ok && row > 0 {
 			continue
