@@ -166,6 +166,8 @@ func TestParseFormRefusesBadSchemas(t *testing.T) {
 		{"bad pattern", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"pattern":"("}]}`},
 		{"bad default", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"default":"x"}]}`},
 		{"unknown key", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"requird":true}]}`},
+		{"bad relevant", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"relevant":"${b} >"}]}`},
+		{"unsupported constraint", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"constraint":"pulldata('x')"}]}`},
 		{"required note", `{"kind":"k","fields":[{"name":"a","type":"note","label":{"en":"A"},"required":true}]}`},
 		{"note with default", `{"kind":"k","fields":[{"name":"a","type":"note","label":{"en":"A"},"default":"x"}]}`},
 		{"calculate without calculation", `{"kind":"k","fields":[{"name":"a","type":"calculate"}]}`},

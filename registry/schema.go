@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"fieldreg/registry/xpath"
 )
 
 // FieldType is the type of a form field. Every value is stored as a string;
@@ -115,7 +117,8 @@ type FieldDef struct {
 	// came from; fields sharing a list share the name.
 	ListName string `json:"list_name,omitempty"`
 
-	pattern *regexp.Regexp // compiled Pattern, anchored at both ends
+	pattern  *regexp.Regexp // compiled Pattern, anchored at both ends
+	relevant *xpath.Expr    // compiled Relevant
 }
 
 // Choice returns the choice of the field named name.
@@ -279,11 +282,43 @@ func (f *Form) check() error {
 			}
 			d.pattern = re
 		}
+		if err := d.compileExpressions(); err != nil {
+			return bad("field %q: %v", d.Name, err)
+		}
 		if d.Default != "" {
 			if _, err := CanonicalValue(d.Type, d.Default); err != nil {
 				return bad("field %q: default: %v", d.Name, err)
 			}
 		}
+	}
+	return nil
+}
+
+// compileExpressions parses the field's expressions, so that a form from
+// JSON with one xpath cannot evaluate is refused like one from an XLSForm,
+// and keeps Relevant compiled for Validate. Like the pattern, it is written
+// only when missing: checking a form in use writes nothing.
+func (d *FieldDef) compileExpressions() error {
+	for _, e := range []struct{ what, src string }{
+		{"constraint", d.Constraint}, {"calculation", d.Calculation},
+	} {
+		if e.src != "" {
+			if _, err := xpath.Parse(e.src); err != nil {
+				return fmt.Errorf("%s: %w", e.what, err)
+			}
+		}
+	}
+	if d.ChoiceFilter != "" {
+		if _, err := xpath.ParseFilter(d.ChoiceFilter); err != nil {
+			return fmt.Errorf("choice_filter: %w", err)
+		}
+	}
+	if d.Relevant != "" && (d.relevant == nil || d.relevant.String() != d.Relevant) {
+		e, err := xpath.Parse(d.Relevant)
+		if err != nil {
+			return fmt.Errorf("relevant: %w", err)
+		}
+		d.relevant = e
 	}
 	return nil
 }

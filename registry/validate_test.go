@@ -122,8 +122,7 @@ func TestValidateRules(t *testing.T) {
 }
 
 // A note stores nothing; a calculation is stored as text; a required
-// question that is only sometimes shown cannot be refused for being empty
-// by one who does not evaluate when it is shown.
+// question that is only sometimes shown is required only when shown.
 func TestValidateXLSFormFields(t *testing.T) {
 	form := &Form{Kind: "survey", Fields: []FieldDef{
 		{Name: "intro", Type: TypeNote, Label: Labels{"en": "Read this"}},
@@ -142,9 +141,10 @@ func TestValidateXLSFormFields(t *testing.T) {
 		field  string
 		rule   string
 	}{
-		{"ok", map[string]string{"name": "A", "children": "2", "double": "4"}, "", ""},
+		{"ok", map[string]string{"name": "A", "children": "2", "school": "S", "double": "4"}, "", ""},
 		{"a note has no value", map[string]string{"name": "A", "intro": "x"}, "intro", RuleType},
 		{"required only when relevant", map[string]string{"name": "A", "children": "0"}, "", ""},
+		{"required when relevant", map[string]string{"name": "A", "children": "2"}, "school", RuleRequired},
 		{"required always", map[string]string{"children": "1", "school": "S"}, "name", RuleRequired},
 	}
 	for _, tt := range tests {
