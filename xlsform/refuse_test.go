@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // small is a workbook of one survey sheet (header first), a yes_no list
@@ -94,6 +95,19 @@ func TestInformativeColumnsAndSpellings(t *testing.T) {
 	d, _ := forms[0].Field("a")
 	if d.Type != "select_one" || !d.ReadOnly || d.ListName != "yes_no" {
 		t.Errorf("a = %+v", d)
+	}
+}
+
+// A default typed as a date in Excel is stored as a serial number; it is
+// read as the date it shows.
+func TestDateDefaultTypedAsADate(t *testing.T) {
+	b := small("f", sheet{{"type", "name", "label", "default"}, {"date", "arrived", "Arrived", time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}})
+	forms, err := Read(bytes.NewReader(b.xlsx(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := forms[0].Field("arrived"); d.Default != "2024-03-01" {
+		t.Errorf("default = %q, want 2024-03-01", d.Default)
 	}
 }
 
