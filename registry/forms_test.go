@@ -166,6 +166,14 @@ func TestParseFormRefusesBadSchemas(t *testing.T) {
 		{"bad pattern", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"pattern":"("}]}`},
 		{"bad default", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"default":"x"}]}`},
 		{"unknown key", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"requird":true}]}`},
+		{"bad relevant", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"relevant":"${b} >"}]}`},
+		{"unsupported constraint", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"constraint":"pulldata('x')"}]}`},
+		{"required note", `{"kind":"k","fields":[{"name":"a","type":"note","label":{"en":"A"},"required":true}]}`},
+		{"note with default", `{"kind":"k","fields":[{"name":"a","type":"note","label":{"en":"A"},"default":"x"}]}`},
+		{"calculate without calculation", `{"kind":"k","fields":[{"name":"a","type":"calculate"}]}`},
+		{"choice filter on text", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"choice_filter":"admin1=${x}"}]}`},
+		{"constraint message alone", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"constraint_message":{"en":"too big"}}]}`},
+		{"bad filter column", `{"kind":"k","fields":[{"name":"a","type":"select_one","label":{"en":"A"},"choices":[{"name":"x","label":{"en":"X"},"filter":{"Admin 1":"y"}}]}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,6 +214,31 @@ func FuzzParseForm(f *testing.F) {
 			t.Fatalf("re-encoded schema refused: %v", err)
 		}
 	})
+}
+
+// What the XLSForm importer produces must parse back: notes, calculations,
+// expressions, messages, appearances and choice filters.
+func TestParseFormKeepsXLSFormFields(t *testing.T) {
+	f, err := ParseForm([]byte(`{"kind":"k","fields":[
+		{"name":"intro","type":"note","label":{"en":"Read this"}},
+		{"name":"admin1","type":"select_one","label":{"en":"Region"},"list_name":"admin1","appearance":"minimal",
+		 "choices":[{"name":"r1","label":{"en":"R1"}}]},
+		{"name":"site","type":"select_one","label":{"en":"Site"},"list_name":"site","choice_filter":"admin1=${admin1}",
+		 "choices":[{"name":"s1","label":{"en":"S1"},"filter":{"admin1":"r1","pcode":"SY0101"}}]},
+		{"name":"n","type":"integer","label":{"en":"N"},"required":true,"relevant":"${admin1}='r1'",
+		 "constraint":". < 20","constraint_message":{"en":"under 20"},"required_message":{"en":"say how many"},"hxl":"#affected"},
+		{"name":"double","type":"calculate","calculation":"${n} * 2","read_only":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, _ := f.Field("site")
+	if c, _ := site.Choice("s1"); c.Filter["pcode"] != "SY0101" || site.ChoiceFilter == "" || site.ListName != "site" {
+		t.Errorf("site lost its list, filter or p-code: %+v", site)
+	}
+	n, _ := f.Field("n")
+	if n.HXL != "#affected" || n.ConstraintMessage.In("en") != "under 20" || n.RequiredMessage.In("en") == "" {
+		t.Errorf("n lost its hxl or messages: %+v", n)
+	}
 }
 
 func TestLoadFormsFromADirectory(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"fieldreg/registry/xpath"
 )
 
 // FieldType is the type of a form field. Every value is stored as a string;
@@ -25,12 +27,14 @@ const (
 	TypeSelectMultiple FieldType = "select_multiple" // choice names separated by one space
 	TypeGeopoint       FieldType = "geopoint"        // "lat lon" or "lat lon alt acc"
 	TypeRef            FieldType = "ref"             // the id (UUID) of another record
+	TypeNote           FieldType = "note"            // shows its label; stores nothing
+	TypeCalculate      FieldType = "calculate"       // stores its Calculation's result, as text
 )
 
 func (t FieldType) valid() bool {
 	switch t {
 	case TypeText, TypeInteger, TypeDecimal, TypeDate, TypeBoolean,
-		TypeSelectOne, TypeSelectMultiple, TypeGeopoint, TypeRef:
+		TypeSelectOne, TypeSelectMultiple, TypeGeopoint, TypeRef, TypeNote, TypeCalculate:
 		return true
 	}
 	return false
@@ -56,6 +60,10 @@ func (l Labels) In(lang string) string {
 type Choice struct {
 	Name  string `json:"name"`
 	Label Labels `json:"label"`
+	// Filter holds the choices sheet's extra columns, which a field's
+	// ChoiceFilter reads: a site's {"pcode": "SY0101", "admin1": "SY01",
+	// "admin2": "SY0101"}, an admin2 area's {"admin1": "SY01"}.
+	Filter map[string]string `json:"filter,omitempty"`
 }
 
 // FieldDef describes one field of a form. Name is also the export column.
@@ -86,7 +94,31 @@ type FieldDef struct {
 	NotFuture bool `json:"not_future,omitempty"`
 	MaxAge    int  `json:"max_age,omitempty"`
 
-	pattern *regexp.Regexp // compiled Pattern, anchored at both ends
+	// The XLSForm columns of the same names. The expressions are source
+	// text in the XPath subset of package registry/xpath, naming other
+	// fields as ${name}: Relevant shows the field only while it is true,
+	// Constraint must hold for a value to be accepted, Calculation gives a
+	// calculate field its value, ChoiceFilter narrows a select's choices
+	// (parsed by xpath.ParseFilter: a bare name, admin1 in
+	// "admin1=${admin1}", is that column of the choice's Filter, and name
+	// its Name).
+	Relevant          string `json:"relevant,omitempty"`
+	Constraint        string `json:"constraint,omitempty"`
+	Calculation       string `json:"calculation,omitempty"`
+	ChoiceFilter      string `json:"choice_filter,omitempty"`
+	RequiredMessage   Labels `json:"required_message,omitempty"`   // shown instead of the generic "required"
+	ConstraintMessage Labels `json:"constraint_message,omitempty"` // shown when Constraint is false
+	ReadOnly          bool   `json:"read_only,omitempty"`          // shown, not editable (a default or a calculation)
+	// Appearance is the XLSForm appearance, as written ("minimal",
+	// "multiline", "numbers", "field-list"…): it changes how the field is
+	// shown, never what it stores.
+	Appearance string `json:"appearance,omitempty"`
+	// ListName is the name of the choices list a select field's Choices
+	// came from; fields sharing a list share the name.
+	ListName string `json:"list_name,omitempty"`
+
+	pattern  *regexp.Regexp // compiled Pattern, anchored at both ends
+	relevant *xpath.Expr    // compiled Relevant
 }
 
 // Choice returns the choice of the field named name.
@@ -211,8 +243,12 @@ func (f *Form) check() error {
 		if !d.Type.valid() {
 			return bad("field %q: unknown type %q", d.Name, d.Type)
 		}
-		if d.Label["en"] == "" {
+		// A calculate field is not shown by its label; every other field is.
+		if d.Label["en"] == "" && d.Type != TypeCalculate {
 			return bad("field %q: no English label", d.Name)
+		}
+		if err := d.checkKind(); err != "" {
+			return bad("field %q: %s", d.Name, err)
 		}
 		isSelect := d.Type == TypeSelectOne || d.Type == TypeSelectMultiple
 		if isSelect && len(d.Choices) == 0 {
@@ -227,6 +263,11 @@ func (f *Form) check() error {
 				return bad("field %q: choice %q is empty, repeated or has spaces", d.Name, c.Name)
 			}
 			names[c.Name] = true
+			for k := range c.Filter {
+				if !validName(k) {
+					return bad("field %q: choice %q: filter column %q must be a lower-case name", d.Name, c.Name, k)
+				}
+			}
 		}
 		if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
 			return bad("field %q: min above max", d.Name)
@@ -241,6 +282,9 @@ func (f *Form) check() error {
 			}
 			d.pattern = re
 		}
+		if err := d.compileExpressions(); err != nil {
+			return bad("field %q: %v", d.Name, err)
+		}
 		if d.Default != "" {
 			if _, err := CanonicalValue(d.Type, d.Default); err != nil {
 				return bad("field %q: default: %v", d.Name, err)
@@ -248,6 +292,53 @@ func (f *Form) check() error {
 		}
 	}
 	return nil
+}
+
+// compileExpressions parses the field's expressions, so that a form from
+// JSON with one xpath cannot evaluate is refused like one from an XLSForm,
+// and keeps Relevant compiled for Validate. Like the pattern, it is written
+// only when missing: checking a form in use writes nothing.
+func (d *FieldDef) compileExpressions() error {
+	for _, e := range []struct{ what, src string }{
+		{"constraint", d.Constraint}, {"calculation", d.Calculation},
+	} {
+		if e.src != "" {
+			if _, err := xpath.Parse(e.src); err != nil {
+				return fmt.Errorf("%s: %w", e.what, err)
+			}
+		}
+	}
+	if d.ChoiceFilter != "" {
+		if _, err := xpath.ParseFilter(d.ChoiceFilter); err != nil {
+			return fmt.Errorf("choice_filter: %w", err)
+		}
+	}
+	if d.Relevant != "" && (d.relevant == nil || d.relevant.String() != d.Relevant) {
+		e, err := xpath.Parse(d.Relevant)
+		if err != nil {
+			return fmt.Errorf("relevant: %w", err)
+		}
+		d.relevant = e
+	}
+	return nil
+}
+
+// checkKind checks what depends on the field's type beyond its choices:
+// a note stores nothing, a calculate field needs its calculation, only
+// selects have a list or a choice filter.
+func (d *FieldDef) checkKind() string {
+	isSelect := d.Type == TypeSelectOne || d.Type == TypeSelectMultiple
+	switch {
+	case d.Type == TypeNote && (d.Required || d.MustBeTrue || d.Default != "" || d.Calculation != "" || d.Constraint != ""):
+		return "a note stores nothing: it cannot be required, have a default, a calculation or a constraint"
+	case d.Type == TypeCalculate && d.Calculation == "":
+		return "a calculate field needs a calculation"
+	case !isSelect && (d.ListName != "" || d.ChoiceFilter != ""):
+		return "a choice list or choice filter on a " + string(d.Type) + " field"
+	case (len(d.ConstraintMessage) > 0) && d.Constraint == "":
+		return "a constraint message without a constraint"
+	}
+	return ""
 }
 
 func validName(s string) bool {

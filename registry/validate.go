@@ -149,12 +149,38 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		if broken[d.Name] {
 			continue
 		}
+		if d.Required && d.relevant != nil && r.Value(d.Name) == "" && shown(d, r, now) {
+			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: RuleRequired})
+			continue
+		}
 		if rule, params := d.Check(r.Value(d.Name), now); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: rule, Params: params})
 		}
 	}
 	return errorsOrNil(errs)
 }
+
+// shown reports whether a field with a relevant expression is shown for
+// the record: whether its requirement applies. An expression that cannot be
+// evaluated counts as shown, so that a required answer is never skipped by
+// an error.
+func shown(d FieldDef, r Record, now time.Time) bool {
+	v, err := d.relevant.Eval(recordEnv{r: r, now: now})
+	return err != nil || v.Bool()
+}
+
+// recordEnv is the xpath.Env of a record's values.
+type recordEnv struct {
+	r   Record
+	now time.Time
+}
+
+func (e recordEnv) Lookup(name string) (string, bool) {
+	_, ok := e.r.Fields[name]
+	return e.r.Value(name), ok
+}
+func (e recordEnv) Current() string  { return "" }
+func (e recordEnv) Today() time.Time { return e.now }
 
 // DeletionFields are the only fields a change may write to a record that is
 // deleted, or that it deletes: the deletion itself, the link a merge
@@ -208,9 +234,14 @@ func (fs *Forms) Validator(now func() time.Time) func(Record) error {
 // broken rule and its parameters, or "" when the value is fine. Values must
 // be canonical (see CanonicalValue), except that free text is taken as it
 // is: nobody should lose what they typed over a trailing space.
+//
+// A note field stores nothing: any value is refused (RuleType). A required
+// field with a Relevant expression is required only while relevant, which
+// depends on the other fields: Check does not refuse it empty, Validate does
+// when the record shows it. Constraint is not evaluated here.
 func (d FieldDef) Check(v string, now time.Time) (rule string, params []string) {
 	if v == "" {
-		if d.Required || d.MustBeTrue {
+		if d.Required && d.Relevant == "" || d.MustBeTrue {
 			return RuleRequired, nil
 		}
 		return "", nil
