@@ -23,6 +23,11 @@ type Change struct {
 	Author    string
 	Stamp     Stamp // made by Device's clock; Stamp.Device == Device
 	Writes    []Write
+	// Form is the ref ("id@version", registry.Form.Ref) of the form the
+	// author validated the writes against, so that receivers check them
+	// against that version, not their own newest. "" for a change made
+	// before forms were versioned: its kind's built-in first version.
+	Form string
 }
 
 // Write sets one field. Base is the stamp of the value the author saw (zero

@@ -166,6 +166,12 @@ func TestParseFormRefusesBadSchemas(t *testing.T) {
 		{"bad pattern", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"pattern":"("}]}`},
 		{"bad default", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"default":"x"}]}`},
 		{"unknown key", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"requird":true}]}`},
+		{"required note", `{"kind":"k","fields":[{"name":"a","type":"note","label":{"en":"A"},"required":true}]}`},
+		{"note with default", `{"kind":"k","fields":[{"name":"a","type":"note","label":{"en":"A"},"default":"x"}]}`},
+		{"calculate without calculation", `{"kind":"k","fields":[{"name":"a","type":"calculate"}]}`},
+		{"choice filter on text", `{"kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"},"choice_filter":"admin1=${x}"}]}`},
+		{"constraint message alone", `{"kind":"k","fields":[{"name":"a","type":"integer","label":{"en":"A"},"constraint_message":{"en":"too big"}}]}`},
+		{"bad filter column", `{"kind":"k","fields":[{"name":"a","type":"select_one","label":{"en":"A"},"choices":[{"name":"x","label":{"en":"X"},"filter":{"Admin 1":"y"}}]}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,6 +214,31 @@ func FuzzParseForm(f *testing.F) {
 	})
 }
 
+// What the XLSForm importer produces must parse back: notes, calculations,
+// expressions, messages, appearances and choice filters.
+func TestParseFormKeepsXLSFormFields(t *testing.T) {
+	f, err := ParseForm([]byte(`{"kind":"k","fields":[
+		{"name":"intro","type":"note","label":{"en":"Read this"}},
+		{"name":"admin1","type":"select_one","label":{"en":"Region"},"list_name":"admin1","appearance":"minimal",
+		 "choices":[{"name":"r1","label":{"en":"R1"}}]},
+		{"name":"site","type":"select_one","label":{"en":"Site"},"list_name":"site","choice_filter":"admin1=${admin1}",
+		 "choices":[{"name":"s1","label":{"en":"S1"},"filter":{"admin1":"r1","pcode":"SY0101"}}]},
+		{"name":"n","type":"integer","label":{"en":"N"},"required":true,"relevant":"${admin1}='r1'",
+		 "constraint":". < 20","constraint_message":{"en":"under 20"},"required_message":{"en":"say how many"},"hxl":"#affected"},
+		{"name":"double","type":"calculate","calculation":"${n} * 2","read_only":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, _ := f.Field("site")
+	if c, _ := site.Choice("s1"); c.Filter["pcode"] != "SY0101" || site.ChoiceFilter == "" || site.ListName != "site" {
+		t.Errorf("site lost its list, filter or p-code: %+v", site)
+	}
+	n, _ := f.Field("n")
+	if n.HXL != "#affected" || n.ConstraintMessage.In("en") != "under 20" || n.RequiredMessage.In("en") == "" {
+		t.Errorf("n lost its hxl or messages: %+v", n)
+	}
+}
+
 func TestLoadFormsFromADirectory(t *testing.T) {
 	fsys := fstest.MapFS{
 		"forms/referral.json": {Data: []byte(`{"kind":"referral","title":{"en":"Referral"},"fields":[
@@ -225,5 +256,54 @@ func TestLoadFormsFromADirectory(t *testing.T) {
 	fsys["forms/bad.json"] = &fstest.MapFile{Data: []byte(`{"kind":"bad"}`)}
 	if _, err := LoadForms(fsys, "forms"); err == nil || !strings.Contains(err.Error(), "bad.json") {
 		t.Errorf("a bad schema among good ones: %v, want an error naming the file", err)
+	}
+}
+
+// Every version of a form is kept: a change names the one its author used,
+// and a receiver finds it though a newer one is current.
+func TestFormsKeepEveryVersion(t *testing.T) {
+	builtin := builtinForms(t)
+	hh, _ := builtin.Form(KindHousehold)
+	if got := hh.Ref(); got != "household@1" {
+		t.Fatalf("built-in household ref = %q, want household@1", got)
+	}
+	v2, err := ParseForm([]byte(`{"id":"household","version":"2","kind":"household","title":{"en":"Household"},
+		"fields":[{"name":"site","type":"select_one","label":{"en":"Site"},"choices":[{"name":"camp_east","label":{"en":"East"}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := builtin.Add(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := fs.Form(KindHousehold); cur != v2 {
+		t.Errorf("current household = %s, want the one added last", cur.Ref())
+	}
+	if cur, _ := builtin.Form(KindHousehold); cur != hh {
+		t.Errorf("Add changed the set it was called on: current household %s", cur.Ref())
+	}
+	for _, tt := range []struct {
+		ref, kind string
+		want      *Form
+	}{
+		{"household@1", KindHousehold, hh},
+		{"", KindHousehold, hh}, // a change from before versions
+		{"household@2", KindHousehold, v2},
+		{"household@3", KindHousehold, nil},
+		{"household@2", KindPerson, nil},
+	} {
+		got, ok := fs.Version(tt.ref, tt.kind)
+		if ok != (tt.want != nil) || got != tt.want {
+			t.Errorf("Version(%q, %q) = %v, %v", tt.ref, tt.kind, got, ok)
+		}
+	}
+	if got, want := fs.Refs(), []string{"assessment@1", "household@1", "person@1", "household@2"}; !slices.Equal(got, want) {
+		t.Errorf("Refs = %v, want %v", got, want)
+	}
+	if _, err := fs.Add(v2); err == nil {
+		t.Error("the same version of a kind added twice")
+	}
+	if _, err := ParseForm([]byte(`{"id":"a@b","kind":"k","fields":[{"name":"a","type":"text","label":{"en":"A"}}]}`)); err == nil {
+		t.Error("an id with @ accepted: its ref would be ambiguous")
 	}
 }

@@ -124,6 +124,8 @@ func canonicalString(t FieldType, s string) (string, error) {
 		return strings.Join(strings.Fields(s), " "), nil
 	case TypeGeopoint:
 		return canonicalGeopoint(s)
+	case TypeNote:
+		return bad("empty: a note stores nothing")
 	case TypeRef:
 		id, err := uuid.Parse(s)
 		if err != nil {

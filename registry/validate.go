@@ -208,9 +208,15 @@ func (fs *Forms) Validator(now func() time.Time) func(Record) error {
 // broken rule and its parameters, or "" when the value is fine. Values must
 // be canonical (see CanonicalValue), except that free text is taken as it
 // is: nobody should lose what they typed over a trailing space.
+//
+// A note field stores nothing: any value is refused (RuleType). The form's
+// expressions are not evaluated here: a required field with a Relevant
+// expression is required only while relevant, which only the one filling the
+// form in can tell, so an empty value is not refused; Constraint is not
+// checked either.
 func (d FieldDef) Check(v string, now time.Time) (rule string, params []string) {
 	if v == "" {
-		if d.Required || d.MustBeTrue {
+		if d.Required && d.Relevant == "" || d.MustBeTrue {
 			return RuleRequired, nil
 		}
 		return "", nil

@@ -121,6 +121,49 @@ func TestValidateRules(t *testing.T) {
 	}
 }
 
+// A note stores nothing; a calculation is stored as text; a required
+// question that is only sometimes shown cannot be refused for being empty
+// by one who does not evaluate when it is shown.
+func TestValidateXLSFormFields(t *testing.T) {
+	form := &Form{Kind: "survey", Fields: []FieldDef{
+		{Name: "intro", Type: TypeNote, Label: Labels{"en": "Read this"}},
+		{Name: "children", Type: TypeInteger, Label: Labels{"en": "Children"}},
+		{Name: "school", Type: TypeText, Label: Labels{"en": "School"}, Required: true, Relevant: "${children} > 0"},
+		{Name: "name", Type: TypeText, Label: Labels{"en": "Name"}, Required: true},
+		{Name: "double", Type: TypeCalculate, Calculation: "${children} * 2"},
+	}}
+	fs, err := NewForms(form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		values map[string]string
+		field  string
+		rule   string
+	}{
+		{"ok", map[string]string{"name": "A", "children": "2", "double": "4"}, "", ""},
+		{"a note has no value", map[string]string{"name": "A", "intro": "x"}, "intro", RuleType},
+		{"required only when relevant", map[string]string{"name": "A", "children": "0"}, "", ""},
+		{"required always", map[string]string{"children": "1", "school": "S"}, "name", RuleRequired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := fs.Validate(record("survey", tt.values), fixedNow)
+			if tt.rule == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			fes, _ := AsValidation(err)
+			if len(fes) != 1 || fes[0].Field != tt.field || fes[0].Rule != tt.rule {
+				t.Errorf("Validate = %v, want %s on %s", err, tt.rule, tt.field)
+			}
+		})
+	}
+}
+
 func TestValidatorUsesInjectedClock(t *testing.T) {
 	fs := builtinForms(t)
 	r := record(KindPerson, with(goodPerson, map[string]string{"birth_date": "2026-06-01"}))

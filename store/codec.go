@@ -52,6 +52,7 @@ type storedChange struct {
 	Author    string        `cbor:"5,keyasint"`
 	Stamp     storedStamp   `cbor:"6,keyasint"`
 	Writes    []storedWrite `cbor:"7,keyasint"`
+	Form      string        `cbor:"8,keyasint,omitempty"` // change.Change.Form; absent before forms were versioned
 }
 
 type storedAudit struct {
@@ -179,7 +180,7 @@ func (s storedRecord) record(id uuid.UUID) registry.Record {
 }
 
 func toStoredChange(c change.Change) storedChange {
-	s := storedChange{Device: c.Device, DeviceSeq: c.DeviceSeq, Record: c.Record, Kind: c.Kind, Author: c.Author, Stamp: toStoredStamp(c.Stamp)}
+	s := storedChange{Device: c.Device, DeviceSeq: c.DeviceSeq, Record: c.Record, Kind: c.Kind, Author: c.Author, Stamp: toStoredStamp(c.Stamp), Form: c.Form}
 	s.Writes = make([]storedWrite, len(c.Writes))
 	for i, w := range c.Writes {
 		s.Writes[i] = storedWrite{Field: w.Field, Value: w.Value, Base: toStoredStamp(w.Base), Resolves: toStoredStamps(w.Resolves)}
@@ -188,7 +189,7 @@ func toStoredChange(c change.Change) storedChange {
 }
 
 func (s storedChange) change() change.Change {
-	c := change.Change{Device: s.Device, DeviceSeq: s.DeviceSeq, Record: s.Record, Kind: s.Kind, Author: s.Author, Stamp: s.Stamp.stamp()}
+	c := change.Change{Device: s.Device, DeviceSeq: s.DeviceSeq, Record: s.Record, Kind: s.Kind, Author: s.Author, Stamp: s.Stamp.stamp(), Form: s.Form}
 	if len(s.Writes) > 0 {
 		c.Writes = make([]change.Write, len(s.Writes))
 	}

@@ -63,7 +63,7 @@ func readable(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 // readableChange is c with every string made readable.
 func readableChange(c change.Change) change.Change {
-	c.Kind, c.Author = readable(c.Kind), readable(c.Author)
+	c.Kind, c.Author, c.Form = readable(c.Kind), readable(c.Author), readable(c.Form)
 	writes := make([]change.Write, len(c.Writes))
 	for i, w := range c.Writes {
 		w.Field, w.Value = readable(w.Field), readable(w.Value)

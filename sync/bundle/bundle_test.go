@@ -71,6 +71,7 @@ func seal(t testing.TB, p Payload, key ed25519.PrivateKey, to age.Recipient) []b
 func TestRoundTrip(t *testing.T) {
 	id := hqIdentity(t)
 	want := samplePayload()
+	want.Push.Push[1].Form = "person@2" // the form version travels with its change
 	want.Pull = &wire.SyncResponse{Version: wire.Version, Acked: 12, Cursor: 80, Pull: []wire.PulledChange{{LogSeq: 80, Change: want.Push.Push[0]}}}
 	sealed := seal(t, want, signer, id.Recipient())
 	got, err := Open(bytes.NewReader(sealed), id, trustDevice, wire.DefaultLimits())

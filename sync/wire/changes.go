@@ -23,6 +23,10 @@ type wireChange struct {
 	// StampDevice is set only for a change whose stamp names another device
 	// (invalid, but carried so it can be quarantined as received).
 	StampDevice []byte `cbor:"8,keyasint,omitempty"`
+	// Form is the ref of the form the change was written with; omitted:
+	// same as previous change, and a batch starts from "" (no ref), so a
+	// batch from before forms were versioned decodes as it did.
+	Form *string `cbor:"10,keyasint,omitempty"`
 }
 
 type wireWrite struct {
@@ -74,6 +78,7 @@ type changeCoder struct {
 	device        uuid.UUID
 	kind          string
 	author        string
+	form          string
 	lastDeviceSeq map[uuid.UUID]uint64
 	lastMillis    map[uuid.UUID]uint64
 }
@@ -104,6 +109,10 @@ func (cc *changeCoder) encode(c change.Change) wireChange {
 	if c.Author != cc.author {
 		w.Author = &c.Author
 		cc.author = c.Author
+	}
+	if c.Form != cc.form {
+		w.Form = &c.Form
+		cc.form = c.Form
 	}
 	ms := c.Stamp.HLC >> 16
 	w.Millis = ms - cc.lastMillis[c.Device]
@@ -155,6 +164,10 @@ func (cc *changeCoder) decode(w wireChange) (change.Change, error) {
 		cc.author = *w.Author
 	}
 	c.Author = cc.author
+	if w.Form != nil {
+		cc.form = *w.Form
+	}
+	c.Form = cc.form
 	ms := cc.lastMillis[c.Device] + w.Millis
 	if ms >= 1<<48 {
 		return c, fmt.Errorf("%w: stamp milliseconds beyond 48 bits", ErrMalformed)

@@ -206,9 +206,9 @@ func checkChange(w wireChange, l Limits) error {
 	if err := checkCount(len(w.Writes), l.MaxWrites, "writes in a change"); err != nil {
 		return err
 	}
-	for _, s := range []*string{w.Kind, w.Author} {
+	for _, s := range []*string{w.Kind, w.Author, w.Form} {
 		if s != nil {
-			if err := checkString(*s, l, "kind or author"); err != nil {
+			if err := checkString(*s, l, "kind, author or form ref"); err != nil {
 				return err
 			}
 		}
@@ -418,8 +418,8 @@ func DecodeEnrollResponse(data []byte, l Limits) (*EnrollResponse, error) {
 // compression, without encoding it: the device and HQ bound their batches
 // with it, so both must count alike.
 func EstimateSize(c change.Change) int {
-	// A record id and a few small integers per change (kind and author only
-	// when they change), a small map per write.
+	// A record id and a few small integers per change (kind, author and
+	// form ref only when they change), a small map per write.
 	n := 24
 	for _, w := range c.Writes {
 		n += 5 + len(w.Field) + len(w.Value) + 12*len(w.Resolves)

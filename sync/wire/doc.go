@@ -20,7 +20,7 @@
 //     travel together, where they compress well.
 //   - A change omits its device id when it is the previous change's, its
 //     sequence number when it follows that device's previous one, and its
-//     kind and author when they repeat; its clock reading is a difference
+//     kind, author and form ref when they repeat; its clock reading is a difference
 //     from the same device's previous one.
 //   - A stamp names its device only when that is not the change's own.
 //   - A value that is a canonical date, boolean, uuid or integer travels

@@ -188,3 +188,20 @@ func sampleEvictResponse() *SyncResponse {
 func sampleScopeRequest() *SyncRequest {
 	return &SyncRequest{Version: Version, Device: deviceA, PushFrom: 53, Cursor: 9004, PullMax: 64 << 10, Scope: 3}
 }
+
+// sampleFormsResponse pulls changes that name the form versions they were
+// written with: a household under its second version, its members under
+// the first, then a change from before forms were versioned (no ref).
+func sampleFormsResponse() *SyncResponse {
+	cs := household(deviceB, 7, 4, 2)
+	cs[0].Form = "household@2"
+	for i := 1; i < len(cs); i++ {
+		cs[i].Form = "person@1"
+	}
+	cs = append(cs, edit(deviceA, 3, 9))
+	var pull []PulledChange
+	for i, c := range cs {
+		pull = append(pull, PulledChange{LogSeq: 9101 + uint64(i), Change: c})
+	}
+	return &SyncResponse{Version: Version, Acked: 2, Cursor: 9104, Pull: pull}
+}

@@ -73,6 +73,14 @@ var encodings = []struct {
 			}
 			return EncodeRequest(m)
 		}},
+	{"response_forms", func() ([]byte, error) { return EncodeResponse(sampleFormsResponse()) },
+		func(b []byte) ([]byte, error) {
+			m, err := DecodeResponse(b, DefaultLimits())
+			if err != nil {
+				return nil, err
+			}
+			return EncodeResponse(m)
+		}},
 	{"error", func() ([]byte, error) { return EncodeError(&Error{Code: CodeRevoked, Message: "revoked by admin"}) },
 		func(b []byte) ([]byte, error) {
 			m, err := DecodeError(b, DefaultLimits())
@@ -152,6 +160,31 @@ func TestRequestRoundTrip(t *testing.T) {
 	got, err := DecodeRequest(b, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// Each change keeps the form ref it was written with, though the wire
+// writes a ref only where it differs from the change before; a change with
+// no ref after one with a ref keeps none.
+func TestFormRefsRoundTrip(t *testing.T) {
+	want := sampleFormsResponse()
+	b, err := EncodeResponse(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeResponse(b, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, p := range got.Pull {
+		refs = append(refs, p.Change.Form)
+	}
+	if wantRefs := []string{"household@2", "person@1", "person@1", ""}; !reflect.DeepEqual(refs, wantRefs) {
+		t.Errorf("form refs = %q, want %q", refs, wantRefs)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
