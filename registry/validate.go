@@ -32,6 +32,8 @@ const (
 	RuleMember       = "member"        // a member points at another household
 	RuleMaxChoices   = "max_choices"   // too many codes in a select_multiple; Params: max
 	RuleDeleted      = "deleted"       // a deleted record carries nothing but its deletion (ValidateDeletion)
+	RuleConstraint   = "constraint"    // the form's constraint is false; Params: the field's label (package formrun)
+	RuleNotRelevant  = "not_relevant"  // a value in a question the form does not ask now (package formrun)
 
 	// The value rule (value.go), for every field of every form.
 	RuleEncoding      = "encoding"      // not valid UTF-8
@@ -48,6 +50,10 @@ type FieldError struct {
 	Field  string
 	Rule   string
 	Params []string
+	// Text is the form's own message for the broken rule (an XLSForm's
+	// required_message or constraint_message): when set, Message shows it
+	// instead of the catalogue's.
+	Text Labels
 }
 
 // Error returns the English message, prefixed by the record and field:
@@ -72,8 +78,13 @@ func (e FieldError) Error() string {
 
 // Message returns the rule's message in lang (English when lang is "" or has
 // no translation), without the record and field: the app shows it under the
-// field.
-func (e FieldError) Message(lang string) string { return ruleMessage(e.Rule, lang, e.Params) }
+// field. The form's own message (Text) comes first.
+func (e FieldError) Message(lang string) string {
+	if t := e.Text.In(lang); t != "" {
+		return t
+	}
+	return ruleMessage(e.Rule, lang, e.Params)
+}
 
 // ValidationError is every rule a record (or household) breaks. Callers find
 // it with errors.As; the message joins the field errors.
