@@ -49,6 +49,10 @@ type field struct {
 	// Whether an expression reads a name that is no question of the form:
 	// the parent's, which Eval without a parent cannot decide.
 	relevantOuter, constraintOuter, filterOuter bool
+	// What the filter reads, for reusing its choices while none changes:
+	// the form's fields, and names that are no field (the parent's).
+	filterFields []int
+	filterNames  []string
 }
 
 // New compiles form for answers given in lang (the language of the
@@ -116,7 +120,14 @@ func compile(form *registry.Form) (*compiled, error) {
 		deps[i], _ = c.refs(f.relevant, f.calc, f.filter)
 		_, f.relevantOuter = c.refs(f.relevant)
 		_, f.constraintOuter = c.refs(f.constraint)
-		_, f.filterOuter = c.refs(f.filter)
+		f.filterFields, f.filterOuter = c.refs(f.filter)
+		if f.filter != nil {
+			for _, name := range f.filter.Refs() {
+				if _, ok := c.index[name]; !ok && !strings.HasPrefix(name, choiceColumn) {
+					f.filterNames = append(f.filterNames, name)
+				}
+			}
+		}
 	}
 	order, err := topoOrder(form, deps)
 	if err != nil {

@@ -359,3 +359,32 @@ func TestEvalNeverPanics(t *testing.T) {
 		}
 	}
 }
+
+// Update gives what a fresh Eval gives, over a random walk of answers that
+// moves the cascade, the skip logic and the household under a member.
+func TestUpdateIsEval(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	steps := []struct{ name, value string }{
+		{"admin1", "SY01"}, {"admin1", "SY02"}, {"admin1", ""}, {"admin2", "SY0100"}, {"admin2", "SY0101"}, {"admin2", "SY0200"},
+		{"site", "cp_002"}, {"site", "cp_004"}, {"has_children", "yes"}, {"has_children", "no"}, {"children", "4"},
+		{"adults", "3"}, {"needs", "water"}, {"needs", ""}, {"water_source", "well"},
+	}
+	run := mustRun(t, surveyForm(t), "en")
+	answers := map[string]string{}
+	st := run.Eval(answers)
+	for range 2000 {
+		s := steps[rng.IntN(len(steps))]
+		answers[s.name] = s.value
+		st = st.Update(answers)
+		fresh := run.Eval(answers)
+		for _, d := range run.Form().Fields {
+			if st.Visible(d.Name) != fresh.Visible(d.Name) || st.Value(d.Name) != fresh.Value(d.Name) ||
+				!slices.EqualFunc(st.Choices(d.Name), fresh.Choices(d.Name), func(a, b registry.Choice) bool { return a.Name == b.Name }) {
+				t.Fatalf("after %v, %s differs from a fresh Eval", answers, d.Name)
+			}
+		}
+		if !slices.Equal(st.Cleared(), fresh.Cleared()) {
+			t.Fatalf("after %v: cleared %v, fresh %v", answers, st.Cleared(), fresh.Cleared())
+		}
+	}
+}
