@@ -1,6 +1,7 @@
 package xlsform
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -221,4 +222,36 @@ func write(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 	fmt.Println("wrote", path)
+}
+
+// The committed workbooks (and the examples under docs/examples) are what
+// the definitions above write: a definition changed without regenerating
+// would leave the tests reading something else.
+func TestCommittedWorkbooksAreUpToDate(t *testing.T) {
+	files := map[string]book{
+		filepath.Join("..", "docs", "examples", "registration.xlsx"): registrationBook(),
+		filepath.Join("..", "docs", "examples", "assessment.xlsx"):   assessmentBook(),
+	}
+	for name, b := range books {
+		files[filepath.Join("testdata", name)] = b
+	}
+	for path, b := range files {
+		committed, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (XLSFORM_GENERATE=1 go test -run TestGenerate ./xlsform)", err)
+		}
+		got, want := formsJSON(t, committed), formsJSON(t, b.xlsx(t))
+		if got != want {
+			t.Errorf("%s differs from its definition: regenerate with XLSFORM_GENERATE=1 go test -run TestGenerate ./xlsform", path)
+		}
+	}
+}
+
+func formsJSON(t *testing.T, data []byte) string {
+	t.Helper()
+	out, err := json.Marshal(read(t, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }

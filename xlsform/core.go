@@ -182,7 +182,10 @@ func mergeCore(cd *registry.FieldDef, nd registry.FieldDef) error {
 	cd.Required = cd.Required || nd.Required
 	cd.Multiline = cd.Multiline || nd.Multiline
 	cd.ReadOnly = cd.ReadOnly || nd.ReadOnly
-	for _, s := range []struct{ to *string; from string }{
+	for _, s := range []struct {
+		to   *string
+		from string
+	}{
 		{&cd.Relevant, nd.Relevant}, {&cd.Constraint, nd.Constraint}, {&cd.Calculation, nd.Calculation},
 		{&cd.ChoiceFilter, nd.ChoiceFilter}, {&cd.Appearance, nd.Appearance}, {&cd.HXL, nd.HXL}, {&cd.Default, nd.Default},
 	} {

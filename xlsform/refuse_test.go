@@ -80,6 +80,23 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// Columns that only inform the form's authors are accepted and not kept;
+// so are the spellings of types and columns forms use.
+func TestInformativeColumnsAndSpellings(t *testing.T) {
+	b := small("f", sheet{
+		{"type", "name", "label", "guidance_hint", "tags", "$kuid", "readonly", "List Name"},
+		{"select one yes_no", "a", "A", "Probe gently", "protection", "k1", "yes", ""},
+	})
+	forms, err := Read(bytes.NewReader(b.xlsx(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := forms[0].Field("a")
+	if d.Type != "select_one" || !d.ReadOnly || d.ListName != "yes_no" {
+		t.Errorf("a = %+v", d)
+	}
+}
+
 func TestPulldataMessageNamesTheFunction(t *testing.T) {
 	b := small("f", sheet{{"type", "name", "label", "relevant"}, {"text", "a", "A", ""}, {"integer", "b", "B", "pulldata('hh', 'size', 'id', ${a}) > 2"}})
 	_, err := Read(bytes.NewReader(b.xlsx(t)), nil)
