@@ -46,8 +46,9 @@ type field struct {
 	constraint *xpath.Expr
 	calc       *xpath.Expr // calculate fields only
 	filter     *xpath.Expr // selects with a choice_filter only
-	// Whether an expression reads a name that is no question of the form:
-	// the parent's, which Eval without a parent cannot decide.
+	// Whether an expression depends on a name that is no question of the
+	// form (the parent's, which Eval without a parent cannot decide),
+	// directly or through a question whose value depends on one.
 	relevantOuter, constraintOuter, filterOuter bool
 	// What the filter reads, for reusing its choices while none changes:
 	// the form's fields, and names that are no field (the parent's).
@@ -118,9 +119,7 @@ func compile(form *registry.Form) (*compiled, error) {
 		// A field's value depends on its relevance, its calculation and
 		// (for a select) its filter: those are what it is ordered after.
 		deps[i], _ = c.refs(f.relevant, f.calc, f.filter)
-		_, f.relevantOuter = c.refs(f.relevant)
-		_, f.constraintOuter = c.refs(f.constraint)
-		f.filterFields, f.filterOuter = c.refs(f.filter)
+		f.filterFields, _ = c.refs(f.filter)
 		if f.filter != nil {
 			for _, name := range f.filter.Refs() {
 				if _, ok := c.index[name]; !ok && !strings.HasPrefix(name, choiceColumn) {
@@ -134,7 +133,32 @@ func compile(form *registry.Form) (*compiled, error) {
 		return nil, err
 	}
 	c.order = order
+	c.markOuter()
 	return c, nil
+}
+
+// markOuter finds the expressions that depend on the parent's answers: those
+// reading one, and those reading a question whose relevance, calculation or
+// filter does (a calculation of a household answer, a question relevant on
+// it). In evaluation order, each question's dependencies are marked first.
+func (c *compiled) markOuter() {
+	valueOuter := make([]bool, len(c.fields))
+	reads := func(e *xpath.Expr) bool {
+		fields, outer := c.refs(e)
+		for _, j := range fields {
+			outer = outer || valueOuter[j]
+		}
+		return outer
+	}
+	for _, i := range c.order {
+		f := &c.fields[i]
+		f.relevantOuter = reads(f.relevant)
+		f.filterOuter = reads(f.filter)
+		valueOuter[i] = f.relevantOuter || f.filterOuter || reads(f.calc)
+	}
+	for i := range c.fields {
+		c.fields[i].constraintOuter = reads(c.fields[i].constraint)
+	}
 }
 
 // refs returns the form fields the expressions read, and whether they read

@@ -274,12 +274,15 @@ func personForm(t testing.TB) *registry.Form {
 		{Name: "in_school", Type: registry.TypeBoolean, Label: en("In school?"), Required: true,
 			Relevant: "${has_children} = 'yes' and ${age} < 18"},
 		{Name: "older_than_eldest", Type: registry.TypeInteger, Label: en("Years"), Constraint: ". <= ${eldest}"},
+		// Reads the household through a calculation.
+		{Name: "family", Type: registry.TypeCalculate, Calculation: "${has_children}"},
+		{Name: "siblings", Type: registry.TypeInteger, Label: en("Siblings"), Relevant: "${family} = 'yes'"},
 	}})
 }
 
 func TestMemberReadsItsHousehold(t *testing.T) {
 	run := mustRun(t, personForm(t), "en")
-	child := map[string]string{"age": "9", "in_school": "true", "older_than_eldest": "50"}
+	child := map[string]string{"age": "9", "in_school": "true", "older_than_eldest": "50", "siblings": "2"}
 	tests := []struct {
 		name      string
 		household map[string]string
@@ -288,7 +291,7 @@ func TestMemberReadsItsHousehold(t *testing.T) {
 		eldestErr bool
 	}{
 		{"household with children", map[string]string{"has_children": "yes", "eldest": "60"}, true, nil, false},
-		{"household without", map[string]string{"has_children": "no", "eldest": "40"}, false, []string{"in_school"}, true},
+		{"household without", map[string]string{"has_children": "no", "eldest": "40"}, false, []string{"in_school", "siblings"}, true},
 		{"household not known: shown and kept", nil, true, nil, false},
 	}
 	for _, tt := range tests {
