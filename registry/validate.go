@@ -126,6 +126,11 @@ func errorsOrNil(errs []FieldError) error {
 // does not know, every value within the value rule (value.go). Fields starting with "_" belong to the system (system.go)
 // and are checked by its own rules. A deleted record is not checked beyond that: deleting
 // must always be possible. now is the day future dates and ages are judged on.
+//
+// The form's expressions (relevant, constraint, choice_filter) are not
+// evaluated here: this is what every replica checks of every record it
+// stores, and those are rules of the record's author. Package
+// registry/formrun adds them (formrun.Validate), for ops and the importers.
 func (fs *Forms) Validate(r Record, now time.Time) error {
 	form, ok := fs.Form(r.Kind)
 	if !ok {
@@ -224,7 +229,7 @@ func (fs *Forms) Validator(now func() time.Time) func(Record) error {
 // expressions are not evaluated here: a required field with a Relevant
 // expression is required only while relevant, which only the one filling the
 // form in can tell, so an empty value is not refused; Constraint is not
-// checked either.
+// checked either. Package registry/formrun judges both.
 func (d FieldDef) Check(v string, now time.Time) (rule string, params []string) {
 	if v == "" {
 		if d.Required && d.Relevant == "" || d.MustBeTrue {
