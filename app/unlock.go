@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
 )
@@ -148,6 +149,8 @@ func (u *UI) storeOptions() store.Options {
 	opts := store.Options{KDF: u.cfg.KDF, Now: u.cfg.Now}
 	if u.forms != nil {
 		opts.Validate = u.forms.Validator(u.cfg.Now)
+		opts.ValidateChange = registry.AcceptUnknownVersions(u.forms.ChangeValidator(u.cfg.Now))
+		opts.FormRef = u.forms.CurrentRef
 	}
 	return opts
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 	"fieldreg/registry/match"
 	"fieldreg/store"
@@ -35,10 +36,19 @@ type Config struct {
 	Now        func() time.Time // nil → time.Now
 	KDF        store.KDFParams  // for Init; zero → the store's default
 	Timeout    time.Duration    // wait for another process's lock; zero → the store's default
-	// Validate checks every record a pushed change produces (the CLI passes
-	// the forms' validator); nil checks nothing but the change's shape.
+	// ValidateChange checks each pushed change against the form version it
+	// names (the CLI passes registry.Forms.ChangeValidator, which refuses a
+	// version HQ does not hold: such a change is held until it does);
+	// record-level rules are the author's. nil: Validate checks the record
+	// a change produces instead.
+	ValidateChange func(change.Change) error
+	// Validate checks every record HQ's own changes produce (an erasure),
+	// and the records pushed changes produce when ValidateChange is nil;
+	// nil checks nothing but the change's shape.
 	Validate func(registry.Record) error
-	Logf     func(format string, args ...any) // nil → silent
+	// FormRef names the form version HQ's own changes record (store.Options.FormRef).
+	FormRef func(kind string) string
+	Logf    func(format string, args ...any) // nil → silent
 
 	// What one HQ gives the network (see http.go): connections open at
 	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
@@ -71,7 +81,8 @@ func (c Config) now() time.Time {
 }
 
 func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
-	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, Indexes: indexes, MaxAhead: MaxClockAhead}
+	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, ValidateChange: c.ValidateChange,
+		FormRef: c.FormRef, Indexes: indexes, MaxAhead: MaxClockAhead}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server

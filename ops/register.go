@@ -225,6 +225,12 @@ func planRecord(ws Workspace, forms *registry.Forms, rules *formrun.Validator, p
 	}
 	planned.After = after
 	planned.Invalid = rules.Validate(after, parent, now)
+	// The change records the version its rules were checked against: the
+	// current form, which Validate uses.
+	planned.Edit.Form = forms.CurrentRef(kind)
+	if len(planned.Keep.Set) > 0 {
+		planned.Keep.Form = planned.Edit.Form
+	}
 	return planned, nil
 }
 

@@ -35,6 +35,9 @@ func NewForms(forms ...*Form) (*Forms, error) {
 // current ones of their kinds. fs is unchanged. A form whose version of its
 // kind is already held is refused: a published version never changes.
 func (fs *Forms) Add(forms ...*Form) (*Forms, error) {
+	if fs == nil {
+		fs = &Forms{}
+	}
 	out := &Forms{
 		current:  make(map[string]*Form, len(fs.current)+len(forms)),
 		versions: make(map[formKey]*Form, len(fs.versions)+len(forms)),
@@ -99,6 +102,15 @@ func LoadForms(fsys fs.FS, dir string) (*Forms, error) {
 func (fs *Forms) Form(kind string) (*Form, bool) {
 	f, ok := fs.current[kind]
 	return f, ok
+}
+
+// CurrentRef returns the ref of kind's current form, "" when the set has
+// none: what a change written here records (store.Options.FormRef).
+func (fs *Forms) CurrentRef(kind string) string {
+	if f, ok := fs.current[kind]; ok {
+		return f.Ref()
+	}
+	return ""
 }
 
 // Version returns the form of kind in the version ref names. The empty ref

@@ -26,6 +26,10 @@ type Edit struct {
 	// since, so it becomes a conflict by the merge rule. Fields not named
 	// here are written against their current stamp.
 	Base map[string]change.Stamp
+	// Form is the ref (registry.Form.Ref) of the form the edit was checked
+	// against, which its change records (change.Change.Form); "" takes
+	// Options.FormRef's for the kind.
+	Form string
 }
 
 // Outcome is what ApplyRemote did with one change.

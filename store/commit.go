@@ -124,6 +124,10 @@ func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Chang
 	stamp := w.clock.After(newest)
 	st.deviceSeq++
 	c.Device, c.DeviceSeq, c.Record, c.Kind, c.Author, c.Stamp = w.keys.device, st.deviceSeq, e.Record, e.Kind, w.user, stamp
+	c.Form = e.Form
+	if c.Form == "" && w.opts.FormRef != nil {
+		c.Form = w.opts.FormRef(e.Kind)
+	}
 	action := "edit"
 	switch {
 	case p.isNew && len(p.log) == 0:

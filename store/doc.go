@@ -258,8 +258,9 @@
 // change rewrites the record whole. So a change that deletes may write
 // only the deletion and the link a merge leaves
 // (registry.ValidateDeletion), and any other write to a deleted record is
-// checked with Options.Validate as if the record were live, where it used
-// to be checked not at all. Refusing every write to a deleted record would
+// checked with Options.Validate as if the record were live (a received
+// one, with Options.ValidateChange set, by that on its own, as any received
+// change), where it used to be checked not at all. Refusing every write to a deleted record would
 // be simpler, but not convergent: an edit made before its author saw the
 // deletion is merged on replicas where it arrives first, so it must be
 // merged everywhere (the sync property test holds the store to that).

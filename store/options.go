@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"fieldreg/change"
 	"fieldreg/registry"
 )
 
@@ -43,6 +44,20 @@ type Options struct {
 	MaxSize  int64                       // database file size limit; zero → platform default
 	Validate func(registry.Record) error // nil → no validation; called on every record a Commit produces
 	Indexes  []Indexer                   // extra in-memory indexes kept by the caller (duplicate matching)
+	// ValidateChange checks each received change (ApplyRemote, and again
+	// on ReleaseQuarantined) on its own, against the form version it
+	// names (registry.Forms.ChangeValidator): a refused change is
+	// quarantined with the error as its reason. Set, it replaces Validate
+	// for received changes: the merged record is not checked, since its
+	// record-level rules were the author's and its values may come from
+	// several versions. nil → Validate checks the merged record, as before
+	// forms were versioned.
+	ValidateChange func(change.Change) error
+	// FormRef names the form version a record of kind is written with
+	// here, the one Validate checks it against: every change this
+	// workspace makes records it (change.Change.Form) unless its Edit
+	// names one. nil → "" (the kind's first version).
+	FormRef func(kind string) string
 	// MaxAhead is how far ahead of Now a received change's stamp may be
 	// before it is quarantined; zero → change.MaxSkew (a day, for devices
 	// whose clocks wander). HQ sets minutes: one bad clock must not drag

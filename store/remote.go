@@ -14,9 +14,10 @@ import (
 // It is idempotent by (Device, DeviceSeq). Each change is checked with
 // change.Validate, against the byte caps (limits.go), for clock skew
 // (Options.MaxAhead), against the kind of the record it edits (which must
-// be readable here), by the deletion rule, and with Options.Validate on the
-// merged record (a deleted one as if it were live, unless the change only
-// deletes); a change that fails — a set-aside placeholder always does — is
+// be readable here), by the deletion rule, and with Options.ValidateChange
+// on its own — or, without it, Options.Validate on the merged record (a
+// deleted one as if it were live, unless the change only deletes); a change
+// that fails — a set-aside placeholder always does — is
 // quarantined with the reason and the rest of the batch goes on. meta
 // entries (e.g. the sync cursor) are written in the same transaction, so a
 // cursor never gets ahead of the changes it covers. The clock observes every
@@ -164,6 +165,10 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 		return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 	}
 	switch {
+	case w.opts.ValidateChange != nil:
+		if err := w.opts.ValidateChange(c); err != nil {
+			return err.Error(), nil // it names the record and field
+		}
 	case merged.Deleted():
 		if err := validateDeleted(w.opts.Validate, merged, c); err != nil {
 			return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil

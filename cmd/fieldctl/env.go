@@ -136,10 +136,14 @@ func (e *env) forms() (*registry.Forms, error) {
 }
 
 // storeOptions are the options every command opens a workspace with: the
-// injected clock and schema validation of every record a commit produces.
+// injected clock, schema validation of every record a commit produces (its
+// changes record the form version: FormRef), and of every received change
+// against the form version it names — one this device does not hold yet is
+// applied within the value rule, its form arriving from HQ with it.
 // Extra in-memory indexes (duplicate matching) are kept current by the store.
 func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) store.Options {
-	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes}
+	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes,
+		ValidateChange: registry.AcceptUnknownVersions(forms.ChangeValidator(e.now)), FormRef: forms.CurrentRef}
 }
 
 // session is an unlocked workspace with the forms that validate it, and the

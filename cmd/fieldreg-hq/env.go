@@ -101,7 +101,10 @@ func (e *env) config(pass []byte) (hq.Config, error) {
 	if err != nil {
 		return hq.Config{}, err
 	}
-	return hq.Config{Dir: e.dataDir, Passphrase: pass, Now: e.now, KDF: e.kdf, Validate: forms.Validator(e.now)}, nil
+	// Each pushed change is checked against the form version it names; one
+	// HQ does not hold is held in quarantine until it does.
+	return hq.Config{Dir: e.dataDir, Passphrase: pass, Now: e.now, KDF: e.kdf, Validate: forms.Validator(e.now),
+		ValidateChange: forms.ChangeValidator(e.now), FormRef: forms.CurrentRef}, nil
 }
 
 // open unlocks HQ's data for a command run without a server.
