@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
+	"fieldreg/registry/formrun"
 )
 
 // Doc is one record in the JSON exchange shape. ID is empty for a record not
@@ -305,22 +306,25 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 	return doc
 }
 
-// Validate checks every record of the household against its form, and the
-// household as a whole (exactly one head), as the store will on commit:
-// a caller can refuse a file before writing any of it.
+// Validate checks every record of the household against its form, by the
+// rules the app fills it in with (package formrun: relevance, constraints,
+// required only when asked; a member's expressions read its household),
+// and the household as a whole (exactly one head): a caller can refuse a
+// file before writing any of it.
 func (h Household) Validate(forms *registry.Forms, now time.Time) error {
 	hh, members, assessments := h.Records()
+	rules := formrun.NewValidator(forms)
 	var errs []error
-	if err := forms.Validate(hh, now); err != nil {
+	if err := rules.Validate(hh, nil, now); err != nil {
 		errs = append(errs, err)
 	}
 	for _, m := range members {
-		if err := forms.Validate(m, now); err != nil {
+		if err := rules.Validate(m, &hh, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for _, a := range assessments {
-		if err := forms.Validate(a, now); err != nil {
+		if err := rules.Validate(a, &hh, now); err != nil {
 			errs = append(errs, err)
 		}
 	}

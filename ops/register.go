@@ -12,6 +12,7 @@ import (
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/registry/formrun"
 	"fieldreg/store"
 )
 
@@ -125,13 +126,15 @@ type Planned struct {
 func PlanHousehold(ws Workspace, forms *registry.Forms, h Household, now time.Time) (*Plan, error) {
 	p := &Plan{}
 	hid := h.ID
+	// One validator for the plan: each form's expressions compiled once.
+	rules := formrun.NewValidator(forms)
 	var err error
-	if p.Household, err = planRecord(ws, forms, h.Entry, registry.KindHousehold, h.Fields, "", now); err != nil {
+	if p.Household, err = planRecord(ws, forms, rules, nil, h.Entry, registry.KindHousehold, h.Fields, "", now); err != nil {
 		return p, err
 	}
 	mentioned := make(map[uuid.UUID]bool)
 	for i, m := range h.Members {
-		rp, err := planMember(ws, forms, hid, m, registry.KindPerson, fmt.Sprintf("member %d", i), now)
+		rp, err := planMember(ws, forms, rules, &p.Household.After, m, registry.KindPerson, fmt.Sprintf("member %d", i), now)
 		if err != nil {
 			return p, err
 		}
@@ -139,7 +142,7 @@ func PlanHousehold(ws Workspace, forms *registry.Forms, h Household, now time.Ti
 		p.Members = append(p.Members, rp)
 	}
 	for i, a := range h.Assessments {
-		rp, err := planMember(ws, forms, hid, a, registry.KindAssessment, fmt.Sprintf("assessment %d", i), now)
+		rp, err := planMember(ws, forms, rules, &p.Household.After, a, registry.KindAssessment, fmt.Sprintf("assessment %d", i), now)
 		if err != nil {
 			return p, err
 		}
@@ -158,8 +161,10 @@ func PlanHousehold(ws Workspace, forms *registry.Forms, h Household, now time.Ti
 	return p, nil
 }
 
-// planMember plans a person or assessment of household hid.
-func planMember(ws Workspace, forms *registry.Forms, hid uuid.UUID, e Entry, kind, name string, now time.Time) (Planned, error) {
+// planMember plans a person or assessment of household hh (as planned: its
+// expressions may read the household's answers).
+func planMember(ws Workspace, forms *registry.Forms, rules *formrun.Validator, hh *registry.Record, e Entry, kind, name string, now time.Time) (Planned, error) {
+	hid := hh.ID
 	fields := make(map[string]string, len(e.Fields)+1)
 	for k, v := range e.Fields {
 		fields[k] = v
@@ -168,13 +173,16 @@ func planMember(ws Workspace, forms *registry.Forms, hid uuid.UUID, e Entry, kin
 		return Planned{}, fieldErr(name, registry.FieldHouseholdID, ErrOtherHousehold)
 	}
 	fields[registry.FieldHouseholdID] = hid.String()
-	return planRecord(ws, forms, e, kind, fields, name, now)
+	return planRecord(ws, forms, rules, hh, e, kind, fields, name, now)
 }
 
 // planRecord plans the edit that sets fields on record e.ID. A new record
 // starts with its form's defaults; empty input values are left out. A
 // record the workspace holds is written as e.Version and e.IfExists say.
-func planRecord(ws Workspace, forms *registry.Forms, e Entry, kind string, fields map[string]string, name string, now time.Time) (Planned, error) {
+// rules judges the record as the app would (formrun: relevance,
+// constraints, required only when asked), parent being the household of a
+// member.
+func planRecord(ws Workspace, forms *registry.Forms, rules *formrun.Validator, parent *registry.Record, e Entry, kind string, fields map[string]string, name string, now time.Time) (Planned, error) {
 	id := e.ID
 	if id == uuid.Nil {
 		return Planned{}, fieldErr(name, "id", errors.New("not a record id (a UUID)"))
@@ -216,7 +224,7 @@ func planRecord(ws Workspace, forms *registry.Forms, e Entry, kind string, field
 		}
 	}
 	planned.After = after
-	planned.Invalid = forms.Validate(after, now)
+	planned.Invalid = rules.Validate(after, parent, now)
 	// The change records the version its rules were checked against: the
 	// current form, which Validate uses.
 	planned.Edit.Form = forms.CurrentRef(kind)

@@ -32,6 +32,8 @@ const (
 	RuleMember       = "member"        // a member points at another household
 	RuleMaxChoices   = "max_choices"   // too many codes in a select_multiple; Params: max
 	RuleDeleted      = "deleted"       // a deleted record carries nothing but its deletion (ValidateDeletion)
+	RuleConstraint   = "constraint"    // the form's constraint is false; Params: the field's label (package formrun)
+	RuleNotRelevant  = "not_relevant"  // a value in a question the form does not ask now (package formrun)
 
 	// The value rule (value.go), for every field of every form.
 	RuleEncoding      = "encoding"      // not valid UTF-8
@@ -48,6 +50,10 @@ type FieldError struct {
 	Field  string
 	Rule   string
 	Params []string
+	// Text is the form's own message for the broken rule (an XLSForm's
+	// required_message or constraint_message): when set, Message shows it
+	// instead of the catalogue's.
+	Text Labels
 }
 
 // Error returns the English message, prefixed by the record and field:
@@ -72,8 +78,13 @@ func (e FieldError) Error() string {
 
 // Message returns the rule's message in lang (English when lang is "" or has
 // no translation), without the record and field: the app shows it under the
-// field.
-func (e FieldError) Message(lang string) string { return ruleMessage(e.Rule, lang, e.Params) }
+// field. The form's own message (Text) comes first.
+func (e FieldError) Message(lang string) string {
+	if t := e.Text.In(lang); t != "" {
+		return t
+	}
+	return ruleMessage(e.Rule, lang, e.Params)
+}
 
 // ValidationError is every rule a record (or household) breaks. Callers find
 // it with errors.As; the message joins the field errors.
@@ -115,6 +126,11 @@ func errorsOrNil(errs []FieldError) error {
 // does not know, every value within the value rule (value.go). Fields starting with "_" belong to the system (system.go)
 // and are checked by its own rules. A deleted record is not checked beyond that: deleting
 // must always be possible. now is the day future dates and ages are judged on.
+//
+// The form's expressions (relevant, constraint, choice_filter) are not
+// evaluated here: this is what every replica checks of every record it
+// stores, and those are rules of the record's author. Package
+// registry/formrun adds them (formrun.Validate), for ops and the importers.
 func (fs *Forms) Validate(r Record, now time.Time) error {
 	form, ok := fs.Form(r.Kind)
 	if !ok {
@@ -238,7 +254,8 @@ func (fs *Forms) Validator(now func() time.Time) func(Record) error {
 // A note field stores nothing: any value is refused (RuleType). A required
 // field with a Relevant expression is required only while relevant, which
 // depends on the other fields: Check does not refuse it empty, Validate does
-// when the record shows it. Constraint is not evaluated here.
+// when the record shows it. Constraints are judged by registry/formrun,
+// which fills a form in with every expression.
 func (d FieldDef) Check(v string, now time.Time) (rule string, params []string) {
 	if v == "" {
 		if d.Required && d.Relevant == "" || d.MustBeTrue {

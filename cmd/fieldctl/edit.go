@@ -35,6 +35,9 @@ func runEdit(e *env, args []string) error {
 			if err != nil {
 				return refusedEdit(s, err)
 			}
+			if err := judgeEdit(s.forms, rec, set, householdOf(s, rec), now); err != nil {
+				return refusedEdit(s, err)
+			}
 			edits = append(edits, ops.Fields{Record: rec, Set: set, Resolve: *resolve})
 		}
 		// One commit: edits that only make sense together (a new head and
