@@ -11,8 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fieldreg/registry"
+	"fieldreg/registry/formrun"
+	"fieldreg/xlsform"
 )
 
 // MaxBytes bounds a form file read whole.
@@ -20,14 +23,40 @@ const MaxBytes = 32 << 20
 
 // ErrUnknownKind is a file whose extension names no form file this build
 // reads.
-var ErrUnknownKind = errors.New("not a form file this build reads (.json)")
+var ErrUnknownKind = errors.New("not a form file this build reads (.xlsx, .json)")
 
-// Read reads the forms of one file, by its extension: .json is one form as
-// registry.ParseForm reads it, or an array of them (the forms of one
-// workbook: a household form with its member roster). Errors name the file
-// and, for an array, which form.
+// Read reads the forms of one file, by its extension: .xlsx is an XLSForm
+// (package xlsform: a registration extends the built-in household and
+// person forms), .json is one form as registry.ParseForm reads it, or an
+// array of them (the forms of one workbook: a household form with its
+// member roster). Every form must also compile for filling in (formrun: no
+// expression that reads itself in a loop). Errors name the file and, for
+// an array, which form.
 func Read(path string) ([]*registry.Form, error) {
+	forms, err := read(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range forms {
+		if _, err := formrun.New(f, "en", time.Now()); err != nil {
+			return nil, fmt.Errorf("%s: form %s: %w", path, f.Ref(), err)
+		}
+	}
+	return forms, nil
+}
+
+func read(path string) ([]*registry.Form, error) {
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".xlsx":
+		data, err := readAll(path)
+		if err != nil {
+			return nil, err
+		}
+		forms, err := xlsform.Read(bytes.NewReader(data), nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return forms, nil
 	case ".json":
 		data, err := readAll(path)
 		if err != nil {

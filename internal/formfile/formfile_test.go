@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"fieldreg/registry"
+	"fieldreg/registry/formrun"
+	"fieldreg/xlsform"
 )
 
 const wash = `{"id":"wash","version":"3","kind":"wash","title":{"en":"WASH"},"fields":[{"name":"q1","type":"text","label":{"en":"Q1"}}]}`
@@ -26,6 +28,10 @@ func TestRead(t *testing.T) {
 		{"the second form bad", "wash.json", "[" + wash + `,{"kind":"x"}]`, nil, registry.ErrBadForm, "form 2 of 2"},
 		{"an unknown field", "wash.json", strings.Replace(wash, `"title"`, `"colour":1,"title"`, 1), nil, registry.ErrBadForm, "colour"},
 		{"another kind of file", "wash.csv", wash, nil, ErrUnknownKind, "wash.csv"},
+		{"a cycle of calculations", "wash.json", strings.Replace(wash, `{"name":"q1","type":"text","label":{"en":"Q1"}}`,
+			`{"name":"a","type":"calculate","calculation":"${b} + 1","label":{"en":"A"}},{"name":"b","type":"calculate","calculation":"${a} + 1","label":{"en":"B"}}`, 1),
+			nil, formrun.ErrCycle, "wash@3"},
+		{"a workbook that is not one", "form.xlsx", wash, nil, xlsform.ErrBadForm, "form.xlsx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,4 +75,28 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatal("no error and no form")
 		}
 	})
+}
+
+// The example XLSForms under docs/examples are what an operation starts
+// from: they read as the forms they say they are.
+func TestReadExamples(t *testing.T) {
+	for file, want := range map[string][]string{
+		"registration.xlsx": {"household", "person"},
+		"assessment.xlsx":   nil,
+	} {
+		forms, err := Read(filepath.Join("..", "..", "docs", "examples", file))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		var kinds []string
+		for _, f := range forms {
+			kinds = append(kinds, f.Kind)
+		}
+		if want != nil && strings.Join(kinds, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: kinds %v, want %v", file, kinds, want)
+		}
+		if len(forms) == 0 {
+			t.Errorf("%s: no forms", file)
+		}
+	}
 }
