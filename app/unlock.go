@@ -150,6 +150,7 @@ func (u *UI) storeOptions() store.Options {
 	if u.formSet != nil {
 		opts.Forms, opts.Validate = u.formSet, u.formSet.Validator(u.cfg.Now)
 		opts.ValidateChange = registry.AcceptUnknownVersions(u.formSet.ChangeValidator(u.cfg.Now))
+		opts.ValidateWritten = u.formSet.WrittenValidator(u.cfg.Now)
 		opts.FormRef = u.formSet.CurrentRef
 	}
 	return opts

@@ -131,7 +131,26 @@ func errorsOrNil(errs []FieldError) error {
 // evaluated here: this is what every replica checks of every record it
 // stores, and those are rules of the record's author. Package
 // registry/formrun adds them (formrun.Validate), for ops and the importers.
-func (fs *Forms) Validate(r Record, now time.Time) error {
+func (fs *Forms) Validate(r Record, now time.Time) error { return fs.validate(r, nil, now) }
+
+// ValidateWritten is Validate for a record this replica just wrote the
+// fields written of: those are checked in full against the current form,
+// the others only for presence (a required field empty, consent missing).
+// Their values were checked against the version that wrote them, which may
+// be another one — a newer form's choice pulled from HQ, a field only
+// another version has — and an edit of something else must not be refused
+// for them.
+func (fs *Forms) ValidateWritten(r Record, written []string, now time.Time) error {
+	only := make(map[string]bool, len(written))
+	for _, f := range written {
+		only[f] = true
+	}
+	return fs.validate(r, only, now)
+}
+
+// validate is Validate, checking the values of only the fields in only
+// (nil: every field) and the presence rules of all.
+func (fs *Forms) validate(r Record, only map[string]bool, now time.Time) error {
 	form, ok := fs.Form(r.Kind)
 	if !ok {
 		return errorsOrNil([]FieldError{{Record: r.ID, Kind: r.Kind, Rule: RuleUnknownKind, Params: []string{r.Kind}}})
@@ -139,6 +158,9 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 	var errs []FieldError
 	var broken map[string]bool // fields that break the value rule: not checked further
 	for _, name := range r.FieldNames() {
+		if only != nil && !only[name] {
+			continue
+		}
 		d, known := form.Field(name)
 		if rule, params := CheckValue(r.Value(name), d.Multiline); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: name, Rule: rule, Params: params})
@@ -168,6 +190,9 @@ func (fs *Forms) Validate(r Record, now time.Time) error {
 		if d.Required && d.relevant != nil && r.Value(d.Name) == "" && shown(d, r, now) {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: RuleRequired})
 			continue
+		}
+		if only != nil && !only[d.Name] && r.Value(d.Name) != "" {
+			continue // a value another write put there, checked then
 		}
 		if rule, params := d.Check(r.Value(d.Name), now); rule != "" {
 			errs = append(errs, FieldError{Record: r.ID, Kind: r.Kind, Field: d.Name, Rule: rule, Params: params})
@@ -244,6 +269,12 @@ func (fs *Forms) ValidateValues(kind string, id uuid.UUID, values map[string]str
 // dates on the day now returns: what store.Options.Validate takes.
 func (fs *Forms) Validator(now func() time.Time) func(Record) error {
 	return func(r Record) error { return fs.Validate(r, now()) }
+}
+
+// WrittenValidator returns a function checking records as ValidateWritten
+// does: what store.Options.ValidateWritten takes.
+func (fs *Forms) WrittenValidator(now func() time.Time) func(Record, []string) error {
+	return func(r Record, written []string) error { return fs.ValidateWritten(r, written, now()) }
 }
 
 // Check validates one value against the field's rules and returns the

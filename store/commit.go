@@ -59,13 +59,26 @@ func (w *Workspace) commitEdits(tx *bolt.Tx, st *txState, edits []Edit) ([]chang
 			made = append(made, c)
 		}
 	}
-	if w.opts.Validate != nil {
-		for _, id := range st.order {
-			if p := st.records[id]; p.dirty && !p.rec.Deleted() {
-				if err := w.opts.Validate(p.rec); err != nil {
-					return nil, fmt.Errorf("%s %s: %w", p.rec.Kind, id, err)
-				}
-			}
+	if w.opts.Validate == nil && w.opts.ValidateWritten == nil {
+		return made, nil
+	}
+	written := map[uuid.UUID][]string{}
+	for _, c := range made {
+		written[c.Record] = append(written[c.Record], c.FieldNames()...)
+	}
+	for _, id := range st.order {
+		p := st.records[id]
+		if !p.dirty || p.rec.Deleted() {
+			continue
+		}
+		var err error
+		if w.opts.ValidateWritten != nil {
+			err = w.opts.ValidateWritten(p.rec, written[id])
+		} else {
+			err = w.opts.Validate(p.rec)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", p.rec.Kind, id, err)
 		}
 	}
 	return made, nil

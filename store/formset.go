@@ -108,3 +108,10 @@ func (s *FormSet) CurrentRef(kind string) string { return s.Forms().CurrentRef(k
 func (s *FormSet) Validator(now func() time.Time) func(registry.Record) error {
 	return func(r registry.Record) error { return s.cur.Load().Validate(r, now()) }
 }
+
+// WrittenValidator validates a record a commit wrote, its written fields in
+// full and the rest for presence, against the forms current when it runs:
+// what Options.ValidateWritten takes.
+func (s *FormSet) WrittenValidator(now func() time.Time) func(registry.Record, []string) error {
+	return func(r registry.Record, written []string) error { return s.cur.Load().ValidateWritten(r, written, now()) }
+}

@@ -227,3 +227,47 @@ func TestLegacyChangesValidateAsBefore(t *testing.T) {
 		}
 	}
 }
+
+// A device still on the first person form receives, from HQ, a member
+// registered under a newer version with a specific need the first version
+// lacks. The enumerator must still be able to correct that member's name:
+// the commit checks what it writes, and the rest only for presence.
+func TestOwnEditOfARecordHoldingANewerVersionsValue(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		written bool // ValidateWritten wired, as the binaries do
+	}{{"record check", false}, {"written fields checked", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			forms := holding(t)
+			w := formsWorkspace(t, forms, true)
+			if tc.written {
+				w.opts.ValidateWritten = forms.Load().WrittenValidator(func() time.Time { return formsNow })
+			}
+			d := newRemoteDevice(nil)
+			c := registration(d, "person@2", "climate_displaced")
+			if res, err := w.ApplyRemote([]change.Change{c}, nil); err != nil || res[0].Outcome != Applied {
+				t.Fatalf("received: %v %+v", err, res)
+			}
+			_, err := w.Commit(Edit{Record: c.Record, Kind: registry.KindPerson, Set: map[string]string{registry.FieldGivenName: "Aminah"}})
+			if tc.written && err != nil {
+				t.Fatalf("an edit of the name refused for a value another version wrote: %v", err)
+			}
+			if !tc.written && err == nil {
+				t.Fatalf("the whole-record check accepted it: this test no longer shows the case")
+			}
+			if !tc.written {
+				return
+			}
+			// What the edit itself writes is still checked in full.
+			_, err = w.Commit(Edit{Record: c.Record, Kind: registry.KindPerson, Set: map[string]string{registry.FieldSex: "unicorn"}})
+			if err == nil {
+				t.Fatal("a bad value the edit writes was accepted")
+			}
+			// And presence: emptying a required field is refused.
+			_, err = w.Commit(Edit{Record: c.Record, Kind: registry.KindPerson, Set: map[string]string{registry.FieldGivenName: ""}})
+			if err == nil {
+				t.Fatal("emptying the given name was accepted")
+			}
+		})
+	}
+}

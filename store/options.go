@@ -53,6 +53,11 @@ type Options struct {
 	// several versions. nil → Validate checks the merged record, as before
 	// forms were versioned.
 	ValidateChange func(change.Change) error
+	// ValidateWritten, when set, checks each record a Commit produces in
+	// place of Validate, told which fields the commit wrote
+	// (registry.Forms.ValidateWritten): a record holding a value of another
+	// form version stays editable.
+	ValidateWritten func(rec registry.Record, written []string) error
 	// FormRef names the form version a record of kind is written with
 	// here, the one Validate checks it against: every change this
 	// workspace makes records it (change.Change.Form) unless its Edit

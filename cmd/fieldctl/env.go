@@ -144,7 +144,7 @@ func (e *env) forms() (*registry.Forms, error) {
 // applied within the value rule, its form arriving from HQ with it.
 // Extra in-memory indexes (duplicate matching) are kept current by the store.
 func (e *env) storeOptions(forms *registry.Forms, indexes ...store.Indexer) store.Options {
-	return store.Options{Now: e.now, Validate: forms.Validator(e.now), KDF: e.kdf, Indexes: indexes,
+	return store.Options{Now: e.now, Validate: forms.Validator(e.now), ValidateWritten: forms.WrittenValidator(e.now), KDF: e.kdf, Indexes: indexes,
 		ValidateChange: registry.AcceptUnknownVersions(forms.ChangeValidator(e.now)), FormRef: forms.CurrentRef}
 }
 
