@@ -113,5 +113,7 @@ func (s *FormSet) Validator(now func() time.Time) func(registry.Record) error {
 // full and the rest for presence, against the forms current when it runs:
 // what Options.ValidateWritten takes.
 func (s *FormSet) WrittenValidator(now func() time.Time) func(registry.Record, []string) error {
-	return func(r registry.Record, written []string) error { return s.cur.Load().ValidateWritten(r, written, now()) }
+	return func(r registry.Record, written []string) error {
+		return s.cur.Load().ValidateWritten(r, written, now())
+	}
 }
