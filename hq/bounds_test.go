@@ -162,8 +162,10 @@ func (g gatedStore) ApplyRemoteUnits(cs []change.Change, units []uint64, meta ma
 }
 
 // TestConcurrentSyncsAreCapped: past cfg.MaxSyncs, and for a second sync
-// of the same device, HQ answers at once that it is unavailable (the
-// device retries later) rather than decoding without bound.
+// of the same device, HQ answers that it is unavailable (the device retries
+// later) rather than decoding without bound — at once for the same device,
+// after a short wait for a slot otherwise; a sync whose slot frees while it
+// waits gets in instead of being sent into backoff.
 func TestConcurrentSyncsAreCapped(t *testing.T) {
 	forms, err := registry.BuiltinForms()
 	if err != nil {
@@ -225,8 +227,13 @@ func TestConcurrentSyncsAreCapped(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // b is past its admission, waiting behind a
 	refusedAtOnce("a third sync with two allowed", ds[2])
 
+	c := sync(ds[2]) // waits for a slot…
+	time.Sleep(100 * time.Millisecond)
 	g.closed.Store(false)
-	close(g.open)
+	close(g.open) // …which frees here
+	if err := <-c; err != nil {
+		t.Fatalf("a sync whose slot freed while it waited: %v", err)
+	}
 	for _, done := range []<-chan error{a, b} {
 		if err := <-done; err != nil {
 			t.Fatalf("a sync held inside HQ: %v", err)

@@ -27,7 +27,7 @@ const (
 // wire.ErrorFor.
 func (s *Server) Sync(ctx context.Context, device uuid.UUID, body []byte) ([]byte, error) {
 	s.stats.syncs.Add(1)
-	leave, err := s.admit(device)
+	leave, err := s.admit(ctx, device)
 	if err != nil {
 		s.stats.refused.Add(1)
 		return nil, err
@@ -58,15 +58,36 @@ func syncLimits() wire.Limits {
 	return l
 }
 
+// admitWait is how long a sync waits for one of the MaxSyncs slots before
+// it is refused as busy. Its body is already read (the connection cap
+// bounds those), so waiting costs no more memory than refusing; refusing at
+// once sent devices into seconds of backoff whenever more than MaxSyncs
+// pushed together, and HQ's ingest sat idle meanwhile.
+const admitWait = 2 * time.Second
+
 // admit lets a sync in, or refuses it as unavailable (the device retries
-// after a while) when HQ already runs cfg.MaxSyncs of them or one for the
-// same device: requests from outside must not make HQ decode without
-// bound. leave ends the sync.
-func (s *Server) admit(device uuid.UUID) (leave func(), err error) {
+// after a while) when HQ still runs cfg.MaxSyncs of them after admitWait,
+// or one for the same device: requests from outside must not make HQ
+// decode without bound. leave ends the sync.
+func (s *Server) admit(ctx context.Context, device uuid.UUID) (leave func(), err error) {
+	s.syncingMu.Lock()
+	busy := s.syncing[device]
+	s.syncingMu.Unlock()
+	if busy { // refused before it waits: a second sync of one device is a retry too early
+		return nil, refuse(wire.CodeUnavailable, "this device is already syncing; retry in a while")
+	}
 	select {
 	case s.syncSlots <- struct{}{}:
 	default:
-		return nil, refuse(wire.CodeUnavailable, "HQ is busy with %d syncs; retry in a while", cap(s.syncSlots))
+		wait := time.NewTimer(admitWait)
+		defer wait.Stop()
+		select {
+		case s.syncSlots <- struct{}{}:
+		case <-wait.C:
+			return nil, refuse(wire.CodeUnavailable, "HQ is busy with %d syncs; retry in a while", cap(s.syncSlots))
+		case <-ctx.Done():
+			return nil, refuse(wire.CodeUnavailable, "HQ is busy with %d syncs; retry in a while", cap(s.syncSlots))
+		}
 	}
 	s.syncingMu.Lock()
 	defer s.syncingMu.Unlock()
