@@ -178,7 +178,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 	defer clear(pass)
 	set := store.NewFormSet(forms)
 	opts := e.storeOptions(forms, indexes...)
-	opts.Forms, opts.Validate = set, set.Validator(e.now)
+	opts.Forms, opts.Validate, opts.ValidateWritten = set, set.Validator(e.now), set.WrittenValidator(e.now)
 	opts.ValidateChange = registry.AcceptUnknownVersions(set.ChangeValidator(e.now))
 	opts.FormRef = set.CurrentRef
 	ws, err := store.Open(dir, e.userName(), pass, opts)
