@@ -199,7 +199,7 @@ func compareProfiles(a, b *profile, cfg Config, memo *simMemo, counts *nameCount
 	if !sameDocument && !names.swapped && givenSim >= simClose && givenSim < 1 {
 		otherSex := a.sex != 0 && b.sex != 0 && a.sex != b.sex
 		twins := names.familySim >= simClose && sameDate(a.birth, b.birth)
-		if (otherSex || twins) && !sameGivenName(a.given, b.given) {
+		if (otherSex || twins) && !sameGivenName(a.given, b.given, otherSex) {
 			r := Reason{"twins", "same family and birth date, another given name: twins?", weightGivenDiffer}
 			if otherSex {
 				r = Reason{"given_name_other_name", "another given name, and the other sex", weightGivenDiffer}

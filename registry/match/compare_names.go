@@ -282,9 +282,9 @@ func letterSim(a, b nameToken) float64 {
 			continue
 		}
 		if sk == b.skeleton || sk == b.altSkeleton {
-			// One consonant is no outline: Ali and ليلى are both "L".
+			// One consonant is no outline: Ali, ليلى and علاء are all "L".
 			if len(sk) < 2 {
-				return simClose
+				return simWeak
 			}
 			return crossScriptAgree
 		}
@@ -324,12 +324,12 @@ const (
 )
 
 // sameGivenName is the strict test for when the given name is all that tells
-// two people apart (twins; a man and a woman): every word of the shorter
+// two people apart (twins; a man and a woman, otherSex): every word of the shorter
 // field must be the same name as one of the other's, by namegroups.txt, by
 // the letters (one keying slip, Jaro-Winkler strong on its own), or across
 // scripts by a consonant outline of three or more. Close letters alone do
 // not do: Hasna and Husna are two names.
-func sameGivenName(fa, fb nameField) bool {
+func sameGivenName(fa, fb nameField, otherSex bool) bool {
 	a, b := fa.tokens, fb.tokens
 	if len(a) == 0 || len(b) == 0 {
 		return true // nothing to tell them apart
@@ -340,25 +340,30 @@ func sameGivenName(fa, fb nameField) bool {
 	for _, x := range a {
 		found := false
 		for _, y := range b {
-			if strictlySame(x, y) {
+			if strictlySame(x, y, otherSex) {
 				found = true
 				break
 			}
 		}
 		if !found {
 			ja, jb := fa.joinedOrOnly(), fb.joinedOrOnly()
-			return ja != nil && jb != nil && (fa.joined != nil || fb.joined != nil) && strictlySame(*ja, *jb)
+			return ja != nil && jb != nil && (fa.joined != nil || fb.joined != nil) && strictlySame(*ja, *jb, otherSex)
 		}
 	}
 	return true
 }
 
-func strictlySame(x, y nameToken) bool {
+func strictlySame(x, y nameToken, otherSex bool) bool {
 	switch relation(x, y) {
 	case sameName:
 		return true
 	case distinctNames:
 		return false
+	}
+	if otherSex {
+		// A man and a woman: names that differ at all are most often the
+		// male and female forms of one name (Nasim, Nasima).
+		return x.fold == y.fold
 	}
 	if x.arabic != y.arabic {
 		return letterSim(x, y) >= simCrossSlip && len(x.skeleton) >= 3 && len(y.skeleton) >= 3

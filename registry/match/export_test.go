@@ -22,3 +22,11 @@ func FullScan(persons []Person, cfg Config) []Match {
 	}
 	return out
 }
+
+// DistinctNames reports whether namegroups.txt holds two spellings, each
+// written as a name field, for two different names.
+func DistinctNames(a, b string) bool {
+	fa, fb := prepareField(a), prepareField(b)
+	ja, jb := fa.joinedOrOnly(), fb.joinedOrOnly()
+	return ja != nil && jb != nil && relation(*ja, *jb) == distinctNames
+}
