@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-
 )
 
 // The classes of mistake issue 14 names, one table test each. Every case is

@@ -162,7 +162,7 @@ func fieldSim(fa, fb nameField, memo *simMemo) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return -1
 	}
-	if hasPatronymic(a) != hasPatronymic(b) {
+	if fa.patronymic != fb.patronymic {
 		a, b = withoutPatronymics(a), withoutPatronymics(b)
 	}
 	var s float64

@@ -71,6 +71,8 @@ type nameField struct {
 	// joined is all the words written as one, when there are several:
 	// "Bibi Gul" and "Bibigul", "بی بی ګل" and "Bibigul" then compare.
 	joined *nameToken
+	// patronymic is set when a word is a patronymic.
+	patronymic bool
 }
 
 func (f nameField) empty() bool { return len(f.tokens) == 0 }
@@ -123,7 +125,7 @@ func prepareField(s string) nameField {
 		out = append(out, t)
 		raws = append(raws, w)
 	}
-	f := nameField{tokens: out}
+	f := nameField{tokens: out, patronymic: hasPatronymic(out)}
 	if len(raws) > 1 {
 		j := prepareToken(strings.Join(raws, ""))
 		f.joined = &j
