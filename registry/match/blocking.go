@@ -78,7 +78,7 @@ func (p *profile) keys(query bool, fn func(blockKey)) {
 				if t.altSkeleton != "" {
 					fn(tokenKey(t.altSkeleton, y))
 				}
-				for _, sk := range t.altSkeletons {
+				for _, sk := range t.altSkeletons() {
 					if sk != "" {
 						fn(tokenKey(sk, y))
 					}
@@ -91,12 +91,12 @@ func (p *profile) keys(query bool, fn func(blockKey)) {
 		fn(pairKey(g.skeleton, f.skeleton))
 		// A Cyrillic name's other readings may be how the Latin record
 		// spells it; one pair key for each, bounded.
-		for i, sk := range g.altSkeletons {
+		for i, sk := range g.altSkeletons() {
 			if i < 2 {
 				fn(pairKey(sk, f.skeleton))
 			}
 		}
-		for i, sk := range f.altSkeletons {
+		for i, sk := range f.altSkeletons() {
 			if i < 2 {
 				fn(pairKey(g.skeleton, sk))
 			}

@@ -57,8 +57,8 @@ func (c *fieldCache) field(s string) nameField {
 // what counts for how common a name is).
 func (c *fieldCache) number(t *nameToken) {
 	idKey := t.fold
-	if len(t.alts) > 0 {
-		idKey += "\x00" + strings.Join(t.alts, "\x00")
+	if alts := t.alts(); len(alts) > 0 {
+		idKey += "\x00" + strings.Join(alts, "\x00")
 	}
 	t.id = c.id(idKey)
 	t.key = c.id(nameKey(*t))
@@ -67,8 +67,8 @@ func (c *fieldCache) number(t *nameToken) {
 // nameKey is the name a word counts as when counting how common names are:
 // the first name of namegroups.txt it spells, else its fold.
 func nameKey(t nameToken) string {
-	if len(t.groups) > 0 {
-		return "\x01" + strconv.Itoa(int(slices.Min(t.groups)))
+	if gs := t.groupList(); len(gs) > 0 {
+		return "\x01" + strconv.Itoa(int(slices.Min(gs)))
 	}
 	return t.fold
 }

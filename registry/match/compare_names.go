@@ -252,7 +252,7 @@ func tokenSim(a, b nameToken) float64 {
 
 func letterSim(a, b nameToken) float64 {
 	if a.arabic == b.arabic {
-		if len(a.alts) == 0 && len(b.alts) == 0 {
+		if a.readings == nil && b.readings == nil {
 			return foldSim(a.fold, b.fold, a.skeleton, b.skeleton, a.arabic)
 		}
 		best := 0.0

@@ -91,8 +91,8 @@ func containsGroup(gs []uint16, n uint16) bool {
 func (g *nameGroups) lookup(t *nameToken) {
 	for _, f := range t.folds() {
 		for _, n := range g.byFold[f] {
-			if !containsGroup(t.groups, n) && len(t.groups) < maxGroups {
-				t.groups = append(t.groups, n)
+			if gs := t.groupList(); !containsGroup(gs, n) && len(gs) < maxGroups {
+				t.groups[len(gs)] = n
 				t.common = t.common || g.common[n]
 			}
 		}
@@ -109,11 +109,12 @@ const (
 )
 
 func relation(a, b nameToken) nameRelation {
-	if len(a.groups) == 0 || len(b.groups) == 0 {
+	ga, gb := a.groupList(), b.groupList()
+	if len(ga) == 0 || len(gb) == 0 {
 		return unknownNames
 	}
-	for _, x := range a.groups {
-		if containsGroup(b.groups, x) {
+	for _, x := range ga {
+		if containsGroup(gb, x) {
 			return sameName
 		}
 	}

@@ -15,12 +15,12 @@ type nameToken struct {
 	// altSkeleton is the skeleton with the other common rendering of
 	// ambiguous Arabic letters (see arabicAlternatives), "" when none.
 	altSkeleton string
-	// alts are the other readings of a Cyrillic word (see cyrillic.go),
-	// folded, and altSkeletons their skeletons other than skeleton.
-	alts, altSkeletons []string
-	// groups are the names of namegroups.txt the word is a spelling of;
-	// common is set when one of them is among the commonest.
-	groups []uint16
+	// readings are a Cyrillic word's other readings; nil for other words.
+	readings *cyrillicForms
+	// groups are the names of namegroups.txt the word is a spelling of
+	// (numbers from 1; 0 ends the list); common is set when one of them is
+	// among the commonest.
+	groups [maxGroups]uint16
 	common bool
 	// patronymic marks a father's name: -ovich, -ovna, the word after bin.
 	patronymic bool
@@ -28,12 +28,40 @@ type nameToken struct {
 	key        uint32 // the name's number for counting how common it is; 0 when not cached
 }
 
+// cyrillicForms are the other readings of a Cyrillic word (see
+// cyrillic.go), folded, and their skeletons other than the word's skeleton.
+// Few words are Cyrillic, so the other words carry only a nil pointer.
+type cyrillicForms struct{ alts, skeletons []string }
+
+func (t nameToken) alts() []string {
+	if t.readings == nil {
+		return nil
+	}
+	return t.readings.alts
+}
+
+func (t nameToken) altSkeletons() []string {
+	if t.readings == nil {
+		return nil
+	}
+	return t.readings.skeletons
+}
+
+// groupList returns the names the word spells.
+func (t *nameToken) groupList() []uint16 {
+	n := 0
+	for n < maxGroups && t.groups[n] != 0 {
+		n++
+	}
+	return t.groups[:n]
+}
+
 // folds returns the word's fold and its other readings.
 func (t nameToken) folds() []string {
-	if len(t.alts) == 0 {
+	if t.readings == nil {
 		return []string{t.fold}
 	}
-	return append([]string{t.fold}, t.alts...)
+	return append([]string{t.fold}, t.readings.alts...)
 }
 
 // skeletons returns every skeleton the word may have, for blocking.
@@ -42,7 +70,7 @@ func (t nameToken) skeletons() []string {
 	if t.altSkeleton != "" {
 		out = append(out, t.altSkeleton)
 	}
-	return append(out, t.altSkeletons...)
+	return append(out, t.altSkeletons()...)
 }
 
 // particles are words that enumerators write or leave out at will and that
@@ -192,19 +220,23 @@ func bareToken(w string) nameToken {
 		return nameToken{fold: f, skeleton: latinSkeleton(f), patronymic: isPatronymic(f)}
 	}
 	var t nameToken
+	var more cyrillicForms
 	for i, r := range cyrillicLatinReadings(w) {
 		f := foldLatin(r)
 		if i == 0 {
 			t = nameToken{fold: f, skeleton: latinSkeleton(f)}
-		} else if !slices.Contains(t.alts, f) && f != t.fold {
-			t.alts = append(t.alts, f)
+		} else if !slices.Contains(more.alts, f) && f != t.fold {
+			more.alts = append(more.alts, f)
 		}
 		t.patronymic = t.patronymic || isPatronymic(f)
 		for _, sk := range []string{latinSkeleton(f), latinSkeleton(strings.ReplaceAll(f, "kh", "h"))} {
-			if sk != t.skeleton && !slices.Contains(t.altSkeletons, sk) {
-				t.altSkeletons = append(t.altSkeletons, sk)
+			if sk != t.skeleton && !slices.Contains(more.skeletons, sk) {
+				more.skeletons = append(more.skeletons, sk)
 			}
 		}
+	}
+	if len(more.alts) > 0 || len(more.skeletons) > 0 {
+		t.readings = &more
 	}
 	return t
 }

@@ -20,8 +20,8 @@ func SearchKeys(word string) (stored, query []string) {
 		return nil, nil
 	}
 	t := prepareToken(word)
-	if len(t.groups) > 0 {
-		for _, g := range t.groups {
+	if gs := t.groupList(); len(gs) > 0 {
+		for _, g := range gs {
 			k := groupSearchKey(g)
 			stored, query = append(stored, k), append(query, k)
 		}
