@@ -72,13 +72,13 @@
 // 0.986; Possible-and-above finds 0.993 of the true pairs (before the name
 // groups, counts and rules: 0.991, 0.977, 0.984, 0.988). Before that change
 // a check took p50 0.2 ms, p95 0.6 ms at 100,000 persons and p50 1.5 ms,
-// p95 7 ms at 1,000,000 on 2 quiet cores. The change was timed only on cores
-// shared with seven other builds (2026-12-01, load average 15), old and new
-// code run in turn: at 100,000 persons p50 0.38 ms old and 0.46 ms new, p95
-// 12.7–15.1 ms old and 10.5–11.4 ms new. So it costs about a fifth at p50,
-// and p95 is within the noise; the p95 target (10 ms) needs a quiet rerun.
-// The index is 69 MB at 100,000 persons (51 MB before: words carry their
-// readings and groups). docs/benchmarks.md has the runs.
+// p95 7 ms at 1,000,000 on 2 quiet cores. The change was timed on cores
+// shared with other builds (2026-12-01, load average 8–10), old and new code
+// run in turn: at 100,000 persons p50 0.38–0.42 ms old, 0.43–0.46 ms new,
+// p95 3.9–4.7 ms old, 4.6–8.6 ms new (under the 10 ms target); at 1,000,000
+// p95 13.6–16.6 ms old, 7.4–12.6 ms new. The index is 58 MB at 100,000
+// persons (51 MB before) and 424 MB at 1,000,000 (381 MB): words carry their
+// readings and groups. docs/benchmarks.md has the runs.
 //
 // Known limits: names that share a consonant skeleton and are not in
 // namegroups.txt are not told apart across scripts (محمود and a misspelt
