@@ -80,10 +80,6 @@ func isCyrillicVowel(r rune) bool {
 	return strings.ContainsRune("аеёиоуыэюяіїєәөұүў", r)
 }
 
-// cyrillicToLatin reads w by the Ukrainian national standard, the first
-// reading; cyrillicLatinReadings gives all of them.
-func cyrillicToLatin(w string) string { return cyrillicReadings[0].read(w) }
-
 func (rd cyrillicReading) read(w string) string {
 	var b strings.Builder
 	prevVowel := false
