@@ -175,7 +175,7 @@ func skeletonHash(s string) uint32 {
 // by how common they are.
 func compareProfiles(a, b *profile, cfg Config, memo *simMemo, counts *nameCounts, keep bool) Match {
 	m := Match{A: a.id, B: b.id}
-	if a.household == b.household && a.household != uuid.Nil {
+	if a.household == b.household && a.household != uuid.Nil && !doubleEntry(a, b) {
 		m.Score = sameHouseholdScore
 		m.Reasons = []Reason{{"same_household", "members of one household", sameHouseholdScore}}
 		return m
@@ -222,6 +222,18 @@ func compareProfiles(a, b *profile, cfg Config, memo *simMemo, counts *nameCount
 		m.Reasons = slices.Clone(reasons)
 	}
 	return m
+}
+
+// doubleEntry reports two members of one household who can only be one
+// person entered twice: the same given name (one name of the name table, or
+// one spelling once folded — not merely a name alike, which twins have),
+// the same sex and the same birth date, neither estimated. Any two other
+// members are different people, whatever their names: siblings, twins
+// (distinct given names), a father and his namesake son (other birth
+// dates). Such a pair is scored like any other, so the supervisor sees it.
+func doubleEntry(a, b *profile) bool {
+	return a.sex != 0 && a.sex == b.sex && sameDate(a.birth, b.birth) &&
+		len(a.given.tokens) > 0 && len(b.given.tokens) > 0 && oneNameExactly(a.given, b.given)
 }
 
 // sameDate reports two birth dates given as the same day, neither estimated.

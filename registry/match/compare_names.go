@@ -353,6 +353,39 @@ func sameGivenName(fa, fb nameField, otherSex bool) bool {
 	return true
 }
 
+// oneNameExactly reports two given names with the same tokens, each pair
+// either one name in the name table or one spelling once folded (a
+// Cyrillic reading included), and no token left over on either side.
+func oneNameExactly(fa, fb nameField) bool {
+	if len(fa.tokens) != len(fb.tokens) {
+		return false
+	}
+	for _, x := range fa.tokens {
+		found := false
+		for _, y := range fb.tokens {
+			if relation(x, y) == sameName || foldsMeet(x, y) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func foldsMeet(x, y nameToken) bool {
+	for _, fx := range x.folds() {
+		for _, fy := range y.folds() {
+			if fx == fy {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func strictlySame(x, y nameToken, otherSex bool) bool {
 	switch relation(x, y) {
 	case sameName:

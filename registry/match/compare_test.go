@@ -84,12 +84,26 @@ func TestTwinsAreNotDuplicates(t *testing.T) {
 	if m := Compare(hasan, twin, DefaultConfig()); m.Level != None {
 		t.Errorf("twins judged %v (score %.1f): %v", m.Level, m.Score, m.Reasons)
 	}
-	// In one household they are never duplicates, whatever was typed.
+	// In one household two people are different people, whatever else
+	// they share: here twins…
 	twin.Household = hasan.Household
-	twin.GivenName = "Omar"
 	m := Compare(hasan, twin, DefaultConfig())
 	if m.Level != None || !hasReason(m, "same_household") {
 		t.Errorf("members of one household judged %v: %v", m.Level, m.Reasons)
+	}
+	// …a father and his namesake son…
+	son := hasan
+	son.ID, son.BirthDate = uuid.New(), "1985-02-01"
+	if m := Compare(hasan, son, DefaultConfig()); m.Level != None {
+		t.Errorf("a father and his namesake son judged %v: %v", m.Level, m.Reasons)
+	}
+	// …unless they are one person entered twice: one given name however
+	// spelled, one sex, one birth date.
+	again := hasan
+	again.ID = uuid.New()
+	again.GivenName = "Umar"
+	if m := Compare(hasan, again, DefaultConfig()); m.Level != Likely {
+		t.Errorf("one child entered twice in a household judged %v (%.1f): %v", m.Level, m.Score, m.Reasons)
 	}
 }
 

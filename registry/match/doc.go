@@ -45,7 +45,10 @@
 //     or the pair of given and family skeletons. A check never scans everything.
 //
 // Hard rules sit above the score: two members of one household are never
-// duplicates of each other, and a supervisor's "not a duplicate" decision is
+// duplicates of each other — unless they are one person entered twice: one
+// given name (one name of the table, or one spelling once folded), one sex,
+// one birth date, neither estimated; twins have two names and a namesake
+// son another birth date — and a supervisor's "not a duplicate" decision is
 // respected by RecordIndex. Site, phone and household members count only
 // when the given names agree: they say "same family", and within a family
 // the given name is what tells twins and siblings apart. When the given name
