@@ -8,13 +8,18 @@ import (
 	"github.com/google/uuid"
 
 	"fieldreg/registry"
+	"fieldreg/registry/match"
 )
 
 // nameIndex finds records by the words of their names. Words are normalized
 // with registry.NormalizeName and kept once each in a dictionary; each word
 // lists the records holding it. A query word matches a dictionary word
 // exactly, as a prefix, or — for words of four letters or more — with one
-// typo (one letter added, dropped, changed, or two neighbours swapped).
+// typo (one letter added, dropped, changed, or two neighbours swapped). It
+// also matches across scripts and spellings by the duplicate matcher's keys
+// (match.SearchKeys): "Mohamed" finds محمد, "Иван" finds Ivan. Keys sit in
+// the dictionary behind a NUL, which no normalized word holds, so prefix
+// and typo search never meet them.
 type nameIndex struct {
 	tokID  map[string]uint32
 	toks   []string
@@ -28,10 +33,13 @@ type nameIndex struct {
 	recToks [][]uint32
 	free    []uint32
 	bulk    bool
+
+	// keys remembers each word's match keys, stored: names repeat.
+	keys map[string][]string
 }
 
 func newNameIndex() *nameIndex {
-	return &nameIndex{tokID: map[string]uint32{}, byLen: map[int][]uint32{}, ord: map[uuid.UUID]uint32{}, bulk: true}
+	return &nameIndex{tokID: map[string]uint32{}, byLen: map[int][]uint32{}, ord: map[uuid.UUID]uint32{}, bulk: true, keys: map[string][]string{}}
 }
 
 func (n *nameIndex) token(t string) uint32 {
@@ -42,8 +50,10 @@ func (n *nameIndex) token(t string) uint32 {
 	n.tokID[t] = id
 	n.toks = append(n.toks, t)
 	n.post = append(n.post, nil)
-	l := utf8.RuneCountInString(t)
-	n.byLen[l] = append(n.byLen[l], id)
+	if !strings.HasPrefix(t, keyMark) {
+		l := utf8.RuneCountInString(t)
+		n.byLen[l] = append(n.byLen[l], id)
+	}
 	if !n.bulk {
 		i, _ := slices.BinarySearchFunc(n.sorted, t, func(x uint32, t string) int { return strings.Compare(n.toks[x], t) })
 		n.sorted = slices.Insert(n.sorted, i, id)
@@ -57,10 +67,16 @@ func (n *nameIndex) set(id uuid.UUID, kind string, words []string) {
 		n.remove(id)
 	}
 	var toks []uint32
-	for _, t := range words {
+	add := func(t string) {
 		tid := n.token(t)
 		if !slices.Contains(toks, tid) {
 			toks = append(toks, tid)
+		}
+	}
+	for _, t := range words {
+		add(t)
+		for _, k := range n.storedKeys(t) {
+			add(k)
 		}
 	}
 	if len(toks) == 0 {
@@ -106,10 +122,32 @@ func (n *nameIndex) finish() {
 	n.bulk = false
 }
 
-// Match qualities: an exact word beats a prefix beats a typo.
+// keyMark starts the dictionary entries that are match keys, not words.
+const keyMark = "\x00"
+
+// maxKeyedWords bounds the distinct words whose keys are remembered.
+const maxKeyedWords = 1 << 18
+
+func (n *nameIndex) storedKeys(word string) []string {
+	if ks, ok := n.keys[word]; ok {
+		return ks
+	}
+	stored, _ := match.SearchKeys(word)
+	for i, k := range stored {
+		stored[i] = keyMark + k
+	}
+	if len(n.keys) < maxKeyedWords {
+		n.keys[word] = stored
+	}
+	return stored
+}
+
+// Match qualities: an exact word beats a prefix beats the same name in
+// another spelling or script beats a typo.
 const (
 	qualityExact  float32 = 1.0
 	qualityPrefix float32 = 0.8
+	qualityKey    float32 = 0.7
 	qualityTypo   float32 = 0.6
 	minTypoRunes          = 4
 	maxQueryWords         = 16
@@ -150,6 +188,13 @@ func (n *nameIndex) search(query string, limit int) []Hit {
 				add(tid, qualityExact)
 			} else {
 				add(tid, qualityPrefix)
+			}
+		}
+		// The same name in another spelling or script.
+		_, keys := match.SearchKeys(q)
+		for _, k := range keys {
+			if tid, ok := n.tokID[keyMark+k]; ok {
+				add(tid, qualityKey)
 			}
 		}
 		if l := utf8.RuneCountInString(q); l >= minTypoRunes {

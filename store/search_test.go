@@ -96,3 +96,54 @@ func TestSearch(t *testing.T) {
 		t.Error("search did not follow the edit")
 	}
 }
+
+// Search finds a name in another script or spelling by the matcher's keys,
+// below an exact hit.
+func TestSearchAcrossScripts(t *testing.T) {
+	w := newTestWorkspace(t)
+	people := map[string]string{}
+	for _, n := range []struct{ given, family string }{
+		{"محمد", "حداد"},
+		{"Ivan", "Petrov"},
+		{"Юлия", "Смирнова"},
+		{"Hussein", "Khalil"},
+		{"Mohamed", "Omar"},
+	} {
+		_, edits := household("camp-a", n.given)
+		edits[1].Set["family_name"] = n.family
+		if _, err := w.Commit(edits...); err != nil {
+			t.Fatal(err)
+		}
+		people[n.given+" "+n.family] = edits[1].Record.String()
+	}
+	found := func(q, who string) bool {
+		for _, h := range w.Search(q, 10) {
+			if h.ID.String() == people[who] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tc := range []struct {
+		query, who string
+		want       bool
+	}{
+		{"Mohamed", "محمد حداد", true},
+		{"Muhammad Haddad", "محمد حداد", true},
+		{"Иван", "Ivan Petrov", true},
+		{"Иван Петров", "Ivan Petrov", true},
+		{"Yulia", "Юлия Смирнова", true},
+		{"Julija Smirnova", "Юлия Смирнова", true},
+		{"محمد", "Mohamed Omar", true},
+		{"Hassan", "Hussein Khalil", false}, // two names, not two spellings
+		{"Hadid", "محمد حداد", false},
+	} {
+		if got := found(tc.query, tc.who); got != tc.want {
+			t.Errorf("search %q finds %s: %v, want %v (hits %v)", tc.query, tc.who, got, tc.want, w.Search(tc.query, 10))
+		}
+	}
+	// The exact spelling still ranks first.
+	if hits := w.Search("Mohamed", 5); len(hits) < 2 || hits[0].ID.String() != people["Mohamed Omar"] || hits[0].Score <= hits[1].Score {
+		t.Errorf("exact hit not first: %+v", hits)
+	}
+}

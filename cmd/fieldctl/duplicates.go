@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/google/uuid"
@@ -34,7 +35,7 @@ func runDuplicates(e *env, args []string) error {
 			if m.Level == match.Likely {
 				likely++
 			}
-			if err := printPair(e, s, enc, m, *asJSON); err != nil {
+			if err := printPair(e.stdout, s, enc, m, *asJSON); err != nil {
 				return err
 			}
 		}
@@ -45,7 +46,8 @@ func runDuplicates(e *env, args []string) error {
 	}, dups)
 }
 
-func printPair(e *env, s *session, enc *json.Encoder, m match.Match, asJSON bool) error {
+// printPair writes one pair: a JSON object through enc, or a line to w.
+func printPair(w io.Writer, s *session, enc *json.Encoder, m match.Match, asJSON bool) error {
 	a, err := getRecord(s, m.A)
 	if err != nil {
 		return err
@@ -76,7 +78,7 @@ func printPair(e *env, s *session, enc *json.Encoder, m match.Match, asJSON bool
 			person{b.ID.String(), b.Value(registry.FieldHouseholdID), personName(b), b.Value(registry.FieldBirthDate)},
 			reasons})
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s\t%.1f\t%s %s (%s)\t%s %s (%s)\t%s\n", m.Level, m.Score,
+	_, err = fmt.Fprintf(w, "%s\t%.1f\t%s %s (%s)\t%s %s (%s)\t%s\n", m.Level, m.Score,
 		a.ID, personName(a), birthYear(a), b.ID, personName(b), birthYear(b), strings.Join(reasons, "; "))
 	return err
 }
@@ -154,3 +156,69 @@ func supervisorsOnly(s *session, err error, why string) error {
 	}
 	return err
 }
+
+// addedDuplicates notes the persons a command stores (register, import) and,
+// once it is done, reports those likely registered already, with the same
+// scoring as `fieldctl duplicates` and HQ. Its RecordIndex must be handed
+// to the workspace the command opens.
+type addedDuplicates struct {
+	idx     *match.RecordIndex
+	persons []uuid.UUID
+}
+
+func newAddedDuplicates() *addedDuplicates {
+	return &addedDuplicates{idx: match.NewRecordIndex(match.DefaultConfig())}
+}
+
+// note takes the persons a household stored; records left as they were (a
+// file run again) are not new.
+func (d *addedDuplicates) note(p planned) {
+	for _, rp := range p.records {
+		if rp.Edit.Kind == registry.KindPerson && rp.Outcome != ops.Unchanged {
+			d.persons = append(d.persons, rp.Edit.Record)
+		}
+	}
+}
+
+// report lists each likely duplicate of a person added, each pair once:
+// lines on stderr, or with asJSON the objects of `fieldctl duplicates
+// --json` on stdout, after the records stored.
+func (d *addedDuplicates) report(e *env, s *session, asJSON bool) error {
+	enc := json.NewEncoder(e.stdout)
+	seen := make(map[[2]uuid.UUID]bool)
+	found := 0
+	for _, id := range d.persons {
+		rec, err := s.ws.Get(id)
+		if err != nil || rec.Deleted() {
+			continue // stored, then deleted or merged by a later row
+		}
+		var household registry.Record
+		if hid, err := uuid.Parse(rec.Value(registry.FieldHouseholdID)); err == nil {
+			household, _ = s.ws.Get(hid) // unknown: the index knows its members
+		}
+		for _, m := range d.idx.Candidates(rec, household, maxAddedDuplicates) {
+			k := [2]uuid.UUID{m.A, m.B}
+			if string(m.B[:]) < string(m.A[:]) {
+				k = [2]uuid.UUID{m.B, m.A}
+			}
+			if m.Level != match.Likely || seen[k] {
+				continue
+			}
+			seen[k] = true
+			found++
+			if !asJSON {
+				fmt.Fprint(e.stderr, "fieldctl: likely duplicate: ")
+			}
+			if err := printPair(e.stderr, s, enc, m, asJSON); err != nil {
+				return err
+			}
+		}
+	}
+	if found > 0 && !asJSON {
+		fmt.Fprintf(e.stderr, "%s with the persons added: see fieldctl duplicates\n", plural(found, "likely duplicate pair"))
+	}
+	return nil
+}
+
+// maxAddedDuplicates bounds the candidates reported for one person added.
+const maxAddedDuplicates = 3

@@ -103,3 +103,53 @@ func TestDuplicates(t *testing.T) {
 		w.ok("verify")
 	})
 }
+
+// TestAddReportsLikelyDuplicates registers and imports a man already on
+// record: both commands warn, in text and in JSON, and a new person is
+// stored without a warning.
+func TestAddReportsLikelyDuplicates(t *testing.T) {
+	w := newWorkspace(t)
+	w.ok("register", "--file", "testdata/duplicates.json")
+	again := `[{"fields": {"site": "camp_south", "admin1": "Nord", "consent": true},
+	  "members": [{"fields": {"relationship": "head", "given_name": "Mohamed", "family_name": "Hassan",
+	               "sex": "male", "birth_date": "1985-03-12"}}]}]`
+	res := w.run("register", "--file", writeFile(t, "again.json", again))
+	if res.code != 0 {
+		t.Fatalf("register: exit %d\n%s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "likely duplicate") || !strings.Contains(res.stderr, "Mohammed Hassan") || !strings.Contains(res.stderr, "likely duplicate pair") {
+		t.Errorf("register did not warn of Mohammed Hassan:\n%s", res.stderr)
+	}
+
+	res = w.run("register", "--json", "--file", writeFile(t, "again.json", strings.ReplaceAll(again, "Mohamed", "Muhammed")))
+	var pairs []dupPair
+	for _, l := range lines(res.stdout) {
+		if strings.HasPrefix(l, "{") {
+			var p dupPair
+			if err := json.Unmarshal([]byte(l), &p); err != nil {
+				t.Fatalf("register --json printed %q: %v", l, err)
+			}
+			pairs = append(pairs, p)
+		}
+	}
+	// Muhammed meets Mohammed and the Mohamed just registered.
+	if len(pairs) < 1 || pairs[0].Level != "likely" || !strings.Contains(pairs[0].A.Name, "Muhammed") || len(pairs[0].Reasons) == 0 {
+		t.Errorf("register --json reported %+v\nstdout: %s", pairs, res.stdout)
+	}
+
+	list := "given_name,family_name,sex,birth_date,site,consent,relationship\n" +
+		"Mohammed,Hasan,male,1985-03-12,camp_north,true,head\n" +
+		"Zebulon,Okonkwo-Brandt,male,1950-10-10,camp_north,true,head\n"
+	res = w.run("import", "--csv", writeFile(t, "list.csv", list))
+	if res.code != 0 {
+		t.Fatalf("import: exit %d\n%s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "likely duplicate") || strings.Contains(res.stderr, "Zebulon") {
+		t.Errorf("import warned:\n%s", res.stderr)
+	}
+
+	fresh := strings.ReplaceAll(strings.ReplaceAll(again, "Mohamed", "Wendkouni"), "Hassan", "Ouedraogo")
+	if res := w.run("register", "--file", writeFile(t, "fresh.json", fresh)); res.code != 0 || strings.Contains(res.stderr, "likely duplicate") {
+		t.Errorf("a new person: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}

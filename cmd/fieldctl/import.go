@@ -23,6 +23,7 @@ func runImport(e *env, args []string) error {
 	encoding := fs.String("encoding", "", "the list's character `encoding` when it is not UTF-8: windows-1252, iso-8859-1, ... (UTF-16 with a byte-order mark is recognized)")
 	mappingFile := fs.String("mapping", "", "JSON `file` mapping CSV columns to field names, for another agency's layout")
 	update := fs.Bool("update", false, "write over records the list names by id (or by a household key imported before) without the version an export gives them")
+	asJSON := fs.Bool("json", false, "report likely duplicates of the persons added as JSON objects on stdout")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
 		return err
@@ -62,11 +63,17 @@ func runImport(e *env, args []string) error {
 		// Column and encoding problems are found before the passphrase is asked for.
 		return fmt.Errorf("%s: %w", *csvFile, encodingHint(err))
 	}
+	dups := newAddedDuplicates()
 	return e.withWorkspace(func(s *session) error {
 		im := &importer{e: e, s: s, reader: reader, now: now, update: *update, tally: newTally(),
-			households: make(map[string]uuid.UUID), keys: &externalKeys{ws: s.ws}}
-		return im.run()
-	})
+			households: make(map[string]uuid.UUID), keys: &externalKeys{ws: s.ws}, dups: dups}
+		err := im.run()
+		// What was stored is reported even when some rows were not.
+		if rerr := dups.report(e, s, *asJSON); err == nil {
+			err = rerr
+		}
+		return err
+	}, dups.idx)
 }
 
 // listReader returns the list as UTF-8 text: transcoded from the named
@@ -118,6 +125,7 @@ type importer struct {
 	tally      *tally
 	households map[string]uuid.UUID            // the other agency's household key → our id, made by this run
 	keys       *externalKeys                   // the keys of households stored
+	dups       *addedDuplicates                // the persons stored, for the duplicates report
 	gone       map[uuid.UUID][]registry.Record // deleted persons by household; nil until needed
 	lastLine   int                             // the last line of the households handled so far
 }
@@ -130,6 +138,7 @@ func (im *importer) run() error {
 			for _, rp := range p.records {
 				im.keys.stored(rp)
 			}
+			im.dups.note(p)
 			printConflicts(im.e, p)
 		},
 		refused: func(p planned, err error) {

@@ -17,6 +17,7 @@ func runRegister(e *env, args []string) error {
 	fs := newFlags(e, "register")
 	file := fs.String("file", "", "households with members as JSON, the export's shape (- for stdin)")
 	update := fs.Bool("update", false, "write over records the file names by id without the version an export gives them")
+	asJSON := fs.Bool("json", false, "report likely duplicates of the persons added as JSON objects on stdout, after the records")
 	args, err := parseFlags(e, fs, args)
 	if err != nil {
 		return err
@@ -32,9 +33,15 @@ func runRegister(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	dups := newAddedDuplicates()
 	return e.withWorkspace(func(s *session) error {
-		return registerAll(e, s, s.forms, elements, intake{update: *update})
-	})
+		err := registerAll(e, s, s.forms, elements, intake{update: *update}, dups)
+		// What was stored is reported even when some households were not.
+		if rerr := dups.report(e, s, *asJSON); err == nil {
+			err = rerr
+		}
+		return err
+	}, dups.idx)
 }
 
 // readJSONHouseholds splits the input into its households, unparsed: one
@@ -102,7 +109,7 @@ func jsonProblem(err error) string {
 // file gives without an id is kept with a digest of its text
 // (registry.FieldExternalKey), so that running a file again, after some of
 // it was refused, registers nothing twice.
-func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawMessage, in intake) error {
+func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawMessage, in intake, dups *addedDuplicates) error {
 	tally := newTally()
 	keys := &externalKeys{ws: s.ws}
 	b := &batcher{
@@ -113,6 +120,7 @@ func registerAll(e *env, s *session, forms *registry.Forms, elements []json.RawM
 				tally.count(rp)
 				keys.stored(rp)
 			}
+			dups.note(p)
 			printConflicts(e, p)
 		},
 		refused: func(p planned, err error) {

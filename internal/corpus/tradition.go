@@ -103,3 +103,22 @@ func traditions() []tradition {
 	})
 	return traditionsList
 }
+
+// NameSpellings returns every name of every tradition as its spellings, the
+// other script's form last when it has one: what a matcher's own table of
+// names must agree with.
+func NameSpellings() [][]string {
+	var out [][]string
+	for _, t := range traditions() {
+		for _, list := range [][]entry{t.male, t.female, t.family, t.femaleFamily} {
+			for _, e := range list {
+				spellings := append([]string(nil), e.variants...)
+				if e.script != "" {
+					spellings = append(spellings, e.script)
+				}
+				out = append(out, spellings)
+			}
+		}
+	}
+	return out
+}

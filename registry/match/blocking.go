@@ -78,10 +78,28 @@ func (p *profile) keys(query bool, fn func(blockKey)) {
 				if t.altSkeleton != "" {
 					fn(tokenKey(t.altSkeleton, y))
 				}
+				for _, sk := range t.altSkeletons() {
+					if sk != "" {
+						fn(tokenKey(sk, y))
+					}
+				}
 			}
 		}
 	}
 	if !p.given.empty() && !p.family.empty() {
-		fn(pairKey(p.given.tokens[0].skeleton, p.family.tokens[0].skeleton))
+		g, f := p.given.tokens[0], p.family.tokens[0]
+		fn(pairKey(g.skeleton, f.skeleton))
+		// A Cyrillic name's other readings may be how the Latin record
+		// spells it; one pair key for each, bounded.
+		for i, sk := range g.altSkeletons() {
+			if i < 2 {
+				fn(pairKey(sk, f.skeleton))
+			}
+		}
+		for i, sk := range f.altSkeletons() {
+			if i < 2 {
+				fn(pairKey(g.skeleton, sk))
+			}
+		}
 	}
 }

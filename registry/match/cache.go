@@ -1,6 +1,11 @@
 package match
 
-import "sync"
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
 
 // fieldCache remembers prepared name fields by their text. Names repeat a
 // great deal (every Mohammed, every member of a family sharing its name), so
@@ -38,13 +43,34 @@ func (c *fieldCache) field(s string) nameField {
 		return f
 	}
 	for i := range f.tokens {
-		f.tokens[i].id = c.id(f.tokens[i].fold)
+		c.number(&f.tokens[i])
 	}
 	if f.joined != nil {
-		f.joined.id = c.id(f.joined.fold)
+		c.number(f.joined)
 	}
 	c.m[s] = f
 	return f
+}
+
+// number gives t its word number (one per fold and readings: what tokenSim
+// reads) and its name number (one per name of namegroups.txt, else per fold:
+// what counts for how common a name is).
+func (c *fieldCache) number(t *nameToken) {
+	idKey := t.fold
+	if alts := t.alts(); len(alts) > 0 {
+		idKey += "\x00" + strings.Join(alts, "\x00")
+	}
+	t.id = c.id(idKey)
+	t.key = c.id(nameKey(*t))
+}
+
+// nameKey is the name a word counts as when counting how common names are:
+// the first name of namegroups.txt it spells, else its fold.
+func nameKey(t nameToken) string {
+	if gs := t.groupList(); len(gs) > 0 {
+		return "\x01" + strconv.Itoa(int(slices.Min(gs)))
+	}
+	return t.fold
 }
 
 func (c *fieldCache) id(fold string) uint32 {

@@ -69,7 +69,7 @@ const sameHouseholdScore = -100
 // Compare scores one pair of persons. It is symmetric: Compare(a, b) and
 // Compare(b, a) give the same score, level and reasons.
 func Compare(a, b Person, cfg Config) Match {
-	return compareProfiles(newProfile(a, nil), newProfile(b, nil), cfg, nil, true)
+	return compareProfiles(newProfile(a, nil), newProfile(b, nil), cfg, nil, nil, true)
 }
 
 // profile is a Person prepared for comparison: tokens folded, date parsed.
@@ -81,6 +81,7 @@ type profile struct {
 	birth                birthDate
 	site                 string
 	phone                uint64   // phoneKey; 0 when none
+	document             string   // documentKey; "" when none
 	context              []uint32 // sorted hashes of the other members' name skeletons
 }
 
@@ -95,6 +96,7 @@ func newProfile(p Person, cache *fieldCache) *profile {
 		birth:     parseBirthDate(strings.TrimSpace(p.BirthDate), p.BirthDateEstimated),
 		site:      strings.ToLower(strings.TrimSpace(p.Site)),
 		phone:     phoneKey(p.Phone),
+		document:  documentKey(p.DocumentNumber),
 	}
 	switch strings.ToLower(strings.TrimSpace(p.Sex)) {
 	case "female", "f":
@@ -139,6 +141,26 @@ func phoneKey(s string) uint64 {
 	return key + 1 // never 0, even for 000000000
 }
 
+// documentKey keeps the letters and digits of a document number, upper
+// case: "AB 123-456" and "ab123456" are one number. Under four characters it
+// is no number.
+func documentKey(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-'a'+'A')
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b = append(b, c)
+		}
+	}
+	if len(b) < 4 {
+		return ""
+	}
+	return string(b)
+}
+
 // skeletonHash is FNV-1a, enough to tell a household's names apart.
 func skeletonHash(s string) uint32 {
 	h := uint32(2166136261)
@@ -149,18 +171,43 @@ func skeletonHash(s string) uint32 {
 }
 
 // compareProfiles judges a pair. Reasons are filled in for pairs at Possible
-// or above, and for all when keep is set.
-func compareProfiles(a, b *profile, cfg Config, memo *simMemo, keep bool) Match {
+// or above, and for all when keep is set. counts, when not nil, weighs names
+// by how common they are.
+func compareProfiles(a, b *profile, cfg Config, memo *simMemo, counts *nameCounts, keep bool) Match {
 	m := Match{A: a.id, B: b.id}
-	if a.household == b.household && a.household != uuid.Nil {
+	if a.household == b.household && a.household != uuid.Nil && !doubleEntry(a, b) {
 		m.Score = sameHouseholdScore
 		m.Reasons = []Reason{{"same_household", "members of one household", sameHouseholdScore}}
 		return m
 	}
-	var buf [12]Reason // on the stack: most pairs an index compares are dropped
-	reasons, givenSim := compareNames(a, b, buf[:0], memo)
+	var buf [16]Reason // on the stack: most pairs an index compares are dropped
+	reasons, names := compareNames(a, b, buf[:0], memo, counts)
 	reasons = compareBirth(a.birth, b.birth, reasons)
 	reasons = compareSex(a.sex, b.sex, reasons)
+	sameDocument := a.document != "" && a.document == b.document
+	switch {
+	case sameDocument:
+		reasons = append(reasons, Reason{"document_same", "same document number", weightDocumentSame})
+	case a.document != "" && b.document != "":
+		reasons = append(reasons, Reason{"document_different", "different document numbers", weightDocumentDiffer})
+	}
+	givenSim := names.givenSim
+	// When the given name is all that tells two people apart, it must be
+	// the same name, not a name alike: twins (one family, one birth date)
+	// and a brother and sister (Ali and Alia) are named that way. A shared
+	// document number says otherwise.
+	if !sameDocument && !names.swapped && givenSim >= simClose && givenSim < 1 {
+		otherSex := a.sex != 0 && b.sex != 0 && a.sex != b.sex
+		twins := names.familySim >= simClose && sameDate(a.birth, b.birth)
+		if (otherSex || twins) && !sameGivenName(a.given, b.given, otherSex) {
+			r := Reason{"twins", "same family and birth date, another given name: twins?", weightGivenDiffer}
+			if otherSex {
+				r = Reason{"given_name_other_name", "another given name, and the other sex", weightGivenDiffer}
+			}
+			reasons = overrideGiven(reasons, r)
+			givenSim = 0
+		}
+	}
 	// Site, phone and household members say "same family", not "same
 	// person": when the given names disagree they point to a sibling or a
 	// twin, so they do not count.
@@ -175,6 +222,40 @@ func compareProfiles(a, b *profile, cfg Config, memo *simMemo, keep bool) Match 
 		m.Reasons = slices.Clone(reasons)
 	}
 	return m
+}
+
+// doubleEntry reports two members of one household who can only be one
+// person entered twice: the same given name (one name of the name table, or
+// one spelling once folded — not merely a name alike, which twins have),
+// the same sex and the same birth date, neither estimated. Any two other
+// members are different people, whatever their names: siblings, twins
+// (distinct given names), a father and his namesake son (other birth
+// dates). Such a pair is scored like any other, so the supervisor sees it.
+func doubleEntry(a, b *profile) bool {
+	return a.sex != 0 && a.sex == b.sex && sameDate(a.birth, b.birth) &&
+		len(a.given.tokens) > 0 && len(b.given.tokens) > 0 && oneNameExactly(a.given, b.given)
+}
+
+// sameDate reports two birth dates given as the same day, neither estimated.
+func sameDate(a, b birthDate) bool {
+	return a.known() && !a.estimated && !b.estimated && a == b
+}
+
+// overrideGiven replaces the given name's reasons (its band, its frequency,
+// or its share of "same name") with r.
+func overrideGiven(reasons []Reason, r Reason) []Reason {
+	out := reasons[:0]
+	for _, x := range reasons {
+		switch x.Code {
+		case "given_name_exact", "given_name_similar", "given_name_close", "given_name_common", "given_name_rare":
+			continue
+		case "name_exact":
+			x = nameReasons[familyField][0]
+			x.Weight = weightFamilyExact
+		}
+		out = append(out, x)
+	}
+	return append(out, r)
 }
 
 func compareSex(a, b byte, out []Reason) []Reason {

@@ -16,7 +16,7 @@ func ExampleCompare() {
 	}
 	typed := match.Person{
 		ID: uuid.New(), Household: uuid.New(),
-		GivenName: "محمد", FamilyName: "الحسن", Sex: "male", BirthDate: "1986-03-04",
+		GivenName: "محمد", FamilyName: "الحسن", Sex: "male", BirthDate: "1985-03-04",
 		Site: "camp-b",
 	}
 	m := match.Compare(onRecord, typed, match.DefaultConfig())
@@ -28,6 +28,8 @@ func ExampleCompare() {
 	// likely 10.5
 	// +3.5 given name spelled differently
 	// +3.0 family name spelled differently
-	// +3.5 birth year ±1
+	// -1.0 common given name
+	// -0.5 common family name
+	// +5.0 same birth date
 	// +0.5 same sex
 }

@@ -20,11 +20,12 @@ type Index struct {
 	slots    map[uuid.UUID]int32
 	free     []int32
 	blocks   map[blockKey][]int32
+	counts   *nameCounts // how common each name is among the persons held
 }
 
 // NewIndex returns an empty index that judges pairs by cfg.
 func NewIndex(cfg Config) *Index {
-	return &Index{cfg: cfg, fields: newFieldCache(), slots: make(map[uuid.UUID]int32), blocks: make(map[blockKey][]int32)}
+	return &Index{cfg: cfg, fields: newFieldCache(), slots: make(map[uuid.UUID]int32), blocks: make(map[blockKey][]int32), counts: newNameCounts()}
 }
 
 // Len returns the number of persons in the index.
@@ -77,6 +78,7 @@ func (ix *Index) put(pr *profile) {
 		ix.profiles = append(ix.profiles, pr)
 	}
 	ix.slots[pr.id] = slot
+	ix.counts.add(pr, 1)
 	pr.keys(false, func(k blockKey) {
 		b := ix.blocks[k]
 		if n := len(b); n > 0 && b[n-1] == slot {
@@ -110,6 +112,7 @@ func (ix *Index) remove(id uuid.UUID) {
 			ix.blocks[k] = b
 		}
 	})
+	ix.counts.add(ix.profiles[slot], -1)
 	ix.profiles[slot] = nil
 	ix.free = append(ix.free, slot)
 	delete(ix.slots, id)
@@ -139,7 +142,7 @@ func (ix *Index) candidates(q *profile, limit int, keep func(a, b uuid.UUID) boo
 		if other.id == q.id || (keep != nil && !keep(q.id, other.id)) {
 			continue
 		}
-		if m := compareProfiles(q, other, ix.cfg, memo, false); m.Level >= Possible {
+		if m := compareProfiles(q, other, ix.cfg, memo, ix.counts, false); m.Level >= Possible {
 			out = append(out, m)
 		}
 	}
@@ -196,7 +199,7 @@ func (ix *Index) pairsFrom(first, step int, keep func(a, b uuid.UUID) bool) []Ma
 				if keep != nil && !keep(p.id, q.id) {
 					continue
 				}
-				if m := compareProfiles(p, q, ix.cfg, memo, false); m.Level >= Possible {
+				if m := compareProfiles(p, q, ix.cfg, memo, ix.counts, false); m.Level >= Possible {
 					out = append(out, m)
 				}
 			}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 
 	"fieldreg/registry"
@@ -14,7 +15,62 @@ type nameToken struct {
 	// altSkeleton is the skeleton with the other common rendering of
 	// ambiguous Arabic letters (see arabicAlternatives), "" when none.
 	altSkeleton string
-	id          uint32 // the fold's number in an Index's cache, 0 when not cached
+	// readings are a Cyrillic word's other readings; nil for other words.
+	readings *cyrillicForms
+	// groups are the names of namegroups.txt the word is a spelling of
+	// (numbers from 1; 0 ends the list); common is set when one of them is
+	// among the commonest.
+	groups [maxGroups]uint16
+	common bool
+	// patronymic marks a father's name: -ovich, -ovna, the word after bin.
+	patronymic bool
+	id         uint32 // the word's number in an Index's cache, 0 when not cached
+	key        uint32 // the name's number for counting how common it is; 0 when not cached
+}
+
+// cyrillicForms are the other readings of a Cyrillic word (see
+// cyrillic.go), folded, and their skeletons other than the word's skeleton.
+// Few words are Cyrillic, so the other words carry only a nil pointer.
+type cyrillicForms struct{ alts, skeletons []string }
+
+func (t nameToken) alts() []string {
+	if t.readings == nil {
+		return nil
+	}
+	return t.readings.alts
+}
+
+func (t nameToken) altSkeletons() []string {
+	if t.readings == nil {
+		return nil
+	}
+	return t.readings.skeletons
+}
+
+// groupList returns the names the word spells.
+func (t *nameToken) groupList() []uint16 {
+	n := 0
+	for n < maxGroups && t.groups[n] != 0 {
+		n++
+	}
+	return t.groups[:n]
+}
+
+// folds returns the word's fold and its other readings.
+func (t nameToken) folds() []string {
+	if t.readings == nil {
+		return []string{t.fold}
+	}
+	return append([]string{t.fold}, t.readings.alts...)
+}
+
+// skeletons returns every skeleton the word may have, for blocking.
+func (t nameToken) skeletons() []string {
+	out := []string{t.skeleton}
+	if t.altSkeleton != "" {
+		out = append(out, t.altSkeleton)
+	}
+	return append(out, t.altSkeletons()...)
 }
 
 // particles are words that enumerators write or leave out at will and that
@@ -43,9 +99,23 @@ type nameField struct {
 	// joined is all the words written as one, when there are several:
 	// "Bibi Gul" and "Bibigul", "بی بی ګل" and "Bibigul" then compare.
 	joined *nameToken
+	// patronymic is set when a word is a patronymic.
+	patronymic bool
 }
 
 func (f nameField) empty() bool { return len(f.tokens) == 0 }
+
+// joinedOrOnly is the field as one word: joined, or its only word; nil when
+// it has none.
+func (f nameField) joinedOrOnly() *nameToken {
+	if f.joined != nil {
+		return f.joined
+	}
+	if len(f.tokens) == 1 {
+		return &f.tokens[0]
+	}
+	return nil
+}
 
 // prepareField splits one name field into prepared words.
 func prepareField(s string) nameField {
@@ -55,8 +125,13 @@ func prepareField(s string) nameField {
 	words := normalizedWords(s)
 	var out []nameToken
 	var raws []string
+	afterBin := false
 	for i := 0; i < len(words); i++ {
 		w := words[i]
+		if fatherParticles[w] && i+1 < len(words) {
+			afterBin = true
+			continue
+		}
 		if joinNext[w] && i+1 < len(words) {
 			j := i + 1
 			if particles[words[j]] && j+1 < len(words) {
@@ -72,10 +147,13 @@ func prepareField(s string) nameField {
 		} else if particles[w] && len(words) > 1 {
 			continue
 		}
-		out = append(out, prepareToken(w))
+		t := prepareToken(w)
+		t.patronymic = t.patronymic || afterBin
+		afterBin = false
+		out = append(out, t)
 		raws = append(raws, w)
 	}
-	f := nameField{tokens: out}
+	f := nameField{tokens: out, patronymic: hasPatronymic(out)}
 	if len(raws) > 1 {
 		j := prepareToken(strings.Join(raws, ""))
 		f.joined = &j
@@ -119,7 +197,16 @@ func normalizedWords(s string) []string {
 	return words
 }
 
+// prepareToken prepares one normalized word, with what namegroups.txt
+// knows of it.
 func prepareToken(w string) nameToken {
+	t := bareToken(w)
+	knownNames().lookup(&t)
+	return t
+}
+
+// bareToken prepares one normalized word from its letters alone.
+func bareToken(w string) nameToken {
 	if isArabic(w) {
 		w = strings.TrimPrefix(w, "ال")
 		if w == "" {
@@ -128,11 +215,46 @@ func prepareToken(w string) nameToken {
 		sk, alt := arabicSkeleton(w)
 		return nameToken{fold: w, skeleton: sk, altSkeleton: alt, arabic: true}
 	}
-	if hasCyrillic(w) {
-		w = cyrillicToLatin(w)
+	if !hasCyrillic(w) {
+		f := foldLatin(w)
+		return nameToken{fold: f, skeleton: latinSkeleton(f), patronymic: isPatronymic(f)}
 	}
-	f := foldLatin(w)
-	return nameToken{fold: f, skeleton: latinSkeleton(f)}
+	var t nameToken
+	var more cyrillicForms
+	for i, r := range cyrillicLatinReadings(w) {
+		f := foldLatin(r)
+		if i == 0 {
+			t = nameToken{fold: f, skeleton: latinSkeleton(f)}
+		} else if !slices.Contains(more.alts, f) && f != t.fold {
+			more.alts = append(more.alts, f)
+		}
+		t.patronymic = t.patronymic || isPatronymic(f)
+		for _, sk := range []string{latinSkeleton(f), latinSkeleton(strings.ReplaceAll(f, "kh", "h"))} {
+			if sk != t.skeleton && !slices.Contains(more.skeletons, sk) {
+				more.skeletons = append(more.skeletons, sk)
+			}
+		}
+	}
+	if len(more.alts) > 0 || len(more.skeletons) > 0 {
+		t.readings = &more
+	}
+	return t
+}
+
+// fatherParticles introduce a father's name: "Ahmed bin Saleh".
+var fatherParticles = map[string]bool{"bin": true, "ibn": true, "bint": true, "binti": true, "بن": true, "ابن": true, "بنت": true}
+
+// patronymicEndings are the endings of East Slavic patronymics as their
+// readings fold them (Petrovich, Petrovych, Petrovna, Illich, Illichna).
+var patronymicEndings = []string{"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna"}
+
+func isPatronymic(f string) bool {
+	for _, e := range patronymicEndings {
+		if len(f) >= len(e)+3 && strings.HasSuffix(f, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func isArabic(w string) bool {
@@ -148,6 +270,8 @@ func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' 
 
 // latinRewrites unify spellings that stand for one sound in names.
 var latinRewrites = strings.NewReplacer(
+	// shch (Ukrainian, ICAO, BGN), shh (GOST) and sch (German) are one щ.
+	"shch", "sh", "shh", "sh",
 	"ph", "f", "sch", "sh", "tch", "ch", "ck", "k", "dj", "j", "q", "k",
 	"ou", "u", "oo", "u", "ee", "i",
 )

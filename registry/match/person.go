@@ -19,6 +19,7 @@ const (
 	FieldBirthDateEstimated = registry.FieldBirthDateEstimated
 	FieldSite               = registry.FieldSite
 	FieldPhone              = registry.FieldPhone
+	FieldDocumentNumber     = registry.FieldDocumentNumber
 	// FieldMergedInto is set on a person found to duplicate another: the
 	// surviving person's id. A merged person is no longer a candidate.
 	FieldMergedInto = registry.FieldMergedInto
@@ -36,6 +37,7 @@ type Person struct {
 	BirthDate                         string // YYYY-MM-DD
 	BirthDateEstimated                bool
 	Site, Phone                       string
+	DocumentNumber                    string   // an identity document's number, "" when none
 	HouseholdNames                    []string // the other members' names, "given family"
 }
 
@@ -53,6 +55,7 @@ func PersonFromRecords(person, household registry.Record, otherMembers []registr
 		Sex:                person.Value(FieldSex),
 		BirthDate:          person.Value(FieldBirthDate),
 		BirthDateEstimated: person.Value(FieldBirthDateEstimated) == "true",
+		DocumentNumber:     person.Value(FieldDocumentNumber),
 		Site:               household.Value(FieldSite),
 		Phone:              household.Value(FieldPhone),
 	}

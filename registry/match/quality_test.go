@@ -32,3 +32,17 @@ const (
 	qualityFloorPrecision = 0.975
 	qualityFloorRecall    = 0.96
 )
+
+// namegroups.txt must never call two spellings the corpus gives for one name
+// two names: that would cost every such duplicate.
+func TestNameGroupsAgreeWithCorpusSpellings(t *testing.T) {
+	for _, group := range corpus.NameSpellings() {
+		for i := range group {
+			for j := i + 1; j < len(group); j++ {
+				if match.DistinctNames(group[i], group[j]) {
+					t.Errorf("%q and %q are spellings of one name; namegroups.txt says two", group[i], group[j])
+				}
+			}
+		}
+	}
+}

@@ -35,6 +35,7 @@ type householdInfo struct {
 type personInfo struct {
 	household                        uuid.UUID
 	given, family, other, sex, birth string
+	document                         string
 	estimated                        bool
 	merged                           bool
 	notDuplicate                     []uuid.UUID
@@ -99,6 +100,7 @@ func (r *RecordIndex) indexPerson(rec registry.Record) {
 		other:        rec.Value(FieldOtherNames),
 		sex:          rec.Value(FieldSex),
 		birth:        rec.Value(FieldBirthDate),
+		document:     rec.Value(FieldDocumentNumber),
 		estimated:    rec.Value(FieldBirthDateEstimated) == "true",
 		merged:       rec.Value(FieldMergedInto) != "",
 		notDuplicate: parseIDs(rec.Value(FieldNotDuplicate)),
@@ -139,6 +141,7 @@ func (r *RecordIndex) person(id uuid.UUID, p *personInfo) Person {
 		ID: id, Household: p.household,
 		GivenName: p.given, FamilyName: p.family, OtherNames: p.other,
 		Sex: p.sex, BirthDate: p.birth, BirthDateEstimated: p.estimated,
+		DocumentNumber: p.document,
 	}
 	if h := r.households[p.household]; h != nil {
 		out.Site, out.Phone = h.site, h.phone

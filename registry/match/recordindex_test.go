@@ -150,8 +150,9 @@ func TestRecordIndexLifecycle(t *testing.T) {
 	}
 }
 
-// Members of the typed person's household are never its candidates, even
-// with the same name and birth date (a data entry slip inside one family).
+// Members of the typed person's household are not its candidates — a twin
+// with another given name, a namesake son — unless the same person is
+// entered twice in the family: one given name, sex and birth date.
 func TestRecordIndexSameHousehold(t *testing.T) {
 	h := corpus.Household{ID: uuid.New(), Site: "camp-a", Members: []corpus.Member{
 		{ID: uuid.New(), Relationship: "head", GivenName: "Juma", FamilyName: "Mushi", Sex: "male", BirthDate: "1975-01-01"},
@@ -160,13 +161,22 @@ func TestRecordIndexSameHousehold(t *testing.T) {
 	ri := match.NewRecordIndex(match.DefaultConfig())
 	ri.Index(hh)
 	ri.Index(members[0])
-	twin := set(registry.Record{ID: uuid.New(), Kind: registry.KindPerson}, map[string]string{
-		"household_id": hh.ID.String(), "given_name": "Juma", "family_name": "Mushi", "sex": "male", "birth_date": "1975-01-01",
-	})
-	if got := ri.Candidates(twin, hh, 5); len(got) != 0 {
-		t.Errorf("a member of the same household is a candidate: %v", got)
+	member := func(given, birth string) registry.Record {
+		return set(registry.Record{ID: uuid.New(), Kind: registry.KindPerson}, map[string]string{
+			"household_id": hh.ID.String(), "given_name": given, "family_name": "Mushi", "sex": "male", "birth_date": birth,
+		})
 	}
-	if got := ri.Candidates(twin, registry.Record{}, 5); len(got) != 0 {
+	if got := ri.Candidates(member("Baraka", "1975-01-01"), hh, 5); len(got) != 0 {
+		t.Errorf("a twin with another name is a candidate: %v", got)
+	}
+	if got := ri.Candidates(member("Juma", "2001-06-01"), hh, 5); len(got) != 0 {
+		t.Errorf("a namesake son is a candidate: %v", got)
+	}
+	again := member("Juma", "1975-01-01")
+	if got := ri.Candidates(again, hh, 5); !findsB(got, members[0].ID) {
+		t.Errorf("the head entered twice is not a candidate: %v", got)
+	}
+	if got := ri.Candidates(again, registry.Record{}, 5); !findsB(got, members[0].ID) {
 		t.Errorf("with the household unknown to the caller: %v", got)
 	}
 }

@@ -1,7 +1,5 @@
 package match
 
-import "strings"
-
 // arabicLetters maps Arabic letters (as registry.NormalizeName leaves them)
 // onto the skeleton alphabet, the way field transliteration renders them.
 // Letters missing here (alef, ain, hamza) carry no consonant a Latin spelling
@@ -63,40 +61,4 @@ func arabicSkeleton(w string) (skeleton, alt string) {
 		return trimSkeleton(sk), ""
 	}
 	return trimSkeleton(sk), trimSkeleton(ak)
-}
-
-func hasCyrillic(w string) bool {
-	for _, r := range w {
-		if r >= 0x0400 && r <= 0x04FF {
-			return true
-		}
-	}
-	return false
-}
-
-// cyrillicLatin follows the Ukrainian national transliteration (2010), which
-// is what Ukrainian passports print, with Russian letters added.
-var cyrillicLatin = map[rune]string{
-	'а': "a", 'б': "b", 'в': "v", 'г': "h", 'ґ': "g", 'д': "d", 'е': "e", 'є': "ie",
-	'ж': "zh", 'з': "z", 'и': "y", 'і': "i", 'ї': "i", 'й': "i", 'к': "k", 'л': "l",
-	'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
-	'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ь': "", 'ю': "iu",
-	'я': "ia", 'ы': "y", 'э': "e", 'ё': "e", 'ъ': "",
-}
-
-// cyrillicInitial are the letters written differently at the start of a word.
-var cyrillicInitial = map[rune]string{'є': "ye", 'ї': "yi", 'й': "y", 'ю': "yu", 'я': "ya"}
-
-func cyrillicToLatin(w string) string {
-	var b strings.Builder
-	for i, r := range w {
-		if s, ok := cyrillicInitial[r]; ok && i == 0 {
-			b.WriteString(s)
-		} else if s, ok := cyrillicLatin[r]; ok {
-			b.WriteString(s)
-		} else if r < 0x80 {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -24,7 +24,7 @@ const (
 	weightBirthExact    = 5
 	weightBirthSameEst  = 2.5 // both estimated dates are often 1 January or 1 July
 	weightBirthSwapped  = 4   // 03-04 typed as 04-03
-	weightBirthYearTypo = 3.5 // same day and month, year ±1
+	weightBirthYearTypo = 3   // same day and month, year ±1
 	weightBirthYearSame = 0   // same year, different day: a slip, or two people
 	weightBirthYearPM1  = -2  // a year apart and another day
 	weightBirthEstSame  = 1.5 // an estimated age, same year
@@ -34,13 +34,17 @@ const (
 	weightBirthApart    = -7  // a few years apart
 	weightBirthFar      = -12 // a generation apart: parent and child
 	weightSexSame       = 0.5
-	weightSexDifferent  = -6
+	weightSexDifferent  = -5
 	weightSiteSame      = 0.5
 	weightPhoneSame     = 3
 	weightHouseholdNone = -1.5
 	weightHouseholdSome = 0   // a few names in common
 	weightHouseholdHalf = 1.5 // at least half
 	weightHouseholdMost = 3.5 // three quarters or more
+	// A document number typed the same is hard to come by for two people;
+	// two numbers can be two documents of one person.
+	weightDocumentSame   = 8
+	weightDocumentDiffer = -2
 )
 
 // Token similarity thresholds for the name outcomes.
