@@ -1,0 +1,518 @@
+package kv
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// lockKey is the advisory lock the open database holds: one writer per
+// database, as bbolt's file lock gives one per file.
+const lockKey = 0x666965_6c6472 // "fieldr"
+
+// pageRows is how many rows a cursor fetches at a time.
+const pageRows = 512
+
+// copyFrom is the number of buffered writes from which a flush goes through
+// COPY instead of a batch of statements.
+const copyFrom = 256
+
+// maxBuffered bounds the writes a transaction buffers before flushing them.
+const maxBuffered = 4096
+
+// Postgres is the PostgreSQL engine: buckets are rows of one table, kv.
+type Postgres struct {
+	pool *pgxpool.Pool
+	// writer is the connection that holds the advisory lock; every Update
+	// runs on it, one at a time.
+	writer *pgxpool.Conn
+	mu     sync.Mutex // serializes Update on writer
+
+	sizeMu   sync.Mutex
+	size     int64
+	sizeTime time.Time
+}
+
+// OpenPostgres connects to the database named by dsn (a postgres:// URL or a
+// key=value string; empty fields come from the PG* environment variables),
+// brings its schema up to date and takes the writer's lock, waiting up to
+// timeout for another process to let it go (ErrInUse after it).
+func OpenPostgres(ctx context.Context, dsn string, timeout time.Duration) (*Postgres, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	cfg.MaxConns = max(cfg.MaxConns, 4)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	p := &Postgres{pool: pool}
+	if err := p.takeLock(ctx, timeout); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := p.migrate(ctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Postgres) takeLock(ctx context.Context, timeout time.Duration) error {
+	conn, err := p.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: connect: %w", err)
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		var ok bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", int64(lockKey)).Scan(&ok); err != nil {
+			conn.Release()
+			return fmt.Errorf("postgres: lock: %w", err)
+		}
+		if ok {
+			p.writer = conn
+			return nil
+		}
+		if time.Now().After(deadline) {
+			conn.Release()
+			return ErrInUse
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// migrate applies the embedded migrations not yet applied, each in its own
+// transaction, recorded in schema_version.
+func (p *Postgres) migrate(ctx context.Context) error {
+	c := p.writer.Conn()
+	if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return fmt.Errorf("postgres: schema_version: %w", err)
+	}
+	var have int
+	if err := c.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&have); err != nil {
+		return fmt.Errorf("postgres: schema_version: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	if len(names) < have {
+		return fmt.Errorf("postgres: the database has schema version %d, this build knows %d: use a newer build", have, len(names))
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s: no number", base)
+		}
+		if n <= have {
+			continue
+		}
+		sql, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, string(sql)); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, n, base)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// Pool is the connection pool, for what sits beside the buckets (an
+// analytics schema).
+func (p *Postgres) Pool() *pgxpool.Pool { return p.pool }
+
+func (p *Postgres) View(fn func(Tx) error) error {
+	ctx := context.Background()
+	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	t := &pgTx{p: p, tx: tx, ctx: ctx}
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.err
+}
+
+func (p *Postgres) Update(fn func(Tx) error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.writer == nil {
+		return ErrClosed
+	}
+	ctx := context.Background()
+	tx, err := p.writer.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	t := &pgTx{p: p, tx: tx, ctx: ctx, writable: true, buf: map[bufKey]*[]byte{}}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if t.err != nil {
+		return t.err
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return nil
+}
+
+// Size is the bytes of the kv table with its indexes and TOAST, read at
+// most every few seconds (the store asks on every write).
+func (p *Postgres) Size() int64 {
+	p.sizeMu.Lock()
+	defer p.sizeMu.Unlock()
+	if time.Since(p.sizeTime) < 5*time.Second {
+		return p.size
+	}
+	var n int64
+	if err := p.pool.QueryRow(context.Background(), `SELECT pg_total_relation_size('kv')`).Scan(&n); err == nil {
+		p.size, p.sizeTime = n, time.Now()
+	}
+	return p.size
+}
+
+// Close lets the writer's lock go and closes every connection.
+func (p *Postgres) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.writer == nil {
+		return nil
+	}
+	// Releasing a connection with a session lock would hand the lock to
+	// the pool: close it instead, which ends the session.
+	p.writer.Hijack().Close(context.Background())
+	p.writer = nil
+	p.pool.Close()
+	return nil
+}
+
+type bufKey struct{ bucket, key string }
+
+type pgTx struct {
+	p        *Postgres
+	tx       pgx.Tx
+	ctx      context.Context
+	writable bool
+	// buf holds the writes not yet sent: a nil value pointer is a delete.
+	buf map[bufKey]*[]byte
+	err error // the first failure; the transaction rolls back
+}
+
+func (t *pgTx) fail(err error) {
+	if t.err == nil {
+		t.err = fmt.Errorf("postgres: %w", err)
+	}
+}
+
+func (t *pgTx) Bucket(name string) Bucket {
+	var one int
+	err := t.tx.QueryRow(t.ctx, `SELECT 1 FROM kv_buckets WHERE name = $1`, name).Scan(&one)
+	if err != nil {
+		if !errors.Is(err, pgx.ErrNoRows) {
+			t.fail(err)
+		}
+		return nil
+	}
+	return &pgBucket{t: t, name: name}
+}
+
+func (t *pgTx) CreateBucket(name string) (Bucket, error) {
+	if !t.writable {
+		return nil, errors.New("postgres: create bucket in a read-only transaction")
+	}
+	tag, err := t.tx.Exec(t.ctx, `INSERT INTO kv_buckets (name) VALUES ($1) ON CONFLICT DO NOTHING`, name)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: create bucket %s: %w", name, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil, fmt.Errorf("postgres: bucket %s already exists", name)
+	}
+	return &pgBucket{t: t, name: name}, nil
+}
+
+func (t *pgTx) Size() int64   { return t.p.Size() }
+func (t *pgTx) PageSize() int { return 8192 }
+
+// flush sends the buffered writes: a batch of statements for a few, COPY
+// into a temporary table and one upsert for many.
+func (t *pgTx) flush() error {
+	if t.err != nil || len(t.buf) == 0 {
+		return t.err
+	}
+	var puts [][]any
+	var dels []bufKey
+	for k, v := range t.buf {
+		if v == nil {
+			dels = append(dels, k)
+		} else {
+			puts = append(puts, []any{k.bucket, []byte(k.key), *v})
+		}
+	}
+	clear(t.buf)
+	batch := &pgx.Batch{}
+	for _, d := range dels {
+		batch.Queue(`DELETE FROM kv WHERE bucket = $1 AND key = $2`, d.bucket, []byte(d.key))
+	}
+	if len(puts) >= copyFrom {
+		if _, err := t.tx.Exec(t.ctx, `CREATE TEMP TABLE IF NOT EXISTS kv_in (bucket text, key bytea, value bytea) ON COMMIT DELETE ROWS`); err != nil {
+			t.fail(err)
+			return t.err
+		}
+		if _, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{"kv_in"}, []string{"bucket", "key", "value"}, pgx.CopyFromRows(puts)); err != nil {
+			t.fail(err)
+			return t.err
+		}
+		batch.Queue(`INSERT INTO kv (bucket, key, value) SELECT bucket, key, value FROM kv_in ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value`)
+		batch.Queue(`DELETE FROM kv_in`)
+	} else {
+		for _, r := range puts {
+			batch.Queue(`INSERT INTO kv (bucket, key, value) VALUES ($1, $2, $3) ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value`, r...)
+		}
+	}
+	if err := t.tx.SendBatch(t.ctx, batch).Close(); err != nil {
+		t.fail(err)
+	}
+	return t.err
+}
+
+type pgBucket struct {
+	t    *pgTx
+	name string
+}
+
+func (b *pgBucket) Get(key []byte) []byte {
+	t := b.t
+	if v, ok := t.buf[bufKey{b.name, string(key)}]; ok {
+		if v == nil {
+			return nil
+		}
+		return *v
+	}
+	var v []byte
+	err := t.tx.QueryRow(t.ctx, `SELECT value FROM kv WHERE bucket = $1 AND key = $2`, b.name, key).Scan(&v)
+	if err != nil {
+		if !errors.Is(err, pgx.ErrNoRows) {
+			t.fail(err)
+		}
+		return nil
+	}
+	if v == nil {
+		v = []byte{} // present but empty, as bbolt returns it
+	}
+	return v
+}
+
+func (b *pgBucket) Put(key, value []byte) error {
+	t := b.t
+	if !t.writable {
+		return errors.New("postgres: put in a read-only transaction")
+	}
+	if len(key) == 0 {
+		return errors.New("postgres: empty key")
+	}
+	v := bytes.Clone(value)
+	if v == nil {
+		v = []byte{}
+	}
+	t.buf[bufKey{b.name, string(key)}] = &v
+	if len(t.buf) >= maxBuffered {
+		return t.flush()
+	}
+	return t.err
+}
+
+func (b *pgBucket) Delete(key []byte) error {
+	t := b.t
+	if !t.writable {
+		return errors.New("postgres: delete in a read-only transaction")
+	}
+	t.buf[bufKey{b.name, string(key)}] = nil
+	if len(t.buf) >= maxBuffered {
+		return t.flush()
+	}
+	return t.err
+}
+
+func (b *pgBucket) ForEach(fn func(k, v []byte) error) error {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return b.t.err
+}
+
+func (b *pgBucket) Len() int {
+	t := b.t
+	if t.flush() != nil {
+		return 0
+	}
+	var n int
+	if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM kv WHERE bucket = $1`, b.name).Scan(&n); err != nil {
+		t.fail(err)
+	}
+	return n
+}
+
+func (b *pgBucket) Cursor() Cursor { return &pgCursor{b: b} }
+
+// pgCursor holds one page of rows in key order and fetches the next or the
+// previous page when it walks off it. Buffered writes are flushed before
+// every fetch, so the cursor sees the transaction's own writes.
+type pgCursor struct {
+	b    *pgBucket
+	rows []row
+	i    int
+}
+
+type row struct{ k, v []byte }
+
+func (c *pgCursor) at() ([]byte, []byte) {
+	if c.i < 0 || c.i >= len(c.rows) {
+		return nil, nil
+	}
+	return c.rows[c.i].k, c.rows[c.i].v
+}
+
+// fetch loads a page: rows after (or before, when back) the key from, or
+// from the start (end) when from is nil; inclusive makes the bound ≥.
+func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
+	t := c.b.t
+	c.rows, c.i = nil, 0
+	if t.flush() != nil {
+		return
+	}
+	op, order := ">", "ASC"
+	if inclusive {
+		op = ">="
+	}
+	if back {
+		op, order = "<", "DESC"
+	}
+	q := `SELECT key, value FROM kv WHERE bucket = $1`
+	args := []any{c.b.name}
+	if from != nil {
+		q += ` AND key ` + op + ` $2`
+		args = append(args, from)
+	}
+	q += ` ORDER BY key ` + order + ` LIMIT ` + strconv.Itoa(pageRows)
+	rows, err := t.tx.Query(t.ctx, q, args...)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.k, &r.v); err != nil {
+			t.fail(err)
+			rows.Close()
+			return
+		}
+		if r.v == nil {
+			r.v = []byte{}
+		}
+		c.rows = append(c.rows, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.fail(err)
+	}
+	if back {
+		slices.Reverse(c.rows)
+		c.i = len(c.rows) - 1
+	}
+}
+
+func (c *pgCursor) First() ([]byte, []byte) {
+	c.fetch(nil, false, false)
+	return c.at()
+}
+
+func (c *pgCursor) Last() ([]byte, []byte) {
+	c.fetch(nil, true, false)
+	return c.at()
+}
+
+func (c *pgCursor) Seek(seek []byte) ([]byte, []byte) {
+	c.fetch(seek, false, true)
+	return c.at()
+}
+
+func (c *pgCursor) Next() ([]byte, []byte) {
+	if len(c.rows) == 0 {
+		return nil, nil
+	}
+	if c.i+1 < len(c.rows) && !c.b.t.dirty() {
+		c.i++
+		return c.at()
+	}
+	last := c.rows[min(c.i, len(c.rows)-1)].k
+	c.fetch(last, false, false)
+	return c.at()
+}
+
+func (c *pgCursor) Prev() ([]byte, []byte) {
+	if len(c.rows) == 0 {
+		return nil, nil
+	}
+	if c.i > 0 && !c.b.t.dirty() {
+		c.i--
+		return c.at()
+	}
+	first := c.rows[max(c.i, 0)].k
+	c.fetch(first, true, false)
+	return c.at()
+}
+
+// dirty reports buffered writes a cursor's page may not show.
+func (t *pgTx) dirty() bool { return len(t.buf) > 0 }
+
+// IsPostgresURL reports whether s names a PostgreSQL database rather than a
+// directory: a postgres:// or postgresql:// URL, or "postgres:" alone (the
+// PG* environment variables say the rest).
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") || s == "postgres:"
+}
+
+// PostgresDSN is the connection string for s: "" (the PG* environment
+// variables) for "postgres:", else s.
+func PostgresDSN(s string) string {
+	if s == "postgres:" {
+		return ""
+	}
+	return s
+}
