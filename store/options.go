@@ -48,6 +48,11 @@ type Options struct {
 	// whose clocks wander). HQ sets minutes: one bad clock must not drag
 	// every replica's clock forward.
 	MaxAhead time.Duration
+	// Database is where a new workspace's buckets go: "" for the bbolt file
+	// beside the key file, or a postgres:// URL ("postgres:" alone: the PG*
+	// environment variables). Create records it in the directory
+	// (DatabaseFile), so Open needs it only to override that.
+	Database string
 }
 
 // Indexer is an in-memory index the store keeps current: Index is called once

@@ -516,3 +516,14 @@ func PostgresDSN(s string) string {
 	}
 	return s
 }
+
+// Drop deletes every bucket and its rows: what a wipe leaves of the data.
+func (p *Postgres) Drop() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, err := p.writer.Exec(context.Background(), `TRUNCATE kv, kv_buckets`)
+	if err != nil {
+		return fmt.Errorf("postgres: drop: %w", err)
+	}
+	return nil
+}
