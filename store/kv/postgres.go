@@ -44,8 +44,9 @@ type Postgres struct {
 	mu     sync.Mutex // serializes Update on writer
 
 	sizeMu   sync.Mutex
-	size     int64
-	sizeTime time.Time
+	size     int64     // what PostgreSQL said at sizeTime
+	sizeTime time.Time // zero: ask again
+	since    int64     // bytes flushed since then
 }
 
 // OpenPostgres connects to the database named by dsn (a postgres:// URL or a
@@ -190,19 +191,25 @@ func (p *Postgres) Update(fn func(Tx) error) error {
 	return nil
 }
 
-// Size is the bytes of the kv table with its indexes and TOAST, read at
-// most every few seconds (the store asks on every write).
+// Size is the bytes of the kv table with its indexes and TOAST. The store
+// asks on every write, so PostgreSQL is asked at most once a second and
+// the bytes flushed since are added to what it said.
 func (p *Postgres) Size() int64 {
 	p.sizeMu.Lock()
 	defer p.sizeMu.Unlock()
-	if time.Since(p.sizeTime) < 5*time.Second {
-		return p.size
+	if time.Since(p.sizeTime) >= time.Second {
+		var n int64
+		if err := p.pool.QueryRow(context.Background(), `SELECT pg_total_relation_size('kv')`).Scan(&n); err == nil {
+			p.size, p.sizeTime, p.since = n, time.Now(), 0
+		}
 	}
-	var n int64
-	if err := p.pool.QueryRow(context.Background(), `SELECT pg_total_relation_size('kv')`).Scan(&n); err == nil {
-		p.size, p.sizeTime = n, time.Now()
-	}
-	return p.size
+	return p.size + p.since
+}
+
+func (p *Postgres) flushed(n int64) {
+	p.sizeMu.Lock()
+	p.since += n
+	p.sizeMu.Unlock()
 }
 
 // Close lets the writer's lock go and closes every connection.
@@ -275,13 +282,16 @@ func (t *pgTx) flush() error {
 	}
 	var puts [][]any
 	var dels []bufKey
+	var bytes int64
 	for k, v := range t.buf {
 		if v == nil {
 			dels = append(dels, k)
 		} else {
 			puts = append(puts, []any{k.bucket, []byte(k.key), *v})
+			bytes += int64(len(k.key) + len(*v))
 		}
 	}
+	t.p.flushed(bytes)
 	clear(t.buf)
 	batch := &pgx.Batch{}
 	for _, d := range dels {
@@ -398,6 +408,10 @@ type pgCursor struct {
 	b    *pgBucket
 	rows []row
 	i    int
+	// edge is where a forward fetch found nothing: Prev from there goes to
+	// the last key before it, as bbolt's cursor does after a Seek past the end.
+	edge          []byte
+	edgeInclusive bool
 }
 
 type row struct{ k, v []byte }
@@ -413,7 +427,7 @@ func (c *pgCursor) at() ([]byte, []byte) {
 // from the start (end) when from is nil; inclusive makes the bound ≥.
 func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
 	t := c.b.t
-	c.rows, c.i = nil, 0
+	c.rows, c.i, c.edge = nil, 0, nil
 	if t.flush() != nil {
 		return
 	}
@@ -423,6 +437,9 @@ func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
 	}
 	if back {
 		op, order = "<", "DESC"
+		if inclusive {
+			op = "<="
+		}
 	}
 	q := `SELECT key, value FROM kv WHERE bucket = $1`
 	args := []any{c.b.name}
@@ -454,6 +471,8 @@ func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
 	if back {
 		slices.Reverse(c.rows)
 		c.i = len(c.rows) - 1
+	} else if len(c.rows) == 0 && from != nil {
+		c.edge, c.edgeInclusive = from, inclusive
 	}
 }
 
@@ -487,7 +506,12 @@ func (c *pgCursor) Next() ([]byte, []byte) {
 
 func (c *pgCursor) Prev() ([]byte, []byte) {
 	if len(c.rows) == 0 {
-		return nil, nil
+		if c.edge == nil {
+			return nil, nil
+		}
+		// Past the end after a Seek: the last key before the sought one.
+		c.fetch(c.edge, true, !c.edgeInclusive)
+		return c.at()
 	}
 	if c.i > 0 && !c.b.t.dirty() {
 		c.i--
