@@ -39,6 +39,12 @@ type Config struct {
 	// the forms' validator); nil checks nothing but the change's shape.
 	Validate func(registry.Record) error
 	Logf     func(format string, args ...any) // nil → silent
+	// Database is where Init puts a new HQ's buckets: "" for the encrypted
+	// bbolt file in the data directory, or a postgres:// URL ("postgres:"
+	// alone: the PG* environment variables). Init records it in the
+	// workspace directory, so Open finds it without being told; the key
+	// file stays in the directory either way.
+	Database string
 
 	// What one HQ gives the network (see http.go): connections open at
 	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
@@ -85,7 +91,9 @@ func Init(cfg Config, addr string, hosts []string) error {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return fmt.Errorf("init HQ: %w", err)
 	}
-	ws, err := store.Create(filepath.Join(cfg.Dir, WorkspaceDir), hqUser, cfg.Passphrase, cfg.storeOptions(newScope()))
+	opts := cfg.storeOptions(newScope())
+	opts.Database = cfg.Database
+	ws, err := store.Create(filepath.Join(cfg.Dir, WorkspaceDir), hqUser, cfg.Passphrase, opts)
 	if err != nil {
 		return fmt.Errorf("init HQ: %w", err)
 	}

@@ -34,7 +34,7 @@ type command struct {
 // commandTable lists every command in the order the usage shows them.
 func commandTable() []command {
 	return []command{
-		{"init", "[--addr HOST:PORT] [--hosts H1,H2]", "create HQ: its encrypted store, CA and keys", runInit},
+		{"init", "[--addr HOST:PORT] [--hosts H1,H2] [--db postgres://…]", "create HQ: its encrypted store (a file, or a PostgreSQL database), CA and keys", runInit},
 		{"serve", "[--addr HOST:PORT]", "serve devices, and admin commands on DIR/admin.sock", runServe},
 		{"enroll", "--device NAME --sites S1,S2 [--team T] [--qr F.png] [--addr HOST:PORT] [--ttl 168h]", "print a one-time code a device enrolls with", runEnroll},
 		{"devices", "", "list enrolled devices and their state", runDevices},

@@ -12,7 +12,7 @@ import (
 func TestEveryCommandAnswersHelp(t *testing.T) {
 	global := []string{"-data", "-passphrase-file"}
 	flags := map[string][]string{
-		"init":               {"-addr", "-hosts"},
+		"init":               {"-addr", "-hosts", "-db"},
 		"serve":              {"-addr"},
 		"enroll":             {"-device", "-sites", "-team", "-qr", "-addr", "-ttl"},
 		"devices":            nil,

@@ -239,6 +239,18 @@ func Need(t testing.TB, c *Cluster) *Cluster {
 // returns its connection string.
 func (c *Cluster) NewDB(t testing.TB) string {
 	t.Helper()
+	return c.DSN(c.NewDBName(t))
+}
+
+// NewURL is NewDB as a postgres:// URL, what `fieldreg-hq init --db` takes.
+func (c *Cluster) NewURL(t testing.TB) string {
+	t.Helper()
+	return c.URL(c.NewDBName(t))
+}
+
+// NewDBName creates a fresh database with a unique name and returns the name.
+func (c *Cluster) NewDBName(t testing.TB) string {
+	t.Helper()
 	c.mu.Lock()
 	c.dbs++
 	name := fmt.Sprintf("t%d", c.dbs)
@@ -246,5 +258,11 @@ func (c *Cluster) NewDB(t testing.TB) string {
 	if err := c.CreateDB(name); err != nil {
 		t.Fatal(err)
 	}
-	return c.DSN(name)
+	return name
+}
+
+// Env is the PG* environment variables that reach database db, for what
+// connects with "postgres:" (libpq's defaults).
+func (c *Cluster) Env(db string) map[string]string {
+	return map[string]string{"PGHOST": c.Socket, "PGPORT": strconv.Itoa(c.Port), "PGUSER": c.User, "PGDATABASE": db, "PGSSLMODE": "disable"}
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fieldreg/hq"
+	"fieldreg/internal/pgtest"
+	"fieldreg/registry"
+	"fieldreg/store"
+	"fieldreg/sync/client"
+)
+
+// cluster is this package's throwaway PostgreSQL (nil with FIELDREG_NO_PG=1).
+var cluster *pgtest.Cluster
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &cluster)) }
+
+// TestHQOnPostgres: an operator creates HQ with --db and then runs it as
+// any other: serve and the admin commands open the data directory, the
+// store finds the database. Two tablets enroll and sync, edit the same
+// field, the conflict is listed, and a bundle is imported.
+func TestHQOnPostgres(t *testing.T) {
+	pg := pgtest.Need(t, cluster)
+	c := newCLI(t)
+	addr := freeAddr(t)
+	db := pg.NewURL(t)
+	out := c.must("init", "--addr", addr, "--db", db)
+	if !strings.Contains(out, "PostgreSQL") || !strings.Contains(out, "key file") {
+		t.Fatalf("init does not say where the store is, and what to back up: %q", out)
+	}
+	ws := filepath.Join(c.dir, hq.WorkspaceDir)
+	if _, err := os.Stat(filepath.Join(ws, store.DBFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("init --db made a bbolt file too: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(ws, store.DatabaseFile)); err != nil || strings.TrimSpace(string(b)) != db {
+		t.Fatalf("the workspace does not name its database: %q, %v", b, err)
+	}
+	c.startServer()
+	a, b := pgTablet(t, c, "tablet-a", "Amina"), pgTablet(t, c, "tablet-b", "Halima")
+	if _, err := tabletSync(a); err != nil { // a receives b's household
+		t.Fatal(err)
+	}
+	if a.Count(registry.KindPerson) != 4 || b.Count(registry.KindPerson) != 4 {
+		t.Fatalf("persons after syncs: a %d, b %d; want 4 each", a.Count(registry.KindPerson), b.Count(registry.KindPerson))
+	}
+	if devs := c.must("devices"); !strings.Contains(devs, "tablet-a") || !strings.Contains(devs, "tablet-b") {
+		t.Fatalf("devices: %s", devs)
+	}
+
+	// Both tablets change the same household's status before seeing the other's.
+	h := a.IDs(registry.KindHousehold)[0]
+	for w, status := range map[*store.Workspace]string{a: "moved", b: "returned"} {
+		if _, err := w.Commit(store.Edit{Record: h, Kind: registry.KindHousehold, Set: map[string]string{"status": status}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range []*store.Workspace{a, b, a} {
+		if _, err := tabletSync(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ra, _ := a.Get(h)
+	rb, _ := b.Get(h)
+	if ra.Value("status") != rb.Value("status") || len(ra.Conflicts()["status"]) != 1 {
+		t.Fatalf("tablets did not converge on one status with a conflict: a %q %v, b %q", ra.Value("status"), ra.Conflicts(), rb.Value("status"))
+	}
+	if out := c.must("conflicts"); !strings.Contains(out, h.String()) || !strings.Contains(out, "status") {
+		t.Fatalf("conflicts does not list the household's status:\n%s", out)
+	}
+
+	// A household carried by hand: exported by a, imported at HQ, received by b.
+	if _, err := a.Commit(householdEdits(registry.NewID(), "Zainab")...); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "a.bundle")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := client.ExportBundle(a, f); err != nil || n != 3 {
+		t.Fatalf("export bundle: %d, %v", n, err)
+	}
+	f.Close()
+	if out := c.must("bundle", "import", path); !strings.Contains(out, "3 new") {
+		t.Fatalf("bundle import: %q", out)
+	}
+	if _, err := tabletSync(b); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.Count(registry.KindPerson); n != 6 {
+		t.Fatalf("b holds %d persons after the bundle, want 6", n)
+	}
+	if out := c.must("stats"); !strings.Contains(out, "devices: 2") {
+		t.Fatalf("stats: %s", out)
+	}
+}
+
+// pgTablet is a device enrolled at the CLI's server with one valid
+// household (its head named head) it has synced.
+func pgTablet(t *testing.T, c *hqCLI, name, head string) *store.Workspace {
+	t.Helper()
+	code := strings.TrimSpace(c.must("enroll", "--device", name, "--sites", "camp_north"))
+	w, err := store.Create(t.TempDir(), "enumerator", []byte("device passphrase"), store.Options{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if _, err := client.Enroll(context.Background(), w, code); err != nil {
+		t.Fatalf("enroll: %v", err)
+	}
+	if _, err := w.Commit(householdEdits(registry.NewID(), head)...); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := tabletSync(w); err != nil || sum.Sent != 3 {
+		t.Fatalf("first sync: %+v, %v", sum, err)
+	}
+	return w
+}
+
+// TestInitPostgresFromEnvironment: --db postgres: takes the server from the
+// PG* variables, as psql does, and records only "postgres:" — the
+// environment of each later command says where.
+func TestInitPostgresFromEnvironment(t *testing.T) {
+	pg := pgtest.Need(t, cluster)
+	for k, v := range pg.Env(pg.NewDBName(t)) {
+		t.Setenv(k, v)
+	}
+	c := newCLI(t)
+	c.must("init", "--addr", freeAddr(t), "--db", "postgres:")
+	code := strings.TrimSpace(c.must("enroll", "--device", "tablet-1", "--sites", "camp_north"))
+	if !strings.HasPrefix(code, "FR1-") {
+		t.Fatalf("enroll: %q", code)
+	}
+	if out := c.must("stats"); !strings.Contains(out, "pending enrollments: 1") {
+		t.Fatalf("stats: %s", out)
+	}
+	if code, _, errs := c.run("init", "--db", "mysql://x"); code != exitUsage || !strings.Contains(errs, "--db") {
+		t.Fatalf("init --db mysql://: exit %d, %q; want 2 naming --db", code, errs)
+	}
+}
