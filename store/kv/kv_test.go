@@ -186,6 +186,24 @@ func runContract(t *testing.T, e engine) {
 			}
 			deleted++
 		}
+		// A key read, then written, then read again after the write went
+		// to the engine (Len makes it go) is what was written.
+		for _, k := range [][]byte{key(20), key(21), key(n + 9)} {
+			b.Get(k)
+		}
+		b.Put(key(20), []byte("new"))
+		b.Delete(key(21))
+		b.Put(key(n+9), []byte("late"))
+		b.Len()
+		if v := b.Get(key(20)); string(v) != "new" {
+			t.Errorf("read after write: %q", v)
+		}
+		if v := b.Get(key(21)); v != nil {
+			t.Errorf("read after delete: %q", v)
+		}
+		if v := b.Get(key(n + 9)); string(v) != "late" {
+			t.Errorf("read of a key absent, then written: %q", v)
+		}
 		return b.Put([]byte("big"), big)
 	})
 	if err != nil {
@@ -193,6 +211,9 @@ func runContract(t *testing.T, e engine) {
 	}
 	db.View(func(tx kv.Tx) error {
 		b := tx.Bucket("things")
+		if v := b.Get(key(20)); string(v) != "new" {
+			t.Errorf("committed write: %q", v)
+		}
 		if k, _ := b.Cursor().First(); !bytes.Equal(k, key(10)) {
 			t.Errorf("after deleting the first ten, first key is %v", k)
 		}

@@ -25,8 +25,14 @@ var migrations embed.FS
 // database, as bbolt's file lock gives one per file.
 const lockKey = 0x666965_6c6472 // "fieldr"
 
-// pageRows is how many rows a cursor fetches at a time.
-const pageRows = 512
+// A cursor fetches firstPage rows where it lands, then pages four times
+// larger up to maxPage as it walks on: HQ reads single changes by seeking
+// to them (each pulled change), and a page of 512 sealed values for one is
+// most of a pull's time; a long scan still gets large pages.
+const (
+	firstPage = 16
+	maxPage   = 512
+)
 
 // copyFrom is the number of buffered writes from which a flush goes through
 // COPY instead of a batch of statements.
@@ -42,6 +48,12 @@ type Postgres struct {
 	// runs on it, one at a time.
 	writer *pgxpool.Conn
 	mu     sync.Mutex // serializes Update on writer
+
+	// buckets are the bucket names known to exist: buckets are only ever
+	// created (by a committed Update) or all dropped together, so a name
+	// once seen needs no query again.
+	bucketsMu sync.Mutex
+	buckets   map[string]bool
 
 	sizeMu   sync.Mutex
 	size     int64     // what PostgreSQL said at sizeTime
@@ -63,7 +75,7 @@ func OpenPostgres(ctx context.Context, dsn string, timeout time.Duration) (*Post
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	p := &Postgres{pool: pool}
+	p := &Postgres{pool: pool, buckets: map[string]bool{}}
 	if err := p.takeLock(ctx, timeout); err != nil {
 		pool.Close()
 		return nil, err
@@ -156,7 +168,7 @@ func (p *Postgres) View(fn func(Tx) error) error {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	t := &pgTx{p: p, tx: tx, ctx: ctx}
+	t := &pgTx{p: p, tx: tx, ctx: ctx, read: map[bufKey][]byte{}}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -175,7 +187,7 @@ func (p *Postgres) Update(fn func(Tx) error) error {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	t := &pgTx{p: p, tx: tx, ctx: ctx, writable: true, buf: map[bufKey]*[]byte{}}
+	t := &pgTx{p: p, tx: tx, ctx: ctx, writable: true, buf: map[bufKey]*[]byte{}, read: map[bufKey][]byte{}}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -188,6 +200,11 @@ func (p *Postgres) Update(fn func(Tx) error) error {
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
+	p.bucketsMu.Lock()
+	for _, name := range t.created {
+		p.buckets[name] = true
+	}
+	p.bucketsMu.Unlock()
 	return nil
 }
 
@@ -236,7 +253,14 @@ type pgTx struct {
 	writable bool
 	// buf holds the writes not yet sent: a nil value pointer is a delete.
 	buf map[bufKey]*[]byte
-	err error // the first failure; the transaction rolls back
+	// read caches what Get read from the database in this transaction (nil:
+	// absent): its snapshot does not change, and its own writes are in buf.
+	// The store reads the same keys again within one transaction (a
+	// record's current value, then the seen key of each change), and each
+	// miss is a round trip.
+	read    map[bufKey][]byte
+	created []string // buckets this transaction made
+	err     error    // the first failure; the transaction rolls back
 }
 
 func (t *pgTx) fail(err error) {
@@ -246,6 +270,12 @@ func (t *pgTx) fail(err error) {
 }
 
 func (t *pgTx) Bucket(name string) Bucket {
+	t.p.bucketsMu.Lock()
+	known := t.p.buckets[name]
+	t.p.bucketsMu.Unlock()
+	if known || slices.Contains(t.created, name) {
+		return &pgBucket{t: t, name: name}
+	}
 	var one int
 	err := t.tx.QueryRow(t.ctx, `SELECT 1 FROM kv_buckets WHERE name = $1`, name).Scan(&one)
 	if err != nil {
@@ -254,6 +284,9 @@ func (t *pgTx) Bucket(name string) Bucket {
 		}
 		return nil
 	}
+	t.p.bucketsMu.Lock()
+	t.p.buckets[name] = true
+	t.p.bucketsMu.Unlock()
 	return &pgBucket{t: t, name: name}
 }
 
@@ -268,6 +301,7 @@ func (t *pgTx) CreateBucket(name string) (Bucket, error) {
 	if tag.RowsAffected() == 0 {
 		return nil, fmt.Errorf("postgres: bucket %s already exists", name)
 	}
+	t.created = append(t.created, name)
 	return &pgBucket{t: t, name: name}, nil
 }
 
@@ -332,18 +366,36 @@ func (b *pgBucket) Get(key []byte) []byte {
 		}
 		return *v
 	}
+	k := bufKey{b.name, string(key)}
+	if v, ok := t.read[k]; ok {
+		return v
+	}
 	var v []byte
 	err := t.tx.QueryRow(t.ctx, `SELECT value FROM kv WHERE bucket = $1 AND key = $2`, b.name, key).Scan(&v)
 	if err != nil {
 		if !errors.Is(err, pgx.ErrNoRows) {
 			t.fail(err)
+			return nil
 		}
+		t.remember(k, nil)
 		return nil
 	}
 	if v == nil {
 		v = []byte{} // present but empty, as bbolt returns it
 	}
+	t.remember(k, v)
 	return v
+}
+
+// maxRead bounds the read cache of one transaction: a long scan by Get
+// must not hold the whole bucket.
+const maxRead = 16384
+
+func (t *pgTx) remember(k bufKey, v []byte) {
+	if len(t.read) >= maxRead {
+		clear(t.read)
+	}
+	t.read[k] = v
 }
 
 func (b *pgBucket) Put(key, value []byte) error {
@@ -358,7 +410,9 @@ func (b *pgBucket) Put(key, value []byte) error {
 	if v == nil {
 		v = []byte{}
 	}
-	t.buf[bufKey{b.name, string(key)}] = &v
+	k := bufKey{b.name, string(key)}
+	t.buf[k] = &v
+	delete(t.read, k) // buf answers now, and the database once flushed
 	if len(t.buf) >= maxBuffered {
 		return t.flush()
 	}
@@ -370,7 +424,9 @@ func (b *pgBucket) Delete(key []byte) error {
 	if !t.writable {
 		return errors.New("postgres: delete in a read-only transaction")
 	}
-	t.buf[bufKey{b.name, string(key)}] = nil
+	k := bufKey{b.name, string(key)}
+	t.buf[k] = nil
+	delete(t.read, k)
 	if len(t.buf) >= maxBuffered {
 		return t.flush()
 	}
@@ -412,6 +468,7 @@ type pgCursor struct {
 	// the last key before it, as bbolt's cursor does after a Seek past the end.
 	edge          []byte
 	edgeInclusive bool
+	page          int // rows the next fetch asks for
 }
 
 type row struct{ k, v []byte }
@@ -423,10 +480,19 @@ func (c *pgCursor) at() ([]byte, []byte) {
 	return c.rows[c.i].k, c.rows[c.i].v
 }
 
+// land is fetch for a jump (First, Last, Seek): a small page first.
+func (c *pgCursor) land(from []byte, back, inclusive bool) {
+	c.page = firstPage
+	c.fetch(from, back, inclusive)
+}
+
 // fetch loads a page: rows after (or before, when back) the key from, or
-// from the start (end) when from is nil; inclusive makes the bound ≥.
+// from the start (end) when from is nil; inclusive makes the bound ≥. The
+// page after it is larger.
 func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
 	t := c.b.t
+	limit := max(c.page, firstPage)
+	c.page = min(limit*4, maxPage)
 	c.rows, c.i, c.edge = nil, 0, nil
 	if t.flush() != nil {
 		return
@@ -447,7 +513,7 @@ func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
 		q += ` AND key ` + op + ` $2`
 		args = append(args, from)
 	}
-	q += ` ORDER BY key ` + order + ` LIMIT ` + strconv.Itoa(pageRows)
+	q += ` ORDER BY key ` + order + ` LIMIT ` + strconv.Itoa(limit)
 	rows, err := t.tx.Query(t.ctx, q, args...)
 	if err != nil {
 		t.fail(err)
@@ -477,17 +543,17 @@ func (c *pgCursor) fetch(from []byte, back, inclusive bool) {
 }
 
 func (c *pgCursor) First() ([]byte, []byte) {
-	c.fetch(nil, false, false)
+	c.land(nil, false, false)
 	return c.at()
 }
 
 func (c *pgCursor) Last() ([]byte, []byte) {
-	c.fetch(nil, true, false)
+	c.land(nil, true, false)
 	return c.at()
 }
 
 func (c *pgCursor) Seek(seek []byte) ([]byte, []byte) {
-	c.fetch(seek, false, true)
+	c.land(seek, false, true)
 	return c.at()
 }
 
@@ -545,6 +611,9 @@ func PostgresDSN(s string) string {
 func (p *Postgres) Drop() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.bucketsMu.Lock()
+	clear(p.buckets)
+	p.bucketsMu.Unlock()
 	_, err := p.writer.Exec(context.Background(), `TRUNCATE kv, kv_buckets`)
 	if err != nil {
 		return fmt.Errorf("postgres: drop: %w", err)
