@@ -53,6 +53,7 @@ func commandTable() []command {
 		{"pulled", "DEVICE", "list what HQ gave a device in its pulls (record ids, not values): after a theft, whose records it held", runPulled},
 		{"erase", "ID", "erase a record on request (a household with its members): no value kept at HQ, and devices erase it at their next sync", runErase},
 		{"stats", "", "print counts of the store and of the running server", runStats},
+		{"migrate", "--to postgres://…", "move a stopped HQ's store from its file to an empty PostgreSQL database, checked bucket by bucket (the file is kept)", runMigrate},
 		{"version", "", "print fieldreg-hq's version and the revision it was built from", runVersion},
 	}
 }

@@ -27,6 +27,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		"bundle export":      {"-device", "-out"},
 		"erase":              nil,
 		"stats":              nil,
+		"migrate":            {"-to"},
 		"pulled":             nil,
 		"quarantine":         {"-json"},
 		"quarantine release": nil,

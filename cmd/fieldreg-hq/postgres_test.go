@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"fieldreg/hq"
@@ -142,4 +144,74 @@ func TestInitPostgresFromEnvironment(t *testing.T) {
 	if code, _, errs := c.run("init", "--db", "mysql://x"); code != exitUsage || !strings.Contains(errs, "--db") {
 		t.Fatalf("init --db mysql://: exit %d, %q; want 2 naming --db", code, errs)
 	}
+}
+
+// TestMigrateToPostgres: a bbolt HQ with devices and records moves to
+// PostgreSQL with migrate; a running server stops it first, the counts
+// are checked, the file is kept, and afterwards HQ serves the same devices
+// from the database.
+func TestMigrateToPostgres(t *testing.T) {
+	pg := pgtest.Need(t, cluster)
+	c := newCLI(t)
+	c.must("init", "--addr", freeAddr(t))
+	stop := c.startServerStoppable()
+	a := pgTablet(t, c, "tablet-a", "Amina")
+	b := pgTablet(t, c, "tablet-b", "Halima")
+	db := pg.NewURL(t)
+	if code, _, errs := c.run("migrate", "--to", db); code != exitInUse {
+		t.Fatalf("migrate while serving: exit %d, %q; want %d", code, errs, exitInUse)
+	}
+	stop()
+
+	out := c.must("migrate", "--to", db)
+	for _, want := range []string{"records", "changes", "2 households, 4 persons", "kept as", "key file"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("migrate output does not say %q:\n%s", want, out)
+		}
+	}
+	ws := filepath.Join(c.dir, hq.WorkspaceDir)
+	if _, err := os.Stat(filepath.Join(ws, store.DBFile+store.BoltBackupSuffix)); err != nil {
+		t.Errorf("the bbolt file was not kept: %v", err)
+	}
+	if code, _, errs := c.run("migrate", "--to", db); code == exitOK {
+		t.Errorf("a second migrate succeeded: %s", errs)
+	}
+
+	c.startServer()
+	if devs := c.must("devices"); !strings.Contains(devs, "tablet-a") || !strings.Contains(devs, "tablet-b") {
+		t.Fatalf("devices after the move: %s", devs)
+	}
+	if _, err := a.Commit(householdEdits(registry.NewID(), "Zainab")...); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []*store.Workspace{a, b} {
+		if _, err := tabletSync(w); err != nil {
+			t.Fatalf("sync after the move: %v", err)
+		}
+	}
+	if n := b.Count(registry.KindPerson); n != 6 {
+		t.Errorf("b holds %d persons after syncing with HQ on PostgreSQL, want 6", n)
+	}
+}
+
+// startServerStoppable is startServer for a test that stops the server
+// itself: stop returns once serve has exited.
+func (c *hqCLI) startServerStoppable() (stop func()) {
+	t := c.t
+	ctx, cancel := context.WithCancel(context.Background())
+	var sout, serr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, c.env(&sout, &serr), []string{"--data", c.dir, "serve"}) }()
+	waitFor(t, func() bool { _, err := os.Stat(filepath.Join(c.dir, hq.SocketName)); return err == nil })
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("serve exited %d: %s", code, serr.String())
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
