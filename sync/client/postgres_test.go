@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -125,7 +126,7 @@ func TestHundredDevicesPullEveryChangeOnce(t *testing.T) {
 		trs[i] = &recordingTransport{next: inProcess(s, enr.Device), got: map[changeKey]int{}}
 	}
 	sync1 := func(i int) error {
-		c, err := client.New(client.Config{Workspace: ws[i], Transport: trs[i], Backoff: noBackoff, MinBatch: 1 << 10, StartBatch: 4 << 10, MaxBatch: 4 << 10})
+		c, err := client.New(client.Config{Workspace: ws[i], Transport: trs[i], Backoff: busyBackoff, MinBatch: 2 << 10, StartBatch: 8 << 10, MaxBatch: 8 << 10})
 		if err != nil {
 			return err
 		}
@@ -250,3 +251,7 @@ func householdEdits(site string, n int) []store.Edit {
 	}
 	return edits
 }
+
+// busyBackoff is how long a device refused by a busy HQ (eight syncs run
+// at once, 100 devices ask) waits: long enough not to spin.
+func busyBackoff(int) time.Duration { return 20 * time.Millisecond }
