@@ -58,6 +58,7 @@ func (w *Workspace) ApplyRemoteUnits(changes []change.Change, units []uint64, me
 func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[int]string, results []Result, meta map[string][]byte) ([]change.Stamp, error) {
 	var accepted []change.Stamp
 	_, err := w.update(func(tx kv.Tx, st *txState) error {
+		prefetchRemote(tx, changes)
 		accepted = accepted[:0]
 		unitSeqs := map[uint64]uint64{}
 		for i, c := range changes {

@@ -57,6 +57,21 @@ type Bucket interface {
 	Len() int
 }
 
+// Prefetcher is a Bucket of an engine where each Get is a round trip
+// (PostgreSQL): Prefetch reads many keys at once, so that the Gets of them
+// that follow in the same transaction cost nothing. It is only a hint.
+type Prefetcher interface {
+	Prefetch(keys [][]byte)
+}
+
+// Prefetch hints b's engine that keys are about to be read, when it can use
+// the hint.
+func Prefetch(b Bucket, keys [][]byte) {
+	if p, ok := b.(Prefetcher); ok && len(keys) > 0 {
+		p.Prefetch(keys)
+	}
+}
+
 // Cursor moves over a bucket in key order. Each method returns the pair it
 // lands on, or nil, nil past either end.
 type Cursor interface {

@@ -186,6 +186,22 @@ func runContract(t *testing.T, e engine) {
 			}
 			deleted++
 		}
+		// A prefetch is only a hint: what Get returns after it is what
+		// the bucket holds, written in this transaction or before.
+		b.Put(key(30), []byte("mine"))
+		kv.Prefetch(b, [][]byte{key(30), key(31), key(n + 7), key(5)})
+		if v := b.Get(key(31)); !bytes.Equal(v, []byte{31, 0}) {
+			t.Errorf("prefetched key: %v", v)
+		}
+		if v := b.Get(key(30)); string(v) != "mine" {
+			t.Errorf("prefetched key written in the transaction: %q", v)
+		}
+		if v := b.Get(key(n + 7)); v != nil {
+			t.Errorf("prefetched absent key: %v", v)
+		}
+		if v := b.Get(key(5)); v != nil {
+			t.Errorf("prefetched deleted key: %v", v)
+		}
 		// A key read, then written, then read again after the write went
 		// to the engine (Len makes it go) is what was written.
 		for _, k := range [][]byte{key(20), key(21), key(n + 9)} {

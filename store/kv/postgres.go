@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,7 +71,12 @@ func OpenPostgres(ctx context.Context, dsn string, timeout time.Duration) (*Post
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	cfg.MaxConns = max(cfg.MaxConns, 4)
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// HQ writes on one connection and reads on the others, a pull or
+		// an admin command each: pgxpool's default (the CPUs, at least 4)
+		// leaves few readers on a small host.
+		cfg.MaxConns = int32(max(16, 4*runtime.NumCPU()))
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -396,6 +402,59 @@ func (t *pgTx) remember(k bufKey, v []byte) {
 		clear(t.read)
 	}
 	t.read[k] = v
+}
+
+// prefetchRows bounds the keys of one prefetch query.
+const prefetchRows = 1024
+
+// Prefetch reads the keys not yet buffered or cached in one query per
+// prefetchRows, into the transaction's read cache (absent keys as absent).
+func (b *pgBucket) Prefetch(keys [][]byte) {
+	t := b.t
+	var want [][]byte
+	for _, k := range keys {
+		bk := bufKey{b.name, string(k)}
+		if _, ok := t.buf[bk]; ok {
+			continue
+		}
+		if _, ok := t.read[bk]; ok {
+			continue
+		}
+		want = append(want, k)
+	}
+	if len(want) == 0 || len(t.read)+len(want) > maxRead {
+		return
+	}
+	for len(want) > 0 {
+		n := min(len(want), prefetchRows)
+		chunk := want[:n]
+		want = want[n:]
+		rows, err := t.tx.Query(t.ctx, `SELECT key, value FROM kv WHERE bucket = $1 AND key = ANY($2)`, b.name, chunk)
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		found := map[string][]byte{}
+		for rows.Next() {
+			var k, v []byte
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				t.fail(err)
+				return
+			}
+			if v == nil {
+				v = []byte{}
+			}
+			found[string(k)] = v
+		}
+		if err := rows.Err(); err != nil {
+			t.fail(err)
+			return
+		}
+		for _, k := range chunk {
+			t.read[bufKey{b.name, string(k)}] = found[string(k)] // nil: absent
+		}
+	}
 }
 
 func (b *pgBucket) Put(key, value []byte) error {
