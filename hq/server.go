@@ -45,6 +45,9 @@ type Config struct {
 	// workspace directory, so Open finds it without being told; the key
 	// file stays in the directory either way.
 	Database string
+	// Analytics turns on the analytics schema beside a PostgreSQL store
+	// (analytics.go); off by default.
+	Analytics AnalyticsConfig
 
 	// What one HQ gives the network (see http.go): connections open at
 	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
@@ -184,6 +187,8 @@ type Server struct {
 	syncSlots chan struct{}
 	syncingMu sync.Mutex
 	syncing   map[uuid.UUID]bool
+
+	analytics *analytics // nil unless Config.Analytics.On
 }
 
 type counters struct {
@@ -197,9 +202,24 @@ func Open(cfg Config) (*Server, error) {
 	if !store.Exists(dir) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
 	}
-	return OpenStore(cfg, func(indexes ...store.Indexer) (Store, error) {
+	s, err := OpenStore(cfg, func(indexes ...store.Indexer) (Store, error) {
 		return store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(indexes...))
 	})
+	if err != nil || !cfg.Analytics.On {
+		return s, err
+	}
+	url, err := store.DatabaseURL(dir)
+	if err == nil && url == "" {
+		err = ErrAnalyticsNeedsPostgres
+	}
+	if err == nil {
+		err = s.startAnalytics(url)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
+	return s, nil
 }
 
 // OpenStore starts HQ on the store open returns, which must already hold
@@ -277,6 +297,9 @@ func (s *Server) Close() error {
 	s.inflight.Wait() // no submit is between its closed check and its send
 	close(s.quit)
 	<-s.stopped
+	if s.analytics != nil {
+		<-s.analytics.done
+	}
 	return s.ws.Close()
 }
 

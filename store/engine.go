@@ -44,6 +44,11 @@ func (o Options) database(dir string) (string, error) {
 	return url, nil
 }
 
+// DatabaseURL is the PostgreSQL database the workspace in dir keeps its
+// buckets in (a postgres:// URL, or "postgres:" for the PG* environment
+// variables), or "" when they are its bbolt file.
+func DatabaseURL(dir string) (string, error) { return Options{}.database(dir) }
+
 // engine opens dir's buckets.
 func (o Options) engine(dir string) (kv.DB, error) {
 	url, err := o.database(dir)
