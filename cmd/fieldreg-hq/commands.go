@@ -35,7 +35,7 @@ type command struct {
 func commandTable() []command {
 	return []command{
 		{"init", "[--addr HOST:PORT] [--hosts H1,H2] [--db postgres://…]", "create HQ: its encrypted store (a file, or a PostgreSQL database), CA and keys", runInit},
-		{"serve", "[--addr HOST:PORT]", "serve devices, and admin commands on DIR/admin.sock", runServe},
+		{"serve", "[--addr HOST:PORT] [--analytics [--analytics-persons]]", "serve devices, and admin commands on DIR/admin.sock", runServe},
 		{"enroll", "--device NAME --sites S1,S2 [--team T] [--qr F.png] [--addr HOST:PORT] [--ttl 168h]", "print a one-time code a device enrolls with", runEnroll},
 		{"devices", "", "list enrolled devices and their state", runDevices},
 		{"revoke", "DEVICE", "refuse every later request of a device (name or id)", runRevoke},

@@ -13,7 +13,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 	global := []string{"-data", "-passphrase-file"}
 	flags := map[string][]string{
 		"init":               {"-addr", "-hosts", "-db"},
-		"serve":              {"-addr"},
+		"serve":              {"-addr", "-analytics", "-analytics-min-cell", "-analytics-persons"},
 		"enroll":             {"-device", "-sites", "-team", "-qr", "-addr", "-ttl"},
 		"devices":            nil,
 		"revoke":             nil,

@@ -30,7 +30,8 @@ func TestHQOnPostgres(t *testing.T) {
 	pg := pgtest.Need(t, cluster)
 	c := newCLI(t)
 	addr := freeAddr(t)
-	db := pg.NewURL(t)
+	dbName := pg.NewDBName(t)
+	db := pg.URL(dbName)
 	out := c.must("init", "--addr", addr, "--db", db)
 	if !strings.Contains(out, "PostgreSQL") || !strings.Contains(out, "key file") {
 		t.Fatalf("init does not say where the store is, and what to back up: %q", out)
@@ -42,7 +43,12 @@ func TestHQOnPostgres(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(ws, store.DatabaseFile)); err != nil || strings.TrimSpace(string(b)) != db {
 		t.Fatalf("the workspace does not name its database: %q, %v", b, err)
 	}
-	c.startServer()
+	c.startServerStoppable("--analytics")
+	// serve publishes the analytics schema as it starts.
+	waitFor(t, func() bool {
+		out, err := pg.Command("psql", "-XAtqd", dbName, "-c", "SELECT count(*) FROM analytics.refreshed")
+		return err == nil && strings.TrimSpace(string(out)) == "1"
+	})
 	a, b := pgTablet(t, c, "tablet-a", "Amina"), pgTablet(t, c, "tablet-b", "Halima")
 	if _, err := tabletSync(a); err != nil { // a receives b's household
 		t.Fatal(err)
@@ -194,14 +200,14 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 }
 
-// startServerStoppable is startServer for a test that stops the server
-// itself: stop returns once serve has exited.
-func (c *hqCLI) startServerStoppable() (stop func()) {
+// startServerStoppable is startServer with more flags, for a test that
+// may stop the server itself: stop returns once serve has exited.
+func (c *hqCLI) startServerStoppable(flags ...string) (stop func()) {
 	t := c.t
 	ctx, cancel := context.WithCancel(context.Background())
 	var sout, serr bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, c.env(&sout, &serr), []string{"--data", c.dir, "serve"}) }()
+	go func() { done <- run(ctx, c.env(&sout, &serr), append([]string{"--data", c.dir, "serve"}, flags...)) }()
 	waitFor(t, func() bool { _, err := os.Stat(filepath.Join(c.dir, hq.SocketName)); return err == nil })
 	var once sync.Once
 	stop = func() {
