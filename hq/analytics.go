@@ -32,9 +32,12 @@ import (
 // see it. Turning PersonLevel off drops the table at the next refresh.
 type AnalyticsConfig struct {
 	On          bool
-	MinCell     int           // 0: exchange.DefaultMinCell
-	PersonLevel bool          // also analytics.persons, in clear
-	Every       time.Duration // 0: DefaultAnalyticsEvery
+	MinCell     int  // 0: exchange.DefaultMinCell
+	PersonLevel bool // also analytics.persons, in clear
+	// Every is how often HQ looks; 0: DefaultAnalyticsEvery; negative:
+	// never on its own, only when RefreshAnalytics is called (a caller
+	// with its own schedule, or a test).
+	Every time.Duration
 }
 
 // DefaultAnalyticsEvery is how often HQ looks for changes to publish.
@@ -69,6 +72,14 @@ func (s *Server) startAnalytics(dsn string) error {
 	}
 	a := &analytics{cfg: s.cfg.Analytics, pool: pool, done: make(chan struct{})}
 	s.analytics = a
+	if a.cfg.Every < 0 {
+		go func() {
+			<-s.quit
+			pool.Close()
+			close(a.done)
+		}()
+		return nil
+	}
 	go func() {
 		defer close(a.done)
 		defer pool.Close()

@@ -30,7 +30,7 @@ func TestAnalyticsSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, KDF: cheapKDF, Validate: forms.Validator(time.Now), Database: c.URL(db),
-		Analytics: hq.AnalyticsConfig{On: true, Every: time.Hour}}
+		Analytics: hq.AnalyticsConfig{On: true, Every: -1}}
 	if err := hq.Init(cfg, "127.0.0.1:1", nil); err != nil {
 		t.Fatal(err)
 	}
