@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"fieldreg/exchange"
 	"fieldreg/registry"
 	"fieldreg/store/kv"
 )
@@ -168,7 +169,7 @@ func (s *Server) RefreshAnalytics(ctx context.Context) (AnalyticsResult, error) 
 
 func minCellOf(n int) int {
 	if n == 0 {
-		return 5 // exchange.DefaultMinCell
+		return exchange.DefaultMinCell
 	}
 	return n
 }
