@@ -147,6 +147,15 @@ func TestInitPostgresFromEnvironment(t *testing.T) {
 	if out := c.must("stats"); !strings.Contains(out, "pending enrollments: 1") {
 		t.Fatalf("stats: %s", out)
 	}
+	// A second HQ cannot be made in a database that holds one, and the
+	// first is left as it was.
+	other := newCLI(t)
+	if code, _, errs := other.run("init", "--addr", freeAddr(t), "--db", "postgres:"); code == exitOK || !strings.Contains(errs, "exists") {
+		t.Fatalf("a second init in the same database: exit %d, %q; want a failure saying it exists", code, errs)
+	}
+	if out := c.must("stats"); !strings.Contains(out, "pending enrollments: 1") {
+		t.Fatalf("stats after the refused init: %s", out)
+	}
 	if code, _, errs := c.run("init", "--db", "mysql://x"); code != exitUsage || !strings.Contains(errs, "--db") {
 		t.Fatalf("init --db mysql://: exit %d, %q; want 2 naming --db", code, errs)
 	}
