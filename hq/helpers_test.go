@@ -23,7 +23,7 @@ func newHQ(t testing.TB) *hq.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, KDF: cheapKDF, Validate: forms.Validator(time.Now)}
+	cfg := hq.Config{Dir: t.TempDir(), Passphrase: testPass, KDF: cheapKDF, Validate: forms.Validator(time.Now), Database: hqDatabase(t)}
 	if err := hq.Init(cfg, "127.0.0.1:1", nil); err != nil {
 		t.Fatal(err)
 	}

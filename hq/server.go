@@ -53,7 +53,16 @@ type Config struct {
 	// Validate, ValidateChange and FormRef from it. nil: the built-in forms
 	// only.
 	Forms *store.FormSet
-	Logf  func(format string, args ...any) // nil → silent
+	Logf     func(format string, args ...any) // nil → silent
+	// Database is where Init puts a new HQ's buckets: "" for the encrypted
+	// bbolt file in the data directory, or a postgres:// URL ("postgres:"
+	// alone: the PG* environment variables). Init records it in the
+	// workspace directory, so Open finds it without being told; the key
+	// file stays in the directory either way.
+	Database string
+	// Analytics turns on the analytics schema beside a PostgreSQL store
+	// (analytics.go); off by default.
+	Analytics AnalyticsConfig
 
 	// What one HQ gives the network (see http.go): connections open at
 	// once (zero → DefaultMaxConns), syncs decoded and run at once (zero →
@@ -101,7 +110,9 @@ func Init(cfg Config, addr string, hosts []string) error {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return fmt.Errorf("init HQ: %w", err)
 	}
-	ws, err := store.Create(filepath.Join(cfg.Dir, WorkspaceDir), hqUser, cfg.Passphrase, cfg.storeOptions(newScope()))
+	opts := cfg.storeOptions(newScope())
+	opts.Database = cfg.Database
+	ws, err := store.Create(filepath.Join(cfg.Dir, WorkspaceDir), hqUser, cfg.Passphrase, opts)
 	if err != nil {
 		return fmt.Errorf("init HQ: %w", err)
 	}
@@ -193,6 +204,8 @@ type Server struct {
 	syncSlots chan struct{}
 	syncingMu sync.Mutex
 	syncing   map[uuid.UUID]bool
+
+	analytics *analytics // nil unless Config.Analytics.On
 }
 
 type counters struct {
@@ -210,9 +223,24 @@ func Open(cfg Config) (*Server, error) {
 	if !store.Exists(dir) {
 		return nil, fmt.Errorf("open HQ in %q: %w", cfg.Dir, ErrNotInitialized)
 	}
-	return OpenStore(cfg, func(indexes ...store.Indexer) (Store, error) {
+	s, err := OpenStore(cfg, func(indexes ...store.Indexer) (Store, error) {
 		return store.Open(dir, hqUser, cfg.Passphrase, cfg.storeOptions(indexes...))
 	})
+	if err != nil || !cfg.Analytics.On {
+		return s, err
+	}
+	url, err := store.DatabaseURL(dir)
+	if err == nil && url == "" {
+		err = ErrAnalyticsNeedsPostgres
+	}
+	if err == nil {
+		err = s.startAnalytics(url)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open HQ: %w", err)
+	}
+	return s, nil
 }
 
 // OpenStore starts HQ on the store open returns, which must already hold
@@ -297,6 +325,9 @@ func (s *Server) Close() error {
 	s.inflight.Wait() // no submit is between its closed check and its send
 	close(s.quit)
 	<-s.stopped
+	if s.analytics != nil {
+		<-s.analytics.done
+	}
 	return s.ws.Close()
 }
 

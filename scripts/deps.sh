@@ -1,8 +1,9 @@
 #!/bin/sh
-# Installs the Debian/Ubuntu packages the Fyne build needs, when they are missing.
+# Installs the Debian/Ubuntu packages the Fyne build and the HQ tests on
+# PostgreSQL (internal/pgtest) need, when they are missing.
 # As root it runs apt-get; otherwise it prints the one line to run.
 set -e
-pkgs="gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
+pkgs="gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev postgresql-15 postgresql-client-15"
 [ -n "$EXTRA_PKGS" ] && pkgs="$pkgs $EXTRA_PKGS"
 command -v dpkg-query >/dev/null 2>&1 || exit 0 # not Debian-like: the user knows their system
 missing=""

@@ -5,9 +5,9 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // Attach adds an indexer to the open workspace, as if it had been given in
@@ -31,7 +31,7 @@ func (w *Workspace) Attach(ix Indexer) error {
 		return fmt.Errorf("attach index: %w", err)
 	}
 	seen := w.lastLogSeq
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		// Damaged records were listed at unlock; ix does without them.
 		_, err := w.scanRecords(tx, recordNeeds{whole: true}, func(rec registry.Record, _ indexEntry) {
 			ix.Index(rec)
@@ -52,7 +52,7 @@ func (w *Workspace) Attach(ix Indexer) error {
 		return fmt.Errorf("attach index: %w", err)
 	}
 	defer w.mu.Unlock()
-	err = w.view(func(tx *bolt.Tx) error {
+	err = w.view(func(tx kv.Tx) error {
 		return w.catchUp(tx, seen, ix)
 	})
 	if err != nil {
@@ -66,7 +66,7 @@ func (w *Workspace) Attach(ix Indexer) error {
 // catchUp gives ix the current state of every record changed after log
 // seq since, once each, in the order they were first changed. The caller
 // holds w.mu.
-func (w *Workspace) catchUp(tx *bolt.Tx, since uint64, ix Indexer) error {
+func (w *Workspace) catchUp(tx kv.Tx, since uint64, ix Indexer) error {
 	var ids []uuid.UUID
 	done := make(map[uuid.UUID]bool)
 	for seq := since + 1; seq <= w.lastLogSeq; seq++ {

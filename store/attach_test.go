@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // recordingIndexer remembers every call, in order.
@@ -231,8 +231,8 @@ func TestAttachCorruptRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	damaged := e[1].Record
-	err = w.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketRecords))
+	err = w.db.Update(func(tx kv.Tx) error {
+		b := tx.Bucket(bucketRecords)
 		v := append([]byte(nil), b.Get(damaged[:])...)
 		v[len(v)-1] ^= 1
 		return b.Put(damaged[:], v)

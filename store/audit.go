@@ -10,10 +10,10 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // AuditEvent records something that is not a change in the audit chain, in
@@ -59,7 +59,7 @@ func (w *Workspace) AuditRead(how string, ids []uuid.UUID) error {
 		return err
 	}
 	defer w.mu.Unlock()
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		for _, id := range ids {
 			w.appendAudit(tx, st, "read", id, registry.KindPerson, nil, how)
 		}
@@ -72,7 +72,7 @@ func (w *Workspace) AuditRead(how string, ids []uuid.UUID) error {
 }
 
 func (w *Workspace) auditEvent(action, detail string) error {
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		w.appendAudit(tx, st, action, uuid.Nil, "", nil, detail)
 		return nil
 	})
@@ -90,7 +90,7 @@ func (w *Workspace) Audit(fn func(AuditEntry) error) error {
 		return err
 	}
 	defer w.mu.RUnlock()
-	return w.view(func(tx *bolt.Tx) error {
+	return w.view(func(tx kv.Tx) error {
 		_, err := w.walkAudit(tx, func(e AuditEntry, broken error) error {
 			if broken != nil {
 				return broken
@@ -104,11 +104,11 @@ func (w *Workspace) Audit(fn func(AuditEntry) error) error {
 // walkAudit decrypts the audit chain in order and checks every link. A
 // broken link is passed to fn with the entry; an entry that cannot be
 // decrypted ends the walk with ErrCorrupt.
-func (w *Workspace) walkAudit(tx *bolt.Tx, fn func(AuditEntry, error) error) (int, error) {
+func (w *Workspace) walkAudit(tx kv.Tx, fn func(AuditEntry, error) error) (int, error) {
 	prev := make([]byte, sha256.Size)
 	var want uint64 = 1
 	n := 0
-	c := tx.Bucket([]byte(bucketAudit)).Cursor()
+	c := tx.Bucket(bucketAudit).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		plain, err := w.seal[bucketAudit].open(k, v)
 		if err != nil {
@@ -162,7 +162,7 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 	// Key slots whose role did not verify at unlock (rolebind.go): a rewritten
 	// role byte, as far as this user's secret can tell.
 	rep.Problems = append(rep.Problems, w.roleProblems...)
-	err = w.view(func(tx *bolt.Tx) error {
+	err = w.view(func(tx kv.Tx) error {
 		// Which changes the log holds for each record. Only seqs are kept,
 		// so verifying a large workspace does not hold it all in memory.
 		logs := make(map[uuid.UUID][]uint64)
@@ -170,7 +170,7 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		if err != nil {
 			problem(err)
 		}
-		c := tx.Bucket([]byte(bucketChanges)).Cursor()
+		c := tx.Bucket(bucketChanges).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			var s storedChange
 			if err := w.openValue(bucketChanges, k, v, &s, "change "+seqName(k)); err != nil {
@@ -193,7 +193,7 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		}
 		// Each stored record must list exactly those changes and equal
 		// their replay.
-		rc := tx.Bucket([]byte(bucketRecords)).Cursor()
+		rc := tx.Bucket(bucketRecords).Cursor()
 		for k, v := rc.First(); k != nil; k, v = rc.Next() {
 			var s storedRecord
 			err := w.openValue(bucketRecords, k, v, &s, "record "+recordName(k))
@@ -242,10 +242,10 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		// Every other sealed value must open.
 		for _, b := range []string{bucketSeen, bucketMeta, bucketDrafts, bucketQuarantine, bucketState, bucketForms} {
 			s := w.seal[b]
-			if tx.Bucket([]byte(b)) == nil {
+			if tx.Bucket(b) == nil {
 				continue // a late bucket (lateBuckets) not written yet
 			}
-			tx.Bucket([]byte(b)).ForEach(func(k, v []byte) error {
+			tx.Bucket(b).ForEach(func(k, v []byte) error {
 				if _, err := s.open(k, v); err != nil {
 					problem(err)
 				}

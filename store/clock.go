@@ -3,7 +3,7 @@ package store
 import (
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"fieldreg/store/kv"
 )
 
 // The clock's high-water mark is the highest stamp of any change the
@@ -36,8 +36,8 @@ func (w *Workspace) ClockBehind() (time.Duration, bool) {
 // loadClockHigh reads the high-water mark. A workspace made before it was
 // kept has none: then it is the highest stamp in the change log, read once
 // (the next transaction that logs a change stores it).
-func (w *Workspace) loadClockHigh(tx *bolt.Tx) error {
-	if sealed := tx.Bucket([]byte(bucketState)).Get(stateClock); sealed != nil {
+func (w *Workspace) loadClockHigh(tx kv.Tx) error {
+	if sealed := tx.Bucket(bucketState).Get(stateClock); sealed != nil {
 		var c storedClock
 		err := w.openValue(bucketState, stateClock, sealed, &c, "clock high-water mark")
 		if err == nil {
@@ -47,7 +47,7 @@ func (w *Workspace) loadClockHigh(tx *bolt.Tx) error {
 		// Damaged: the change log says it again (damaged.go).
 		w.damaged = append(w.damaged, Damage{Bucket: bucketState, Key: string(stateClock), Reason: damageOf(err)})
 	}
-	return tx.Bucket([]byte(bucketChanges)).ForEach(func(k, v []byte) error {
+	return tx.Bucket(bucketChanges).ForEach(func(k, v []byte) error {
 		var c storedChange
 		if w.openValue(bucketChanges, k, v, &c, "change") != nil {
 			return nil // a damaged change is set aside or reported by Verify, not here

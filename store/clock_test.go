@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 	"pgregory.net/rapid"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // wallClock is a wall clock a test sets by hand.
@@ -153,7 +153,7 @@ func TestClockHighWithoutStoredMark(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.mu.Lock()
-	err = w.db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketState)).Delete(stateClock) })
+	err = w.db.Update(func(tx kv.Tx) error { return tx.Bucket(bucketState).Delete(stateClock) })
 	w.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)

@@ -7,10 +7,10 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // Commit turns edits into changes (one change per edit: next device seq, one
@@ -34,7 +34,7 @@ func (w *Workspace) Commit(edits ...Edit) ([]change.Change, error) {
 	}
 	defer w.mu.Unlock()
 	var made []change.Change
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		if err := w.checkSyncLock(tx); err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func (w *Workspace) Commit(edits ...Edit) ([]change.Change, error) {
 	return made, nil
 }
 
-func (w *Workspace) commitEdits(tx *bolt.Tx, st *txState, edits []Edit) ([]change.Change, error) {
+func (w *Workspace) commitEdits(tx kv.Tx, st *txState, edits []Edit) ([]change.Change, error) {
 	var made []change.Change
 	for _, e := range edits {
 		c, ok, err := w.commitEdit(tx, st, e)
@@ -86,7 +86,7 @@ func (w *Workspace) commitEdits(tx *bolt.Tx, st *txState, edits []Edit) ([]chang
 
 // commitEdit makes and logs the change for one edit; ok is false when the
 // edit changes nothing.
-func (w *Workspace) commitEdit(tx *bolt.Tx, st *txState, e Edit) (c change.Change, ok bool, err error) {
+func (w *Workspace) commitEdit(tx kv.Tx, st *txState, e Edit) (c change.Change, ok bool, err error) {
 	if e.Record == uuid.Nil {
 		return c, false, errors.New("edit without a record id")
 	}
@@ -190,7 +190,7 @@ func (w *Workspace) Delete(id uuid.UUID) (change.Change, error) {
 		}
 	}
 	var made []change.Change
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		if err := w.checkSyncLock(tx); err != nil {
 			return err
 		}

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/store/kv"
 )
 
 const compactSuffix = ".compact"
@@ -26,11 +28,15 @@ func (w *Workspace) Compact() error {
 func (w *Workspace) compactLocked() error {
 	tmp := dbPath(w.dir) + compactSuffix
 	os.Remove(tmp) // a leftover of an interrupted compaction
+	src, ok := w.db.(*kv.Bolt)
+	if !ok {
+		return nil // other engines give freed space back themselves (PostgreSQL's vacuum)
+	}
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: w.opts.Timeout, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}
-	err = bolt.Compact(dst, w.db, 16<<20)
+	err = bolt.Compact(dst, src.Raw(), 16<<20)
 	if err == nil {
 		err = dst.Sync()
 	}

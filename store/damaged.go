@@ -9,9 +9,9 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
+	"fieldreg/store/kv"
 )
 
 // One damaged value never takes the workspace down. Unlock leaves a record,
@@ -184,7 +184,7 @@ func (w *Workspace) SetAside() ([]SetAsideEntry, error) {
 	}
 	defer w.mu.RUnlock()
 	var out []SetAsideEntry
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		var err error
 		out, err = w.readSetAside(tx)
 		return err
@@ -195,7 +195,7 @@ func (w *Workspace) SetAside() ([]SetAsideEntry, error) {
 	return out, nil
 }
 
-func (w *Workspace) readSetAside(tx *bolt.Tx) ([]SetAsideEntry, error) {
+func (w *Workspace) readSetAside(tx kv.Tx) ([]SetAsideEntry, error) {
 	b, err := w.getNamed(tx, bucketMeta, metaSetAside)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
@@ -220,7 +220,7 @@ func (w *Workspace) setAside(entries []SetAsideEntry) error {
 		return err
 	}
 	defer w.mu.Unlock()
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		have, err := w.readSetAside(tx)
 		if err != nil {
 			// The list itself is damaged: start it again rather than block

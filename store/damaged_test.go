@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // damagedWorkspace registers two households, closes the workspace and
@@ -37,8 +37,8 @@ func damagedWorkspace(t *testing.T, damage func(t *testing.T, dir string, id uui
 
 // flipRecordByte flips one byte of a record's sealed value in the file.
 func flipRecordByte(t *testing.T, dir string, id uuid.UUID) {
-	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketRecords))
+	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
+		b := tx.Bucket(bucketRecords)
 		v := bytes.Clone(b.Get(id[:]))
 		v[len(v)/2] ^= 0x40
 		return b.Put(id[:], v)
@@ -61,8 +61,8 @@ func sealNotUTF8(t *testing.T, dir string, id uuid.UUID) {
 	rec.Fields["given_name"] = f
 	sealed := w.seal[bucketRecords].seal(id[:], encode(toStoredRecord(rec, []uint64{2})))
 	w.Close()
-	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketRecords)).Put(id[:], sealed)
+	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
+		return tx.Bucket(bucketRecords).Put(id[:], sealed)
 	})
 }
 
@@ -139,7 +139,7 @@ func TestOneDamagedRecordLeavesTheRestWorking(t *testing.T) {
 
 // ownDamaged commits n edits of this device, closes the workspace and
 // damages the change log at device seq bad with damage.
-func ownDamaged(t *testing.T, n int, bad uint64, damage func(tx *bolt.Tx, logSeq uint64) error) (string, []uuid.UUID) {
+func ownDamaged(t *testing.T, n int, bad uint64, damage func(tx kv.Tx, logSeq uint64) error) (string, []uuid.UUID) {
 	t.Helper()
 	dir := t.TempDir()
 	w, err := Create(dir, "admin", testPass, testOptions())
@@ -155,12 +155,12 @@ func ownDamaged(t *testing.T, n int, bad uint64, damage func(tx *bolt.Tx, logSeq
 		ids = append(ids, h)
 	}
 	w.Close()
-	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error { return damage(tx, bad) }) // log seq = device seq: all local
+	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error { return damage(tx, bad) }) // log seq = device seq: all local
 	return dir, ids
 }
 
-func flipChange(tx *bolt.Tx, logSeq uint64) error {
-	b := tx.Bucket([]byte(bucketChanges))
+func flipChange(tx kv.Tx, logSeq uint64) error {
+	b := tx.Bucket(bucketChanges)
 	v := bytes.Clone(b.Get(seqKey(logSeq)))
 	v[len(v)-1] ^= 1
 	return b.Put(seqKey(logSeq), v)
@@ -172,15 +172,15 @@ func flipChange(tx *bolt.Tx, logSeq uint64) error {
 func TestDamagedOwnChangeIsSetAside(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
-		damage     func(*bolt.Tx, uint64) error
+		damage     func(kv.Tx, uint64) error
 		reason     string
 		knowRecord bool
 	}{
 		{"flipped byte", flipChange, "authentication failed", false},
-		{"removed", func(tx *bolt.Tx, seq uint64) error { return tx.Bucket([]byte(bucketChanges)).Delete(seqKey(seq)) }, "missing", false},
-		{"seen entry removed", func(tx *bolt.Tx, seq uint64) error {
-			k, _ := tx.Bucket([]byte(bucketSeen)).Cursor().First()
-			return tx.Bucket([]byte(bucketSeen)).Delete(append(k[:16:16], seqKey(seq)...))
+		{"removed", func(tx kv.Tx, seq uint64) error { return tx.Bucket(bucketChanges).Delete(seqKey(seq)) }, "missing", false},
+		{"seen entry removed", func(tx kv.Tx, seq uint64) error {
+			k, _ := tx.Bucket(bucketSeen).Cursor().First()
+			return tx.Bucket(bucketSeen).Delete(append(k[:16:16], seqKey(seq)...))
 		}, "missing", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -387,8 +387,8 @@ func TestRecordDamagedWhileOpenIsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	victim := e[1].Record
-	if err := w.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketRecords))
+	if err := w.db.Update(func(tx kv.Tx) error {
+		b := tx.Bucket(bucketRecords)
 		v := bytes.Clone(b.Get(victim[:]))
 		v[len(v)-1] ^= 1
 		return b.Put(victim[:], v)
@@ -471,8 +471,8 @@ func TestDamagedSeenEntryDoesNotStopPulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
-	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketSeen))
+	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
+		b := tx.Bucket(bucketSeen)
 		k := seenKey(first.Device, first.DeviceSeq)
 		v := bytes.Clone(b.Get(k))
 		v[0] ^= 1

@@ -7,10 +7,10 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // Erasure keeps the consent promise "you can ask to delete your
@@ -78,7 +78,7 @@ func (w *Workspace) Erase(id uuid.UUID) ([]Logged, error) {
 		}
 	}
 	var made []Logged
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		for _, rid := range ids {
 			kind := w.idx.recs[rid].kind
 			p, err := w.pending(tx, st, rid, kind)
@@ -127,7 +127,7 @@ func erasedForm(c change.Change) change.Change {
 // strippedIfErased is what ApplyRemote checks and logs of c: c, or its erased
 // form when c erases or its record is erased here, so that neither the log
 // nor the quarantine ever takes a value of an erased record.
-func (w *Workspace) strippedIfErased(tx *bolt.Tx, st *txState, c change.Change) change.Change {
+func (w *Workspace) strippedIfErased(tx kv.Tx, st *txState, c change.Change) change.Change {
 	if erases(c) {
 		return erasedForm(c)
 	}
@@ -162,7 +162,7 @@ func logErasing(p *pendingRecord, c change.Change) (change.Change, bool) {
 // erase makes p, just erased by the change logged last, a tombstone, and
 // strips every trace of its values from the log, the quarantine and the
 // drafts.
-func (w *Workspace) erase(tx *bolt.Tx, st *txState, p *pendingRecord, by change.Change) {
+func (w *Workspace) erase(tx kv.Tx, st *txState, p *pendingRecord, by change.Change) {
 	id := p.rec.ID
 	for _, seq := range p.log[:len(p.log)-1] { // the last is the erasure itself
 		old, err := w.readChange(tx, seq)
@@ -220,8 +220,8 @@ func isTombstoneOf(stored, replay registry.Record) bool {
 
 // eraseQuarantined drops, stripped of values and reason, every quarantine
 // entry of record id. The entries stay (a resend is still recognized).
-func (w *Workspace) eraseQuarantined(tx *bolt.Tx, st *txState, id uuid.UUID) {
-	b := tx.Bucket([]byte(bucketQuarantine))
+func (w *Workspace) eraseQuarantined(tx kv.Tx, st *txState, id uuid.UUID) {
+	b := tx.Bucket(bucketQuarantine)
 	type entry struct {
 		key []byte
 		q   storedQuarantine
@@ -256,8 +256,8 @@ func (w *Workspace) eraseQuarantined(tx *bolt.Tx, st *txState, id uuid.UUID) {
 }
 
 // eraseDrafts deletes the drafts that mention record id.
-func (w *Workspace) eraseDrafts(tx *bolt.Tx, st *txState, id uuid.UUID) {
-	b := tx.Bucket([]byte(bucketDrafts))
+func (w *Workspace) eraseDrafts(tx kv.Tx, st *txState, id uuid.UUID) {
+	b := tx.Bucket(bucketDrafts)
 	text := []byte(id.String())
 	var keys [][]byte
 	var names []string

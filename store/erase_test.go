@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 const eraseMarker = "Zqxmarker"
@@ -68,9 +68,9 @@ func leaks(t *testing.T, w *Workspace, text string, ids ...uuid.UUID) []string {
 		d, _ := w.Draft(name)
 		has("draft", string(d))
 	}
-	err = w.view(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			return b.ForEach(func(k, v []byte) error {
+	err = w.view(func(tx kv.Tx) error {
+		for _, name := range allBuckets {
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 				plain, err := w.seal[string(name)].open(k, v)
 				if err != nil {
 					return err
@@ -80,7 +80,11 @@ func leaks(t *testing.T, w *Workspace, text string, ids ...uuid.UUID) []string {
 				}
 				return nil
 			})
-		})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -93,14 +97,14 @@ func leaks(t *testing.T, w *Workspace, text string, ids ...uuid.UUID) []string {
 func recordCiphertexts(t *testing.T, w *Workspace, id uuid.UUID) [][]byte {
 	t.Helper()
 	var out [][]byte
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		_, log, _, err := w.readRecord(tx, id)
 		if err != nil {
 			return err
 		}
-		out = append(out, bytes.Clone(tx.Bucket([]byte(bucketRecords)).Get(id[:])))
+		out = append(out, bytes.Clone(tx.Bucket(bucketRecords).Get(id[:])))
 		for _, seq := range log {
-			out = append(out, bytes.Clone(tx.Bucket([]byte(bucketChanges)).Get(seqKey(seq))))
+			out = append(out, bytes.Clone(tx.Bucket(bucketChanges).Get(seqKey(seq))))
 		}
 		return nil
 	})

@@ -5,10 +5,10 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // Evict removes households that left this replica's sites, each with its
@@ -57,7 +57,7 @@ func (w *Workspace) evict(households []uuid.UUID) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		for _, id := range ids {
 			if err := w.evictRecord(tx, st, id); err != nil {
 				return err
@@ -81,8 +81,8 @@ func (w *Workspace) evict(households []uuid.UUID) (int, error) {
 }
 
 // evictRecord deletes one record and the other devices' changes to it.
-func (w *Workspace) evictRecord(tx *bolt.Tx, st *txState, id uuid.UUID) error {
-	sealed := tx.Bucket([]byte(bucketRecords)).Get(id[:])
+func (w *Workspace) evictRecord(tx kv.Tx, st *txState, id uuid.UUID) error {
+	sealed := tx.Bucket(bucketRecords).Get(id[:])
 	if sealed == nil {
 		return nil
 	}
@@ -93,8 +93,8 @@ func (w *Workspace) evictRecord(tx *bolt.Tx, st *txState, id uuid.UUID) error {
 		}
 		// A damaged record cannot name its changes; remove it all the same.
 	}
-	changes := tx.Bucket([]byte(bucketChanges))
-	seen := tx.Bucket([]byte(bucketSeen))
+	changes := tx.Bucket(bucketChanges)
+	seen := tx.Bucket(bucketSeen)
 	for _, seq := range s.Log {
 		key := seqKey(seq)
 		v := changes.Get(key)
@@ -118,7 +118,7 @@ func (w *Workspace) evictRecord(tx *bolt.Tx, st *txState, id uuid.UUID) error {
 			}
 		}
 	}
-	if err := tx.Bucket([]byte(bucketRecords)).Delete(id[:]); err != nil {
+	if err := tx.Bucket(bucketRecords).Delete(id[:]); err != nil {
 		return fmt.Errorf("evict record %s: %w", id, err)
 	}
 	return nil
@@ -155,7 +155,7 @@ type storedEvicted struct {
 	IDs []uuid.UUID `cbor:"1,keyasint"`
 }
 
-func (w *Workspace) evictedSet(tx *bolt.Tx) (map[uuid.UUID]bool, error) {
+func (w *Workspace) evictedSet(tx kv.Tx) (map[uuid.UUID]bool, error) {
 	plain, err := w.get(tx, bucketState, stateEvicted)
 	if err != nil || plain == nil {
 		return map[uuid.UUID]bool{}, err
@@ -171,7 +171,7 @@ func (w *Workspace) evictedSet(tx *bolt.Tx) (map[uuid.UUID]bool, error) {
 	return set, nil
 }
 
-func (w *Workspace) noteEvicted(tx *bolt.Tx, st *txState, ids []uuid.UUID) {
+func (w *Workspace) noteEvicted(tx kv.Tx, st *txState, ids []uuid.UUID) {
 	set, err := w.evictedSet(tx)
 	if err != nil {
 		w.fail(st, err)

@@ -7,9 +7,9 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // Forms travel as data (docs/design.md, FORMS): a published form version is
@@ -86,10 +86,13 @@ func (w *Workspace) putForms(docs []FormDoc, meta map[string][]byte, action stri
 	}
 	defer w.mu.Unlock()
 	var loaded *registry.Forms
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
-		b, err := tx.CreateBucketIfNotExists([]byte(bucketForms))
-		if err != nil {
-			return fmt.Errorf("forms bucket: %w", err)
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
+		b := tx.Bucket(bucketForms)
+		if b == nil { // a workspace made before forms were stored
+			var err error
+			if b, err = tx.CreateBucket(bucketForms); err != nil {
+				return fmt.Errorf("forms bucket: %w", err)
+			}
 		}
 		held, err := w.readForms(tx)
 		if err != nil {
@@ -151,7 +154,7 @@ func (w *Workspace) reloadForms() {
 		return
 	}
 	var docs []FormDoc
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		var err error
 		docs, err = w.readForms(tx)
 		return err
@@ -187,7 +190,7 @@ func (w *Workspace) FormDocs() ([]FormDoc, error) {
 	}
 	defer w.mu.RUnlock()
 	var docs []FormDoc
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		var err error
 		docs, err = w.readForms(tx)
 		return err
@@ -200,8 +203,8 @@ func (w *Workspace) FormDocs() ([]FormDoc, error) {
 
 // readForms reads the forms bucket; a workspace made before forms were
 // stored has none yet.
-func (w *Workspace) readForms(tx *bolt.Tx) ([]FormDoc, error) {
-	b := tx.Bucket([]byte(bucketForms))
+func (w *Workspace) readForms(tx kv.Tx) ([]FormDoc, error) {
+	b := tx.Bucket(bucketForms)
 	if b == nil {
 		return nil, nil
 	}

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
-
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 func formDoc(ref, kind, body string) FormDoc {
@@ -131,8 +130,8 @@ func TestTamperedFormIsCorrupt(t *testing.T) {
 	}
 	dir := w.Dir()
 	w.Close()
-	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketForms))
+	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
+		b := tx.Bucket(bucketForms)
 		k := seqKey(1)
 		v := bytes.Clone(b.Get(k))
 		v[len(v)/2] ^= 0x01

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
-	bolt "go.etcd.io/bbolt"
+	"fieldreg/store/kv"
 )
 
 // bbolt trusts the pages it maps: a damaged file can make it panic, or read
@@ -19,13 +19,13 @@ func recoverCorrupt(err *error, what string) {
 	}
 }
 
-func (w *Workspace) view(fn func(tx *bolt.Tx) error) (err error) {
+func (w *Workspace) view(fn func(tx kv.Tx) error) (err error) {
 	defer recoverCorrupt(&err, "read")
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return w.db.View(fn)
 }
 
-func (w *Workspace) guardedUpdate(fn func(tx *bolt.Tx) error) (err error) {
+func (w *Workspace) guardedUpdate(fn func(tx kv.Tx) error) (err error) {
 	defer recoverCorrupt(&err, "write")
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return w.db.Update(fn)

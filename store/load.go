@@ -9,25 +9,25 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // load decrypts the workspace once at unlock and builds the in-memory state:
 // sequence counters, the audit head, the clock's high-water mark, draft
 // names and the record index.
 func (w *Workspace) load() error {
-	return w.view(func(tx *bolt.Tx) error {
+	return w.view(func(tx kv.Tx) error {
 		for _, name := range allBuckets {
-			if tx.Bucket([]byte(name)) == nil {
+			if tx.Bucket(name) == nil {
 				return fmt.Errorf("bucket %s missing: %w", name, ErrCorrupt)
 			}
 		}
-		if k, _ := tx.Bucket([]byte(bucketChanges)).Cursor().Last(); k != nil {
+		if k, _ := tx.Bucket(bucketChanges).Cursor().Last(); k != nil {
 			w.lastLogSeq = binary.BigEndian.Uint64(k)
 		}
-		if k, _ := tx.Bucket([]byte(bucketQuarantine)).Cursor().Last(); k != nil {
+		if k, _ := tx.Bucket(bucketQuarantine).Cursor().Last(); k != nil {
 			w.quarSeq = binary.BigEndian.Uint64(k)
 		}
 		if err := w.loadDeviceSeq(tx); err != nil {
@@ -51,9 +51,9 @@ func (w *Workspace) load() error {
 
 // loadDeviceSeq finds this device's last sequence number: the last seen key
 // with the device's prefix.
-func (w *Workspace) loadDeviceSeq(tx *bolt.Tx) error {
+func (w *Workspace) loadDeviceSeq(tx kv.Tx) error {
 	dev := w.keys.device
-	c := tx.Bucket([]byte(bucketSeen)).Cursor()
+	c := tx.Bucket(bucketSeen).Cursor()
 	k, _ := c.Seek(seenKey(dev, ^uint64(0)))
 	if k == nil || !bytes.Equal(k, seenKey(dev, ^uint64(0))) {
 		k, _ = c.Prev()
@@ -64,7 +64,7 @@ func (w *Workspace) loadDeviceSeq(tx *bolt.Tx) error {
 	return nil
 }
 
-func (w *Workspace) loadAuditHead(tx *bolt.Tx) error {
+func (w *Workspace) loadAuditHead(tx kv.Tx) error {
 	plain, err := w.get(tx, bucketState, stateAuditHead)
 	if err != nil {
 		return err
@@ -83,8 +83,8 @@ func (w *Workspace) loadAuditHead(tx *bolt.Tx) error {
 // loadQuarantine learns which changes were refused. An entry that cannot be
 // read is listed as damaged: the change it held is refused again as new if
 // it comes back.
-func (w *Workspace) loadQuarantine(tx *bolt.Tx) error {
-	return tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
+func (w *Workspace) loadQuarantine(tx kv.Tx) error {
+	return tx.Bucket(bucketQuarantine).ForEach(func(k, v []byte) error {
 		var q storedQuarantine
 		if err := w.openValue(bucketQuarantine, k, v, &q, fmt.Sprintf("quarantine %x", k)); err != nil {
 			w.damaged = append(w.damaged, Damage{Bucket: bucketQuarantine, Key: seqName(k), Reason: damageOf(err)})
@@ -97,8 +97,8 @@ func (w *Workspace) loadQuarantine(tx *bolt.Tx) error {
 
 // loadDrafts learns the drafts' names. A draft that cannot be read is
 // listed as damaged and left out.
-func (w *Workspace) loadDrafts(tx *bolt.Tx) error {
-	return tx.Bucket([]byte(bucketDrafts)).ForEach(func(k, v []byte) error {
+func (w *Workspace) loadDrafts(tx kv.Tx) error {
+	return tx.Bucket(bucketDrafts).ForEach(func(k, v []byte) error {
 		var d storedNamed
 		if err := w.openValue(bucketDrafts, k, v, &d, fmt.Sprintf("draft %x", k)); err != nil {
 			w.damaged = append(w.damaged, Damage{Bucket: bucketDrafts, Key: fmt.Sprintf("%x", k), Reason: damageOf(err)})
@@ -121,11 +121,11 @@ func seqName(k []byte) string {
 // caller's indexers in id order. Without indexers, most records are only
 // summarized, not decoded whole (see summarize). A record that cannot be
 // read is left out of the index and listed as damaged.
-func (w *Workspace) loadRecords(tx *bolt.Tx) error {
-	records := tx.Bucket([]byte(bucketRecords))
+func (w *Workspace) loadRecords(tx kv.Tx) error {
+	records := tx.Bucket(bucketRecords)
 	// Sizing the index maps up front saves rehashing them while they fill;
 	// counting walks page headers only.
-	w.idx.reserve(records.Stats().KeyN)
+	w.idx.reserve(records.Len())
 	need := recordNeeds{whole: len(w.opts.Indexes) > 0, entry: true}
 	damaged, err := w.scanRecords(tx, need, func(rec registry.Record, e indexEntry) {
 		w.idx.apply(e)
@@ -149,7 +149,7 @@ type recordNeeds struct{ whole, entry bool }
 // scanRecords decrypts every record, in parallel batches, and calls fn with
 // each in id order, from one goroutine. Unlock (loadRecords) and Attach share
 // it. Records that cannot be read are not given to fn but returned.
-func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec registry.Record, e indexEntry)) ([]Damage, error) {
+func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry.Record, e indexEntry)) ([]Damage, error) {
 	const batch = 4096
 	type item struct {
 		key, val []byte
@@ -249,7 +249,7 @@ func (w *Workspace) scanRecords(tx *bolt.Tx, need recordNeeds, fn func(rec regis
 		}
 		queue <- batchWork{items: items, done: done}
 	}
-	c := tx.Bucket([]byte(bucketRecords)).Cursor()
+	c := tx.Bucket(bucketRecords).Cursor()
 	items := make([]item, 0, batch)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		items = append(items, item{key: k, val: v})

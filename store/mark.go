@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	bolt "go.etcd.io/bbolt"
+	"fieldreg/store/kv"
 )
 
 // The rollback mark. bbolt is copy-on-write: the pages of older states stay
@@ -181,9 +181,9 @@ func (w *Workspace) afterCommit() {
 // loadCommits reads the database's commit seq (0 in a database from before
 // marks were kept). damaged is true when it does not open: it is listed
 // with the other damage, and checkMark goes by the mark's count instead.
-func (w *Workspace) loadCommits(tx *bolt.Tx) (damaged bool) {
+func (w *Workspace) loadCommits(tx kv.Tx) (damaged bool) {
 	w.commits = 0
-	sealed := tx.Bucket([]byte(bucketState)).Get(stateCommits)
+	sealed := tx.Bucket(bucketState).Get(stateCommits)
 	if sealed == nil {
 		return false
 	}
@@ -200,7 +200,7 @@ func (w *Workspace) loadCommits(tx *bolt.Tx) (damaged bool) {
 // any count, or at the same audit seq with another head, or ahead of it on
 // an audit chain that does not pass through its head, is a rollback.
 // Called by Open after load.
-func (w *Workspace) checkMark(tx *bolt.Tx) (found bool, err error) {
+func (w *Workspace) checkMark(tx kv.Tx) (found bool, err error) {
 	damaged := w.loadCommits(tx)
 	key, err := w.markKey()
 	if err != nil {
@@ -255,9 +255,9 @@ func (w *Workspace) checkMark(tx *bolt.Tx) (found bool, err error) {
 }
 
 // verifyMark is Verify's check of the mark, against the state in tx.
-func (w *Workspace) verifyMark(tx *bolt.Tx) error {
+func (w *Workspace) verifyMark(tx kv.Tx) error {
 	probe := &Workspace{dir: w.dir, keys: w.keys, master: w.master, seal: w.seal}
-	if k, _ := tx.Bucket([]byte(bucketChanges)).Cursor().Last(); len(k) == 8 {
+	if k, _ := tx.Bucket(bucketChanges).Cursor().Last(); len(k) == 8 {
 		probe.lastLogSeq = binary.BigEndian.Uint64(k)
 	}
 	if err := probe.loadDeviceSeq(tx); err != nil {
@@ -274,7 +274,7 @@ func (w *Workspace) verifyMark(tx *bolt.Tx) error {
 // were kept, writes the first one.
 func (w *Workspace) openMark() error {
 	var found bool
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		var err error
 		found, err = w.checkMark(tx)
 		return err

@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
+	"fieldreg/store/kv"
 )
 
 func copyFile(t *testing.T, from, to string) {
@@ -190,7 +190,7 @@ func TestOpenWritesAMarkForAnOldWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketState)).Delete(stateCommits) }); err != nil {
+	if err := w.db.Update(func(tx kv.Tx) error { return tx.Bucket(bucketState).Delete(stateCommits) }); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()

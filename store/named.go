@@ -5,18 +5,18 @@ import (
 	"fmt"
 	"slices"
 
-	bolt "go.etcd.io/bbolt"
+	"fieldreg/store/kv"
 )
 
 // Meta and draft values are stored under a keyed hash of their name, with
 // the name sealed inside the value: a name chosen by a caller might hold
 // personal data, and bucket keys are not encrypted.
 
-func (w *Workspace) putNamed(tx *bolt.Tx, st *txState, bucket, name string, value []byte) {
+func (w *Workspace) putNamed(tx kv.Tx, st *txState, bucket, name string, value []byte) {
 	w.put(tx, st, bucket, w.names.key16(bucket+"\x00"+name), encode(storedNamed{Name: name, Value: value}))
 }
 
-func (w *Workspace) getNamed(tx *bolt.Tx, bucket, name string) ([]byte, error) {
+func (w *Workspace) getNamed(tx kv.Tx, bucket, name string) ([]byte, error) {
 	key := w.names.key16(bucket + "\x00" + name)
 	plain, err := w.get(tx, bucket, key)
 	if err != nil {
@@ -44,7 +44,7 @@ func (w *Workspace) PutMeta(name string, value []byte) error {
 		return err
 	}
 	defer w.mu.Unlock()
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		w.putNamed(tx, st, bucketMeta, name, value)
 		w.noteContact(tx, st, name)
 		return nil
@@ -66,7 +66,7 @@ func (w *Workspace) readNamed(bucket, what, name string) ([]byte, error) {
 	}
 	defer w.mu.RUnlock()
 	var v []byte
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		var err error
 		v, err = w.getNamed(tx, bucket, name)
 		return err
@@ -84,7 +84,7 @@ func (w *Workspace) SaveDraft(name string, data []byte) error {
 		return err
 	}
 	defer w.mu.Unlock()
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		w.putNamed(tx, st, bucketDrafts, name, data)
 		st.drafts[name] = true
 		return nil
@@ -106,9 +106,9 @@ func (w *Workspace) DeleteDraft(name string) error {
 		return err
 	}
 	defer w.mu.Unlock()
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		st.drafts[name] = false
-		return tx.Bucket([]byte(bucketDrafts)).Delete(w.names.key16(bucketDrafts + "\x00" + name))
+		return tx.Bucket(bucketDrafts).Delete(w.names.key16(bucketDrafts + "\x00" + name))
 	})
 	if err != nil {
 		return fmt.Errorf("delete draft %q: %w", name, err)

@@ -73,6 +73,11 @@ type Options struct {
 	// ReceiveForms, so a Validate made from it (FormSet.Validator) knows a
 	// version from the moment it is stored (formset.go).
 	Forms *FormSet
+	// Database is where a new workspace's buckets go: "" for the bbolt file
+	// beside the key file, or a postgres:// URL ("postgres:" alone: the PG*
+	// environment variables). Create records it in the directory
+	// (DatabaseFile), so Open needs it only to override that.
+	Database string
 }
 
 // Indexer is an in-memory index the store keeps current: Index is called once

@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"fieldreg/internal/pgtest"
+
 	"fieldreg/registry"
 )
 
@@ -24,6 +26,10 @@ import (
 // bbolt's file lock is per process, and only a real process can be killed
 // mid-write.
 const childEnv = "FIELDREG_STORE_CHILD"
+
+// PGCluster is the one PostgreSQL cluster of this package's tests on that
+// engine (postgres_test.go).
+var PGCluster *pgtest.Cluster
 
 func TestMain(m *testing.M) {
 	switch os.Getenv(childEnv) {
@@ -37,7 +43,7 @@ func TestMain(m *testing.M) {
 		unlockChild(os.Getenv("FIELDREG_STORE_DIR"))
 		os.Exit(0)
 	}
-	code := m.Run()
+	code := pgtest.Main(m, &PGCluster)
 	for _, dir := range fixtureCleanup {
 		os.RemoveAll(dir)
 	}

@@ -8,9 +8,8 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"fieldreg/change"
+	"fieldreg/store/kv"
 )
 
 // A quarantined change is held until a supervisor acts on it: released
@@ -124,7 +123,7 @@ func holdUnits(changes []change.Change, units []uint64, results []Result, held m
 
 // holdInUnit quarantines c as part of unit u; unitSeqs maps each unit held
 // in this transaction to the quarantine seq of its first change.
-func (w *Workspace) holdInUnit(tx *bolt.Tx, st *txState, c change.Change, reason string, unitSeqs map[uint64]uint64, u uint64) Result {
+func (w *Workspace) holdInUnit(tx kv.Tx, st *txState, c change.Change, reason string, unitSeqs map[uint64]uint64, u uint64) Result {
 	first := unitSeqs[u]
 	if first == 0 {
 		first = st.quarSeq + 1
@@ -136,9 +135,9 @@ func (w *Workspace) holdInUnit(tx *bolt.Tx, st *txState, c change.Change, reason
 
 // heldUnit reads the held entries of the unit of quarantine entry seq, in
 // quarantine order, with their stored forms.
-func (w *Workspace) heldUnit(tx *bolt.Tx, seq uint64) ([]QuarantineEntry, []storedQuarantine, error) {
+func (w *Workspace) heldUnit(tx kv.Tx, seq uint64) ([]QuarantineEntry, []storedQuarantine, error) {
 	read := func(k []byte) (storedQuarantine, bool, error) {
-		v := tx.Bucket([]byte(bucketQuarantine)).Get(k)
+		v := tx.Bucket(bucketQuarantine).Get(k)
 		if v == nil {
 			return storedQuarantine{}, false, nil
 		}
@@ -173,7 +172,7 @@ func (w *Workspace) heldUnit(tx *bolt.Tx, seq uint64) ([]QuarantineEntry, []stor
 	// other entries of that transaction may stand between them.
 	var entries []QuarantineEntry
 	var stored []storedQuarantine
-	cur := tx.Bucket([]byte(bucketQuarantine)).Cursor()
+	cur := tx.Bucket(bucketQuarantine).Cursor()
 	for k, _ := cur.Seek(seqKey(q.Unit)); k != nil; k, _ = cur.Next() {
 		e, _, err := read(k)
 		if err != nil {
@@ -189,7 +188,7 @@ func (w *Workspace) heldUnit(tx *bolt.Tx, seq uint64) ([]QuarantineEntry, []stor
 }
 
 // resolve marks the entries of a unit and audits what was done.
-func (w *Workspace) resolve(tx *bolt.Tx, st *txState, entries []QuarantineEntry, stored []storedQuarantine, how resolution) {
+func (w *Workspace) resolve(tx kv.Tx, st *txState, entries []QuarantineEntry, stored []storedQuarantine, how resolution) {
 	action := map[resolution]string{released: "quarantine release", dropped: "quarantine drop"}[how]
 	for i, e := range entries {
 		q := stored[i]
@@ -220,7 +219,7 @@ func (w *Workspace) ReleaseQuarantined(seq uint64, meta map[string][]byte) ([]Qu
 	var entries []QuarantineEntry
 	var results []Result
 	var accepted []change.Stamp
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		var stored []storedQuarantine
 		var err error
 		if entries, stored, err = w.heldUnit(tx, seq); err != nil {
@@ -274,7 +273,7 @@ func (w *Workspace) DropQuarantined(seq uint64, meta map[string][]byte) ([]Quara
 	}
 	defer w.mu.Unlock()
 	var entries []QuarantineEntry
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		var stored []storedQuarantine
 		var err error
 		if entries, stored, err = w.heldUnit(tx, seq); err != nil {
@@ -300,7 +299,7 @@ func (w *Workspace) DropQuarantined(seq uint64, meta map[string][]byte) ([]Quara
 // refused again, without a new entry. Finding the entry reads the
 // quarantine, which resends of held changes (a cursor started over) make
 // rare enough.
-func (w *Workspace) resent(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
+func (w *Workspace) resent(tx kv.Tx, st *txState, c change.Change) (Result, error) {
 	again := Result{Outcome: Quarantined, Reason: reasonAlreadyQuarantined}
 	if st.quarantinedNow(c) {
 		return again, nil
@@ -324,10 +323,10 @@ func (w *Workspace) resent(tx *bolt.Tx, st *txState, c change.Change) (Result, e
 
 // heldAloneEntry finds the held entry of c's (device, device seq) that was
 // quarantined alone; a nil key when there is none.
-func (w *Workspace) heldAloneEntry(tx *bolt.Tx, c change.Change) ([]byte, storedQuarantine, error) {
+func (w *Workspace) heldAloneEntry(tx kv.Tx, c change.Change) ([]byte, storedQuarantine, error) {
 	var found []byte
 	var entry storedQuarantine
-	err := tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketQuarantine).ForEach(func(k, v []byte) error {
 		plain, err := w.seal[bucketQuarantine].open(k, v)
 		if err != nil {
 			return err

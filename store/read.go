@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 func unixMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
@@ -22,7 +22,7 @@ func (w *Workspace) Get(id uuid.UUID) (registry.Record, error) {
 	}
 	defer w.mu.RUnlock()
 	var rec registry.Record
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		r, _, found, err := w.readRecord(tx, id)
 		if err != nil {
 			return err
@@ -175,7 +175,7 @@ func (w *Workspace) readMany(ids []uuid.UUID) ([]registry.Record, []Damage, erro
 	defer w.mu.RUnlock()
 	recs := make([]registry.Record, 0, len(ids))
 	var damaged []Damage
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		for _, id := range ids {
 			rec, _, found, err := w.readRecord(tx, id)
 			if reason := damageOf(err); reason != "" {
@@ -198,9 +198,9 @@ func (w *Workspace) readMany(ids []uuid.UUID) ([]registry.Record, []Damage, erro
 }
 
 // readChange decrypts the change at a log seq.
-func (w *Workspace) readChange(tx *bolt.Tx, seq uint64) (change.Change, error) {
+func (w *Workspace) readChange(tx kv.Tx, seq uint64) (change.Change, error) {
 	key := seqKey(seq)
-	sealed := tx.Bucket([]byte(bucketChanges)).Get(key)
+	sealed := tx.Bucket(bucketChanges).Get(key)
 	if sealed == nil {
 		return change.Change{}, damageError{what: fmt.Sprintf("change %d", seq), reason: "missing from the change log"}
 	}
@@ -214,9 +214,9 @@ func (w *Workspace) readChange(tx *bolt.Tx, seq uint64) (change.Change, error) {
 // salvageRecord returns the record a damaged change was about, when its
 // bytes authenticate but do not decode (text that is not UTF-8, written
 // before the store read back what it wrote); uuid.Nil otherwise.
-func (w *Workspace) salvageRecord(tx *bolt.Tx, seq uint64) uuid.UUID {
+func (w *Workspace) salvageRecord(tx kv.Tx, seq uint64) uuid.UUID {
 	key := seqKey(seq)
-	sealed := tx.Bucket([]byte(bucketChanges)).Get(key)
+	sealed := tx.Bucket(bucketChanges).Get(key)
 	if sealed == nil {
 		return uuid.Nil
 	}
@@ -238,7 +238,7 @@ func (w *Workspace) History(id uuid.UUID) ([]change.Change, error) {
 	}
 	defer w.mu.RUnlock()
 	var out []change.Change
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		_, log, found, err := w.readRecord(tx, id)
 		if err != nil {
 			return err
@@ -283,8 +283,8 @@ func (w *Workspace) changesAfter(logSeq uint64, limit int) ([]Logged, []Damage, 
 	defer w.mu.RUnlock()
 	var out []Logged
 	var damaged []Damage
-	err := w.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket([]byte(bucketChanges)).Cursor()
+	err := w.view(func(tx kv.Tx) error {
+		c := tx.Bucket(bucketChanges).Cursor()
 		for k, v := c.Seek(seqKey(logSeq + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			var s storedChange
 			if err := w.openValue(bucketChanges, k, v, &s, "change "+seqName(k)); err != nil || len(k) != 8 {
@@ -350,9 +350,9 @@ func (w *Workspace) ownChangesAfter(deviceSeq uint64, limit int) ([]change.Chang
 		damaged = append(damaged, e)
 		out = append(out, placeholder(dev, seq, e))
 	}
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		next := deviceSeq + 1
-		c := tx.Bucket([]byte(bucketSeen)).Cursor()
+		c := tx.Bucket(bucketSeen).Cursor()
 		for k, v := c.Seek(seenKey(dev, next)); len(k) == 24 && uuid.UUID(k[:16]) == dev && !full(); k, v = c.Next() {
 			seq := binary.BigEndian.Uint64(k[16:])
 			for ; next < seq && !full(); next++ {

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"fieldreg/change"
+	"fieldreg/store/kv"
 )
 
 // ApplyRemote merges changes from other replicas (sync pull or HQ ingest).
@@ -59,7 +58,8 @@ func (w *Workspace) ApplyRemoteUnits(changes []change.Change, units []uint64, me
 // changes to held.
 func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[int]string, results []Result, meta map[string][]byte) ([]change.Stamp, error) {
 	var accepted []change.Stamp
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
+		prefetchRemote(tx, changes)
 		accepted = accepted[:0]
 		unitSeqs := map[uint64]uint64{}
 		for i, c := range changes {
@@ -90,7 +90,7 @@ func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[
 	return accepted, err
 }
 
-func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result, error) {
+func (w *Workspace) applyOne(tx kv.Tx, st *txState, c change.Change) (Result, error) {
 	seen, err := w.seenLogSeq(tx, c)
 	if damageOf(err) != "" {
 		// Whether c was received before cannot be read: take it as new.
@@ -123,7 +123,7 @@ func (w *Workspace) applyOne(tx *bolt.Tx, st *txState, c change.Change) (Result,
 }
 
 // refusal says why c cannot be applied, or "" when it can.
-func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, error) {
+func (w *Workspace) refusal(tx kv.Tx, st *txState, c change.Change) (string, error) {
 	if IsSetAside(c) {
 		return setAsideReason(c), nil
 	}
@@ -181,7 +181,7 @@ func (w *Workspace) refusal(tx *bolt.Tx, st *txState, c change.Change) (string, 
 	return "", nil
 }
 
-func (w *Workspace) seenLogSeq(tx *bolt.Tx, c change.Change) (uint64, error) {
+func (w *Workspace) seenLogSeq(tx kv.Tx, c change.Change) (uint64, error) {
 	plain, err := w.get(tx, bucketSeen, seenKey(c.Device, c.DeviceSeq))
 	if err != nil || plain == nil {
 		return 0, err
@@ -205,13 +205,13 @@ func (st *txState) quarantinedNow(c change.Change) bool {
 // breaking a rule in each of a thousand fields says so in far less.
 const maxReasonBytes = 2 << 10
 
-func (w *Workspace) quarantine(tx *bolt.Tx, st *txState, c change.Change, reason string) {
+func (w *Workspace) quarantine(tx kv.Tx, st *txState, c change.Change, reason string) {
 	w.quarantineInUnit(tx, st, c, reason, 0)
 }
 
 // quarantineInUnit keeps c in the quarantine; unit is the quarantine seq of
 // the first change of its unit (0: none), itself included.
-func (w *Workspace) quarantineInUnit(tx *bolt.Tx, st *txState, c change.Change, reason string, unit uint64) {
+func (w *Workspace) quarantineInUnit(tx kv.Tx, st *txState, c change.Change, reason string, unit uint64) {
 	st.quarSeq++
 	st.quarSeen = append(st.quarSeen, devSeq{c.Device, c.DeviceSeq})
 	// What is kept of a refused change must read back, whatever it held,
@@ -234,8 +234,8 @@ func (w *Workspace) Quarantined() ([]QuarantineEntry, error) {
 	}
 	defer w.mu.RUnlock()
 	var out []QuarantineEntry
-	err := w.view(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketQuarantine)).ForEach(func(k, v []byte) error {
+	err := w.view(func(tx kv.Tx) error {
+		return tx.Bucket(bucketQuarantine).ForEach(func(k, v []byte) error {
 			plain, err := w.seal[bucketQuarantine].open(k, v)
 			if err != nil {
 				return err

@@ -5,8 +5,9 @@ package store
 import (
 	"os"
 
-	bolt "go.etcd.io/bbolt"
 	"golang.org/x/sys/unix"
+
+	"fieldreg/store/kv"
 )
 
 // releaseMapped tells the kernel this process no longer needs the pages of
@@ -15,7 +16,12 @@ import (
 // they stop counting in the process's resident memory: on a tablet the
 // system then sees the app's real size, not the whole file it decrypted once.
 // Advice, not a requirement: a failure changes nothing but memory figures.
-func releaseMapped(db *bolt.DB) {
+func releaseMapped(engine kv.DB) {
+	b, ok := engine.(*kv.Bolt)
+	if !ok {
+		return
+	}
+	db := b.Raw()
 	fi, err := os.Stat(db.Path())
 	if err != nil || fi.Size() == 0 {
 		return

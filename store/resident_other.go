@@ -2,8 +2,8 @@
 
 package store
 
-import bolt "go.etcd.io/bbolt"
+import "fieldreg/store/kv"
 
 // releaseMapped is advice only Linux (and Android) takes; elsewhere the
 // kernel decides alone.
-func releaseMapped(db *bolt.DB) {}
+func releaseMapped(kv.DB) {}

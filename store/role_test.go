@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 var enumPass = []byte("enumerator passphrase")
@@ -256,7 +256,7 @@ func TestRolesMigrate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = w.db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketState)).Delete(stateRoleAnchor) })
+	err = w.db.Update(func(tx kv.Tx) error { return tx.Bucket(bucketState).Delete(stateRoleAnchor) })
 	if err != nil {
 		t.Fatal(err)
 	}

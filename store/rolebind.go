@@ -8,7 +8,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/store/kv"
 )
 
 // Role secrets. A role's byte in a key slot is authenticated by the slot's
@@ -124,7 +125,7 @@ func (k *keyFile) slotProblems(admin []byte) []string {
 // migrates again with the secret already in the slot.
 func (w *Workspace) settleRole(i int, secret, passphrase []byte) error {
 	var anchor *storedRoleAnchor
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		plain, err := w.get(tx, bucketState, stateRoleAnchor)
 		if plain == nil && err == nil {
 			return nil
@@ -182,7 +183,7 @@ func (w *Workspace) bindRoles(i int, secret, passphrase []byte) ([]byte, error) 
 			return nil, err
 		}
 	}
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		w.put(tx, st, bucketState, stateRoleAnchor, encode(newRoleAnchor(secret)))
 		w.appendAudit(tx, st, "roles-bound", uuid.Nil, "", nil, "")
 		return nil

@@ -15,6 +15,7 @@ import (
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 type fileState struct {
@@ -97,9 +98,9 @@ func sealedValues(t *testing.T, path string) []sealedValue {
 }
 
 // tamper rewrites one value of the closed database.
-func tamper(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
+func tamper(t *testing.T, path string, fn func(tx kv.Tx) error) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := kv.OpenBolt(path, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +147,8 @@ func TestTamperedValuesAreCorrupt(t *testing.T) {
 	for _, sv := range values {
 		os.WriteFile(path, pristine, 0o600)
 		var orig []byte
-		tamper(t, path, func(tx *bolt.Tx) error {
-			orig = bytes.Clone(tx.Bucket([]byte(sv.bucket)).Get([]byte(sv.key)))
+		tamper(t, path, func(tx kv.Tx) error {
+			orig = bytes.Clone(tx.Bucket(sv.bucket).Get([]byte(sv.key)))
 			return nil
 		})
 		positions := []int{0, nonceSize - 1, nonceSize, len(orig) / 2, len(orig) - 17, len(orig) - 1}
@@ -156,17 +157,17 @@ func TestTamperedValuesAreCorrupt(t *testing.T) {
 				continue
 			}
 			os.WriteFile(path, pristine, 0o600)
-			tamper(t, path, func(tx *bolt.Tx) error {
+			tamper(t, path, func(tx kv.Tx) error {
 				v := bytes.Clone(orig)
 				v[pos] ^= 0x01
-				return tx.Bucket([]byte(sv.bucket)).Put([]byte(sv.key), v)
+				return tx.Bucket(sv.bucket).Put([]byte(sv.key), v)
 			})
 			checkCorrupt(t, dir, sv, pos, h, want)
 		}
 	}
 	// Truncated value.
 	os.WriteFile(path, pristine, 0o600)
-	tamper(t, path, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketRecords)).Put(h[:], []byte{1, 2, 3}) })
+	tamper(t, path, func(tx kv.Tx) error { return tx.Bucket(bucketRecords).Put(h[:], []byte{1, 2, 3}) })
 	checkCorrupt(t, dir, sealedValue{bucketRecords, string(h[:])}, -1, h, want)
 }
 
@@ -212,8 +213,8 @@ func TestSwappedRecordsAreCorrupt(t *testing.T) {
 	}
 	w.Close()
 	a, b := edits[1].Record, edits[2].Record
-	tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte(bucketRecords))
+	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
+		bk := tx.Bucket(bucketRecords)
 		va, vb := bytes.Clone(bk.Get(a[:])), bytes.Clone(bk.Get(b[:]))
 		bk.Put(a[:], vb)
 		return bk.Put(b[:], va)
@@ -335,8 +336,8 @@ func TestVerifyNoticesRemovedValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			w.Close()
-			tamper(t, filepath.Join(dir, DBFile), func(tx *bolt.Tx) error {
-				b := tx.Bucket([]byte(tc.bucket))
+			tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
+				b := tx.Bucket(tc.bucket)
 				if tc.key == nil {
 					k, _ := b.Cursor().First()
 					return b.Delete(k)

@@ -2,9 +2,9 @@ package store
 
 import (
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
+	"fieldreg/store/kv"
 )
 
 // SeenChange returns the change stored under a replica's device seq, and
@@ -20,7 +20,7 @@ func (w *Workspace) SeenChange(device uuid.UUID, deviceSeq uint64) (change.Chang
 	defer w.mu.RUnlock()
 	var c change.Change
 	var ok bool
-	err := w.view(func(tx *bolt.Tx) error {
+	err := w.view(func(tx kv.Tx) error {
 		seq, err := w.seenLogSeq(tx, change.Change{Device: device, DeviceSeq: deviceSeq})
 		if err != nil || seq == 0 {
 			return err

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"fieldreg/store/kv"
 )
 
 // The lock after days without reaching HQ (DESIGN.md, Sync): a device lost
@@ -59,7 +59,7 @@ func (w *Workspace) SetSyncLock(days int) error {
 		return err
 	}
 	defer w.mu.Unlock()
-	_, err := w.update(func(tx *bolt.Tx, st *txState) error {
+	_, err := w.update(func(tx kv.Tx, st *txState) error {
 		w.put(tx, st, bucketState, stateSyncLock, encode(storedSyncLock{Days: days}))
 		w.appendAudit(tx, st, "sync-lock", [16]byte{}, "", nil, fmt.Sprintf("%d days", days))
 		return nil
@@ -80,14 +80,14 @@ func (w *Workspace) SyncLock() (days int, set bool, err error) {
 		return 0, false, err
 	}
 	defer w.mu.RUnlock()
-	err = w.view(func(tx *bolt.Tx) error {
+	err = w.view(func(tx kv.Tx) error {
 		days, set, err = w.syncLock(tx)
 		return err
 	})
 	return days, set, err
 }
 
-func (w *Workspace) syncLock(tx *bolt.Tx) (int, bool, error) {
+func (w *Workspace) syncLock(tx kv.Tx) (int, bool, error) {
 	plain, err := w.get(tx, bucketState, stateSyncLock)
 	if err != nil || plain == nil {
 		return DefaultSyncLockDays, false, err
@@ -100,7 +100,7 @@ func (w *Workspace) syncLock(tx *bolt.Tx) (int, bool, error) {
 }
 
 // checkSyncLock refuses a write once the lock is due.
-func (w *Workspace) checkSyncLock(tx *bolt.Tx) error {
+func (w *Workspace) checkSyncLock(tx kv.Tx) error {
 	plain, err := w.get(tx, bucketState, stateContact)
 	if err != nil || plain == nil {
 		return err // never reached HQ: not enrolled, not locked
@@ -122,7 +122,7 @@ func (w *Workspace) checkSyncLock(tx *bolt.Tx) error {
 
 // noteContact records that the device reached HQ when a meta entry named
 // so is put.
-func (w *Workspace) noteContact(tx *bolt.Tx, st *txState, name string) {
+func (w *Workspace) noteContact(tx kv.Tx, st *txState, name string) {
 	if name == MetaEnrollment || name == MetaLastSync {
 		w.put(tx, st, bucketState, stateContact, encode(storedContact{Ms: w.opts.Now().UnixMilli()}))
 	}

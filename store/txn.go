@@ -6,10 +6,10 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/change"
 	"fieldreg/registry"
+	"fieldreg/store/kv"
 )
 
 // txState is what a write transaction will change in memory once it commits.
@@ -54,24 +54,20 @@ func seenKey(device uuid.UUID, seq uint64) []byte {
 }
 
 // put seals value under key in bucket.
-func (w *Workspace) put(tx *bolt.Tx, st *txState, bucket string, key, plain []byte) {
+func (w *Workspace) put(tx kv.Tx, st *txState, bucket string, key, plain []byte) {
 	if st.err != nil {
 		return
 	}
 	sealed := w.seal[bucket].seal(key, plain)
 	st.written += len(key) + len(sealed)
-	b := tx.Bucket([]byte(bucket))
-	// Keys mostly arrive in order (sequence numbers, UUIDv7 ids): pack pages
-	// full instead of bbolt's half-full default split.
-	b.FillPercent = 0.9
-	if err := b.Put(key, sealed); err != nil {
+	if err := tx.Bucket(bucket).Put(key, sealed); err != nil {
 		st.err = fmt.Errorf("write %s: %w", bucket, err)
 	}
 }
 
 // get opens the sealed value under key in bucket; nil, nil when absent.
-func (w *Workspace) get(tx *bolt.Tx, bucket string, key []byte) ([]byte, error) {
-	b := tx.Bucket([]byte(bucket))
+func (w *Workspace) get(tx kv.Tx, bucket string, key []byte) ([]byte, error) {
+	b := tx.Bucket(bucket)
 	if b == nil {
 		return nil, fmt.Errorf("bucket %s missing: %w", bucket, ErrCorrupt)
 	}
@@ -83,8 +79,8 @@ func (w *Workspace) get(tx *bolt.Tx, bucket string, key []byte) ([]byte, error) 
 }
 
 // readRecord decrypts one record; found is false when there is none.
-func (w *Workspace) readRecord(tx *bolt.Tx, id uuid.UUID) (rec registry.Record, log []uint64, found bool, err error) {
-	sealed := tx.Bucket([]byte(bucketRecords)).Get(id[:])
+func (w *Workspace) readRecord(tx kv.Tx, id uuid.UUID) (rec registry.Record, log []uint64, found bool, err error) {
+	sealed := tx.Bucket(bucketRecords).Get(id[:])
 	if sealed == nil {
 		return registry.Record{}, nil, false, nil
 	}
@@ -96,7 +92,7 @@ func (w *Workspace) readRecord(tx *bolt.Tx, id uuid.UUID) (rec registry.Record, 
 }
 
 // pending returns the record as this transaction sees it, loading it once.
-func (w *Workspace) pending(tx *bolt.Tx, st *txState, id uuid.UUID, kind string) (*pendingRecord, error) {
+func (w *Workspace) pending(tx kv.Tx, st *txState, id uuid.UUID, kind string) (*pendingRecord, error) {
 	if p, ok := st.records[id]; ok {
 		return p, nil
 	}
@@ -116,7 +112,7 @@ func (w *Workspace) pending(tx *bolt.Tx, st *txState, id uuid.UUID, kind string)
 
 // logChange applies c to its pending record and appends it to the change
 // log, the seen table and the audit chain.
-func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
+func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
 	c, erasing := logErasing(p, c)
 	change.Apply(p.rec.Fields, c)
 	st.logSeq++
@@ -144,7 +140,7 @@ func (w *Workspace) logChange(tx *bolt.Tx, st *txState, p *pendingRecord, c chan
 
 // flush writes every record the transaction changed, the new head of the
 // audit chain and the clock's new high-water mark.
-func (w *Workspace) flush(tx *bolt.Tx, st *txState) {
+func (w *Workspace) flush(tx kv.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
 		if p.dirty {
@@ -178,14 +174,14 @@ func (w *Workspace) fail(st *txState, err error) {
 	}
 }
 
-func (w *Workspace) appendAudit(tx *bolt.Tx, st *txState, action string, rec uuid.UUID, kind string, fields []string, detail string) {
+func (w *Workspace) appendAudit(tx kv.Tx, st *txState, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	w.appendAuditAs(tx, st, w.user, action, rec, kind, fields, detail)
 }
 
 // appendAuditAs adds a link to the audit chain: each entry holds the hash of
 // the previous link. flush stores the new head (last seq and hash) in the
 // state bucket, so a cut-off tail is noticed too.
-func (w *Workspace) appendAuditAs(tx *bolt.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
+func (w *Workspace) appendAuditAs(tx kv.Tx, st *txState, user, action string, rec uuid.UUID, kind string, fields []string, detail string) {
 	st.auditSeq++
 	e := storedAudit{
 		AuditSeq: st.auditSeq, Time: w.opts.Now().UnixMilli(), User: readable(user), Action: action,
@@ -213,21 +209,21 @@ func chainHash(prev, entry []byte) []byte {
 // bbolt's copy-on-write can need about twice the bytes written, and the
 // file can be larger than the data in it (it grows in steps). A transaction
 // that only deletes is always allowed: it is how space comes back.
-func (w *Workspace) checkSize(tx *bolt.Tx, st *txState) {
+func (w *Workspace) checkSize(tx kv.Tx, st *txState) {
 	if st.err != nil || st.written == 0 {
 		return
 	}
-	size := max(tx.Size(), w.FileSize())
-	if size+2*int64(st.written)+2*int64(tx.DB().Info().PageSize) > w.opts.MaxSize {
+	size := max(tx.Size(), w.fileSize())
+	if size+2*int64(st.written)+2*int64(tx.PageSize()) > w.opts.MaxSize {
 		st.err = fmt.Errorf("database is %d bytes, limit %d: %w", size, w.opts.MaxSize, ErrTooLarge)
 	}
 }
 
 // update runs fn in one fsynced write transaction and, once it committed,
 // moves the in-memory state forward. The caller holds w.mu.
-func (w *Workspace) update(fn func(tx *bolt.Tx, st *txState) error) (*txState, error) {
+func (w *Workspace) update(fn func(tx kv.Tx, st *txState) error) (*txState, error) {
 	st := w.begin()
-	err := w.guardedUpdate(func(tx *bolt.Tx) error {
+	err := w.guardedUpdate(func(tx kv.Tx) error {
 		if err := fn(tx, st); err != nil {
 			return err
 		}

@@ -11,10 +11,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"fieldreg/change"
+	"fieldreg/store/kv"
 )
 
 // The two files of a workspace directory.
@@ -47,7 +46,7 @@ type Workspace struct {
 	mu     sync.RWMutex
 	dir    string
 	opts   Options
-	db     *bolt.DB // nil once closed or wiped
+	db     kv.DB // nil once closed or wiped
 	keys   *keyFile
 	master []byte
 	user   string
@@ -87,7 +86,7 @@ func dbPath(dir string) string  { return filepath.Join(dir, DBFile) }
 
 // Exists reports whether dir holds a workspace (or what is left of one).
 func Exists(dir string) bool {
-	for _, p := range []string{keyPath(dir), dbPath(dir)} {
+	for _, p := range []string{keyPath(dir), dbPath(dir), databasePath(dir)} {
 		if _, err := os.Lstat(p); err == nil {
 			return true
 		}
@@ -128,8 +127,14 @@ func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, err
 		return nil, fmt.Errorf("create workspace in %q: %w", dir, err)
 	}
 	w, err := create(dir, k, master, secret, admin, opts)
+	if err == nil {
+		if err = recordDatabase(dir, opts.Database); err != nil {
+			w.Close()
+		}
+	}
 	if err != nil {
 		os.Remove(dbPath(dir))
+		os.Remove(databasePath(dir))
 		os.Remove(keyPath(dir))
 		return nil, fmt.Errorf("create workspace in %q: %w", dir, err)
 	}
@@ -156,9 +161,9 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 		return nil, err
 	}
 	var st *txState
-	err = w.db.Update(func(tx *bolt.Tx) error {
+	err = w.db.Update(func(tx kv.Tx) error {
 		for _, name := range allBuckets {
-			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+			if _, err := tx.CreateBucket(name); err != nil {
 				return err
 			}
 		}
@@ -193,11 +198,10 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		}
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
-	if _, err := os.Stat(dbPath(dir)); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("open workspace %q: database missing: %w", dir, ErrNoWorkspace)
-		}
+	if ok, err := hasDatabase(dir); err != nil {
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	} else if !ok && opts.Database == "" {
+		return nil, fmt.Errorf("open workspace %q: database missing: %w", dir, ErrNoWorkspace)
 	}
 	k, err := readKeyFile(keyPath(dir))
 	if err != nil {
@@ -272,17 +276,14 @@ func (w *Workspace) openDB() (err error) {
 	// input, not a bug, so it becomes ErrCorrupt here.
 	defer recoverCorrupt(&err, "open database")
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	db, err := bolt.Open(dbPath(w.dir), 0o600, &bolt.Options{
-		Timeout:      w.opts.Timeout,
-		FreelistType: bolt.FreelistMapType,
-	})
+	db, err := w.opts.engine(w.dir)
 	switch {
-	case errors.Is(err, berrors.ErrTimeout):
+	case errors.Is(err, kv.ErrInUse):
 		return ErrInUse
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return fmt.Errorf("open database: %v: %w", err, ErrCorrupt)
+	case errors.Is(err, kv.ErrCorrupt):
+		return fmt.Errorf("%v: %w", err, ErrCorrupt)
 	case err != nil:
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	w.db = db
 	return nil
@@ -367,7 +368,10 @@ func Wipe(dir string) (time.Duration, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		errs = append(errs, fmt.Errorf("open key file: %w", err))
 	}
-	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix} {
+	if err := wipeDatabase(dir); err != nil {
+		errs = append(errs, err)
+	}
+	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix, databasePath(dir)} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
@@ -409,8 +413,21 @@ func (w *Workspace) Device() uuid.UUID { return w.keys.device }
 // Clock returns the workspace's hybrid logical clock.
 func (w *Workspace) Clock() *change.Clock { return w.clock }
 
-// FileSize returns the database file's size in bytes.
+// FileSize returns the bytes the database takes: the bbolt file's size, or
+// what PostgreSQL holds for the workspace.
 func (w *Workspace) FileSize() int64 {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.fileSize()
+}
+
+// fileSize is FileSize; the caller holds w.mu.
+func (w *Workspace) fileSize() int64 {
+	if w.db != nil {
+		if _, bolt := w.db.(*kv.Bolt); !bolt {
+			return w.db.Size()
+		}
+	}
 	fi, err := os.Stat(dbPath(w.dir))
 	if err != nil {
 		return 0

@@ -34,8 +34,8 @@ type command struct {
 // commandTable lists every command in the order the usage shows them.
 func commandTable() []command {
 	return []command{
-		{"init", "[--addr HOST:PORT] [--hosts H1,H2]", "create HQ: its encrypted store, CA and keys", runInit},
-		{"serve", "[--addr HOST:PORT]", "serve devices, and admin commands on DIR/admin.sock", runServe},
+		{"init", "[--addr HOST:PORT] [--hosts H1,H2] [--db postgres://…]", "create HQ: its encrypted store (a file, or a PostgreSQL database), CA and keys", runInit},
+		{"serve", "[--addr HOST:PORT] [--analytics [--analytics-persons]]", "serve devices, and admin commands on DIR/admin.sock", runServe},
 		{"enroll", "--device NAME --sites S1,S2 [--team T] [--qr F.png] [--addr HOST:PORT] [--ttl 168h]", "print a one-time code a device enrolls with", runEnroll},
 		{"devices", "", "list enrolled devices and their state", runDevices},
 		{"revoke", "DEVICE", "refuse every later request of a device (name or id)", runRevoke},
@@ -55,6 +55,7 @@ func commandTable() []command {
 		{"form publish", "F.json", "publish a form version: devices receive it at their next sync and register under it", runFormPublish},
 		{"form list", "[--json]", "list the form versions HQ holds, built in and published", runFormList},
 		{"stats", "", "print counts of the store and of the running server", runStats},
+		{"migrate", "--to postgres://…", "move a stopped HQ's store from its file to an empty PostgreSQL database, checked bucket by bucket (the file is kept)", runMigrate},
 		{"version", "", "print fieldreg-hq's version and the revision it was built from", runVersion},
 	}
 }

@@ -12,8 +12,8 @@ import (
 func TestEveryCommandAnswersHelp(t *testing.T) {
 	global := []string{"-data", "-passphrase-file"}
 	flags := map[string][]string{
-		"init":               {"-addr", "-hosts"},
-		"serve":              {"-addr"},
+		"init":               {"-addr", "-hosts", "-db"},
+		"serve":              {"-addr", "-analytics", "-analytics-min-cell", "-analytics-persons"},
 		"enroll":             {"-device", "-sites", "-team", "-qr", "-addr", "-ttl"},
 		"devices":            nil,
 		"revoke":             nil,
@@ -27,6 +27,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		"bundle export":      {"-device", "-out"},
 		"erase":              nil,
 		"stats":              nil,
+		"migrate":            {"-to"},
 		"pulled":             nil,
 		"quarantine":         {"-json"},
 		"quarantine release": nil,

@@ -12,8 +12,17 @@ import (
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve")
 	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: HQ's port on every interface)")
+	analytics := fs.Bool("analytics", false, "keep the analytics schema current in HQ's PostgreSQL database: the aggregate figures, small cells suppressed (docs/postgres.md)")
+	minCell := fs.Int("analytics-min-cell", 0, "with --analytics, publish counts below `N` as NULL (default 5)")
+	persons := fs.Bool("analytics-persons", false, "with --analytics, also publish analytics.persons: one row per person, names in clear")
 	if err := noArgs(e, fs, args); err != nil {
 		return err
+	}
+	if (*persons || *minCell != 0) && !*analytics {
+		return usagef("--analytics-persons and --analytics-min-cell go with --analytics")
+	}
+	if *minCell < 0 {
+		return usagef("--analytics-min-cell %d: want 1 or more", *minCell)
 	}
 	pass, err := e.passphrase(false)
 	if err != nil {
@@ -23,6 +32,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Analytics = hq.AnalyticsConfig{On: *analytics, MinCell: *minCell, PersonLevel: *persons}
 	logger := log.New(e.stderr, "fieldreg-hq: ", log.LstdFlags|log.LUTC)
 	cfg.Logf = logger.Printf
 	s, err := hq.Open(cfg)

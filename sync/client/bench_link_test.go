@@ -13,6 +13,7 @@ import (
 
 	"fieldreg/hq"
 	"fieldreg/internal/linksim"
+	"fieldreg/internal/pgtest"
 	"fieldreg/registry"
 	"fieldreg/store"
 	"fieldreg/sync/client"
@@ -140,8 +141,20 @@ func satelliteRun(b *testing.B, n int, scale float64, cutEvery time.Duration) sa
 // BenchmarkHQIngest100Devices has 100 devices, each with 20 households of 6
 // waiting, sync with one HQ at the same time (in-process transport: HQ's
 // work, not TLS's; the devices' own work runs on the same 2 cores), and
-// reports the changes HQ stored per second.
+// reports the changes HQ stored per second; then one more device, enrolled
+// for every site, pulls the whole log by cursor (pulled/s). It runs with
+// HQ's store in its bbolt file and in PostgreSQL, one after the other.
 func BenchmarkHQIngest100Devices(b *testing.B) {
+	b.Run("bbolt", benchHQIngest)
+	b.Run("postgres", func(b *testing.B) {
+		pgtest.Need(b, cluster)
+		onPostgres.Store(b, true)
+		defer onPostgres.Delete(b)
+		benchHQIngest(b)
+	})
+}
+
+func benchHQIngest(b *testing.B) {
 	devices := envInt("FIELDREG_BENCH_DEVICES", 100)
 	per := envInt("FIELDREG_BENCH_DEVICE_HOUSEHOLDS", 20)
 	for range b.N {
@@ -215,5 +228,30 @@ func BenchmarkHQIngest100Devices(b *testing.B) {
 		st, _ := s.Stats()
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "changes/s")
 		b.ReportMetric(float64(st.Batches), "commits")
+
+		// A supervisor's tablet for every site pulls everything: HQ reads
+		// its log by cursor and checks each change against the scope.
+		sites := make([]string, devices)
+		for i := range devices {
+			sites[i] = fmt.Sprintf("site-%d", i)
+		}
+		reader := newDevice(b, "supervisor", nil)
+		tr := inProcess(s, enrollInProcess(b, s, reader, "supervisor", sites...).Device)
+		b.StartTimer()
+		start = time.Now()
+		c, err := client.New(client.Config{Workspace: reader, Transport: tr})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum, err := c.Sync(context.Background(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed = time.Since(start)
+		b.StopTimer()
+		if sum.Received != int(total) {
+			b.Fatalf("the reader received %d changes, want %d", sum.Received, total)
+		}
+		b.ReportMetric(float64(total)/elapsed.Seconds(), "pulled/s")
 	}
 }

@@ -64,7 +64,7 @@ func newHQ(t testing.TB, clock func() time.Time, validate func(registry.Record) 
 
 func newHQAt(t fataler, dir string, clock func() time.Time, validate func(registry.Record) error) *hq.Server {
 	t.Helper()
-	cfg := hq.Config{Dir: dir, Passphrase: testPass, Now: clock, KDF: cheapKDF, Validate: validate}
+	cfg := hq.Config{Dir: dir, Passphrase: testPass, Now: clock, KDF: cheapKDF, Validate: validate, Database: hqDatabase(t)}
 	if err := hq.Init(cfg, "127.0.0.1:1", nil); err != nil {
 		t.Fatal(err)
 	}
