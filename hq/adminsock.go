@@ -348,13 +348,31 @@ func NewAdminClient(dir string) *AdminClient {
 	return &AdminClient{dir: dir, Timeout: time.Minute}
 }
 
+// dialAdmin connects to the admin socket, trying again for up to two
+// seconds while the socket is there but refuses (a server busy accepting,
+// or a full backlog): only a socket that is missing, or keeps refusing,
+// means no server.
+func dialAdmin(ctx context.Context, path string) (net.Conn, error) {
+	var d net.Dialer
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	for {
+		c, err := d.DialContext(ctx, "unix", path)
+		if err == nil || errors.Is(err, fs.ErrNotExist) || ctx.Err() != nil {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // call sends req and decodes the result into a T.
 func call[T any](ctx context.Context, a *AdminClient, req adminRequest) (T, error) {
 	var out T
-	var d net.Dialer
-	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	c, err := d.DialContext(dctx, "unix", filepath.Join(a.dir, SocketName))
-	cancel()
+	c, err := dialAdmin(ctx, filepath.Join(a.dir, SocketName))
 	if err != nil {
 		return out, fmt.Errorf("%w (%v)", ErrNoServer, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/term"
@@ -130,8 +131,14 @@ func withAdmin[T any](e *env, op func(hq.Admin) (T, error)) (T, error) {
 	if !errors.Is(err, hq.ErrNoServer) {
 		return out, err
 	}
+	noServer := err
 	s, err := e.open()
 	if err != nil {
+		if _, serr := os.Stat(filepath.Join(e.dataDir, hq.SocketName)); serr == nil {
+			// A socket is there but nobody answered it: say so, or the
+			// operator reads only why the data could not be opened.
+			return out, fmt.Errorf("%w; and the server's admin socket did not answer: %v", err, noServer)
+		}
 		return out, err
 	}
 	defer s.Close()

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,7 +29,14 @@ func (c *hqCLI) startServer() {
 			t.Errorf("serve exited %d: %s", code, serr.String())
 		}
 	})
-	waitFor(t, func() bool { _, err := os.Stat(filepath.Join(c.dir, hq.SocketName)); return err == nil })
+	// Up once its admin socket answers, not merely exists.
+	waitFor(t, func() bool {
+		conn, err := net.Dial("unix", filepath.Join(c.dir, hq.SocketName))
+		if err == nil {
+			conn.Close()
+		}
+		return err == nil
+	})
 }
 
 // deviceRow is the devices line of the named device.
