@@ -32,7 +32,7 @@ type fieldInput struct {
 	errors *widget.Label
 
 	entry  *widget.Entry
-	sel    *widget.Select
+	sel    *choiceSelect // a widget.Select guarded against fyne-io/fyne#5965
 	radio  *widget.RadioGroup
 	check  *widget.Check
 	checks *widget.CheckGroup
@@ -109,7 +109,7 @@ func (v *formView) newInput(d registry.FieldDef) *fieldInput {
 			in.radio = widget.NewRadioGroup(in.choiceLabels, func(string) { changed() })
 			in.radio.Horizontal = true
 		} else {
-			in.sel = widget.NewSelect(in.choiceLabels, func(string) { changed() })
+			in.sel = newChoiceSelect(u.win, in.choiceLabels, func(string) { changed() })
 			in.sel.PlaceHolder = u.tr.T("form.choose")
 		}
 	case registry.TypeSelectMultiple:

@@ -24,9 +24,9 @@ type settingsScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	language *widget.Select
-	autoLock *widget.Select
-	syncLock *widget.Select
+	language *choiceSelect
+	autoLock *choiceSelect
+	syncLock *choiceSelect
 
 	newPass, repeatPass *widget.Entry
 	passStrength        *widget.Label
@@ -35,7 +35,7 @@ type settingsScreen struct {
 
 	users      *fyne.Container
 	userName   *widget.Entry
-	userRole   *widget.Select
+	userRole   *choiceSelect
 	userPass   *widget.Entry
 	addUser    *widget.Button
 	userMsg    *widget.Label
@@ -55,7 +55,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	for _, m := range autoLockChoices {
 		minutes = append(minutes, u.tr.T("settings.minutes", m))
 	}
-	s.autoLock = widget.NewSelect(minutes, func(string) {
+	s.autoLock = newChoiceSelect(u.win, minutes, func(string) {
 		u.touch()
 		if i := s.autoLock.SelectedIndex(); i >= 0 {
 			u.app.Preferences().SetInt(prefAutoLockMin, autoLockChoices[i])
@@ -112,13 +112,13 @@ func newSettingsScreen(u *UI) *settingsScreen {
 // syncLockSelect sets how many days without reaching HQ the device allows
 // before it only offers to sync. Only an admin may change it: it is what
 // makes a lost device stop being useful.
-func (s *settingsScreen) syncLockSelect() *widget.Select {
+func (s *settingsScreen) syncLockSelect() *choiceSelect {
 	u := s.u
 	var days []string
 	for _, d := range syncLockChoices {
 		days = append(days, u.tr.T("settings.days", d))
 	}
-	sel := widget.NewSelect(days, nil)
+	sel := newChoiceSelect(u.win, days, nil)
 	current := u.syncLockDays()
 	for i, d := range syncLockChoices {
 		if d == current {
@@ -178,7 +178,7 @@ func (s *settingsScreen) usersCard() fyne.CanvasObject {
 	for _, r := range roles {
 		roleNames = append(roleNames, u.tr.T("role."+string(r)))
 	}
-	s.userRole = widget.NewSelect(roleNames, nil)
+	s.userRole = newChoiceSelect(u.win, roleNames, nil)
 	s.userRole.SetSelectedIndex(0)
 	s.userPass = widget.NewPasswordEntry()
 	s.userMsg = u.text("")
