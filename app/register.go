@@ -40,6 +40,7 @@ type registerScreen struct {
 
 	stepTitle  *widget.Label
 	body       *fyne.Container
+	scroll     *container.Scroll // the step's page
 	back, next *widget.Button
 	discard    *widget.Button
 	message    *widget.Label
@@ -79,6 +80,9 @@ func newRegisterScreen(u *UI) *registerScreen {
 	s.household = newFormView(u, u.mustForm(registry.KindHousehold))
 	s.person = newFormView(u, u.mustForm(registry.KindPerson))
 	s.assessment = newFormView(u, u.mustForm(registry.KindAssessment))
+	for _, v := range []*formView{s.household, s.person, s.assessment} {
+		v.focused = func(in *fieldInput) { scrollTo(s.scroll, in.object()) }
+	}
 	s.household.changed = func(string) { s.typed() }
 	s.assessment.changed = func(string) { s.typed() }
 	s.person.changed = func(field string) {
@@ -165,7 +169,8 @@ func (s *registerScreen) show() {
 		s.showReview()
 		page = container.NewVBox(s.review, s.save)
 	}
-	s.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(page))}
+	s.scroll = container.NewVScroll(container.NewPadded(page))
+	s.body.Objects = []fyne.CanvasObject{s.scroll}
 	s.body.Refresh()
 }
 
@@ -278,6 +283,7 @@ func (s *registerScreen) goNext() {
 		if _, ok := s.household.validate(r.Household, nil); !ok {
 			s.saveDraft()
 			setError(s.message, u.tr.T("register.fix_fields"))
+			s.household.showFirstError(s.scroll)
 			return
 		}
 	case stepMembers:
@@ -286,6 +292,9 @@ func (s *registerScreen) goNext() {
 		}
 		if err := s.checkMembers(); err != nil {
 			setError(s.message, u.plainError(err))
+			if in := s.person.byName[registry.FieldRelationship]; in != nil {
+				setError(in.errors, u.plainError(err)) // where the head is chosen
+			}
 			return
 		}
 	case stepAssessment:
@@ -293,6 +302,7 @@ func (s *registerScreen) goNext() {
 			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{registry.FieldHouseholdID: r.Household.String()}); !ok {
 				s.saveDraft()
 				setError(s.message, u.tr.T("register.fix_fields"))
+				s.assessment.showFirstError(s.scroll)
 				return
 			}
 		}
@@ -328,10 +338,14 @@ func (s *registerScreen) saveMember() bool {
 	u := s.u
 	r := s.reg
 	vals, ok := s.person.validate(r.Typing.ID, map[string]string{registry.FieldHouseholdID: r.Household.String()})
+	if ok {
+		ok = s.checkSecondHead(vals)
+	}
 	if !ok {
 		s.message.Importance = widget.DangerImportance
 		setError(s.message, u.tr.T("register.fix_fields"))
 		s.saveDraft()
+		s.person.showFirstError(s.scroll)
 		return false
 	}
 	m := member{ID: r.Typing.ID, Fields: vals}
@@ -345,6 +359,24 @@ func (s *registerScreen) saveMember() bool {
 	setError(s.message, "")
 	s.show()
 	s.saveDraft()
+	return true
+}
+
+// checkSecondHead refuses a second head of household as soon as it is
+// added, beside the relationship, naming the head there is.
+func (s *registerScreen) checkSecondHead(vals map[string]string) bool {
+	if vals[registry.FieldRelationship] != registry.RelationshipHead {
+		return true
+	}
+	for i, m := range s.reg.Members {
+		if i != s.reg.Editing && m.Fields[registry.FieldRelationship] == registry.RelationshipHead {
+			name := registry.DisplayName(recordOf(registry.KindPerson, m.ID, m.Fields))
+			if in := s.person.byName[registry.FieldRelationship]; in != nil {
+				setError(in.errors, s.u.tr.bidi(s.u.tr.raw("register.second_head", name)))
+			}
+			return false
+		}
+	}
 	return true
 }
 
