@@ -100,8 +100,8 @@ func (v *formView) showFirstError(s *container.Scroll) {
 // label) too.
 func scrollTo(s *container.Scroll, o fyne.CanvasObject) {
 	pos, ok := positionIn(s.Content, o)
-	if !ok {
-		return
+	if !ok || s.Size().Height == 0 {
+		return // not laid out yet: nothing to follow
 	}
 	top := pos.Y - o.Size().Height - theme.Padding()
 	if top < 0 {

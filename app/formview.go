@@ -177,8 +177,9 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 		h.SizeName = theme.SizeNameCaptionText
 		labels.Add(h)
 	}
+	compact := container.NewThemeOverride(labels, compactTheme{})
 	if len(labels.Objects) == 0 {
-		labels.Hide()
+		compact.Hide()
 	}
 	var input fyne.CanvasObject
 	switch {
@@ -198,7 +199,7 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	default:
 		input = in.entry
 	}
-	box.Add(newFieldRow(u.tr.rtl(), labels, container.NewVBox(input, in.errors)))
+	box.Add(newFieldRow(u.tr.rtl(), compact, container.NewVBox(input, in.errors)))
 	return box
 }
 

@@ -25,6 +25,7 @@ type settingsScreen struct {
 	content fyne.CanvasObject
 
 	language *choiceSelect
+	theme    *choiceSelect
 	autoLock *choiceSelect
 	syncLock *choiceSelect
 
@@ -69,6 +70,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	}
 
 	s.syncLock = s.syncLockSelect()
+	s.theme = s.themeSelect()
 
 	s.newPass, s.repeatPass = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	s.passStrength = u.text(u.tr.T("passphrase.hint"))
@@ -79,6 +81,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 	general := widget.NewCard(u.tr.T("settings.general"), "", widget.NewForm(
 		widget.NewFormItem(u.tr.T("settings.language"), s.language),
+		widget.NewFormItem(u.tr.T("settings.theme"), s.theme),
 		widget.NewFormItem(u.tr.T("settings.autolock"), s.autoLock),
 		widget.NewFormItem(u.tr.T("settings.sync_lock"), s.syncLock),
 	))
@@ -107,6 +110,32 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 	s.content = container.NewVScroll(container.NewPadded(container.New(&responsiveGrid{minCell: 520}, cards...)))
 	return s
+}
+
+// themeSelect picks light, dark, the system's choice or the high-contrast
+// theme for the sun; Fyne redraws every screen in it at once.
+func (s *settingsScreen) themeSelect() *choiceSelect {
+	u := s.u
+	names := make([]string, len(themeModes))
+	for i, m := range themeModes {
+		key := "settings.theme_" + m
+		names[i] = u.tr.T(key)
+	}
+	sel := newChoiceSelect(u.win, names, nil)
+	current := u.app.Preferences().StringWithFallback(prefTheme, themeSystem)
+	for i, m := range themeModes {
+		if m == current {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	sel.OnChanged = func(string) {
+		u.touch()
+		if i := sel.SelectedIndex(); i >= 0 {
+			u.app.Preferences().SetString(prefTheme, themeModes[i])
+			u.app.Settings().SetTheme(fieldTheme{mode: themeModes[i]})
+		}
+	}
+	return sel
 }
 
 // syncLockSelect sets how many days without reaching HQ the device allows
@@ -235,15 +264,12 @@ func (s *settingsScreen) listUsers() {
 			continue
 		}
 		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() {
-			dialog.ShowConfirm(u.tr.T("settings.remove_user"), u.tr.T("settings.remove_user_confirm", usr.Name), func(ok bool) {
-				if !ok {
-					return
-				}
+			u.confirm(u.tr.T("settings.remove_user"), u.tr.T("settings.remove_user_confirm", usr.Name), func() {
 				if err := u.ws.RemoveUser(usr.Name); err != nil {
 					s.userMsg.SetText(u.plainError(err))
 				}
 				s.listUsers()
-			}, u.win)
+			})
 		})
 		s.users.Add(u.withAction(remove, line))
 	}
