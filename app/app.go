@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,6 +28,7 @@ type Config struct {
 // lock settings must be known before the workspace is unlocked.
 const (
 	prefLanguage    = "language"
+	prefTheme       = "theme" // themeSystem, themeLight, themeDark or themeSun
 	prefLastUser    = "last_user"
 	prefAutoLockMin = "autolock_minutes"
 	prefFailures    = "unlock_failures"
@@ -79,6 +81,8 @@ type UI struct {
 	syncs    *syncScreen
 	settings *settingsScreen
 	overdue  *overdueScreen // shown instead of the tabs while a sync is overdue
+
+	confirming *dialog.ConfirmDialog // the question on screen, if any
 }
 
 // New makes the field app's window. Call ShowAndRun on the result.
@@ -89,7 +93,7 @@ func New(a fyne.App, cfg Config) *UI {
 	if cfg.Sync == nil {
 		cfg.Sync = defaultSyncService(cfg.Now)
 	}
-	a.Settings().SetTheme(fieldTheme{})
+	a.Settings().SetTheme(fieldTheme{mode: a.Preferences().StringWithFallback(prefTheme, themeSystem)})
 	u := &UI{app: a, cfg: cfg, draftDelay: time.Second, searchDelay: 250 * time.Millisecond}
 	u.tr = newTranslator(a.Preferences().StringWithFallback(prefLanguage, "en"))
 	forms, err := registry.BuiltinForms()
@@ -127,7 +131,11 @@ func (u *UI) showStart() {
 	if store.Exists(u.cfg.Dir) {
 		u.unlock = newUnlockScreen(u)
 		u.win.SetContent(u.unlock.content)
-		u.win.Canvas().Focus(u.unlock.user)
+		if u.unlock.user.Text != "" {
+			u.win.Canvas().Focus(u.unlock.pass) // the user is known: the passphrase is what is typed
+		} else {
+			u.win.Canvas().Focus(u.unlock.user)
+		}
 		return
 	}
 	u.firstRun = newFirstRunScreen(u)
@@ -169,13 +177,20 @@ func (u *UI) showMain() {
 	u.find = newFindScreen(u)
 	u.syncs = newSyncScreen(u)
 	u.settings = newSettingsScreen(u)
-	u.tabs = container.NewAppTabs(
+	items := []*container.TabItem{
 		container.NewTabItemWithIcon(u.tr.T("tab.home"), theme.HomeIcon(), u.home.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.register"), theme.ContentAddIcon(), u.register.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.find"), theme.SearchIcon(), u.find.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.sync"), theme.ViewRefreshIcon(), u.syncs.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.settings"), theme.SettingsIcon(), u.settings.content),
-	)
+	}
+	if u.tr.rtl() {
+		slices.Reverse(items) // Home at the right, where an Arabic reader starts
+	}
+	u.tabs = container.NewAppTabs(items...)
+	if u.tr.rtl() {
+		u.tabs.SelectIndex(u.tabIndex(tabHome))
+	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		u.touch()
 		switch t.Content {
@@ -188,7 +203,7 @@ func (u *UI) showMain() {
 	u.win.SetContent(u.tabs)
 	u.home.refresh()
 	if u.register.restoreDraft() {
-		u.tabs.Select(u.tabs.Items[tabRegister])
+		u.showTab(tabRegister)
 	}
 }
 
@@ -203,9 +218,20 @@ const (
 
 func (u *UI) showTab(i int) {
 	if u.tabs != nil {
-		u.tabs.SelectIndex(i)
+		u.tabs.SelectIndex(u.tabIndex(i))
 	}
 }
+
+// tabIndex is where tab i (tabHome…) sits in the bar: mirrored in Arabic.
+func (u *UI) tabIndex(i int) int {
+	if u.tr.rtl() {
+		return tabSettings - i
+	}
+	return i
+}
+
+// currentTab is the tab shown (tabHome…).
+func (u *UI) currentTab() int { return u.tabIndex(u.tabs.SelectedIndex()) }
 
 // lock closes the workspace and shows the unlock screen. What was being
 // typed is already in an encrypted draft, so nothing is lost.
@@ -338,13 +364,13 @@ func (u *UI) setLanguage(lang string) {
 	if lang == u.tr.lang || !supportedLanguage(lang) {
 		return
 	}
+	current := tabSettings
+	if u.tabs != nil {
+		current = u.currentTab() // in the old language's order
+	}
 	u.app.Preferences().SetString(prefLanguage, lang)
 	u.tr = newTranslator(lang)
 	if u.ws != nil {
-		current := tabSettings
-		if u.tabs != nil {
-			current = u.tabs.SelectedIndex()
-		}
 		u.showMain()
 		u.showTab(current)
 		return
@@ -428,5 +454,21 @@ func setError(l *widget.Label, msg string) {
 // showError tells the user about a failure in a dialog, in plain words.
 func (u *UI) showError(context string, err error) {
 	fyne.LogError(context, err)
-	showMessage(u.win, u.tr.T("error.title"), u.tr.T(context)+"\n\n"+u.plainError(err))
+	u.showMessage(u.tr.T("error.title"), u.tr.T(context)+"\n\n"+u.plainError(err))
+}
+
+// confirm asks a yes-or-no question in the user's language and runs yes on
+// Yes. The dialog is kept for tests to answer.
+func (u *UI) confirm(title, question string, yes func()) {
+	d := dialog.NewConfirm(title, question, func(ok bool) {
+		u.confirming = nil
+		if ok {
+			u.touch()
+			yes()
+		}
+	}, u.win)
+	d.SetConfirmText(u.tr.T("yes"))
+	d.SetDismissText(u.tr.T("no"))
+	u.confirming = d
+	d.Show()
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"fieldreg/registry"
@@ -44,7 +43,11 @@ func (u *UI) validationText(verr *registry.ValidationError) string {
 		if i > 0 {
 			s += "\n"
 		}
-		s += u.fieldLabel(fe.Kind, fe.Field) + ": " + fe.Message(u.tr.lang)
+		if fe.Rule == registry.RuleOneHead {
+			s += u.fieldMessage(fe) // about the household, not the field it counts
+			continue
+		}
+		s += u.fieldLabel(fe.Kind, fe.Field) + ": " + u.fieldMessage(fe)
 	}
 	return s
 }
@@ -61,6 +64,10 @@ func (u *UI) fieldLabel(kind, field string) string {
 	return field
 }
 
-func showMessage(w fyne.Window, title, msg string) {
-	dialog.ShowInformation(title, msg, w)
+// showMessage tells the user something in a dialog closed with "OK" in
+// their language.
+func (u *UI) showMessage(title, msg string) {
+	d := dialog.NewInformation(title, msg, u.win)
+	d.SetDismissText(u.tr.T("dialog.ok"))
+	d.Show()
 }
