@@ -21,6 +21,29 @@ func placeholders(s string) string {
 	return strings.Join(out, " ")
 }
 
+// pluralCategories are CLDR's plural categories: a key ending in one of
+// them is a plural form of the key before it (app: translator.plural).
+var pluralCategories = []string{"zero", "one", "two", "few", "many", "other"}
+
+// pluralBase splits a plural form's key into its base.
+func pluralBase(key string) (string, bool) {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 {
+		return key, false
+	}
+	for _, c := range pluralCategories {
+		if key[i+1:] == c {
+			return key[:i], true
+		}
+	}
+	return key, false
+}
+
+func pluralOther(key string) string {
+	base, _ := pluralBase(key)
+	return base + ".other"
+}
+
 // Every text exists in every language, with the same placeholders, so no
 // screen, rule message or sync explanation shows a key, falls back to
 // English, or prints a broken "%!d(MISSING)".
@@ -34,7 +57,18 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 		for _, key := range en {
 			got, ok := c.texts[lang][key]
 			if !ok || got == "" {
+				if _, plural := pluralBase(key); plural && key != pluralOther(key) {
+					continue // a plural category English has and this language need not (fr "one" is "other"…)
+				}
 				t.Errorf("%s: %q missing", lang, key)
+				continue
+			}
+			if _, plural := pluralBase(key); plural {
+				// A plural form may spell its number out ("سنة واحدة", one
+				// year): it may drop the placeholder, never add another.
+				if b := placeholders(got); b != "" && b != placeholders(c.texts[Fallback][key]) {
+					t.Errorf("%s: %q has placeholders %q, English has %q", lang, key, b, placeholders(c.texts[Fallback][key]))
+				}
 				continue
 			}
 			if a, b := placeholders(c.texts[Fallback][key]), placeholders(got); a != b {
@@ -42,6 +76,9 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 			}
 		}
 		for _, key := range c.Keys(lang) {
+			if base, plural := pluralBase(key); plural && c.Has(base+".other") {
+				continue // the language's own plural categories (Arabic has six)
+			}
 			if !c.Has(key) {
 				t.Errorf("%s: %q is not an English key", lang, key)
 			}

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -158,6 +159,41 @@ func registerHousehold(t testing.TB, w *store.Workspace, site string, n int) uui
 func edit(t testing.TB, w *store.Workspace, id uuid.UUID, kind string, set map[string]string) {
 	t.Helper()
 	if _, err := w.Commit(store.Edit{Record: id, Kind: kind, Set: set}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// publishSites publishes at s a version of the built-in household form
+// whose site list also holds sites: HQ enrolls devices only for sites its
+// current household form lists.
+func publishSites(t fataler, s *hq.Server, sites ...string) {
+	t.Helper()
+	base, err := registry.BuiltinForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := base.Form(registry.KindHousehold)
+	data, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := registry.ParseForm(data) // a copy
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Version = "sites-" + sites[0]
+	for i, d := range v.Fields {
+		if d.Name == registry.FieldSite {
+			for _, name := range sites {
+				v.Fields[i].Choices = append(v.Fields[i].Choices, registry.Choice{Name: name, Label: registry.Labels{"en": name}})
+			}
+		}
+	}
+	doc, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishForms(context.Background(), [][]byte{doc}); err != nil {
 		t.Fatal(err)
 	}
 }
