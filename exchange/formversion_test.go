@@ -113,9 +113,9 @@ func TestExportImportRoundTripTwoVersions(t *testing.T) {
 				}
 				got, err = DecodeHouseholdsAt(&buf, fs, now)
 			} else {
-				cw, err := NewCSVWriter(&buf, fs, Options{HXL: format == "hxl"})
-				if err != nil {
-					t.Fatal(err)
+				cw, werr := NewCSVWriter(&buf, fs, Options{HXL: format == "hxl"})
+				if werr != nil {
+					t.Fatal(werr)
 				}
 				for _, f := range families {
 					if err := cw.Write(f.household, f.members); err != nil {
