@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,6 +17,14 @@ const (
 	colHouseholdVersion = "household_version"
 	colRecordID         = "id" // of a record in a table of one kind (assessments)
 	colPersonVersion    = "person_version"
+
+	// The form version ref ("id@version") each record was last written
+	// under (registry.Record.Form): _form in a table of one kind, one per
+	// record in person-level rows. The "_" keeps them apart from any
+	// question's name, as Kobo's own _id and _uuid are.
+	colForm          = "_form"
+	colHouseholdForm = "_household_form"
+	colPersonForm    = "_person_form"
 )
 
 // The parts of a geopoint, each its own column (gps_lat, gps_lon, …): a
@@ -45,7 +54,9 @@ func idColumn(name string, typ registry.FieldType) column {
 
 // personColumns returns the columns of a person-level export: household_id,
 // the household form's fields, person_id, the person form's fields but
-// household_id, then household_version and person_version. Both exports
+// household_id (each kind's current version's questions, then those only
+// older versions have), then household_version, person_version and the
+// form version refs _household_form and _person_form. Both exports
 // and imports use it, so they agree.
 func personColumns(forms *registry.Forms) ([]column, error) {
 	hf, ok := forms.Form(registry.KindHousehold)
@@ -58,18 +69,23 @@ func personColumns(forms *registry.Forms) ([]column, error) {
 	}
 	cols := []column{idColumn(colHouseholdID, registry.TypeRef)}
 	cols = appendFormColumns(cols, hf, true)
+	cols = appendOlderColumns(cols, forms, registry.KindHousehold, true)
 	cols = append(cols, idColumn(colPersonID, registry.TypeRef))
 	cols = appendFormColumns(cols, pf, false)
+	cols = appendOlderColumns(cols, forms, registry.KindPerson, false)
 	cols = append(cols,
 		idColumn(colHouseholdVersion, registry.TypeText),
-		idColumn(colPersonVersion, registry.TypeText))
+		idColumn(colPersonVersion, registry.TypeText),
+		idColumn(colHouseholdForm, registry.TypeText),
+		idColumn(colPersonForm, registry.TypeText))
 	return cols, nil
 }
 
 // recordColumns returns the columns of a table of one kind's records: the
 // record's id (household_id for households, person_id for persons, id for
-// any other kind), then the form's fields in form order, household_id among
-// them where the form has it (a member's or an assessment's household).
+// any other kind), then the current form's fields in form order, household_id among
+// them where the form has it (a member's or an assessment's household),
+// then the questions only older versions have, then _form.
 func recordColumns(forms *registry.Forms, kind string) ([]column, error) {
 	f, ok := forms.Form(kind)
 	if !ok {
@@ -83,7 +99,65 @@ func recordColumns(forms *registry.Forms, kind string) ([]column, error) {
 		id = colPersonID
 	}
 	cols := []column{idColumn(id, registry.TypeRef)}
-	return appendFormColumns(cols, f, true), nil
+	cols = appendFormColumns(cols, f, true)
+	cols = appendOlderColumns(cols, forms, kind, true)
+	return append(cols, idColumn(colForm, registry.TypeText)), nil
+}
+
+// olderVersions returns the versions of kind that forms holds besides the
+// current one, newest first.
+func olderVersions(forms *registry.Forms, kind string) []*registry.Form {
+	cur, _ := forms.Form(kind)
+	all := forms.All()
+	var out []*registry.Form
+	for i := len(all) - 1; i >= 0; i-- {
+		if f := all[i]; f.Kind == kind && f != cur {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// appendOlderColumns appends, after the current form's columns, those of
+// questions only older versions of kind have: a record written under v1
+// keeps its answer to a question v2 dropped, and the export must not lose
+// it. Each is described as the newest version that has it describes it.
+func appendOlderColumns(cols []column, forms *registry.Forms, kind string, withRef bool) []column {
+	have := map[string]bool{}
+	for _, c := range cols {
+		if c.kind == kind {
+			have[c.field] = true
+		}
+	}
+	for _, f := range olderVersions(forms, kind) {
+		var only registry.Form
+		only.Kind = f.Kind
+		for _, d := range f.Fields {
+			if !have[d.Name] {
+				have[d.Name] = true
+				only.Fields = append(only.Fields, d)
+			}
+		}
+		cols = appendFormColumns(cols, &only, withRef)
+	}
+	return cols
+}
+
+// fieldDef returns the definition of kind's field name: the current
+// version's, else the newest older version's that has it (the columns an
+// export writes, appendOlderColumns).
+func fieldDef(forms *registry.Forms, kind, name string) (registry.FieldDef, bool) {
+	if f, ok := forms.Form(kind); ok {
+		if d, ok := f.Field(name); ok {
+			return d, true
+		}
+	}
+	for _, f := range olderVersions(forms, kind) {
+		if d, ok := f.Field(name); ok {
+			return d, true
+		}
+	}
+	return registry.FieldDef{}, false
 }
 
 // appendFormColumns appends a column per question of f in form order: a
@@ -134,4 +208,21 @@ func geoJoin(parts []string) string {
 		out = append(out, parts[2])
 	}
 	return strings.Join(out, " ")
+}
+
+// errFormRef is why a form column's cell was refused.
+var errFormRef = errors.New(`not a form version (want "id@version", as the export writes it)`)
+
+// checkFormRef checks a _form cell or JSON "form": a ref as
+// registry.FormRef makes it, id and version both non-empty, text the value
+// rule accepts.
+func checkFormRef(ref string) error {
+	id, version, ok := strings.Cut(ref, "@")
+	if !ok || id == "" || version == "" || strings.TrimSpace(ref) != ref {
+		return errFormRef
+	}
+	if rule, _ := registry.CheckValue(ref, false); rule != "" {
+		return errFormRef
+	}
+	return nil
 }

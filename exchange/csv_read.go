@@ -28,6 +28,9 @@ type Row struct {
 	// The version tokens of an exported row (see Version), "" when the file
 	// has none.
 	HouseholdVersion, PersonVersion string
+	// The refs of the form versions the exported records were last written
+	// under (registry.Record.Form), "" when the file has none.
+	HouseholdForm, PersonForm string
 
 	raw string // the row's cells as read, for a household's Origin
 }
@@ -63,6 +66,8 @@ const (
 	targetAge
 	targetHouseholdVersion
 	targetPersonVersion
+	targetHouseholdForm
+	targetPersonForm
 )
 
 // target is where a column's cells go.
@@ -229,13 +234,14 @@ func (cr *CSVReader) lookup(name string) (target, bool) {
 		return target{special: targetHouseholdVersion, field: name, geoPart: -1}, true
 	case colPersonVersion:
 		return target{special: targetPersonVersion, field: name, geoPart: -1}, true
+	case colHouseholdForm:
+		return target{special: targetHouseholdForm, field: name, geoPart: -1}, true
+	case colPersonForm:
+		return target{special: targetPersonForm, field: name, geoPart: -1}, true
 	}
+	// Any version's question: an export has a column for each (columns.go).
 	for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
-		f, ok := cr.forms.Form(kind)
-		if !ok {
-			continue
-		}
-		if d, ok := f.Field(name); ok {
+		if d, ok := fieldDef(cr.forms, kind, name); ok {
 			return target{kind: kind, field: name, typ: d.Type, geoPart: -1, def: d}, true
 		}
 		for i, part := range geoParts {
@@ -243,7 +249,7 @@ func (cr *CSVReader) lookup(name string) (target, bool) {
 			if !found {
 				continue
 			}
-			if d, ok := f.Field(base); ok && d.Type == registry.TypeGeopoint {
+			if d, ok := fieldDef(cr.forms, kind, base); ok && d.Type == registry.TypeGeopoint {
 				return target{kind: kind, field: base, typ: registry.TypeDecimal, geoPart: i}, true
 			}
 		}
@@ -427,6 +433,18 @@ func (cr *CSVReader) parse(rec []string, line int) (Row, bool) {
 				row.PersonVersion = cell
 			}
 			continue
+		case targetHouseholdForm, targetPersonForm:
+			ref := uncell(cell)
+			if err := checkFormRef(ref); err != nil {
+				cr.rowError(line, t.field, "%v (leave the cell as the export wrote it)", err)
+				continue
+			}
+			if t.special == targetHouseholdForm {
+				row.HouseholdForm = ref
+			} else {
+				row.PersonForm = ref
+			}
+			continue
 		}
 		v, err := registry.CanonicalValue(t.typ, uncell(cell))
 		if err != nil {
@@ -585,7 +603,7 @@ func (r *Row) fields(kind string) map[string]string {
 
 // newHousehold starts a household from its first row.
 func newHousehold(row Row) Household {
-	h := Household{Doc: Doc{Fields: row.Household, Version: row.HouseholdVersion, Line: row.Line}, Key: row.HouseholdKey}
+	h := Household{Doc: Doc{Fields: row.Household, Version: row.HouseholdVersion, Form: row.HouseholdForm, Line: row.Line}, Key: row.HouseholdKey}
 	if id, err := uuid.Parse(row.HouseholdKey); err == nil && id != uuid.Nil {
 		h.ID = id.String()
 		h.Key = ""
@@ -630,7 +648,7 @@ func memberDoc(householdID string, row Row) Doc {
 	if householdID != "" {
 		row.Person[colHouseholdID] = householdID
 	}
-	return Doc{ID: row.PersonID, Fields: row.Person, Version: row.PersonVersion, Line: row.Line}
+	return Doc{ID: row.PersonID, Fields: row.Person, Version: row.PersonVersion, Form: row.PersonForm, Line: row.Line}
 }
 
 // ReadCSV reads a whole beneficiary list: households (rows grouped by the

@@ -9,7 +9,9 @@ import (
 
 // RecordCSVWriter writes records of one kind, one row each: id, then a
 // column per question of the kind's form (a geopoint in four columns, a
-// note in none, as in person-level CSV), household_id among them. It is how
+// note in none, as in person-level CSV), household_id among them, then a
+// column per question only older versions of the form have, then _form, the
+// ref of the version each record was last written under (#meta+form). It is how
 // needs assessments leave for analysis: a file of their own, because HXL
 // tools, like spreadsheets, read one table per file, and a table of
 // households and of assessments have different columns. The HXL row tags
@@ -44,7 +46,11 @@ func (rw *RecordCSVWriter) Write(r registry.Record) error {
 		return nil
 	}
 	for i, c := range t.cols {
-		if c.field == "" {
+		switch {
+		case c.name == colForm:
+			t.row[i] = defuse(r.Form)
+			continue
+		case c.field == "":
 			t.row[i] = r.ID.String()
 			continue
 		}

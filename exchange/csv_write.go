@@ -80,6 +80,12 @@ func (cw *CSVWriter) writeRow(household registry.Record, person *registry.Record
 			if person != nil {
 				v = VersionOf(*person).String()
 			}
+		case c.name == colHouseholdForm:
+			v = defuse(household.Form)
+		case c.name == colPersonForm:
+			if person != nil {
+				v = defuse(person.Form)
+			}
 		case c.kind == registry.KindHousehold:
 			v = t.cell(c, household.Value(c.field))
 		case person != nil:

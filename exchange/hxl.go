@@ -30,6 +30,9 @@ var builtinHXL = map[string]string{
 	colHouseholdVersion: "#meta+version+hh",
 	colPersonVersion:    "#meta+version+ind",
 	colRecordID:         "#meta+id",
+	colForm:             "#meta+form",
+	colHouseholdForm:    "#meta+form+hh",
+	colPersonForm:       "#meta+form+ind",
 
 	// household
 	registry.FieldConsentDate: "#date+consent",

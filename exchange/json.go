@@ -27,6 +27,11 @@ type Doc struct {
 	// what its values were when they were written out. Empty in input that
 	// was not exported by us.
 	Version string `json:"version,omitempty"`
+	// Form is the ref ("id@version") of the form version an exported record
+	// was last written under (registry.Record.Form). An import reads it
+	// back but writes under the form it validates against: it says where
+	// the values came from, not how to check them.
+	Form string `json:"form,omitempty"`
 
 	// Line is the CSV line the record was read from (a household: its first
 	// line), so a record refused later can be reported where it was typed.
@@ -135,6 +140,7 @@ type rawDoc struct {
 	ID      string                     `json:"id"`
 	Fields  map[string]json.RawMessage `json:"fields"`
 	Version string                     `json:"version,omitempty"`
+	Form    string                     `json:"form,omitempty"`
 }
 
 type rawHousehold struct {
@@ -248,6 +254,12 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 		}
 		doc.Version = raw.Version
 	}
+	if raw.Form != "" {
+		if err := checkFormRef(raw.Form); err != nil {
+			d.fail("%s: form: %v", where, err)
+		}
+		doc.Form = raw.Form
+	}
 	if raw.ID != "" {
 		id, err := uuid.Parse(raw.ID)
 		if err != nil || id == uuid.Nil {
@@ -283,7 +295,7 @@ func (d *decoder) doc(where, kind string, raw rawDoc) Doc {
 			age = s
 			continue
 		}
-		def, ok := form.Field(name)
+		def, ok := fieldDef(d.forms, kind, name) // any version's: an export holds them all
 		if !ok {
 			d.fail("%s: field %q: the %s form has no such field", where, name, kind)
 			continue
@@ -440,7 +452,7 @@ func FromRecords(household registry.Record, members, assessments []registry.Reco
 // docOf leaves out the fields the system keeps ("_…"): no import takes them,
 // and the version says what the values were.
 func docOf(r registry.Record) Doc {
-	doc := Doc{Fields: r.Values(), Version: VersionOf(r).String()}
+	doc := Doc{Fields: r.Values(), Version: VersionOf(r).String(), Form: r.Form}
 	for name := range doc.Fields {
 		if strings.HasPrefix(name, "_") {
 			delete(doc.Fields, name)

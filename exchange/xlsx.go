@@ -18,7 +18,9 @@ import (
 // XLSXWriter writes an Excel workbook with one sheet per kind: household
 // (one row per household), person (one per member, with its household_id),
 // then one per further form (assessment, …), each sheet's columns the id
-// and a column per question of its form, as in CSV. It is for people
+// and a column per question of its form, as in CSV (those only older
+// versions have after the current version's), and _form, the ref of the
+// form version each record was last written under. It is for people
 // reading the data in a spreadsheet; ReadCSV does not read it back, so it
 // carries no version columns.
 //
@@ -157,7 +159,14 @@ func (xw *XLSXWriter) WriteRecord(r registry.Record) error {
 		return fmt.Errorf("xlsx export of %s: no %s form", r.ID, r.Kind)
 	}
 	for i, c := range s.cols {
-		if c.field == "" {
+		switch {
+		case c.name == colForm:
+			s.row[i] = nil
+			if r.Form != "" {
+				s.row[i] = excelize.Cell{StyleID: xw.text, Value: r.Form}
+			}
+			continue
+		case c.field == "":
 			s.row[i] = excelize.Cell{StyleID: xw.text, Value: r.ID.String()}
 			continue
 		}

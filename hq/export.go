@@ -147,23 +147,34 @@ func export(ws Records, forms *registry.Forms, opt ExportOptions, now time.Time,
 			xw.abort()
 		}
 	}()
-	for _, id := range ws.IDs(registry.KindHousehold) {
-		h, err := ws.Get(id)
+	households := ws.IDs(registry.KindHousehold)
+	for len(households) > 0 {
+		chunk := households[:min(len(households), exportChunk)]
+		households = households[len(chunk):]
+		// One read for a chunk of households and one for all their
+		// members and assessments: on PostgreSQL a read per record would
+		// be a round trip per record.
+		hs, err := getAll(ws, chunk)
 		if err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		members, err := getAll(ws, ws.Members(id))
+		var ids []uuid.UUID
+		for _, id := range chunk {
+			ids = append(append(ids, ws.Members(id)...), ws.Assessments(id)...)
+		}
+		rest, err := getAll(ws, ids)
 		if err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		assessments, err := getAll(ws, ws.Assessments(id))
-		if err != nil {
-			return n, fmt.Errorf("export: %w", err)
+		for i, id := range chunk {
+			nm, na := len(ws.Members(id)), len(ws.Assessments(id))
+			members, assessments := rest[:nm], rest[nm:nm+na]
+			rest = rest[nm+na:]
+			if err := xw.write(hs[i], members, assessments); err != nil {
+				return n, fmt.Errorf("export %s: %w", opt.Format, err)
+			}
+			n++
 		}
-		if err := xw.write(h, members, assessments); err != nil {
-			return n, fmt.Errorf("export %s: %w", opt.Format, err)
-		}
-		n++
 	}
 	if opt.BOM && opt.Format == FormatAggregate {
 		// The aggregate writes all at the end; its mark goes first.
@@ -177,7 +188,19 @@ func export(ws Records, forms *registry.Forms, opt ExportOptions, now time.Time,
 	return n, nil
 }
 
+// exportChunk is how many households an export reads at a time.
+const exportChunk = 256
+
+// manyGetter is a Records that reads many records in one go
+// (store.Workspace.GetMany).
+type manyGetter interface {
+	GetMany(ids []uuid.UUID) ([]registry.Record, error)
+}
+
 func getAll(ws Records, ids []uuid.UUID) ([]registry.Record, error) {
+	if m, ok := ws.(manyGetter); ok {
+		return m.GetMany(ids)
+	}
 	out := make([]registry.Record, 0, len(ids))
 	for _, id := range ids {
 		r, err := ws.Get(id)

@@ -23,6 +23,13 @@ type Record struct {
 	ID     uuid.UUID
 	Kind   string
 	Fields map[string]change.Field
+	// Form is the ref ("id@version") of the form the record was last
+	// written under: that of its change with the highest stamp that names
+	// one, so every replica agrees whatever order the changes came in. ""
+	// when no change named one (records written before forms had versions).
+	Form string
+	// FormStamp is the stamp of the change Form was taken from.
+	FormStamp change.Stamp
 }
 
 // NewID returns a new record id: a UUIDv7, so ids sort by creation time.
@@ -67,10 +74,19 @@ func (r Record) Conflicts() map[string][]change.Version {
 	return out
 }
 
+// Apply merges c into the record (change.Apply) and takes c's form when c is
+// the latest change naming one. It reports whether any value was new.
+func (r *Record) Apply(c change.Change) bool {
+	if c.Form != "" && c.Stamp.Compare(r.FormStamp) > 0 {
+		r.Form, r.FormStamp = c.Form, c.Stamp
+	}
+	return change.Apply(r.Fields, c)
+}
+
 // Clone returns a deep-enough copy of r for a caller to apply changes to
 // without touching the original.
 func (r Record) Clone() Record {
-	c := Record{ID: r.ID, Kind: r.Kind, Fields: make(map[string]change.Field, len(r.Fields))}
+	c := Record{ID: r.ID, Kind: r.Kind, Fields: make(map[string]change.Field, len(r.Fields)), Form: r.Form, FormStamp: r.FormStamp}
 	for name, f := range r.Fields {
 		c.Fields[name] = change.Field{Versions: slices.Clone(f.Versions)}
 	}

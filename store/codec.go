@@ -34,6 +34,10 @@ type storedRecord struct {
 	Kind   string                     `cbor:"1,keyasint"`
 	Fields map[string][]storedVersion `cbor:"2,keyasint"`
 	Log    []uint64                   `cbor:"3,keyasint,omitempty"` // log seqs of the record's changes, in order
+	// Form and FormStamp are registry.Record's: absent in records written
+	// before forms had versions, which read back with Form "".
+	Form      string       `cbor:"4,keyasint,omitempty"`
+	FormStamp *storedStamp `cbor:"5,keyasint,omitempty"`
 }
 
 type storedWrite struct {
@@ -156,7 +160,11 @@ func fromStoredStamps(ss []storedStamp) []change.Stamp {
 }
 
 func toStoredRecord(r registry.Record, log []uint64) storedRecord {
-	s := storedRecord{Kind: r.Kind, Fields: make(map[string][]storedVersion, len(r.Fields)), Log: log}
+	s := storedRecord{Kind: r.Kind, Fields: make(map[string][]storedVersion, len(r.Fields)), Log: log, Form: r.Form}
+	if !r.FormStamp.IsZero() {
+		fs := toStoredStamp(r.FormStamp)
+		s.FormStamp = &fs
+	}
 	for name, f := range r.Fields {
 		vs := make([]storedVersion, len(f.Versions))
 		for i, v := range f.Versions {
@@ -168,7 +176,10 @@ func toStoredRecord(r registry.Record, log []uint64) storedRecord {
 }
 
 func (s storedRecord) record(id uuid.UUID) registry.Record {
-	r := registry.Record{ID: id, Kind: s.Kind, Fields: make(map[string]change.Field, len(s.Fields))}
+	r := registry.Record{ID: id, Kind: s.Kind, Fields: make(map[string]change.Field, len(s.Fields)), Form: s.Form}
+	if s.FormStamp != nil {
+		r.FormStamp = s.FormStamp.stamp()
+	}
 	for name, vs := range s.Fields {
 		f := change.Field{Versions: make([]change.Version, len(vs))}
 		for i, v := range vs {

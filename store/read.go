@@ -15,6 +15,40 @@ import (
 
 func unixMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// GetMany returns the records of ids, in order, read in one transaction —
+// one query on PostgreSQL instead of a round trip each: what an export
+// reads a few hundred households at a time with. A missing id is an error
+// wrapping ErrNotFound, as for Get.
+func (w *Workspace) GetMany(ids []uuid.UUID) ([]registry.Record, error) {
+	if err := w.rlock(); err != nil {
+		return nil, err
+	}
+	defer w.mu.RUnlock()
+	out := make([]registry.Record, 0, len(ids))
+	err := w.view(func(tx kv.Tx) error {
+		keys := make([][]byte, len(ids))
+		for i, id := range ids {
+			keys[i] = append([]byte(nil), id[:]...)
+		}
+		kv.Prefetch(tx.Bucket(bucketRecords), keys)
+		for _, id := range ids {
+			r, _, found, err := w.readRecord(tx, id)
+			if err != nil {
+				return err
+			}
+			if !found {
+				return fmt.Errorf("record %s: %w", id, ErrNotFound)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get records: %w", err)
+	}
+	return out, nil
+}
+
 // Get decrypts one record, deleted or not.
 func (w *Workspace) Get(id uuid.UUID) (registry.Record, error) {
 	if err := w.rlock(); err != nil {

@@ -160,7 +160,7 @@ func (w *Workspace) refusal(tx kv.Tx, st *txState, c change.Change) (string, err
 		return fmt.Sprintf("%s %s: more than %d fields: %v", c.Kind, c.Record, maxRecordFields, ErrUnstorable), nil
 	}
 	merged := p.rec.Clone()
-	change.Apply(merged.Fields, c)
+	merged.Apply(c)
 	if err := checkWritten(merged.Fields, c); err != nil {
 		return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 	}

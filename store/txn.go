@@ -114,7 +114,7 @@ func (w *Workspace) pending(tx kv.Tx, st *txState, id uuid.UUID, kind string) (*
 // log, the seen table and the audit chain.
 func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
 	c, erasing := logErasing(p, c)
-	change.Apply(p.rec.Fields, c)
+	p.rec.Apply(c)
 	st.logSeq++
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true

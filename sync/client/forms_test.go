@@ -3,6 +3,7 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"fieldreg/hq"
 	"fieldreg/registry"
@@ -61,7 +64,8 @@ func formsDevice(t *testing.T, clock func() time.Time) (*store.Workspace, *store
 	return w, set
 }
 
-// assessmentV2 is the built-in assessment with one more question.
+// assessmentV2 is the built-in assessment with one more question
+// (latrines) and one fewer (priority_notes, which only version 1 has).
 func assessmentV2(t *testing.T) []byte {
 	t.Helper()
 	f, _ := builtins(t).Form(registry.KindAssessment)
@@ -71,6 +75,7 @@ func assessmentV2(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	v2.Version = "2"
+	v2.Fields = slices.DeleteFunc(v2.Fields, func(d registry.FieldDef) bool { return d.Name == "priority_notes" })
 	v2.Fields = append(v2.Fields, registry.FieldDef{Name: "latrines", Type: registry.TypeInteger, Label: registry.Labels{"en": "Working latrines"}})
 	out, err := json.Marshal(v2)
 	if err != nil {
@@ -118,7 +123,7 @@ func TestVersionsPublishedAtHQSyncAndBothAreAccepted(t *testing.T) {
 	if err := assess(t, online, clock.Now(), h.String(), map[string]string{"latrines": "3"}); err != nil {
 		t.Fatalf("registering under version 2: %v", err)
 	}
-	if err := assess(t, offline, clock.Now(), h.String(), map[string]string{"meals_per_day": "2"}); err != nil {
+	if err := assess(t, offline, clock.Now(), h.String(), map[string]string{"meals_per_day": "2", "priority_notes": "roof leaks"}); err != nil {
 		t.Fatalf("registering under version 1, offline: %v", err)
 	}
 	syncOnce(t, online, tA)
@@ -164,6 +169,33 @@ func TestVersionsPublishedAtHQSyncAndBothAreAccepted(t *testing.T) {
 	if !bytes.Contains(data, []byte(`"latrines"`)) || !bytes.Contains(data, []byte(`"meals_per_day"`)) {
 		t.Errorf("the export lacks one of the assessments:\n%s", data)
 	}
+	for _, ref := range []string{`"form":"assessment@1"`, `"form":"assessment@2"`} {
+		if !bytes.Contains(data, []byte(ref)) {
+			t.Errorf("the JSON export lacks %s:\n%s", ref, data)
+		}
+	}
+	// The CSV table of assessments and the XLSX sheet hold both, each with
+	// its version, and the question only version 1 has keeps its answer.
+	for _, format := range []string{hq.FormatCSV, hq.FormatXLSX} {
+		rows := assessmentTable(t, s, format)
+		if len(rows) != 2 {
+			t.Fatalf("%s export: %d assessments, want 2: %v", format, len(rows), rows)
+		}
+		byForm := map[string]map[string]string{}
+		for _, r := range rows {
+			byForm[r["_form"]] = r
+		}
+		v1, v2 := byForm["assessment@1"], byForm["assessment@2"]
+		if v1 == nil || v2 == nil {
+			t.Fatalf("%s export: _form of the assessments %v, want assessment@1 and assessment@2", format, rows)
+		}
+		if v1["priority_notes"] != "roof leaks" || v1["meals_per_day"] != "2" || v1["latrines"] != "" {
+			t.Errorf("%s export: the version 1 assessment reads %v", format, v1)
+		}
+		if v2["latrines"] != "3" || v2["priority_notes"] != "" {
+			t.Errorf("%s export: the version 2 assessment reads %v", format, v2)
+		}
+	}
 	// A third sync brings no form again: the cursor moved past it.
 	if sum := syncOnce(t, offline, tB); sum.Forms != 0 {
 		t.Errorf("a later sync stored %d forms again", sum.Forms)
@@ -181,6 +213,60 @@ func TestVersionsPublishedAtHQSyncAndBothAreAccepted(t *testing.T) {
 	if !slices.Equal(refs, []string{"assessment@1", "assessment@2"}) {
 		t.Errorf("HQ's assessment versions: %v", refs)
 	}
+}
+
+// assessmentTable exports HQ's assessments in format (csv: the table of
+// kind assessment; xlsx: its assessment sheet) and returns the rows, each
+// by its header.
+func assessmentTable(t *testing.T, s *hq.Server, format string) []map[string]string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "assessments."+format)
+	opt := hq.ExportOptions{Format: format}
+	if format == hq.FormatCSV {
+		opt.Kind = registry.KindAssessment
+	}
+	if _, err := s.ExportFileWith(context.Background(), out, opt); err != nil {
+		t.Fatal(err)
+	}
+	var table [][]string
+	if format == hq.FormatCSV {
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if table, err = csv.NewReader(f).ReadAll(); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		f, err := excelize.OpenFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if table, err = f.GetRows(registry.KindAssessment); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(table) == 0 {
+		t.Fatalf("%s export has no header", format)
+	}
+	for _, col := range []string{"_form", "latrines", "priority_notes"} {
+		if !slices.Contains(table[0], col) {
+			t.Errorf("%s export: no %s column in %v", format, col, table[0])
+		}
+	}
+	var rows []map[string]string
+	for _, cells := range table[1:] {
+		r := map[string]string{}
+		for i, h := range table[0] {
+			if i < len(cells) {
+				r[h] = cells[i]
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
 }
 
 func TestReturnBundleBringsForms(t *testing.T) {
