@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,6 +28,7 @@ type Config struct {
 // lock settings must be known before the workspace is unlocked.
 const (
 	prefLanguage    = "language"
+	prefTheme       = "theme" // themeSystem, themeLight, themeDark or themeSun
 	prefLastUser    = "last_user"
 	prefAutoLockMin = "autolock_minutes"
 	prefFailures    = "unlock_failures"
@@ -76,6 +78,8 @@ type UI struct {
 	syncs    *syncScreen
 	settings *settingsScreen
 	overdue  *overdueScreen // shown instead of the tabs while a sync is overdue
+
+	confirming *dialog.ConfirmDialog // the question on screen, if any
 }
 
 // New makes the field app's window. Call ShowAndRun on the result.
@@ -86,7 +90,7 @@ func New(a fyne.App, cfg Config) *UI {
 	if cfg.Sync == nil {
 		cfg.Sync = defaultSyncService(cfg.Now)
 	}
-	a.Settings().SetTheme(fieldTheme{})
+	a.Settings().SetTheme(fieldTheme{mode: a.Preferences().StringWithFallback(prefTheme, themeSystem)})
 	u := &UI{app: a, cfg: cfg, draftDelay: time.Second, searchDelay: 250 * time.Millisecond}
 	u.tr = newTranslator(a.Preferences().StringWithFallback(prefLanguage, "en"))
 	forms, err := registry.BuiltinForms()
@@ -121,7 +125,11 @@ func (u *UI) showStart() {
 	if store.Exists(u.cfg.Dir) {
 		u.unlock = newUnlockScreen(u)
 		u.win.SetContent(u.unlock.content)
-		u.win.Canvas().Focus(u.unlock.user)
+		if u.unlock.user.Text != "" {
+			u.win.Canvas().Focus(u.unlock.pass) // the user is known: the passphrase is what is typed
+		} else {
+			u.win.Canvas().Focus(u.unlock.user)
+		}
 		return
 	}
 	u.firstRun = newFirstRunScreen(u)
@@ -420,4 +428,20 @@ func setError(l *widget.Label, msg string) {
 func (u *UI) showError(context string, err error) {
 	fyne.LogError(context, err)
 	showMessage(u.win, u.tr.T("error.title"), u.tr.T(context)+"\n\n"+u.plainError(err))
+}
+
+// confirm asks a yes-or-no question in the user's language and runs yes on
+// Yes. The dialog is kept for tests to answer.
+func (u *UI) confirm(title, question string, yes func()) {
+	d := dialog.NewConfirm(title, question, func(ok bool) {
+		u.confirming = nil
+		if ok {
+			u.touch()
+			yes()
+		}
+	}, u.win)
+	d.SetConfirmText(u.tr.T("yes"))
+	d.SetDismissText(u.tr.T("no"))
+	u.confirming = d
+	d.Show()
 }

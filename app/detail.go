@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,6 +38,9 @@ type detailView struct {
 	// resolve buttons by "record/field/value", for tests.
 	resolveButtons map[string]*widget.Button
 	editButtons    map[uuid.UUID]*widget.Button
+	addMember      *widget.Button
+	addAssessment  *widget.Button
+	adding         bool // the form is a new member or assessment, not an edit
 }
 
 func newDetailView(u *UI, id uuid.UUID, close func()) *detailView {
@@ -95,18 +97,21 @@ func (d *detailView) show() {
 		}
 	}
 	d.body.Add(u.heading(u.tr.T("detail.household_of", title)))
+	d.body.Add(u.text(u.tr.T("detail.number", registrationNumber(d.id))))
 	d.addConflicts()
 	d.addRecord(u.tr.T("register.step_household"), d.household)
 	d.body.Add(u.heading(u.tr.T("register.members_count", len(d.members))))
 	for _, m := range d.members {
 		d.addRecord(u.memberSummary(m), m)
 	}
-	if len(d.assessments) > 0 {
-		d.body.Add(u.heading(u.tr.T("register.step_assessment")))
-		for _, a := range d.assessments {
-			d.addRecord(a.Value(registry.FieldDate), a)
-		}
+	d.addMember = u.button(u.tr.T("detail.add_member"), theme.ContentAddIcon(), func() { d.add(registry.KindPerson) })
+	d.body.Add(container.NewHBox(d.addMember))
+	d.body.Add(u.heading(u.tr.T("register.step_assessment")))
+	for _, a := range d.assessments {
+		d.addRecord(a.Value(registry.FieldDate), a)
 	}
+	d.addAssessment = u.button(u.tr.T("detail.add_assessment"), theme.ContentAddIcon(), func() { d.add(registry.KindAssessment) })
+	d.body.Add(container.NewHBox(d.addAssessment))
 	d.addHistory()
 	d.body.Refresh()
 }
@@ -123,6 +128,7 @@ func (d *detailView) addRecord(title string, rec registry.Record) {
 // edit replaces the detail with the record's form, filled in.
 func (d *detailView) edit(rec registry.Record) {
 	u := d.u
+	d.adding = false
 	d.editRec = rec
 	d.editing = newFormView(u, u.mustForm(rec.Kind))
 	d.editing.setValues(rec.Values(), false)
@@ -136,10 +142,76 @@ func (d *detailView) edit(rec registry.Record) {
 	d.body.Refresh()
 }
 
+// arrow points from an old value to the new one the way the line reads.
+func (u *UI) arrow() string {
+	if u.tr.rtl() {
+		return " ← "
+	}
+	return " → "
+}
+
+// add shows an empty form for a new member (a newborn) or a new assessment
+// of this household.
+func (d *detailView) add(kind string) {
+	u := d.u
+	d.edit(registry.Record{ID: newID(), Kind: kind})
+	d.adding = true
+	d.editing.setValues(nil, true)
+	if in := d.editing.byName[registry.FieldDate]; in != nil && kind == registry.KindAssessment {
+		in.setValue(u.cfg.Now().Format("2006-01-02"))
+	}
+	if in := d.editing.byName[registry.FieldFamilyName]; in != nil {
+		for _, m := range d.members {
+			if registry.IsHead(m) {
+				in.setValue(m.Value(registry.FieldFamilyName)) // a newborn mostly takes it
+			}
+		}
+	}
+}
+
+// commitAdd registers the new record into the household (ops.Register with
+// the household as it is: its rules, the head rule included, are checked
+// with the new record in).
+func (d *detailView) commitAdd() {
+	u := d.u
+	rec := d.editRec
+	vals, ok := d.editing.validate(rec.ID, map[string]string{registry.FieldHouseholdID: d.id.String()})
+	if !ok {
+		setError(d.message, u.tr.T("register.fix_fields"))
+		return
+	}
+	h := ops.Household{Entry: ops.Entry{ID: d.id, Fields: d.household.Values()}}
+	entry := ops.Entry{ID: rec.ID, Fields: vals}
+	if rec.Kind == registry.KindAssessment {
+		h.Assessments = []ops.Entry{entry}
+	} else {
+		h.Members = []ops.Entry{entry}
+	}
+	d.saveEdit.Disable()
+	ws, forms, now := u.ws, u.forms, u.cfg.Now()
+	u.background(func() func() {
+		_, err := ops.Register(ws, forms, now, h)
+		return func() {
+			d.saveEdit.Enable()
+			if err != nil {
+				d.editing.showErrors(err)
+				setError(d.message, u.plainError(err))
+				return
+			}
+			setError(d.message, "")
+			d.load()
+		}
+	})
+}
+
 // commitEdit stores the fields the user changed, and only those: a field
 // left alone keeps its stamp, so it cannot conflict with someone else's
 // edit. ops.Edit keeps the household's one head.
 func (d *detailView) commitEdit() {
+	if d.adding {
+		d.commitAdd()
+		return
+	}
 	u := d.u
 	rec := d.editRec
 	old := rec.Values()
@@ -250,8 +322,8 @@ func (d *detailView) resolve(rec registry.Record, field, value string) {
 }
 
 // addHistory lists who changed what and when, newest first, for the
-// household and its people. Values are not shown: the audit trail names
-// fields only.
+// household and its people: each change with its author and time, and each
+// field it wrote as old → new, so a supervisor can see what was there.
 func (d *detailView) addHistory() {
 	u := d.u
 	type line struct {
@@ -266,18 +338,33 @@ func (d *detailView) addHistory() {
 		if err != nil {
 			continue
 		}
+		form := u.mustForm(rec.Kind)
+		was := map[string]string{}
 		for i, c := range changes {
-			var fields []string
-			for _, w := range c.Writes {
-				fields = append(fields, u.fieldLabel(c.Kind, w.Field))
-			}
 			what := u.tr.raw("detail.edited")
 			if i == 0 {
 				what = u.tr.raw("detail.created")
 			}
-			kind := u.mustForm(c.Kind).Title.In(u.tr.lang)
-			lines = append(lines, line{c.Stamp, u.tr.bidi(fmt.Sprintf("%s · %s · %s %s: %s",
-				u.formatTime(c.Stamp.Time()), c.Author, kind, what, strings.Join(fields, u.listSeparator())))})
+			text := fmt.Sprintf("%s · %s · %s %s", u.formatTime(c.Stamp.Time()), c.Author, form.Title.In(u.tr.lang), what)
+			for _, w := range c.Writes {
+				def, ok := form.Field(w.Field)
+				if !ok || skipField(def) {
+					continue
+				}
+				shown := func(v string) string {
+					if v == "" {
+						return "—"
+					}
+					return u.displayValue(def, v)
+				}
+				if old, ok := was[w.Field]; ok || i > 0 {
+					text += "\n    " + def.Label.In(u.tr.lang) + ": " + shown(old) + u.arrow() + shown(w.Value)
+				} else {
+					text += "\n    " + def.Label.In(u.tr.lang) + ": " + shown(w.Value)
+				}
+				was[w.Field] = w.Value
+			}
+			lines = append(lines, line{c.Stamp, u.tr.bidi(text)})
 		}
 	}
 	sort.Slice(lines, func(i, j int) bool { return change.Wins(lines[i].at, lines[j].at) })

@@ -43,7 +43,8 @@ func newRegistration() *registration {
 }
 
 // empty reports whether nothing was typed yet. Defaults the app fills in
-// (status, the head's relationship, today's date) do not count.
+// (status, consent unticked, the head's relationship, today's date) do
+// not count.
 func (r *registration) empty() bool {
 	typed := func(f map[string]string, defaults ...string) bool {
 		for k, v := range f {
@@ -54,7 +55,7 @@ func (r *registration) empty() bool {
 		return false
 	}
 	return r.Step == stepHousehold && len(r.Members) == 0 &&
-		!typed(r.Fields, registry.FieldStatus) && !typed(r.Typing.Fields, registry.FieldRelationship) && !typed(r.Assessment, registry.FieldDate)
+		!typed(r.Fields, registry.FieldStatus, registry.FieldConsentDate, registry.FieldConsent) && !typed(r.Typing.Fields, registry.FieldRelationship) && !typed(r.Assessment, registry.FieldDate)
 }
 
 func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }

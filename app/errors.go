@@ -44,7 +44,11 @@ func (u *UI) validationText(verr *registry.ValidationError) string {
 		if i > 0 {
 			s += "\n"
 		}
-		s += u.fieldLabel(fe.Kind, fe.Field) + ": " + fe.Message(u.tr.lang)
+		if fe.Rule == registry.RuleOneHead {
+			s += u.fieldMessage(fe) // about the household, not the field it counts
+			continue
+		}
+		s += u.fieldLabel(fe.Kind, fe.Field) + ": " + u.fieldMessage(fe)
 	}
 	return s
 }

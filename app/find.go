@@ -25,8 +25,8 @@ type findScreen struct {
 	content *fyne.Container
 
 	search  *widget.Entry
-	site    *widget.Select
-	status  *widget.Select
+	site    *choiceSelect
+	status  *choiceSelect
 	count   *widget.Label
 	list    *widget.List
 	results []uuid.UUID
@@ -118,7 +118,7 @@ func newFindScreen(u *UI) *findScreen {
 }
 
 // filterSelect offers "any" and a field's choices from the household form.
-func (s *findScreen) filterSelect(kind, field string, codes *[]string, anyKey string) *widget.Select {
+func (s *findScreen) filterSelect(kind, field string, codes *[]string, anyKey string) *choiceSelect {
 	u := s.u
 	labels := []string{u.tr.T(anyKey)}
 	*codes = []string{""}
@@ -128,7 +128,7 @@ func (s *findScreen) filterSelect(kind, field string, codes *[]string, anyKey st
 			*codes = append(*codes, c.Name)
 		}
 	}
-	sel := widget.NewSelect(labels, func(string) {
+	sel := newChoiceSelect(u.win, labels, func(string) {
 		u.touch()
 		s.reload()
 	})
@@ -136,7 +136,7 @@ func (s *findScreen) filterSelect(kind, field string, codes *[]string, anyKey st
 	return sel
 }
 
-func selectedCode(sel *widget.Select, codes []string) string {
+func selectedCode(sel *choiceSelect, codes []string) string {
 	if i := sel.SelectedIndex(); i > 0 && i < len(codes) {
 		return codes[i]
 	}

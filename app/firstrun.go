@@ -18,7 +18,7 @@ import (
 type firstRunScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
-	language *widget.Select
+	language *choiceSelect
 	admin    *widget.Entry
 	pass     *widget.Entry
 	repeat   *widget.Entry

@@ -175,8 +175,12 @@ func TestRegisterHouseholdWithThreeMembers(t *testing.T) {
 	u.create()
 	u.registerHousehold(testHousehold, testHead, testSpouse, testChild)
 	r := u.register
-	if got := r.message.Text; got != "Household saved with 3 members." {
-		t.Fatalf("after save: %q", got)
+	ids := u.roster.list("", "")
+	if len(ids) != 1 {
+		t.Fatalf("%d households listed", len(ids))
+	}
+	if got, want := r.message.Text, "Household "+registrationNumber(ids[0])+" saved with 3 members."; !strings.HasPrefix(got, want) {
+		t.Fatalf("after save: %q, want it to start %q", got, want)
 	}
 	if r.reg.Step != stepHousehold || len(r.reg.Members) != 0 {
 		t.Error("the form did not start over after saving")

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
@@ -23,6 +24,9 @@ type formView struct {
 	content *fyne.Container
 	// changed is called after the user changes a field.
 	changed func(field string)
+	// focused is called when an input gets the keyboard focus, so the
+	// screen can scroll it into view.
+	focused func(in *fieldInput)
 }
 
 // fieldInput is one field on screen. Exactly one of the input widgets is set,
@@ -31,12 +35,12 @@ type fieldInput struct {
 	def    registry.FieldDef
 	errors *widget.Label
 
-	entry  *widget.Entry
-	sel    *widget.Select
+	entry  *fieldEntry
+	sel    *choiceSelect // a widget.Select guarded against fyne-io/fyne#5965
 	radio  *widget.RadioGroup
 	check  *widget.Check
 	checks *widget.CheckGroup
-	age    *widget.Entry // birth dates: an age in years when the date is unknown
+	age    *fieldEntry // birth dates: an age in years when the date is unknown
 
 	choiceNames  []string // choice codes, in the order of their labels
 	choiceLabels []string
@@ -93,6 +97,9 @@ func (v *formView) newInput(d registry.FieldDef) *fieldInput {
 	in := &fieldInput{def: d, errors: u.errorText()}
 	changed := func() {
 		u.touch()
+		if in.errors.Visible() {
+			v.recheck(in) // a message goes as soon as the value is fixed
+		}
 		if v.changed != nil {
 			v.changed(d.Name)
 		}
@@ -109,79 +116,90 @@ func (v *formView) newInput(d registry.FieldDef) *fieldInput {
 			in.radio = widget.NewRadioGroup(in.choiceLabels, func(string) { changed() })
 			in.radio.Horizontal = true
 		} else {
-			in.sel = widget.NewSelect(in.choiceLabels, func(string) { changed() })
+			in.sel = newChoiceSelect(u.win, in.choiceLabels, func(string) { changed() })
 			in.sel.PlaceHolder = u.tr.T("form.choose")
 		}
 	case registry.TypeSelectMultiple:
 		in.checks = widget.NewCheckGroup(in.choiceLabels, func([]string) { changed() })
 	case registry.TypeText:
-		in.entry = widget.NewEntry()
+		in.entry = newFieldEntry()
 		if d.MaxLength > 200 {
 			in.entry.MultiLine = true
 			in.entry.Wrapping = fyne.TextWrapWord
 		}
 	default:
-		in.entry = widget.NewEntry()
+		in.entry = newFieldEntry()
 	}
 	if in.entry != nil {
 		in.entry.OnChanged = func(string) { changed() }
+		v.wireEntry(in, in.entry)
 		switch d.Type {
 		case registry.TypeDate:
 			in.entry.SetPlaceHolder(u.tr.T("form.date_placeholder"))
 		case registry.TypeGeopoint:
 			in.entry.SetPlaceHolder(u.tr.T("form.geopoint_placeholder"))
-		case registry.TypeInteger, registry.TypeDecimal:
-			in.entry.SetPlaceHolder("0")
 		}
 		if d.Name == registry.FieldBirthDate {
-			in.age = widget.NewEntry()
+			in.age = newFieldEntry()
 			in.age.SetPlaceHolder(u.tr.T("form.age_placeholder"))
 			in.age.OnChanged = func(string) { changed() }
+			v.wireEntry(in, in.age)
 		}
 	}
 	return in
 }
 
-// fieldBox lays out a field: label, hint, read-aloud text, input, error.
+// fieldBox lays out a field: the read-aloud text across the width, then the
+// label and hint beside the input and its message on a wide window, above
+// them on a narrow one (fieldRow).
 func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	u := v.u
 	lang := u.tr.lang
 	d := in.def
 	box := container.NewVBox()
-	label := d.Label.In(lang)
-	if d.Required {
-		label += " *"
-	}
-	if in.check == nil {
-		box.Add(widget.NewLabelWithStyle(label, u.tr.align(), fyne.TextStyle{Bold: true}))
-	}
-	if hint := d.Hint.In(lang); hint != "" {
-		h := u.text(hint)
-		h.TextStyle.Italic = true
-		box.Add(h)
-	}
 	if text := d.ReadAloud.In(lang); text != "" {
 		read := u.text(text)
 		box.Add(widget.NewCard("", u.tr.T("form.read_aloud"), read))
 	}
+	label := d.Label.In(lang)
+	if d.Required {
+		label += " *"
+	}
+	labels := container.NewVBox()
+	if in.check == nil {
+		l := u.text(label)
+		l.TextStyle.Bold = true
+		labels.Add(l)
+	}
+	if hint := d.Hint.In(lang); hint != "" {
+		h := u.text(hint)
+		h.TextStyle.Italic = true
+		h.SizeName = theme.SizeNameCaptionText
+		labels.Add(h)
+	}
+	compact := container.NewThemeOverride(labels, compactTheme{})
+	if len(labels.Objects) == 0 {
+		compact.Hide()
+	}
+	var input fyne.CanvasObject
 	switch {
 	case in.check != nil:
 		if d.Required {
 			in.check.Text = label
 		}
-		box.Add(in.check)
+		input = in.check
 	case in.radio != nil:
-		box.Add(in.radio)
+		input = newRadioFit(in.radio)
 	case in.sel != nil:
-		box.Add(in.sel)
+		input = in.sel
 	case in.checks != nil:
-		box.Add(in.checks)
+		input = in.checks
 	case in.age != nil:
-		box.Add(u.row(in.entry, in.age))
+		input = u.row(in.entry, in.age)
 	default:
-		box.Add(in.entry)
+		input = in.entry
 	}
-	box.Add(in.errors)
+	box.Add(newFieldRow(u.tr.rtl(), compact, container.NewVBox(input, in.errors)))
 	return box
 }
 
@@ -316,7 +334,7 @@ func (v *formView) showErrors(err error) (elsewhere int) {
 			continue
 		}
 		if in.errors.Text == "" {
-			setError(in.errors, fe.Message(v.u.tr.lang))
+			setError(in.errors, v.u.fieldMessage(fe))
 		}
 	}
 	return elsewhere

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2"
 
 	"fieldreg/assets/i18n"
@@ -67,4 +70,52 @@ var languageNames = map[string]string{
 	"fr": "Français",
 	"es": "Español",
 	"ar": "العربية",
+}
+
+// plural is the text of key for the count n, in the plural form the
+// language uses for n: the catalogue holds key.one, key.other and, for
+// Arabic, key.zero, key.two, key.few and key.many (CLDR's categories), each
+// a format of n. A form the language lacks falls back to key.other.
+func (t *translator) plural(key string, n int) string {
+	k := key + "." + pluralCategory(t.lang, n)
+	s := t.cat.Lookup(t.lang, k)
+	if s == k {
+		s = t.cat.Lookup(t.lang, key+".other")
+	}
+	if strings.Contains(s, "%") { // "سنتان" (two years) has no number in it
+		s = fmt.Sprintf(s, n)
+	}
+	return s
+}
+
+// pluralCategory is CLDR's plural category of the whole number n.
+func pluralCategory(lang string, n int) string {
+	if n < 0 {
+		n = -n
+	}
+	switch lang {
+	case "ar":
+		switch m := n % 100; {
+		case n == 0:
+			return "zero"
+		case n == 1:
+			return "one"
+		case n == 2:
+			return "two"
+		case m >= 3 && m <= 10:
+			return "few"
+		case m >= 11:
+			return "many"
+		}
+		return "other"
+	case "fr":
+		if n == 0 || n == 1 {
+			return "one"
+		}
+		return "other"
+	}
+	if n == 1 {
+		return "one"
+	}
+	return "other"
 }

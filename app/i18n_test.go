@@ -34,7 +34,8 @@ func TestTranslationKeysUsedExist(t *testing.T) {
 	// Keys built at run time.
 	for _, k := range append(stepKeys[:], "passphrase.weak", "passphrase.fair", "passphrase.strong", "settings.wipe_failed",
 		PhaseIdle.key(), PhaseConnecting.key(), PhaseSending.key(), PhaseReceiving.key(), PhaseDone.key(), PhaseFailed.key(), PhaseWaiting.key(),
-		"role.enumerator", "role.supervisor", "role.admin", "find.any_site", "find.any_status") {
+		"role.enumerator", "role.supervisor", "role.admin", "find.any_site", "find.any_status",
+		"settings.theme_system", "settings.theme_light", "settings.theme_dark", "settings.theme_sun") {
 		if !cat.Has(k) {
 			missing = append(missing, k)
 		}

@@ -126,7 +126,7 @@ type overdueScreen struct {
 	content  fyne.CanvasObject
 	message  *widget.Label
 	syncs    *syncScreen
-	language *widget.Select
+	language *choiceSelect
 	lockNow  *widget.Button
 	wipe     *widget.Button
 }

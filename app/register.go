@@ -3,12 +3,13 @@ package app
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -40,6 +41,7 @@ type registerScreen struct {
 
 	stepTitle  *widget.Label
 	body       *fyne.Container
+	scroll     *container.Scroll // the step's page
 	back, next *widget.Button
 	discard    *widget.Button
 	message    *widget.Label
@@ -79,6 +81,9 @@ func newRegisterScreen(u *UI) *registerScreen {
 	s.household = newFormView(u, u.mustForm(registry.KindHousehold))
 	s.person = newFormView(u, u.mustForm(registry.KindPerson))
 	s.assessment = newFormView(u, u.mustForm(registry.KindAssessment))
+	for _, v := range []*formView{s.household, s.person, s.assessment} {
+		v.focused = func(in *fieldInput) { scrollTo(s.scroll, in.object()) }
+	}
 	s.household.changed = func(string) { s.typed() }
 	s.assessment.changed = func(string) { s.typed() }
 	s.person.changed = func(field string) {
@@ -133,7 +138,11 @@ func (s *registerScreen) show() {
 	var page fyne.CanvasObject
 	switch r.Step {
 	case stepHousehold:
-		s.household.setValues(r.Fields, len(r.Fields) == 0)
+		fresh := len(r.Fields) == 0
+		s.household.setValues(r.Fields, fresh)
+		if in := s.household.byName[registry.FieldConsentDate]; in != nil && fresh {
+			in.setValue(u.cfg.Now().Format("2006-01-02")) // consent is asked at the door, today
+		}
 		page = s.household.content
 	case stepMembers:
 		s.showMembers()
@@ -165,7 +174,8 @@ func (s *registerScreen) show() {
 		s.showReview()
 		page = container.NewVBox(s.review, s.save)
 	}
-	s.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(page))}
+	s.scroll = container.NewVScroll(container.NewPadded(page))
+	s.body.Objects = []fyne.CanvasObject{s.scroll}
 	s.body.Refresh()
 }
 
@@ -249,6 +259,9 @@ func (s *registerScreen) restoreDraft() bool {
 		fyne.LogError("restore registration draft", err)
 		return false
 	}
+	if r.empty() {
+		return false // nothing typed: no "restored" for a blank form
+	}
 	s.reg = r
 	s.show()
 	setError(s.message, "")
@@ -278,6 +291,7 @@ func (s *registerScreen) goNext() {
 		if _, ok := s.household.validate(r.Household, nil); !ok {
 			s.saveDraft()
 			setError(s.message, u.tr.T("register.fix_fields"))
+			s.household.showFirstError(s.scroll)
 			return
 		}
 	case stepMembers:
@@ -286,6 +300,9 @@ func (s *registerScreen) goNext() {
 		}
 		if err := s.checkMembers(); err != nil {
 			setError(s.message, u.plainError(err))
+			if in := s.person.byName[registry.FieldRelationship]; in != nil {
+				setError(in.errors, u.plainError(err)) // where the head is chosen
+			}
 			return
 		}
 	case stepAssessment:
@@ -293,6 +310,7 @@ func (s *registerScreen) goNext() {
 			if _, ok := s.assessment.validate(r.AssessmentID, map[string]string{registry.FieldHouseholdID: r.Household.String()}); !ok {
 				s.saveDraft()
 				setError(s.message, u.tr.T("register.fix_fields"))
+				s.assessment.showFirstError(s.scroll)
 				return
 			}
 		}
@@ -328,10 +346,14 @@ func (s *registerScreen) saveMember() bool {
 	u := s.u
 	r := s.reg
 	vals, ok := s.person.validate(r.Typing.ID, map[string]string{registry.FieldHouseholdID: r.Household.String()})
+	if ok {
+		ok = s.checkSecondHead(vals)
+	}
 	if !ok {
 		s.message.Importance = widget.DangerImportance
 		setError(s.message, u.tr.T("register.fix_fields"))
 		s.saveDraft()
+		s.person.showFirstError(s.scroll)
 		return false
 	}
 	m := member{ID: r.Typing.ID, Fields: vals}
@@ -345,6 +367,24 @@ func (s *registerScreen) saveMember() bool {
 	setError(s.message, "")
 	s.show()
 	s.saveDraft()
+	return true
+}
+
+// checkSecondHead refuses a second head of household as soon as it is
+// added, beside the relationship, naming the head there is.
+func (s *registerScreen) checkSecondHead(vals map[string]string) bool {
+	if vals[registry.FieldRelationship] != registry.RelationshipHead {
+		return true
+	}
+	for i, m := range s.reg.Members {
+		if i != s.reg.Editing && m.Fields[registry.FieldRelationship] == registry.RelationshipHead {
+			name := registry.DisplayName(recordOf(registry.KindPerson, m.ID, m.Fields))
+			if in := s.person.byName[registry.FieldRelationship]; in != nil {
+				setError(in.errors, s.u.tr.bidi(s.u.tr.raw("register.second_head", name)))
+			}
+			return false
+		}
+	}
 	return true
 }
 
@@ -370,8 +410,16 @@ func (s *registerScreen) showMembers() {
 	for i, m := range s.reg.Members {
 		i := i
 		edit := u.button(u.tr.T("register.edit"), theme.DocumentCreateIcon(), func() { s.editMember(i) })
-		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() { s.removeMember(i) })
-		row := u.withAction(container.NewHBox(edit, remove), u.text(u.memberSummary(recordOf(registry.KindPerson, m.ID, m.Fields))))
+		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() { s.confirmRemove(i) })
+		remove.Importance = widget.DangerImportance
+		// A finger's width apart, so a tap meant for Edit never removes.
+		gap := canvas.NewRectangle(color.Transparent)
+		gap.SetMinSize(fyne.NewSize(48, 1))
+		actions := container.NewHBox(edit, gap, remove)
+		if u.tr.rtl() {
+			actions = container.NewHBox(remove, gap, edit)
+		}
+		row := u.withAction(actions, u.text(u.memberSummary(recordOf(registry.KindPerson, m.ID, m.Fields))))
 		s.memberList.Add(row)
 	}
 }
@@ -389,7 +437,7 @@ func (u *UI) memberSummary(p registry.Record) string {
 	}
 	if b := p.Value(registry.FieldBirthDate); b != "" {
 		if age, err := registry.Age(b, u.cfg.Now()); err == nil {
-			parts = append(parts, u.tr.raw("register.age_years", age))
+			parts = append(parts, u.tr.plural("register.age", age))
 		}
 	}
 	return u.tr.bidi(strings.Join(parts, " · "))
@@ -402,6 +450,13 @@ func (s *registerScreen) editMember(i int) {
 	r.Editing = i
 	s.show()
 	s.saveDraft()
+}
+
+// confirmRemove asks before a member and everything typed about them goes.
+func (s *registerScreen) confirmRemove(i int) {
+	u := s.u
+	name := registry.DisplayName(recordOf(registry.KindPerson, s.reg.Members[i].ID, s.reg.Members[i].Fields))
+	u.confirm(u.tr.T("register.remove"), u.tr.T("register.remove_confirm", name), func() { s.removeMember(i) })
 }
 
 func (s *registerScreen) removeMember(i int) {
@@ -578,6 +633,7 @@ func (s *registerScreen) saveHousehold() {
 	s.save.Disable()
 	ws, forms, now := u.ws, u.forms, u.cfg.Now()
 	n := len(r.Members)
+	number := registrationNumber(r.Household)
 	u.background(func() func() {
 		_, err := ops.Register(ws, forms, now, h)
 		if err == nil {
@@ -596,18 +652,14 @@ func (s *registerScreen) saveHousehold() {
 			s.reg = newRegistration()
 			s.show()
 			s.message.Importance = widget.SuccessImportance
-			setError(s.message, u.tr.T("register.saved", n))
+			setError(s.message, u.tr.T("register.saved_number", number, u.tr.plural("register.members_n", n)))
 		}
 	})
 }
 
 func (s *registerScreen) confirmDiscard() {
 	u := s.u
-	dialog.ShowConfirm(u.tr.T("register.discard"), u.tr.T("register.discard_confirm"), func(ok bool) {
-		if ok {
-			s.discardNow()
-		}
-	}, u.win)
+	u.confirm(u.tr.T("register.discard"), u.tr.T("register.discard_confirm"), s.discardNow)
 }
 
 func (s *registerScreen) discardNow() {

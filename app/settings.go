@@ -24,9 +24,10 @@ type settingsScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	language *widget.Select
-	autoLock *widget.Select
-	syncLock *widget.Select
+	language *choiceSelect
+	theme    *choiceSelect
+	autoLock *choiceSelect
+	syncLock *choiceSelect
 
 	newPass, repeatPass *widget.Entry
 	passStrength        *widget.Label
@@ -35,7 +36,7 @@ type settingsScreen struct {
 
 	users      *fyne.Container
 	userName   *widget.Entry
-	userRole   *widget.Select
+	userRole   *choiceSelect
 	userPass   *widget.Entry
 	addUser    *widget.Button
 	userMsg    *widget.Label
@@ -55,7 +56,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	for _, m := range autoLockChoices {
 		minutes = append(minutes, u.tr.T("settings.minutes", m))
 	}
-	s.autoLock = widget.NewSelect(minutes, func(string) {
+	s.autoLock = newChoiceSelect(u.win, minutes, func(string) {
 		u.touch()
 		if i := s.autoLock.SelectedIndex(); i >= 0 {
 			u.app.Preferences().SetInt(prefAutoLockMin, autoLockChoices[i])
@@ -69,6 +70,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	}
 
 	s.syncLock = s.syncLockSelect()
+	s.theme = s.themeSelect()
 
 	s.newPass, s.repeatPass = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	s.passStrength = u.text(u.tr.T("passphrase.hint"))
@@ -79,6 +81,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 	general := widget.NewCard(u.tr.T("settings.general"), "", widget.NewForm(
 		widget.NewFormItem(u.tr.T("settings.language"), s.language),
+		widget.NewFormItem(u.tr.T("settings.theme"), s.theme),
 		widget.NewFormItem(u.tr.T("settings.autolock"), s.autoLock),
 		widget.NewFormItem(u.tr.T("settings.sync_lock"), s.syncLock),
 	))
@@ -109,16 +112,42 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	return s
 }
 
+// themeSelect picks light, dark, the system's choice or the high-contrast
+// theme for the sun; Fyne redraws every screen in it at once.
+func (s *settingsScreen) themeSelect() *choiceSelect {
+	u := s.u
+	names := make([]string, len(themeModes))
+	for i, m := range themeModes {
+		key := "settings.theme_" + m
+		names[i] = u.tr.T(key)
+	}
+	sel := newChoiceSelect(u.win, names, nil)
+	current := u.app.Preferences().StringWithFallback(prefTheme, themeSystem)
+	for i, m := range themeModes {
+		if m == current {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	sel.OnChanged = func(string) {
+		u.touch()
+		if i := sel.SelectedIndex(); i >= 0 {
+			u.app.Preferences().SetString(prefTheme, themeModes[i])
+			u.app.Settings().SetTheme(fieldTheme{mode: themeModes[i]})
+		}
+	}
+	return sel
+}
+
 // syncLockSelect sets how many days without reaching HQ the device allows
 // before it only offers to sync. Only an admin may change it: it is what
 // makes a lost device stop being useful.
-func (s *settingsScreen) syncLockSelect() *widget.Select {
+func (s *settingsScreen) syncLockSelect() *choiceSelect {
 	u := s.u
 	var days []string
 	for _, d := range syncLockChoices {
 		days = append(days, u.tr.T("settings.days", d))
 	}
-	sel := widget.NewSelect(days, nil)
+	sel := newChoiceSelect(u.win, days, nil)
 	current := u.syncLockDays()
 	for i, d := range syncLockChoices {
 		if d == current {
@@ -178,7 +207,7 @@ func (s *settingsScreen) usersCard() fyne.CanvasObject {
 	for _, r := range roles {
 		roleNames = append(roleNames, u.tr.T("role."+string(r)))
 	}
-	s.userRole = widget.NewSelect(roleNames, nil)
+	s.userRole = newChoiceSelect(u.win, roleNames, nil)
 	s.userRole.SetSelectedIndex(0)
 	s.userPass = widget.NewPasswordEntry()
 	s.userMsg = u.text("")
@@ -235,15 +264,12 @@ func (s *settingsScreen) listUsers() {
 			continue
 		}
 		remove := u.button(u.tr.T("register.remove"), theme.DeleteIcon(), func() {
-			dialog.ShowConfirm(u.tr.T("settings.remove_user"), u.tr.T("settings.remove_user_confirm", usr.Name), func(ok bool) {
-				if !ok {
-					return
-				}
+			u.confirm(u.tr.T("settings.remove_user"), u.tr.T("settings.remove_user_confirm", usr.Name), func() {
 				if err := u.ws.RemoveUser(usr.Name); err != nil {
 					s.userMsg.SetText(u.plainError(err))
 				}
 				s.listUsers()
-			}, u.win)
+			})
 		})
 		s.users.Add(u.withAction(remove, line))
 	}

@@ -14,7 +14,40 @@ import (
 // Noto Sans Arabic in front of Fyne's Noto Sans: Fyne falls back to its own
 // font for any glyph the theme font lacks, and Noto Sans Arabic has no Latin
 // letters, so Arabic comes from one font and Latin from the other.
-type fieldTheme struct{}
+//
+// mode is the user's choice in Settings: the system's variant, always light,
+// always dark, or the high-contrast light theme for the sun (themeSun).
+type fieldTheme struct{ mode string }
+
+// The theme choices, as stored in the preferences.
+const (
+	themeSystem = "system"
+	themeLight  = "light"
+	themeDark   = "dark"
+	themeSun    = "sun"
+)
+
+var themeModes = []string{themeSystem, themeLight, themeDark, themeSun}
+
+// sunColors is black on white with dark borders and controls: in direct sun
+// a tablet's screen loses most of its contrast, and Fyne's light greys on
+// white vanish first.
+var sunColors = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:        color.White,
+	theme.ColorNameForeground:        color.Black,
+	theme.ColorNameInputBackground:   color.NRGBA{R: 0xf4, G: 0xf4, B: 0xf4, A: 0xff},
+	theme.ColorNameInputBorder:       color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0xff},
+	theme.ColorNameButton:            color.NRGBA{R: 0xdc, G: 0xdc, B: 0xdc, A: 0xff},
+	theme.ColorNameHover:             color.NRGBA{R: 0xc8, G: 0xc8, B: 0xc8, A: 0xff},
+	theme.ColorNameSeparator:         color.NRGBA{R: 0x40, G: 0x40, B: 0x40, A: 0xff},
+	theme.ColorNameDisabled:          color.NRGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xff},
+	theme.ColorNamePlaceHolder:       color.NRGBA{R: 0x3c, G: 0x3c, B: 0x3c, A: 0xff},
+	theme.ColorNamePrimary:           color.NRGBA{R: 0x00, G: 0x4d, B: 0x49, A: 0xff},
+	theme.ColorNameFocus:             color.NRGBA{R: 0x00, G: 0x4d, B: 0x49, A: 0xff},
+	theme.ColorNameScrollBar:         color.NRGBA{R: 0x30, G: 0x30, B: 0x30, A: 0xff},
+	theme.ColorNameMenuBackground:    color.White,
+	theme.ColorNameOverlayBackground: color.White,
+}
 
 var (
 	arabicRegular = fyne.NewStaticResource("NotoSansArabic-Regular.ttf", fonts.ArabicRegular)
@@ -31,7 +64,18 @@ func (fieldTheme) Font(style fyne.TextStyle) fyne.Resource {
 	return arabicRegular
 }
 
-func (fieldTheme) Color(name fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+func (t fieldTheme) Color(name fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch t.mode {
+	case themeLight:
+		v = theme.VariantLight
+	case themeDark:
+		v = theme.VariantDark
+	case themeSun:
+		v = theme.VariantLight
+		if c, ok := sunColors[name]; ok {
+			return c
+		}
+	}
 	switch name {
 	case theme.ColorNamePrimary:
 		// A deep teal reads on both backgrounds and survives glare.
@@ -78,4 +122,23 @@ func (fieldTheme) Size(name fyne.ThemeSizeName) float32 {
 		return 2
 	}
 	return theme.DefaultTheme().Size(name)
+}
+
+// compactTheme is the app's theme with little padding inside text, for the
+// labels and hints of a form: they are read, not tapped, so they need not
+// be 44 dp tall, and a form fits six and more fields on a laptop screen.
+type compactTheme struct{}
+
+func (compactTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.current().Color(n, v)
+}
+func (t compactTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.current().Font(s) }
+func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
+func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return 4
+	}
+	return t.current().Size(n)
 }

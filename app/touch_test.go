@@ -28,7 +28,7 @@ func TestTouchTargetsAreLargeEnough(t *testing.T) {
 		checked := 0
 		walkObjects(content, func(o fyne.CanvasObject) {
 			switch o.(type) {
-			case *widget.Button, *widget.Entry, *widget.Select, *widget.Check:
+			case *widget.Button, *widget.Entry, *choiceSelect, *widget.Check:
 			default:
 				return
 			}
@@ -61,7 +61,7 @@ func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		for _, it := range w.Items {
 			walkObjects(it.Widget, fn)
 		}
-	case *widget.Button, *widget.Entry, *widget.Select, *widget.Check, *widget.Label:
+	case *widget.Button, *widget.Entry, *choiceSelect, *widget.Check, *widget.Label:
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(w).Objects() {
 			walkObjects(c, fn)
@@ -77,7 +77,7 @@ func widgetText(o fyne.CanvasObject) string {
 		return w.Text
 	case *widget.Entry:
 		return w.PlaceHolder
-	case *widget.Select:
+	case *choiceSelect:
 		return w.PlaceHolder
 	}
 	return ""

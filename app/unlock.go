@@ -19,7 +19,7 @@ import (
 type unlockScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
-	language *widget.Select
+	language *choiceSelect
 	user     *widget.Entry
 	pass     *widget.Entry
 	unlock   *widget.Button
@@ -157,13 +157,13 @@ func (u *UI) storeOptions() store.Options {
 
 // languageSelect lets the user pick the interface language, each named in
 // its own script.
-func (u *UI) languageSelect() *widget.Select {
+func (u *UI) languageSelect() *choiceSelect {
 	codes := []string{"en", "fr", "es", "ar"}
 	names := make([]string, len(codes))
 	for i, c := range codes {
 		names[i] = languageNames[c]
 	}
-	sel := widget.NewSelect(names, nil)
+	sel := newChoiceSelect(u.win, names, nil)
 	sel.SetSelected(languageNames[u.tr.lang])
 	sel.OnChanged = func(name string) {
 		for _, c := range codes {
