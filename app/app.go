@@ -46,6 +46,9 @@ type UI struct {
 	cfg   Config
 	tr    *translator
 	forms *registry.Forms
+	// locate is the device's location for a geopoint's button; nil where
+	// there is none (Fyne 2.7 has no location API): the point is typed.
+	locate locator
 
 	// Set while unlocked.
 	ws        *store.Workspace

@@ -80,6 +80,8 @@ func newRegisterScreen(u *UI) *registerScreen {
 
 	s.household = newFormView(u, u.mustForm(registry.KindHousehold))
 	s.person = newFormView(u, u.mustForm(registry.KindPerson))
+	// A member's questions may read the household's answers.
+	s.person.parent = func() map[string]string { return s.reg.Fields }
 	s.assessment = newFormView(u, u.mustForm(registry.KindAssessment))
 	for _, v := range []*formView{s.household, s.person, s.assessment} {
 		v.focused = func(in *fieldInput) { scrollTo(s.scroll, in.object()) }

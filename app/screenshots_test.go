@@ -41,6 +41,13 @@ func TestScreenshots(t *testing.T) {
 			})
 		}
 	}
+	for _, lang := range []string{"en", "ar"} {
+		for _, sz := range sizes {
+			t.Run("imported-"+lang+"-"+sz.name, func(t *testing.T) {
+				shootImported(t, dir, lang, sz.name, sz.size)
+			})
+		}
+	}
 	t.Run("dark", func(t *testing.T) {
 		a := test.NewTempApp(t)
 		u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
@@ -136,6 +143,43 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 		t.Fatal("overdue screen not shown")
 	}
 	shoot(t, u, dir, name("12-overdue"), size)
+}
+
+// shootImported shows the register screen asking the example registration
+// form (docs/examples/registration.xlsx, imported as fieldctl form import
+// does): its cascade, a constraint message of the form's, skip logic, the
+// member repeat's own question.
+func shootImported(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLanguage, lang)
+	u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
+	a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantLight})
+	name := func(screen string) string { return fmt.Sprintf("%s-%s-%s", lang, sizeName, screen) }
+	importExample(t, u, "registration.xlsx")
+	u.create()
+	u.showTab(tabRegister)
+	u.win.Resize(size)
+	r := u.register
+	vals := testImportedHousehold(t, r.household)
+	vals["water_minutes"] = "900"
+	u.fillInOrder(r.household, vals)
+	minutes := u.input(r.household, "water_minutes")
+	c := u.win.Canvas()
+	c.Focus(minutes.entry)
+	c.Focus(u.input(r.household, "phone").entry) // left: the form's message shows
+	c.Unfocus()
+	scrollTo(r.scroll, u.input(r.household, "consent").object())
+	shoot(t, u, dir, name("13-imported-household"), size)
+	r.scroll.ScrollToBottom()
+	shoot(t, u, dir, name("14-imported-household-wash"), size)
+	minutes.entry.SetText("15")
+	test.Tap(r.next)
+	if r.reg.Step != stepMembers {
+		t.Fatalf("household refused: %q %v", r.message.Text, fieldErrors(r.household))
+	}
+	u.fill(r.person, testHead)
+	scrollTo(r.scroll, u.input(r.person, "pregnant").object())
+	shoot(t, u, dir, name("15-imported-member"), size)
 }
 
 // seedForScreens fills the workspace: generated households, one known family
