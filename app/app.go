@@ -171,13 +171,20 @@ func (u *UI) showMain() {
 	u.find = newFindScreen(u)
 	u.syncs = newSyncScreen(u)
 	u.settings = newSettingsScreen(u)
-	u.tabs = container.NewAppTabs(
+	items := []*container.TabItem{
 		container.NewTabItemWithIcon(u.tr.T("tab.home"), theme.HomeIcon(), u.home.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.register"), theme.ContentAddIcon(), u.register.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.find"), theme.SearchIcon(), u.find.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.sync"), theme.ViewRefreshIcon(), u.syncs.content),
 		container.NewTabItemWithIcon(u.tr.T("tab.settings"), theme.SettingsIcon(), u.settings.content),
-	)
+	}
+	if u.tr.rtl() {
+		slices.Reverse(items) // Home at the right, where an Arabic reader starts
+	}
+	u.tabs = container.NewAppTabs(items...)
+	if u.tr.rtl() {
+		u.tabs.SelectIndex(u.tabIndex(tabHome))
+	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		u.touch()
 		switch t.Content {
@@ -190,7 +197,7 @@ func (u *UI) showMain() {
 	u.win.SetContent(u.tabs)
 	u.home.refresh()
 	if u.register.restoreDraft() {
-		u.tabs.Select(u.tabs.Items[tabRegister])
+		u.showTab(tabRegister)
 	}
 }
 
@@ -205,9 +212,20 @@ const (
 
 func (u *UI) showTab(i int) {
 	if u.tabs != nil {
-		u.tabs.SelectIndex(i)
+		u.tabs.SelectIndex(u.tabIndex(i))
 	}
 }
+
+// tabIndex is where tab i (tabHome…) sits in the bar: mirrored in Arabic.
+func (u *UI) tabIndex(i int) int {
+	if u.tr.rtl() {
+		return tabSettings - i
+	}
+	return i
+}
+
+// currentTab is the tab shown (tabHome…).
+func (u *UI) currentTab() int { return u.tabIndex(u.tabs.SelectedIndex()) }
 
 // lock closes the workspace and shows the unlock screen. What was being
 // typed is already in an encrypted draft, so nothing is lost.
@@ -340,13 +358,13 @@ func (u *UI) setLanguage(lang string) {
 	if lang == u.tr.lang || !supportedLanguage(lang) {
 		return
 	}
+	current := tabSettings
+	if u.tabs != nil {
+		current = u.currentTab() // in the old language's order
+	}
 	u.app.Preferences().SetString(prefLanguage, lang)
 	u.tr = newTranslator(lang)
 	if u.ws != nil {
-		current := tabSettings
-		if u.tabs != nil {
-			current = u.tabs.SelectedIndex()
-		}
 		u.showMain()
 		u.showTab(current)
 		return
@@ -430,7 +448,7 @@ func setError(l *widget.Label, msg string) {
 // showError tells the user about a failure in a dialog, in plain words.
 func (u *UI) showError(context string, err error) {
 	fyne.LogError(context, err)
-	showMessage(u.win, u.tr.T("error.title"), u.tr.T(context)+"\n\n"+u.plainError(err))
+	u.showMessage(u.tr.T("error.title"), u.tr.T(context)+"\n\n"+u.plainError(err))
 }
 
 // confirm asks a yes-or-no question in the user's language and runs yes on

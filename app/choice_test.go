@@ -47,7 +47,7 @@ func TestSelectAfterRestoreAndAPause(t *testing.T) {
 	u.fill(u.register.household, map[string]string{"consent": "true"})
 	u.lock()
 	u.unlockWith(testAdmin, testPass)
-	if u.tabs.SelectedIndex() != tabRegister {
+	if u.currentTab() != tabRegister {
 		t.Fatal("the draft was not restored after unlocking")
 	}
 	u.setLanguage("es")

@@ -48,14 +48,15 @@ func newRegistration() *registration {
 func (r *registration) empty() bool {
 	typed := func(f map[string]string, defaults ...string) bool {
 		for k, v := range f {
-			if v != "" && !contains(defaults, k) {
+			unticked := k == registry.FieldConsent && v == "false"
+			if v != "" && !unticked && !contains(defaults, k) {
 				return true
 			}
 		}
 		return false
 	}
 	return r.Step == stepHousehold && len(r.Members) == 0 &&
-		!typed(r.Fields, registry.FieldStatus, registry.FieldConsentDate, registry.FieldConsent) && !typed(r.Typing.Fields, registry.FieldRelationship) && !typed(r.Assessment, registry.FieldDate)
+		!typed(r.Fields, registry.FieldStatus, registry.FieldConsentDate) && !typed(r.Typing.Fields, registry.FieldRelationship) && !typed(r.Assessment, registry.FieldDate)
 }
 
 func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }

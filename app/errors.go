@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"fieldreg/registry"
@@ -65,6 +64,10 @@ func (u *UI) fieldLabel(kind, field string) string {
 	return field
 }
 
-func showMessage(w fyne.Window, title, msg string) {
-	dialog.ShowInformation(title, msg, w)
+// showMessage tells the user something in a dialog closed with "OK" in
+// their language.
+func (u *UI) showMessage(title, msg string) {
+	d := dialog.NewInformation(title, msg, u.win)
+	d.SetDismissText(u.tr.T("dialog.ok"))
+	d.Show()
 }

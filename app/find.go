@@ -109,7 +109,7 @@ func newFindScreen(u *UI) *findScreen {
 		s.list.UnselectAll()
 	}
 
-	filters := container.New(&responsiveGrid{minCell: 260}, s.site, s.status)
+	filters := container.New(&responsiveGrid{minCell: 260, rtl: u.tr.rtl()}, s.site, s.status)
 	top := container.NewVBox(s.search, filters, s.count)
 	s.listBox = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.list)
 	s.content = container.NewStack(s.listBox)

@@ -113,7 +113,7 @@ func (s *firstRunScreen) submit() {
 			s.repeat.SetText("")
 			u.opened(ws, dups, r)
 			if enrollErr != nil {
-				showMessage(u.win, u.tr.T("sync.enroll_failed"), u.tr.T(u.cfg.Sync.ExplainKey(enrollErr)))
+				u.showMessage(u.tr.T("sync.enroll_failed"), u.tr.T(u.cfg.Sync.ExplainKey(enrollErr)))
 			}
 		}
 	})

@@ -33,7 +33,7 @@ func TestCreateWorkspaceShowsHome(t *testing.T) {
 	if !store.Exists(u.cfg.Dir) {
 		t.Fatal("no workspace on disk after first run")
 	}
-	if u.tabs == nil || u.tabs.SelectedIndex() != tabHome {
+	if u.tabs == nil || u.currentTab() != tabHome {
 		t.Fatal("home not shown after first run")
 	}
 	if got := u.home.households.Text; got != "Households: 0 today, 0 in all" {
@@ -280,7 +280,7 @@ func TestDraftSurvivesAKilledApp(t *testing.T) {
 	if u2.ws == nil {
 		t.Fatal(u2.unlock.message.Text)
 	}
-	if u2.tabs.SelectedIndex() != tabRegister {
+	if u2.currentTab() != tabRegister {
 		t.Error("the unfinished registration was not reopened")
 	}
 	r2 := u2.register
@@ -384,7 +384,7 @@ func TestDuplicateWarningWhileTyping(t *testing.T) {
 		t.Fatal("no Open button on the duplicate")
 	}
 	test.Tap(btn)
-	if u.tabs.SelectedIndex() != tabFind || u.find.detail == nil {
+	if u.currentTab() != tabFind || u.find.detail == nil {
 		t.Fatal("Open did not show the existing household")
 	}
 	if _, err := u.ws.Draft(draftName); err != nil {
@@ -535,10 +535,10 @@ func TestLanguageSwitchRebuildsScreens(t *testing.T) {
 	if u.tr.lang != "ar" {
 		t.Fatal("language not switched")
 	}
-	if got := u.tabs.Items[tabHome].Text; got != "الرئيسية" {
+	if got := u.tabs.Items[u.tabIndex(tabHome)].Text; got != "الرئيسية" {
 		t.Errorf("home tab in Arabic = %q", got)
 	}
-	if u.tabs.SelectedIndex() != tabSettings {
+	if u.currentTab() != tabSettings {
 		t.Error("switching language left the settings screen")
 	}
 	// Form labels come from the schema, in Arabic too.

@@ -77,7 +77,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		s.clock,
 		s.damage,
 		u.row(register, review),
-		container.New(&responsiveGrid{minCell: 380}, registered, people, waiting),
+		container.New(&responsiveGrid{minCell: 380, rtl: u.tr.rtl()}, registered, people, waiting),
 	)))
 	s.content = container.NewStack(s.page)
 	return s
@@ -255,6 +255,7 @@ func (u *UI) formatTime(t time.Time) string {
 // three cards side by side on a laptop, stacked on a tablet held upright.
 type responsiveGrid struct {
 	minCell   float32
+	rtl       bool    // the first cell at the right, where an Arabic reader starts
 	lastWidth float32 // MinSize is asked without a width: use the last one laid out
 }
 
@@ -275,7 +276,11 @@ func (g *responsiveGrid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 			h = max(h, o.MinSize().Height)
 		}
 		for i, o := range row {
-			o.Move(fyne.NewPos(float32(i)*(cellW+pad), y))
+			x := float32(i) * (cellW + pad)
+			if g.rtl {
+				x = size.Width - x - cellW
+			}
+			o.Move(fyne.NewPos(x, y))
 			o.Resize(fyne.NewSize(cellW, h))
 		}
 		y += h + pad

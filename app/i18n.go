@@ -32,7 +32,29 @@ func (t *translator) T(key string, args ...any) string { return t.bidi(t.raw(key
 
 // raw is T for text that will be part of a longer line: the line as a
 // whole goes through bidi.
-func (t *translator) raw(key string, args ...any) string { return t.cat.Lookup(t.lang, key, args...) }
+func (t *translator) raw(key string, args ...any) string {
+	s := t.cat.Lookup(t.lang, key, args...)
+	if t.lang == "fr" {
+		s = elideFrench(s, args)
+	}
+	return s
+}
+
+// elideFrench writes "de" before a name that starts with a vowel as "d’":
+// "Phrase secrète d’amina", not "de amina". Only the words put in by args
+// are looked at; the catalogue's own text is already right.
+func elideFrench(s string, args []any) string {
+	for _, a := range args {
+		name, ok := a.(string)
+		if !ok || name == "" || !strings.ContainsRune("aeiouyàâéèêëîïôûüAEIOUYÀÂÉÈÊËÎÏÔÛÜ", []rune(name)[0]) {
+			continue
+		}
+		for _, de := range []string{"de ", "De "} {
+			s = strings.ReplaceAll(s, de+name, de[:1]+"’"+name)
+		}
+	}
+	return s
+}
 
 // bidi puts a line of mixed-direction text in the order Fyne can draw (see
 // visualRTL); in left-to-right languages text is shown as is.

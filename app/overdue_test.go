@@ -77,7 +77,7 @@ func TestOverdueDeviceOnlySyncsUntilASyncSucceeds(t *testing.T) {
 	if u.overdue != nil || u.tabs == nil || u.ws != ws {
 		t.Fatalf("after a successful sync: overdue %v, tabs %v, same workspace %v", u.overdue != nil, u.tabs != nil, u.ws == ws)
 	}
-	if u.tabs.SelectedIndex() != tabRegister {
+	if u.currentTab() != tabRegister {
 		t.Error("the unfinished registration was not reopened")
 	}
 	if got := u.input(u.register.person, "given_name").entry.Text; got != "Ibra" {

@@ -111,3 +111,12 @@ func TestPluralForms(t *testing.T) {
 		}
 	}
 }
+
+func TestFrenchElidesDeBeforeAVowel(t *testing.T) {
+	tr := newTranslator("fr")
+	for name, want := range map[string]string{"amina": "Phrase secrète d’amina", "Omar": "Phrase secrète d’Omar", "karim": "Phrase secrète de karim"} {
+		if got := tr.T("settings.passphrase_title", name); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 
 	"fieldreg/change"
 	"fieldreg/internal/demo"
@@ -48,18 +46,27 @@ func TestScreenshots(t *testing.T) {
 			})
 		}
 	}
-	t.Run("dark", func(t *testing.T) {
-		a := test.NewTempApp(t)
-		u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
-		u.create()
-		a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantDark})
-		seedForScreens(t, u)
-		u.showTab(tabHome)
-		u.home.refresh()
-		shoot(t, u, dir, "dark-laptop-home", fyne.NewSize(1280, 800))
-		u.showTab(tabRegister)
-		shoot(t, u, dir, "dark-laptop-register", fyne.NewSize(1280, 800))
-	})
+	for _, lang := range []string{"en", "ar"} {
+		for _, mode := range []string{themeDark, themeSun} {
+			t.Run(mode+"-"+lang, func(t *testing.T) {
+				a := test.NewTempApp(t)
+				a.Preferences().SetString(prefLanguage, lang)
+				a.Preferences().SetString(prefTheme, mode)
+				u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
+				u.create()
+				seedForScreens(t, u)
+				for _, sz := range sizes {
+					prefix := fmt.Sprintf("%s-%s-%s-", mode, lang, sz.name)
+					u.showTab(tabHome)
+					u.home.refresh()
+					u.wait()
+					shoot(t, u, dir, prefix+"home", sz.size)
+					u.showTab(tabRegister)
+					shoot(t, u, dir, prefix+"register", sz.size)
+				}
+			})
+		}
+	}
 }
 
 func newScreenshotClock() *fakeClock { return &fakeClock{t: screenshotNow} }
@@ -68,7 +75,7 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefLanguage, lang)
 	u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
-	a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantLight})
+	a.Settings().SetTheme(fieldTheme{mode: themeLight})
 	name := func(screen string) string { return fmt.Sprintf("%s-%s-%s", lang, sizeName, screen) }
 
 	test.Type(u.firstRun.admin, testAdmin)
@@ -93,6 +100,9 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 	u.fill(r.household, map[string]string{"consent": "true", "site": "camp_south", "shelter_type": "tent", "phone": "+962 79 555 0101"})
 	shoot(t, u, dir, name("4-register-household"), size)
 	test.Tap(r.next)
+	u.fill(r.person, map[string]string{"given_name": "Amina", "birth_date": "2/3/1985"})
+	test.Tap(r.addMember) // refused: the messages beside the fields
+	shoot(t, u, dir, name("5a-register-member-errors"), size)
 	u.fill(r.person, testHead)
 	test.Tap(r.addMember)
 	// A near-duplicate of someone registered at another site.
@@ -101,6 +111,8 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 	shoot(t, u, dir, name("5-register-members-duplicate"), size)
 	r.person.setValues(map[string]string{}, true)
 	test.Tap(r.next)
+	u.fill(r.assessment, map[string]string{"water_source": "public_tap", "latrine_access": "shared"})
+	shoot(t, u, dir, name("5b-register-assessment"), size)
 	test.Tap(r.next)
 	shoot(t, u, dir, name("6-register-review"), size)
 	r.discardNow()
@@ -153,7 +165,7 @@ func shootImported(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefLanguage, lang)
 	u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
-	a.Settings().SetTheme(variantTheme{fieldTheme{}, theme.VariantLight})
+	a.Settings().SetTheme(fieldTheme{mode: themeLight})
 	name := func(screen string) string { return fmt.Sprintf("%s-%s-%s", lang, sizeName, screen) }
 	importExample(t, u, "registration.xlsx")
 	u.create()
@@ -221,6 +233,10 @@ func (u *testUI) conflictedHousehold(t *testing.T) [16]byte {
 
 func shoot(t *testing.T, u *testUI, dir, name string, size fyne.Size) {
 	t.Helper()
+	// Twice: widths decide how radio groups and form rows lay out, and
+	// the heights that follow need a second pass (a real window gets it
+	// on its next frame).
+	u.win.Resize(size.AddWidthHeight(1, 1))
 	u.win.Resize(size)
 	img := u.win.Canvas().Capture()
 	f, err := os.Create(filepath.Join(dir, name+".png"))
@@ -231,14 +247,4 @@ func shoot(t *testing.T, u *testUI, dir, name string, size fyne.Size) {
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// variantTheme shows a theme in one variant whatever the system prefers.
-type variantTheme struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (v variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return v.Theme.Color(n, v.variant)
 }

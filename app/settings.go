@@ -108,7 +108,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	device := widget.NewCard(u.tr.T("settings.device"), u.tr.T("settings.wipe_hint"), u.row(s.lockNow, s.wipe))
 	cards = append(cards, device)
 
-	s.content = container.NewVScroll(container.NewPadded(container.New(&responsiveGrid{minCell: 520}, cards...)))
+	s.content = container.NewVScroll(container.NewPadded(container.New(&responsiveGrid{minCell: 520, rtl: u.tr.rtl()}, cards...)))
 	return s
 }
 

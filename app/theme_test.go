@@ -56,7 +56,7 @@ func TestBlankDraftIsNotAnnounced(t *testing.T) {
 	if u.register.message.Visible() && u.register.message.Text != "" {
 		t.Errorf("a blank registration announced: %q", u.register.message.Text)
 	}
-	if u.tabs.SelectedIndex() == tabRegister {
+	if u.currentTab() == tabRegister {
 		t.Error("a blank registration reopened the register tab")
 	}
 }
