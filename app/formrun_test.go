@@ -143,6 +143,13 @@ func TestCascadingSelectNarrows(t *testing.T) {
 	u := newImportedUI(t)
 	hh := u.register.household
 	admin1, admin2, site := u.input(hh, "admin1"), u.input(hh, "admin2"), u.input(hh, "site")
+	order := map[*fieldInput]int{}
+	for i, in := range hh.inputs {
+		order[in] = i
+	}
+	if !(order[admin1] < order[admin2] && order[admin2] < order[site]) {
+		t.Errorf("shown in the order %d %d %d: a select must come after the questions that narrow it", order[admin1], order[admin2], order[site])
+	}
 	if len(admin2.choiceNames) != 0 || len(site.choiceNames) != 0 {
 		t.Errorf("before a governorate: %d districts, %d sites offered; want none", len(admin2.choiceNames), len(site.choiceNames))
 	}
@@ -311,7 +318,9 @@ func TestImportedFormRegistersAHousehold(t *testing.T) {
 // fixedLocator is a device that knows where it is.
 type fixedLocator struct{ lat, lon float64 }
 
-func (l fixedLocator) Locate() (lat, lon, alt, acc float64, err error) { return l.lat, l.lon, 780, 5, nil }
+func (l fixedLocator) Locate() (lat, lon, alt, acc float64, err error) {
+	return l.lat, l.lon, 780, 5, nil
+}
 
 func TestGPSButtonFillsOrSaysToType(t *testing.T) {
 	u := newImportedUI(t)

@@ -13,6 +13,7 @@ import (
 
 	"fieldreg/registry"
 	"fieldreg/registry/formrun"
+	"fieldreg/registry/xpath"
 )
 
 // formView renders a form schema as inputs, one per field, each with its
@@ -93,7 +94,7 @@ func newFormView(u *UI, form *registry.Form, except ...string) *formView {
 		v.run = run
 	}
 	section := ""
-	for _, d := range form.Fields {
+	for _, d := range displayOrder(form) {
 		if skipField(d) || contains(except, d.Name) {
 			continue
 		}
@@ -648,4 +649,70 @@ func (v *formView) apply(cause *fieldInput) {
 			v.noticed = in
 		}
 	}
+}
+
+// displayOrder is the order questions are shown in: the form's, except that
+// a cascading select comes after the questions its choice_filter reads when
+// they are in the same section further down. A registration extension keeps
+// the core site where the core form has it, before the governorate and
+// district that narrow it; asked there, it would offer nothing.
+func displayOrder(form *registry.Form) []registry.FieldDef {
+	pos := make(map[string]int, len(form.Fields))
+	for i, d := range form.Fields {
+		pos[d.Name] = i
+	}
+	waitsFor := func(i int) []string {
+		d := form.Fields[i]
+		if d.ChoiceFilter == "" {
+			return nil
+		}
+		e, err := xpath.ParseFilter(d.ChoiceFilter)
+		if err != nil {
+			return nil
+		}
+		var later []string
+		for _, r := range e.Refs() {
+			if j, ok := pos[r]; ok && j > i && form.Fields[j].Section == d.Section {
+				later = append(later, r)
+			}
+		}
+		return later
+	}
+	out := make([]registry.FieldDef, 0, len(form.Fields))
+	shown := make(map[string]bool, len(form.Fields))
+	var pending []int
+	emit := func(i int) {
+		out = append(out, form.Fields[i])
+		shown[form.Fields[i].Name] = true
+	}
+	ready := func(i int) bool {
+		for _, r := range waitsFor(i) {
+			if !shown[r] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range form.Fields {
+		if !ready(i) {
+			pending = append(pending, i)
+			continue
+		}
+		emit(i)
+		for again := true; again; {
+			again = false
+			for k, p := range pending {
+				if ready(p) {
+					emit(p)
+					pending = slices.Delete(pending, k, k+1)
+					again = true
+					break
+				}
+			}
+		}
+	}
+	for _, p := range pending {
+		emit(p) // cannot happen with a form formrun accepts; kept, not lost
+	}
+	return out
 }
