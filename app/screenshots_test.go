@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"fieldreg/change"
@@ -180,9 +181,10 @@ func shootImported(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 	c.Focus(minutes.entry)
 	c.Focus(u.input(r.household, "phone").entry) // left: the form's message shows
 	blurAll(r.household)
-	r.scroll.ScrollToTop()
+	// From the location heading: the cascade, the GPS button.
+	scrollToLine(r.scroll, r.household, u.input(r.household, "admin1").object(), 1)
 	shoot(t, u, dir, name("13-imported-household"), size)
-	scrollTo(r.scroll, u.input(r.household, "water_minutes").object())
+	r.scroll.ScrollToBottom() // the wash questions, the constraint's message last
 	shoot(t, u, dir, name("14-imported-household-wash"), size)
 	minutes.entry.SetText("15")
 	test.Tap(r.next)
@@ -191,14 +193,40 @@ func shootImported(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 	}
 	u.fill(r.person, testHead)
 	blurAll(r.person)
-	scrollTo(r.scroll, u.input(r.person, "birth_date").object())
+	scrollToLine(r.scroll, r.person, u.input(r.person, "given_name").object(), 1)
 	shoot(t, u, dir, name("15-imported-member"), size)
-	// From the documents heading: the test driver's painter draws an entry
-	// cut by the top of a scroll above the scroll (a real window clips it).
-	if pos, ok := positionIn(r.scroll.Content, u.input(r.person, "document_type").object()); ok {
-		r.scroll.ScrollToOffset(fyne.NewPos(0, pos.Y-120))
-	}
+	scrollToLine(r.scroll, r.person, u.input(r.person, "pregnant").object(), 0)
 	shoot(t, u, dir, name("16-imported-member-repeat"), size)
+}
+
+// scrollToLine scrolls so that the view starts at a line of v (a heading or
+// a question's box): the one holding o, or that many lines before it, or
+// the last line start the scroll can reach. The test driver's painter draws
+// an object cut by a scroll's edge outside the scroll (a real window clips
+// it), so the shots start on a line.
+func scrollToLine(s *container.Scroll, v *formView, o fyne.CanvasObject, before int) {
+	s.Refresh()
+	base, _ := positionIn(s.Content, v.content)
+	limit := s.Content.MinSize().Height - s.Size().Height
+	var tops []float32
+	want := -1
+	for _, line := range v.content.Objects {
+		if !line.Visible() {
+			continue
+		}
+		if _, ok := positionIn(line, o); ok {
+			want = len(tops)
+		}
+		tops = append(tops, base.Y+line.Position().Y)
+	}
+	if want < 0 {
+		return
+	}
+	i := max(want-before, 0)
+	for i > 0 && tops[i] > limit {
+		i--
+	}
+	s.ScrollToOffset(fyne.NewPos(0, tops[i]))
 }
 
 // blurAll takes the focus look off every entry test.Type focused: the test
