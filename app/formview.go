@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -185,11 +186,11 @@ func (v *formView) newInput(d registry.FieldDef) *fieldInput {
 	changed := in.onChange
 	for _, c := range d.Choices {
 		in.choiceNames = append(in.choiceNames, c.Name)
-		in.choiceLabels = append(in.choiceLabels, c.Label.In(lang))
+		in.choiceLabels = append(in.choiceLabels, u.tr.bidi(c.Label.In(lang)))
 	}
 	switch d.Type {
 	case registry.TypeBoolean:
-		in.check = widget.NewCheck(d.Label.In(lang), func(bool) { changed() })
+		in.check = widget.NewCheck(u.tr.bidi(d.Label.In(lang)), func(bool) { changed() })
 	case registry.TypeSelectOne:
 		in.slot = container.NewStack()
 		v.buildSelectOne(in)
@@ -260,7 +261,7 @@ func (v *formView) setChoices(in *fieldInput, choices []registry.Choice) {
 	labels := make([]string, 0, len(choices))
 	for _, c := range choices {
 		names = append(names, c.Name)
-		labels = append(labels, c.Label.In(lang))
+		labels = append(labels, v.u.tr.bidi(c.Label.In(lang)))
 	}
 	if slices.Equal(names, in.choiceNames) {
 		return // the same list: rebuilding 5,000 sites per keystroke is what would be slow
@@ -312,7 +313,7 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	d := in.def
 	box := container.NewVBox()
 	if text := d.ReadAloud.In(lang); text != "" {
-		read := u.text(text)
+		read := u.text(u.tr.bidi(text))
 		box.Add(widget.NewCard("", u.tr.T("form.read_aloud"), read))
 	}
 	label := d.Label.In(lang)
@@ -321,12 +322,12 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	}
 	labels := container.NewVBox()
 	if in.check == nil {
-		l := u.text(label)
+		l := u.text(u.tr.bidi(label))
 		l.TextStyle.Bold = true
 		labels.Add(l)
 	}
 	if hint := d.Hint.In(lang); hint != "" {
-		h := u.text(hint)
+		h := u.text(u.tr.bidi(hint))
 		h.TextStyle.Italic = true
 		h.SizeName = theme.SizeNameCaptionText
 		labels.Add(h)
@@ -339,9 +340,12 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 	switch {
 	case in.check != nil:
 		if d.Required {
-			in.check.Text = label
+			in.check.Text = u.tr.bidi(label)
 		}
 		input = in.check
+		if u.tr.rtl() {
+			input = container.NewHBox(layout.NewSpacer(), in.check) // Fyne draws the box on the left only
+		}
 	case in.slot != nil:
 		input = in.slot
 	case in.checks != nil:
