@@ -2,7 +2,9 @@ package app
 
 import (
 	"errors"
-	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/theme"
@@ -72,9 +74,15 @@ func (v *formView) locateButton(in *fieldInput) *widget.Button {
 	})
 }
 
-// formatGeopoint writes a point as XLSForm stores it: "lat lon alt acc".
+// formatGeopoint writes a point as XLSForm stores it, "lat lon alt acc",
+// in registry's canonical form (no trailing zeros): a GPS gives more digits
+// than a metre needs, so the degrees keep six decimals (0.1 m) and the
+// metres one.
 func formatGeopoint(lat, lon, alt, acc float64) string {
-	return fmt.Sprintf("%.6f %.6f %.1f %.1f", lat, lon, alt, acc)
+	num := func(x, scale float64) string {
+		return strconv.FormatFloat(math.Round(x*scale)/scale, 'f', -1, 64)
+	}
+	return strings.Join([]string{num(lat, 1e6), num(lon, 1e6), num(alt, 10), num(acc, 10)}, " ")
 }
 
 // errorTextShown is an error label showing msg from the start.

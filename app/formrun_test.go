@@ -243,22 +243,16 @@ func testImportedHousehold(t *testing.T, hh *formView) map[string]string {
 		"phone": "+962 79 555 0100", "gps": "31.9539 35.9106"}
 }
 
-// fillInOrder fills a form view in the form's question order, as an
-// enumerator does: a cascade's parent before its child.
+// fillInOrder fills a form view in the order its questions are shown, as
+// an enumerator does: a cascade's parent before its child, a question
+// before the one it makes relevant.
 func (u *testUI) fillInOrder(v *formView, vals map[string]string) {
 	u.t.Helper()
-	for _, d := range []string{"admin1", "admin2"} {
-		if s, ok := vals[d]; ok {
-			u.fill(v, map[string]string{d: s})
+	for _, in := range v.inputs {
+		if s, ok := vals[in.def.Name]; ok {
+			u.fill(v, map[string]string{in.def.Name: s})
 		}
 	}
-	rest := map[string]string{}
-	for k, s := range vals {
-		if k != "admin1" && k != "admin2" {
-			rest[k] = s
-		}
-	}
-	u.fill(v, rest)
 }
 
 func TestImportedFormRegistersAHousehold(t *testing.T) {
@@ -340,7 +334,7 @@ func TestGPSButtonFillsOrSaysToType(t *testing.T) {
 	u.locate = fixedLocator{31.9539, 35.9106}
 	gps.entry.SetText("")
 	test.Tap(gps.extra)
-	if got := gps.value(); got != "31.953900 35.910600 780.0 5.0" || gps.notice.Visible() {
+	if got := gps.value(); got != "31.9539 35.9106 780 5" || gps.notice.Visible() {
 		t.Errorf("from the device's location: %q (notice %q)", got, gps.notice.Text)
 	}
 	if fe := hh.st.Error("gps"); fe != nil {

@@ -256,15 +256,19 @@ func (v *formView) buildSelectOne(in *fieldInput) {
 // setChoices shows the choices a cascade offers now, keeping the answer
 // when it is still among them (formrun has dropped it when it is not).
 func (v *formView) setChoices(in *fieldInput, choices []registry.Choice) {
+	same := len(choices) == len(in.choiceNames)
+	for i := 0; same && i < len(choices); i++ {
+		same = choices[i].Name == in.choiceNames[i]
+	}
+	if same {
+		return // the same list: rebuilding 5,000 sites per keystroke is what would be slow
+	}
 	lang := v.u.tr.lang
 	names := make([]string, 0, len(choices))
 	labels := make([]string, 0, len(choices))
 	for _, c := range choices {
 		names = append(names, c.Name)
 		labels = append(labels, v.u.tr.bidi(c.Label.In(lang)))
-	}
-	if slices.Equal(names, in.choiceNames) {
-		return // the same list: rebuilding 5,000 sites per keystroke is what would be slow
 	}
 	old := in.value()
 	in.choiceNames, in.choiceLabels = names, labels
