@@ -49,6 +49,12 @@ type UI struct {
 	// formSet is the built-ins plus the workspace's stored forms, kept by
 	// the store (store.Options.Forms); forms is what it held at unlock.
 	formSet *store.FormSet
+	// locate is the device's location for a geopoint's button; nil where
+	// there is none (Fyne 2.7 has no location API): the point is typed.
+	locate locator
+	// formsPending: new form versions are held, and the register screen
+	// is to be built again with them once it is not showing (followForms).
+	formsPending bool
 
 	// Set while unlocked.
 	ws        *store.Workspace
@@ -175,6 +181,7 @@ func (u *UI) showMain() {
 	u.home = newHomeScreen(u)
 	u.register = newRegisterScreen(u)
 	u.find = newFindScreen(u)
+	u.formsPending = false
 	u.syncs = newSyncScreen(u)
 	u.settings = newSettingsScreen(u)
 	items := []*container.TabItem{
@@ -193,6 +200,9 @@ func (u *UI) showMain() {
 	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		u.touch()
+		if u.formsPending && t.Content != u.register.content {
+			u.rebuildRegister() // new form versions came while it showed
+		}
 		switch t.Content {
 		case u.home.content:
 			u.home.refresh()

@@ -68,9 +68,7 @@ func (u *UI) recordsChanged() {
 	if u.ws == nil {
 		return
 	}
-	if u.formSet != nil {
-		u.forms = u.formSet.Forms() // a sync may have brought form versions with the changes
-	}
+	u.followForms() // a sync may have brought form versions with the changes
 	if u.home != nil {
 		u.home.showRecords()
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -21,8 +23,13 @@ import (
 // forgotten the canvas, the choices open on the window's canvas instead.
 type choiceSelect struct {
 	widget.Select
-	win fyne.Window
+	win        fyne.Window
+	searchHint string // the search box's placeholder, for long lists
 }
+
+// searchMin is the length from which a list opens with a search box: a
+// menu of 5,000 sites is neither quick to draw nor to scroll.
+const searchMin = 20
 
 func newChoiceSelect(win fyne.Window, options []string, changed func(string)) *choiceSelect {
 	s := &choiceSelect{win: win}
@@ -41,6 +48,10 @@ func (s *choiceSelect) Tapped(e *fyne.PointEvent) {
 	if s.Disabled() {
 		return
 	}
+	if len(s.Options) >= searchMin {
+		s.showSearch()
+		return
+	}
 	if s.canvasKnown() {
 		s.Select.Tapped(e)
 		return
@@ -53,6 +64,10 @@ func (s *choiceSelect) Tapped(e *fyne.PointEvent) {
 func (s *choiceSelect) TypedKey(e *fyne.KeyEvent) {
 	switch e.Name {
 	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown:
+		if len(s.Options) >= searchMin {
+			s.showSearch()
+			return
+		}
 		if !s.canvasKnown() {
 			s.showChoices()
 			return
@@ -88,4 +103,49 @@ func (s *choiceSelect) showChoices() {
 	}
 	pop.Resize(size)
 	pop.Show()
+}
+
+// showSearch lists a long list's options under a search box: typing keeps
+// the options containing what is typed (any case), a tap picks one.
+func (s *choiceSelect) showSearch() {
+	c := s.win.Canvas()
+	shown := s.Options
+	var pop *widget.PopUp
+	list := widget.NewList(
+		func() int { return len(shown) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(shown[i]) },
+	)
+	list.OnSelected = func(i widget.ListItemID) {
+		pop.Hide()
+		s.SetSelected(shown[i])
+	}
+	search := widget.NewEntry()
+	search.SetPlaceHolder(s.searchHint)
+	search.OnChanged = func(q string) {
+		shown = filterOptions(s.Options, q)
+		list.UnselectAll()
+		list.Refresh()
+		list.ScrollToTop()
+	}
+	pop = widget.NewModalPopUp(container.NewBorder(search, nil, nil, nil, list), c)
+	win := c.Size()
+	pop.Resize(fyne.NewSize(min(max(s.Size().Width, 320), win.Width*0.9), win.Height*0.8))
+	pop.Show()
+	c.Focus(search)
+}
+
+// filterOptions keeps the options containing q, in any case.
+func filterOptions(options []string, q string) []string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return options
+	}
+	var out []string
+	for _, o := range options {
+		if strings.Contains(strings.ToLower(o), q) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -131,6 +131,10 @@ func (d *detailView) edit(rec registry.Record) {
 	d.adding = false
 	d.editRec = rec
 	d.editing = newFormView(u, u.mustForm(rec.Kind))
+	if rec.Kind == registry.KindPerson && d.household.ID != uuid.Nil {
+		hh := d.household.Values()
+		d.editing.parent = func() map[string]string { return hh }
+	}
 	d.editing.setValues(rec.Values(), false)
 	d.saveEdit = u.button(u.tr.T("detail.save"), theme.DocumentSaveIcon(), d.commitEdit)
 	d.saveEdit.Importance = widget.HighImportance
@@ -215,14 +219,16 @@ func (d *detailView) commitEdit() {
 	u := d.u
 	rec := d.editRec
 	old := rec.Values()
-	vals := d.editing.values()
+	extra := map[string]string{}
 	for k, v := range old {
-		if _, shown := d.editing.byName[k]; !shown {
-			vals[k] = v // fields the form does not show (household_id)
+		_, shown := d.editing.byName[k]
+		def, inForm := d.editing.form.Field(k)
+		if !shown && !(inForm && def.Type == registry.TypeCalculate) {
+			extra[k] = v // fields the form does not show (household_id)
 		}
 	}
-	if err := u.forms.ValidateValues(rec.Kind, rec.ID, vals, u.cfg.Now()); err != nil {
-		d.editing.showErrors(err)
+	vals, ok := d.editing.validate(rec.ID, extra)
+	if !ok {
 		setError(d.message, u.tr.T("register.fix_fields"))
 		return
 	}

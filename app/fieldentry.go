@@ -2,6 +2,7 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -11,6 +12,7 @@ import (
 type fieldEntry struct {
 	widget.Entry
 	arrived, left func()
+	numeric       bool // integers and decimals: the number pad on a tablet
 }
 
 func newFieldEntry() *fieldEntry {
@@ -32,4 +34,13 @@ func (e *fieldEntry) FocusLost() {
 	if e.left != nil {
 		e.left()
 	}
+}
+
+// Keyboard asks a tablet for its number pad on a numeric field (Fyne's
+// mobile driver reads it when the entry is focused; a desktop ignores it).
+func (e *fieldEntry) Keyboard() mobile.KeyboardType {
+	if e.numeric && !e.MultiLine {
+		return mobile.NumberKeyboard
+	}
+	return e.Entry.Keyboard()
 }

@@ -22,24 +22,40 @@ func (v *formView) wireEntry(in *fieldInput, e *fieldEntry) {
 		}
 	}
 	e.left = func() {
-		if in.value() != "" || (in.age != nil && in.age.Text != "") {
-			v.recheck(in)
+		// A birth date is left for its age box beside it: it is judged
+		// when one of the two holds something, or at Next.
+		if in.age == nil || in.value() != "" || in.age.Text != "" {
+			v.left[in.def.Name] = true
 		}
+		v.showFieldError(in)
 	}
 }
 
-// recheck validates the form and shows (or clears) the message of one
-// field only: the others are not the enumerator's business yet.
-func (v *formView) recheck(in *fieldInput) {
+// showFieldError shows (or clears) the message of one field only, once the
+// enumerator has left it: the others are not their business yet. The
+// message is the form's own (required_message, constraint_message) when it
+// has one.
+func (v *formView) showFieldError(in *fieldInput) {
+	name := in.def.Name
+	if !v.left[name] && !in.errors.Visible() {
+		return // not yet left: no red before typing
+	}
 	vals, refused := v.valuesAndAge()
 	msg := ""
-	if refused != nil && refused.Field == in.def.Name {
+	switch {
+	case refused != nil && refused.Field == name:
 		msg = v.u.fieldMessage(*refused)
-	} else if errs, ok := registry.AsValidation(v.u.forms.ValidateValues(v.form.Kind, uuid.Nil, vals, v.u.cfg.Now())); ok {
-		for _, fe := range errs {
-			if fe.Field == in.def.Name {
-				msg = v.u.fieldMessage(fe)
-				break
+	case v.st != nil:
+		if fe := v.st.Error(name); fe != nil {
+			msg = v.u.fieldMessage(*fe)
+		}
+	default:
+		if errs, ok := registry.AsValidation(v.u.forms.ValidateValues(v.form.Kind, uuid.Nil, vals, v.u.cfg.Now())); ok {
+			for _, fe := range errs {
+				if fe.Field == name {
+					msg = v.u.fieldMessage(fe)
+					break
+				}
 			}
 		}
 	}
@@ -73,10 +89,8 @@ func (in *fieldInput) object() fyne.CanvasObject {
 	switch {
 	case in.entry != nil:
 		return in.entry
-	case in.sel != nil:
-		return in.sel
-	case in.radio != nil:
-		return in.radio
+	case in.slot != nil:
+		return in.slot
 	case in.check != nil:
 		return in.check
 	}

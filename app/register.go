@@ -49,6 +49,7 @@ type registerScreen struct {
 	household  *formView
 	person     *formView
 	assessment *formView
+	formRefs   string // the versions it asks (currentFormRefs), to notice newer ones
 
 	memberList *fyne.Container
 	addMember  *widget.Button
@@ -64,7 +65,7 @@ type registerScreen struct {
 }
 
 func newRegisterScreen(u *UI) *registerScreen {
-	s := &registerScreen{u: u, reg: newRegistration()}
+	s := &registerScreen{u: u, reg: newRegistration(), formRefs: currentFormRefs(u.forms)}
 	s.stepTitle = u.heading("")
 	s.message = u.errorText()
 	// Arrows point the way the language reads.
@@ -80,6 +81,8 @@ func newRegisterScreen(u *UI) *registerScreen {
 
 	s.household = newFormView(u, u.mustForm(registry.KindHousehold))
 	s.person = newFormView(u, u.mustForm(registry.KindPerson))
+	// A member's questions may read the household's answers.
+	s.person.parent = func() map[string]string { return s.reg.Fields }
 	s.assessment = newFormView(u, u.mustForm(registry.KindAssessment))
 	for _, v := range []*formView{s.household, s.person, s.assessment} {
 		v.focused = func(in *fieldInput) { scrollTo(s.scroll, in.object()) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"fieldreg/change"
@@ -36,6 +37,13 @@ func TestScreenshots(t *testing.T) {
 		for _, sz := range sizes {
 			t.Run(lang+"-"+sz.name, func(t *testing.T) {
 				shootAll(t, dir, lang, sz.name, sz.size)
+			})
+		}
+	}
+	for _, lang := range []string{"en", "ar"} {
+		for _, sz := range sizes {
+			t.Run("imported-"+lang+"-"+sz.name, func(t *testing.T) {
+				shootImported(t, dir, lang, sz.name, sz.size)
 			})
 		}
 	}
@@ -148,6 +156,92 @@ func shootAll(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
 		t.Fatal("overdue screen not shown")
 	}
 	shoot(t, u, dir, name("12-overdue"), size)
+}
+
+// shootImported shows the register screen asking the example registration
+// form (docs/examples/registration.xlsx, imported as fieldctl form import
+// does): its cascade, a constraint message of the form's, skip logic, the
+// member repeat's own question.
+func shootImported(t *testing.T, dir, lang, sizeName string, size fyne.Size) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLanguage, lang)
+	u := openTestUI(t, a, filepath.Join(t.TempDir(), "workspace"), newScreenshotClock())
+	a.Settings().SetTheme(fieldTheme{mode: themeLight})
+	name := func(screen string) string { return fmt.Sprintf("%s-%s-%s", lang, sizeName, screen) }
+	u.create()
+	importExample(t, u, "registration.xlsx")
+	u.showTab(tabRegister)
+	u.win.Resize(size)
+	r := u.register
+	vals := testImportedHousehold(t, r.household)
+	vals["water_minutes"] = "900"
+	u.fillInOrder(r.household, vals)
+	minutes := u.input(r.household, "water_minutes")
+	c := u.win.Canvas()
+	c.Focus(minutes.entry)
+	c.Focus(u.input(r.household, "phone").entry) // left: the form's message shows
+	blurAll(r.household)
+	// From the location heading: the cascade, the GPS button.
+	scrollToLine(r.scroll, r.household, u.input(r.household, "admin1").object(), 1)
+	shoot(t, u, dir, name("13-imported-household"), size)
+	r.scroll.ScrollToBottom() // the wash questions, the constraint's message last
+	shoot(t, u, dir, name("14-imported-household-wash"), size)
+	minutes.entry.SetText("15")
+	test.Tap(r.next)
+	if r.reg.Step != stepMembers {
+		t.Fatalf("household refused: %q %v", r.message.Text, fieldErrors(r.household))
+	}
+	u.fill(r.person, testHead)
+	blurAll(r.person)
+	scrollToLine(r.scroll, r.person, u.input(r.person, "given_name").object(), 1)
+	shoot(t, u, dir, name("15-imported-member"), size)
+	scrollToLine(r.scroll, r.person, u.input(r.person, "pregnant").object(), 0)
+	shoot(t, u, dir, name("16-imported-member-repeat"), size)
+}
+
+// scrollToLine scrolls so that the view starts at a line of v (a heading or
+// a question's box): the one holding o, or that many lines before it, or
+// the last line start the scroll can reach. The test driver's painter draws
+// an object cut by a scroll's edge outside the scroll (a real window clips
+// it), so the shots start on a line.
+func scrollToLine(s *container.Scroll, v *formView, o fyne.CanvasObject, before int) {
+	s.Refresh()
+	base, _ := positionIn(s.Content, v.content)
+	limit := s.Content.MinSize().Height - s.Size().Height
+	var tops []float32
+	want := -1
+	for _, line := range v.content.Objects {
+		if !line.Visible() {
+			continue
+		}
+		if _, ok := positionIn(line, o); ok {
+			want = len(tops)
+		}
+		tops = append(tops, base.Y+line.Position().Y)
+	}
+	if want < 0 {
+		return
+	}
+	i := max(want-before, 0)
+	for i > 0 && tops[i] > limit {
+		i--
+	}
+	s.ScrollToOffset(fyne.NewPos(0, tops[i]))
+}
+
+// blurAll takes the focus look off every entry test.Type focused: the test
+// driver focuses them without unfocusing the one before, which a real
+// window never shows.
+func blurAll(v *formView) {
+	for _, in := range v.inputs {
+		if in.entry != nil {
+			in.entry.Entry.FocusLost()
+		}
+		if in.age != nil {
+			in.age.Entry.FocusLost()
+		}
+	}
+	v.u.win.Canvas().Unfocus()
 }
 
 // seedForScreens fills the workspace: generated households, one known family

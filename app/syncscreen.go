@@ -119,6 +119,7 @@ func (s *syncScreen) run() {
 				s.message.SetText(strings.Join(lines, "\n"))
 			}
 			s.refresh()
+			u.followForms() // it may have brought forms and nothing else
 			if u.home != nil {
 				u.home.refresh() // the last sync, whether or not records came
 			}
