@@ -55,7 +55,9 @@ func (w *workbook) forms(core *registry.Forms) ([]*registry.Form, error) {
 			}
 		} else {
 			f = &registry.Form{Kind: b.kind, Title: b.title, Fields: b.fields, SectionTitles: b.sections}
-			if b.repeat != "" {
+			if b.repeat != "" || b.kind == registry.KindAssessment {
+				// The needs assessment (form_id "assessment") is the one the
+				// register flow asks of each household: it belongs to one too.
 				addHouseholdID(f, core)
 			}
 		}

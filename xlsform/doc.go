@@ -19,7 +19,10 @@
 // the relationship list must keep "head". New questions follow the core
 // fields. Any other form_id is a form of its own, an assessment: its kind is
 // the form_id, and each repeat is a kind named form_id_repeatname with a
-// household_id reference added. form_id "person" is refused.
+// household_id reference added. form_id "assessment" is the needs
+// assessment the register flow asks of each household (a new version of the
+// built-in one), and gets the household_id reference too. form_id "person"
+// is refused.
 //
 // # What is read
 //

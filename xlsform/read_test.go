@@ -345,3 +345,20 @@ func eval(t *testing.T, src string, env xpath.MapEnv) bool {
 	}
 	return v.Bool()
 }
+
+// An operation's own needs assessment (form_id "assessment") replaces the
+// built-in one the register flow asks, and belongs to a household as the
+// built-in one does.
+func TestOwnAssessmentBelongsToAHousehold(t *testing.T) {
+	b := book{
+		{"survey", sheet{{"type", "name", "label"}, {"integer", "latrines", "Latrines in use"}}},
+		settings("assessment", "2026120101"),
+	}
+	f := formOf(t, read(t, b.xlsx(t)), registry.KindAssessment)
+	if d := fieldOf(t, f, registry.FieldHouseholdID); d.Type != registry.TypeRef || !d.Required {
+		t.Errorf("household_id = %+v, want a required reference", d)
+	}
+	if f.Ref() != "assessment@2026120101" {
+		t.Errorf("ref %s", f.Ref())
+	}
+}
