@@ -161,6 +161,11 @@ func benchHQIngest(b *testing.B) {
 		b.StopTimer()
 		setup := time.Now()
 		s := newHQ(b, nil, nil)
+		sites := make([]string, devices)
+		for i := range devices {
+			sites[i] = fmt.Sprintf("site-%d", i)
+		}
+		publishSites(b, s, sites...)
 		ws := make([]*store.Workspace, devices)
 		trs := make([]client.Transport, devices)
 		var wg sync.WaitGroup
@@ -231,10 +236,6 @@ func benchHQIngest(b *testing.B) {
 
 		// A supervisor's tablet for every site pulls everything: HQ reads
 		// its log by cursor and checks each change against the scope.
-		sites := make([]string, devices)
-		for i := range devices {
-			sites[i] = fmt.Sprintf("site-%d", i)
-		}
 		reader := newDevice(b, "supervisor", nil)
 		tr := inProcess(s, enrollInProcess(b, s, reader, "supervisor", sites...).Device)
 		b.StartTimer()

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -158,6 +159,35 @@ func registerHousehold(t testing.TB, w *store.Workspace, site string, n int) uui
 func edit(t testing.TB, w *store.Workspace, id uuid.UUID, kind string, set map[string]string) {
 	t.Helper()
 	if _, err := w.Commit(store.Edit{Record: id, Kind: kind, Set: set}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// publishSites publishes a version of the household form whose site list
+// holds sites too: HQ enrolls devices only at sites its household form
+// lists.
+func publishSites(t testing.TB, s *hq.Server, sites ...string) {
+	t.Helper()
+	f, _ := builtins(t).Form(registry.KindHousehold)
+	data, _ := json.Marshal(f)
+	v2, err := registry.ParseForm(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2.Version = "2"
+	for i := range v2.Fields {
+		if v2.Fields[i].Name != registry.FieldSite {
+			continue
+		}
+		for _, site := range sites {
+			v2.Fields[i].Choices = append(v2.Fields[i].Choices, registry.Choice{Name: site, Label: registry.Labels{"en": site}})
+		}
+	}
+	out, err := json.Marshal(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishForms(context.Background(), [][]byte{out}); err != nil {
 		t.Fatal(err)
 	}
 }
