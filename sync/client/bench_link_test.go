@@ -233,6 +233,8 @@ func benchHQIngest(b *testing.B) {
 		st, _ := s.Stats()
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "changes/s")
 		b.ReportMetric(float64(st.Batches), "commits")
+		b.ReportMetric(float64(st.Syncs), "syncs")
+		b.ReportMetric(float64(st.Refused), "refused")
 
 		// A supervisor's tablet for every site pulls everything: HQ reads
 		// its log by cursor and checks each change against the scope.
