@@ -305,8 +305,9 @@ func (w *Workspace) changesAfter(logSeq uint64, limit int) ([]Logged, []Damage, 
 // ReadLogged reads the changes of the log at seqs, in one read transaction
 // (its keys fetched together where the engine can). A reader that picks
 // its changes from an index of the log — HQ filling a pull — reads a batch
-// so, not a transaction per change. A seq that is missing or damaged is an
-// error naming it; a damaged one is listed with the workspace's damage.
+// so, not a transaction per change. A seq not in the log is an error
+// wrapping ErrNotFound; a damaged change one wrapping ErrCorrupt, and it is
+// listed with the workspace's damage.
 func (w *Workspace) ReadLogged(seqs []uint64) ([]change.Change, error) {
 	out, damaged, err := w.readLogged(seqs)
 	if len(damaged) > 0 {
@@ -334,6 +335,9 @@ func (w *Workspace) readLogged(seqs []uint64) ([]change.Change, []Damage, error)
 			kv.Prefetch(b, keys)
 		}
 		for _, seq := range seqs {
+			if tx.Bucket(bucketChanges).Get(seqKey(seq)) == nil {
+				return fmt.Errorf("change %d: %w", seq, ErrNotFound) // not damage: it may never have been
+			}
 			c, err := w.readChange(tx, seq)
 			if err != nil {
 				if reason := damageOf(err); reason != "" {
