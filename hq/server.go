@@ -53,7 +53,7 @@ type Config struct {
 	// Validate, ValidateChange and FormRef from it. nil: the built-in forms
 	// only.
 	Forms *store.FormSet
-	Logf     func(format string, args ...any) // nil → silent
+	Logf  func(format string, args ...any) // nil → silent
 	// Database is where Init puts a new HQ's buckets: "" for the encrypted
 	// bbolt file in the data directory, or a postgres:// URL ("postgres:"
 	// alone: the PG* environment variables). Init records it in the
