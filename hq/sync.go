@@ -371,7 +371,7 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 			cursor = e.logSeq
 			continue
 		}
-		c, err := reader.read(i)
+		c, err := reader.read(i, budget-size)
 		if err != nil {
 			return err
 		}
@@ -416,9 +416,10 @@ func (s *Server) readLogged(seqs []uint64) ([]change.Change, error) {
 
 // Batches of a pull's reads: the first is small, so that a device with
 // little to receive costs little; each next one twice the last, to
-// maxPullRead.
+// maxPullRead, and no more than the budget left holds at the size of the
+// changes read so far.
 const (
-	minPullRead = 32
+	minPullRead = 16
 	maxPullRead = 1024
 )
 
@@ -426,23 +427,28 @@ const (
 // first it is asked for, the next ones of entries it will send, up to the
 // batch's size. One read transaction (on PostgreSQL one query) per batch,
 // not per change; what the budget then leaves out was read for nothing,
-// at most one batch.
+// about the budget's worth at most.
 type pullReader struct {
 	s       *Server
 	entries []logEntry
 	sends   func(logEntry) bool // which entries the pull sends
 	batch   int
 	got     map[uint64]change.Change
+	n, size int // changes read so far, and their wire.EstimateSize
 }
 
-// read returns the change of entries[i], which the pull sends.
-func (r *pullReader) read(i int) (change.Change, error) {
+// read returns the change of entries[i], which the pull sends; left is
+// the budget the answer has left.
+func (r *pullReader) read(i, left int) (change.Change, error) {
 	seq := r.entries[i].logSeq
 	if c, ok := r.got[seq]; ok {
 		delete(r.got, seq)
 		return c, nil
 	}
 	r.batch = min(max(2*r.batch, minPullRead), maxPullRead)
+	if r.n > 0 {
+		r.batch = max(min(r.batch, left/max(r.size/r.n, 1)+1), 1)
+	}
 	seqs := []uint64{seq}
 	for _, e := range r.entries[i+1:] {
 		if len(seqs) == r.batch {
@@ -455,6 +461,10 @@ func (r *pullReader) read(i int) (change.Change, error) {
 	cs, err := r.s.readLogged(seqs)
 	if err != nil {
 		return change.Change{}, err
+	}
+	for _, c := range cs {
+		r.n++
+		r.size += wire.EstimateSize(c)
 	}
 	r.got = make(map[uint64]change.Change, len(seqs))
 	for j, c := range cs[1:] {
