@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldreg/hq"
 	"fieldreg/store"
@@ -32,11 +33,19 @@ func TestAdminSocketIsOwnerOnlyFromTheStart(t *testing.T) {
 	if perm := parent.Mode().Perm(); perm != 0o700 {
 		t.Errorf("the socket's directory is %o, want 700", perm)
 	}
-	fi, err := os.Stat(sock)
-	if err != nil {
-		t.Fatal(err)
+	// serveAdmin returns once the socket exists, which may be before its
+	// chmod (the directory is what keeps others out meanwhile).
+	var perm os.FileMode
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		fi, err := os.Stat(sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm = fi.Mode().Perm(); perm == 0o600 || time.Now().After(deadline) {
+			break
+		}
 	}
-	if perm := fi.Mode().Perm(); perm != 0o600 {
+	if perm != 0o600 {
 		t.Errorf("the socket is %o, want 600", perm)
 	}
 }

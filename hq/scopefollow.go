@@ -45,18 +45,23 @@ func (s *Server) follow(d *Device, m move, e logEntry, resp *wire.SyncResponse, 
 		for _, id := range s.ws.Assessments(m.household) {
 			records[id] = true
 		}
+		var seqs []uint64
+		for _, f := range s.log.family(records, e.logSeq) {
+			if f.device != d.Replica {
+				seqs = append(seqs, f.logSeq)
+			}
+		}
 		var arriving []wire.PulledChange
 		n := 0
-		for _, f := range s.log.family(records, e.logSeq) {
-			if f.device == d.Replica {
-				continue
-			}
-			c, err := s.readLogged(f.logSeq)
+		if len(seqs) > 0 {
+			cs, err := s.readLogged(seqs)
 			if err != nil {
 				return false, err
 			}
-			n += wire.EstimateSize(c)
-			arriving = append(arriving, wire.PulledChange{LogSeq: f.logSeq, Change: c})
+			for i, c := range cs {
+				n += wire.EstimateSize(c)
+				arriving = append(arriving, wire.PulledChange{LogSeq: seqs[i], Change: c})
+			}
 		}
 		if *size+n > budget && len(resp.Pull) > 0 {
 			return true, nil

@@ -288,9 +288,9 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 }
 
 // seenChanges is what a store that can tell a resend from a reused number
-// has (*store.Workspace does).
+// has (*store.Workspace does): all of a push's in one read.
 type seenChanges interface {
-	SeenChange(device uuid.UUID, deviceSeq uint64) (change.Change, bool, error)
+	SeenChanges(asked []change.Change) (held []change.Change, seen []bool, err error)
 }
 
 // checkResends refuses a push that sends, under a device seq HQ holds, a
@@ -299,21 +299,27 @@ type seenChanges interface {
 // and when it has made as many as it lost, nothing else gives it away:
 // HQ took them for resends, acknowledged them, and they were never stored
 // anywhere but on the device, marked sent. The device is told instead, and
-// keeps them.
+// keeps them. The whole push is looked up in one read transaction.
 func (s *Server) checkResends(push []change.Change) error {
 	sc, ok := s.ws.(seenChanges)
 	if !ok {
 		return nil
 	}
+	asked := make([]change.Change, 0, len(push))
 	for _, c := range push {
-		if store.IsSetAside(c) {
-			continue // a placeholder for a change the device can no longer read
+		if !store.IsSetAside(c) { // a placeholder for a change the device can no longer read
+			asked = append(asked, c)
 		}
-		held, seen, err := sc.SeenChange(c.Device, c.DeviceSeq)
-		if err != nil {
-			return fmt.Errorf("read change %s#%d: %w", c.Device, c.DeviceSeq, err)
-		}
-		if seen && (held.Stamp != c.Stamp || held.Record != c.Record) {
+	}
+	if len(asked) == 0 {
+		return nil
+	}
+	held, seen, err := sc.SeenChanges(asked)
+	if err != nil {
+		return fmt.Errorf("read the seen entries of a push of %d changes: %w", len(asked), err)
+	}
+	for i, c := range asked {
+		if seen[i] && (held[i].Stamp != c.Stamp || held[i].Record != c.Record) {
 			return refuse(wire.CodeConflict, "change %d of this device is not the one HQ holds under that number: the device's workspace is an older copy of itself (restored from a backup?)", c.DeviceSeq)
 		}
 	}
@@ -344,7 +350,10 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 		cursor = 0
 	}
 	size, scanned := 0, 0
-	for _, e := range s.log.after(cursor) {
+	entries := s.log.after(cursor)
+	sends := func(e logEntry) bool { return e.device != d.Replica && s.scope.visible(d, e.record) }
+	reader := pullReader{s: s, entries: entries, sends: sends}
+	for i, e := range entries {
 		if scanned == maxPullScan {
 			break
 		}
@@ -358,11 +367,11 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 				break
 			}
 		}
-		if e.device == d.Replica || !s.scope.visible(d, e.record) {
+		if !sends(e) {
 			cursor = e.logSeq
 			continue
 		}
-		c, err := s.readLogged(e.logSeq)
+		c, err := reader.read(i, budget-size)
 		if err != nil {
 			return err
 		}
@@ -379,14 +388,87 @@ func (s *Server) pull(d *Device, req *wire.SyncRequest, resp *wire.SyncResponse)
 	return nil
 }
 
-// readLogged reads one change of HQ's log.
-func (s *Server) readLogged(logSeq uint64) (change.Change, error) {
-	got, err := s.ws.ChangesAfter(logSeq-1, 1)
+// loggedReader is what a store that reads many changes of its log in one
+// transaction has (*store.Workspace does).
+type loggedReader interface {
+	ReadLogged(seqs []uint64) ([]change.Change, error)
+}
+
+// readLogged reads the changes of HQ's log at seqs, in one read
+// transaction where the store can.
+func (s *Server) readLogged(seqs []uint64) ([]change.Change, error) {
+	if r, ok := s.ws.(loggedReader); ok {
+		return r.ReadLogged(seqs)
+	}
+	out := make([]change.Change, 0, len(seqs))
+	for _, seq := range seqs {
+		got, err := s.ws.ChangesAfter(seq-1, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(got) != 1 || got[0].LogSeq != seq {
+			return nil, fmt.Errorf("change %d missing from the log", seq)
+		}
+		out = append(out, got[0].Change)
+	}
+	return out, nil
+}
+
+// Batches of a pull's reads: the first is small, so that a device with
+// little to receive costs little; each next one twice the last, to
+// maxPullRead, and no more than the budget left holds at the size of the
+// changes read so far.
+const (
+	minPullRead = 16
+	maxPullRead = 1024
+)
+
+// pullReader reads the changes a pull sends, a batch at a time: with the
+// first it is asked for, the next ones of entries it will send, up to the
+// batch's size. One read transaction (on PostgreSQL one query) per batch,
+// not per change; what the budget then leaves out was read for nothing,
+// about the budget's worth at most.
+type pullReader struct {
+	s       *Server
+	entries []logEntry
+	sends   func(logEntry) bool // which entries the pull sends
+	batch   int
+	got     map[uint64]change.Change
+	n, size int // changes read so far, and their wire.EstimateSize
+}
+
+// read returns the change of entries[i], which the pull sends; left is
+// the budget the answer has left.
+func (r *pullReader) read(i, left int) (change.Change, error) {
+	seq := r.entries[i].logSeq
+	if c, ok := r.got[seq]; ok {
+		delete(r.got, seq)
+		return c, nil
+	}
+	r.batch = min(max(2*r.batch, minPullRead), maxPullRead)
+	if r.n > 0 {
+		r.batch = max(min(r.batch, left/max(r.size/r.n, 1)+1), 1)
+	}
+	seqs := []uint64{seq}
+	for _, e := range r.entries[i+1:] {
+		if len(seqs) == r.batch {
+			break
+		}
+		if r.sends(e) {
+			seqs = append(seqs, e.logSeq)
+		}
+	}
+	cs, err := r.s.readLogged(seqs)
 	if err != nil {
 		return change.Change{}, err
 	}
-	if len(got) != 1 || got[0].LogSeq != logSeq {
-		return change.Change{}, fmt.Errorf("change %d missing from the log", logSeq)
+	for _, c := range cs {
+		r.n++
+		r.size += wire.EstimateSize(c)
 	}
-	return got[0].Change, nil
+	r.got = make(map[uint64]change.Change, len(seqs))
+	for j, c := range cs[1:] {
+		r.got[seqs[j+1]] = c
+	}
+	return cs[0], nil
 }

@@ -31,3 +31,52 @@ func (w *Workspace) SeenChange(device uuid.UUID, deviceSeq uint64) (change.Chang
 	})
 	return c, ok, err
 }
+
+// SeenChanges is SeenChange for many changes at once, in one read
+// transaction: for each of asked, the change stored under its device and
+// device seq (held[i]) and whether there is one (seen[i]). A receiver checks
+// a whole push so, instead of a transaction (on PostgreSQL, three round
+// trips) per change.
+func (w *Workspace) SeenChanges(asked []change.Change) (held []change.Change, seen []bool, err error) {
+	if err := w.rlock(); err != nil {
+		return nil, nil, err
+	}
+	defer w.mu.RUnlock()
+	held = make([]change.Change, len(asked))
+	seen = make([]bool, len(asked))
+	err = w.view(func(tx kv.Tx) error {
+		keys := make([][]byte, len(asked))
+		for i, c := range asked {
+			keys[i] = seenKey(c.Device, c.DeviceSeq)
+		}
+		if b := tx.Bucket(bucketSeen); b != nil {
+			kv.Prefetch(b, keys)
+		}
+		seqs := make([]uint64, len(asked))
+		var logKeys [][]byte
+		for i, c := range asked {
+			seq, err := w.seenLogSeq(tx, c)
+			if err != nil {
+				return err
+			}
+			if seqs[i] = seq; seq != 0 {
+				logKeys = append(logKeys, seqKey(seq))
+			}
+		}
+		if b := tx.Bucket(bucketChanges); b != nil {
+			kv.Prefetch(b, logKeys)
+		}
+		for i, seq := range seqs {
+			if seq == 0 {
+				continue
+			}
+			c, err := w.readChange(tx, seq)
+			if err != nil {
+				return err
+			}
+			held[i], seen[i] = c, true
+		}
+		return nil
+	})
+	return held, seen, err
+}

@@ -152,6 +152,10 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 	if err := w.openDB(); err != nil {
 		return nil, err
 	}
+	if err := w.refuseUsedDatabase(); err != nil {
+		w.db.Close()
+		return nil, err
+	}
 	w.idx.finish()
 	w.adminSecret, w.ownSecret = adminSecret, adminSecret
 	// The first mark, before the database is written: a crash after the
@@ -185,6 +189,28 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 		return nil, err
 	}
 	return w, nil
+}
+
+// refuseUsedDatabase refuses to create a workspace in a PostgreSQL
+// database that already holds one (another HQ's store, under another key
+// file), before anything is written to it.
+func (w *Workspace) refuseUsedDatabase() error {
+	url, err := w.opts.database(w.dir)
+	if err != nil || url == "" {
+		return err // a new bbolt file: create checked that there was none
+	}
+	var used bool
+	err = w.view(func(tx kv.Tx) error {
+		used = tx.Bucket(bucketRecords) != nil || tx.Bucket(bucketState) != nil
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if used {
+		return fmt.Errorf("the database already holds a workspace (another HQ's store, which only its own key file opens); create a new one in an empty database, or to keep serving that HQ, use its data directory: %w", ErrExists)
+	}
+	return nil
 }
 
 // Open unlocks the workspace in dir as user. A wrong passphrase or unknown

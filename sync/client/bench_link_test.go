@@ -161,11 +161,11 @@ func benchHQIngest(b *testing.B) {
 		b.StopTimer()
 		setup := time.Now()
 		s := newHQ(b, nil, nil)
-		var sites []string
+		sites := make([]string, devices)
 		for i := range devices {
-			sites = append(sites, fmt.Sprintf("site-%d", i))
+			sites[i] = fmt.Sprintf("site-%d", i)
 		}
-		publishSites(b, s, sites...) // HQ enrolls devices only at sites its forms list
+		publishSites(b, s, sites...)
 		ws := make([]*store.Workspace, devices)
 		trs := make([]client.Transport, devices)
 		var wg sync.WaitGroup
@@ -233,6 +233,8 @@ func benchHQIngest(b *testing.B) {
 		st, _ := s.Stats()
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "changes/s")
 		b.ReportMetric(float64(st.Batches), "commits")
+		b.ReportMetric(float64(st.Syncs), "syncs")
+		b.ReportMetric(float64(st.Refused), "refused")
 
 		// A supervisor's tablet for every site pulls everything: HQ reads
 		// its log by cursor and checks each change against the scope.

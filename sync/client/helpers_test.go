@@ -163,37 +163,31 @@ func edit(t testing.TB, w *store.Workspace, id uuid.UUID, kind string, set map[s
 	}
 }
 
-// publishSites publishes at s a version of the built-in household form
-// whose site list also holds sites: HQ enrolls devices only for sites its
-// current household form lists.
-func publishSites(t fataler, s *hq.Server, sites ...string) {
+// publishSites publishes a version of the household form whose site list
+// holds sites too: HQ enrolls devices only at sites its household form
+// lists.
+func publishSites(t testing.TB, s *hq.Server, sites ...string) {
 	t.Helper()
-	base, err := registry.BuiltinForms()
+	f, _ := builtins(t).Form(registry.KindHousehold)
+	data, _ := json.Marshal(f)
+	v2, err := registry.ParseForm(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, _ := base.Form(registry.KindHousehold)
-	data, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := registry.ParseForm(data) // a copy
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Version = "sites-" + sites[0]
-	for i, d := range v.Fields {
-		if d.Name == registry.FieldSite {
-			for _, name := range sites {
-				v.Fields[i].Choices = append(v.Fields[i].Choices, registry.Choice{Name: name, Label: registry.Labels{"en": name}})
-			}
+	v2.Version = "2"
+	for i := range v2.Fields {
+		if v2.Fields[i].Name != registry.FieldSite {
+			continue
+		}
+		for _, site := range sites {
+			v2.Fields[i].Choices = append(v2.Fields[i].Choices, registry.Choice{Name: site, Label: registry.Labels{"en": site}})
 		}
 	}
-	doc, err := json.Marshal(v)
+	out, err := json.Marshal(v2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PublishForms(context.Background(), [][]byte{doc}); err != nil {
+	if _, err := s.PublishForms(context.Background(), [][]byte{out}); err != nil {
 		t.Fatal(err)
 	}
 }

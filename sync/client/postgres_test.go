@@ -120,11 +120,11 @@ func TestHundredDevicesPullEveryChangeOnce(t *testing.T) {
 	ws := make([]*store.Workspace, devices)
 	trs := make([]*recordingTransport, devices)
 	site := func(i int) string { return fmt.Sprintf("site-%d", i%sites) }
-	var all []string
+	var names []string
 	for i := range sites {
-		all = append(all, site(i))
+		names = append(names, site(i))
 	}
-	publishSites(t, s, all...)
+	publishSites(t, s, names...)
 	for i := range devices {
 		ws[i] = newDevice(t, "enumerator", nil)
 		enr := enrollInProcess(t, s, ws[i], fmt.Sprintf("tablet-%d", i), site(i))
