@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,27 +25,42 @@ type tapCounter struct {
 	taps    int
 	keys    int
 	scrolls int
+	steps   []string // the figure of each step, for the log
+	last    [3]int
 	typing  *fieldEntry // the entry typed into last, while the keyboard is the hand's place
+}
+
+// step notes the interactions since the last step.
+func (c *tapCounter) step(name string) {
+	c.steps = append(c.steps, fmt.Sprintf("%s %d+%d+%d", name, c.taps-c.last[0], c.keys-c.last[1], c.scrolls-c.last[2]))
+	c.last = [3]int{c.taps, c.keys, c.scrolls}
 }
 
 func (c *tapCounter) total() int { return c.taps + c.keys + c.scrolls }
 
-// inView scrolls o into view, counting the swipes it takes.
-func (c *tapCounter) inView(o fyne.CanvasObject) {
+// inView scrolls o into view, counting the swipes it takes; see part.
+func (c *tapCounter) inView(o fyne.CanvasObject) { c.inViewPart(o, 0, 1) }
+
+// inViewPart scrolls the i-th of n equal bands of o into view (one choice
+// of a list of them): the part the finger goes to, not the whole list. A
+// swipe down brings the target near the top of the page, as a reader
+// pushes what is done out of the way; one up, the least that shows it.
+func (c *tapCounter) inViewPart(o fyne.CanvasObject, i, n int) {
 	s := c.scroll()
-	if s == nil {
-		return
+	if s == nil || !within(s.Content, o) {
+		return // fixed on screen, as the buttons below the page
 	}
 	d := c.u.app.Driver()
 	view := s.Size().Height
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s).Y
-	bottom := top + o.Size().Height
+	band := o.Size().Height / float32(n)
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s).Y + band*float32(i)
+	bottom := top + band
 	var delta float32
 	switch {
 	case top < 0:
 		delta = top - 8
 	case bottom > view:
-		delta = bottom - view + 8
+		delta = top - view/8 // the field's label stays in view above it
 	default:
 		return
 	}
@@ -55,6 +71,29 @@ func (c *tapCounter) inView(o fyne.CanvasObject) {
 	s.ScrollToOffset(fyne.NewPos(s.Offset.X, s.Offset.Y+delta))
 }
 
+// within reports whether o is drawn inside root.
+func within(root, o fyne.CanvasObject) bool {
+	if root == o {
+		return true
+	}
+	switch w := root.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if within(c, o) {
+				return true
+			}
+		}
+		return false
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if within(c, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func abs32(f float32) float32 {
 	if f < 0 {
 		return -f
@@ -62,11 +101,18 @@ func abs32(f float32) float32 {
 	return f
 }
 
+// let is the hand leaving the keyboard for a choice: the entry loses the focus.
+func (c *tapCounter) let() {
+	c.typing = nil
+	c.u.win.Canvas().Unfocus()
+}
+
 func (c *tapCounter) tap(o fyne.Tappable) {
 	c.u.t.Helper()
 	c.inView(o.(fyne.CanvasObject))
 	c.taps++
 	c.typing = nil
+	c.u.win.Canvas().Unfocus()
 	test.Tap(o)
 }
 
@@ -74,8 +120,8 @@ func (c *tapCounter) tap(o fyne.Tappable) {
 // is where Enter goes, else a tap) and types the text, which is free.
 func (c *tapCounter) typeIn(e *fieldEntry, text string) {
 	cv := c.u.win.Canvas()
-	reached := false
-	if c.typing != nil && cv.Focused() == c.typing {
+	reached := cv.Focused() == e // the app put the keyboard there
+	if !reached && c.typing != nil && cv.Focused() == c.typing {
 		c.typing.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		if cv.Focused() == e {
 			c.keys++
@@ -129,23 +175,27 @@ func (c *tapCounter) answer(in *fieldInput, val string) {
 			c.tap(in.check)
 		}
 	case in.radio != nil:
-		c.inView(in.radio)
+		c.let()
+		if in.radio.Horizontal {
+			c.inView(in.radio)
+		} else {
+			c.inViewPart(in.radio, slices.Index(in.choiceNames, val), len(in.choiceNames))
+		}
 		c.taps++
-		c.typing = nil
 		in.radio.SetSelected(in.label(val))
 	case in.sel != nil:
+		c.let()
 		c.inView(in.sel)
 		c.taps += 2 // open the list, pick
-		c.typing = nil
 		in.sel.SetSelected(in.label(val))
 	case in.checks != nil:
-		c.inView(in.checks)
+		c.let()
 		var labels []string
 		for _, code := range strings.Fields(val) {
+			c.inViewPart(in.checks, slices.Index(in.choiceNames, code), len(in.choiceNames))
 			labels = append(labels, in.label(code))
 			c.taps++
 		}
-		c.typing = nil
 		in.checks.SetSelected(labels)
 	}
 	if in.check != nil && val == "false" && in.value() == "" {
@@ -166,6 +216,7 @@ func TestHouseholdOfSixInteractions(t *testing.T) {
 			u.win.Resize(size)
 			n := registerSix(u)
 			t.Logf("%s: %d interactions: %d taps, %d key presses, %d scrolls", fmtSize(size), n.total(), n.taps, n.keys, n.scrolls)
+			t.Logf("by step (taps+keys+scrolls): %s", strings.Join(n.steps, ", "))
 			if n.total() > 90 {
 				t.Errorf("%d interactions beyond the data, want at most 90", n.total())
 			}
@@ -207,6 +258,7 @@ func registerSix(u *testUI) *tapCounter {
 	u.showTab(tabRegister)
 	c.fill(r.household, map[string]string{"consent": "true", "site": "camp_north", "shelter_type": "tent", "phone": "+256 700 111222"})
 	c.tap(r.next)
+	c.step("household")
 	if r.reg.Step != stepMembers {
 		u.t.Fatalf("household step refused: %q %v", r.message.Text, fieldErrors(r.household))
 	}
@@ -219,15 +271,18 @@ func registerSix(u *testUI) *tapCounter {
 		}
 	}
 	c.tap(r.next)
+	c.step("members")
 	if r.reg.Step != stepAssessment {
 		u.t.Fatalf("members step refused: %q", r.message.Text)
 	}
 	c.fill(r.assessment, sixAssessment)
 	c.tap(r.next)
+	c.step("assessment")
 	if r.reg.Step != stepReview {
 		u.t.Fatalf("assessment refused: %q %v", r.message.Text, fieldErrors(r.assessment))
 	}
 	c.tap(r.save)
+	c.step("review")
 	u.wait()
 	if n := u.ws.Count(registry.KindPerson); n != 6 {
 		u.t.Fatalf("%d persons saved, want 6 (%q)", n, r.message.Text)
