@@ -436,8 +436,11 @@ func (s *registerScreen) focusGivenName() {
 	if s.reg.Step != stepMembers {
 		return
 	}
-	if pos, ok := positionIn(s.scroll.Content, s.personHeading); ok && s.personHeading != nil {
-		s.scroll.ScrollToOffset(fyne.NewPos(0, pos.Y)) // the list above stays a swipe away
+	// The new member's form at the top of the page, the list above a
+	// swipe away, the heading just out of view (the step's title says
+	// which member): on a laptop every field up to the birth date shows.
+	if pos, ok := positionIn(s.scroll.Content, s.person.content); ok && len(s.reg.Members) > 0 {
+		s.scroll.ScrollToOffset(fyne.NewPos(0, pos.Y))
 	}
 	if in := s.person.byName[registry.FieldGivenName]; in != nil && in.entry != nil {
 		if c := s.u.win.Canvas(); c != nil {

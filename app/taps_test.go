@@ -38,23 +38,18 @@ func (c *tapCounter) step(name string) {
 
 func (c *tapCounter) total() int { return c.taps + c.keys + c.scrolls }
 
-// inView scrolls o into view, counting the swipes it takes; see part.
-func (c *tapCounter) inView(o fyne.CanvasObject) { c.inViewPart(o, 0, 1) }
-
-// inViewPart scrolls the i-th of n equal bands of o into view (one choice
-// of a list of them): the part the finger goes to, not the whole list. A
-// swipe down brings the target near the top of the page, as a reader
-// pushes what is done out of the way; one up, the least that shows it.
-func (c *tapCounter) inViewPart(o fyne.CanvasObject, i, n int) {
+// inView scrolls o into view, counting the swipes it takes. A swipe down
+// brings the target near the top of the page, as a reader pushes what is
+// done out of the way; one up, the least that shows it.
+func (c *tapCounter) inView(o fyne.CanvasObject) {
 	s := c.scroll()
 	if s == nil || !within(s.Content, o) {
 		return // fixed on screen, as the buttons below the page
 	}
 	d := c.u.app.Driver()
 	view := s.Size().Height
-	band := o.Size().Height / float32(n)
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s).Y + band*float32(i)
-	bottom := top + band
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s).Y
+	bottom := top + o.Size().Height
 	var delta float32
 	switch {
 	case top < 0:
@@ -69,6 +64,12 @@ func (c *tapCounter) inViewPart(o fyne.CanvasObject, i, n int) {
 		c.u.t.Logf("scroll %T top %.0f bottom %.0f view %.0f offset %.0f content %.0f", o, top, bottom, view, s.Offset.Y, s.Content.Size().Height)
 	}
 	s.ScrollToOffset(fyne.NewPos(s.Offset.X, s.Offset.Y+delta))
+}
+
+// item is the i-th choice of a radio or check group as drawn: the box the
+// finger goes to, not the whole list.
+func item(group fyne.Widget, i int) fyne.CanvasObject {
+	return test.WidgetRenderer(group).Objects()[i]
 }
 
 // within reports whether o is drawn inside root.
@@ -176,11 +177,7 @@ func (c *tapCounter) answer(in *fieldInput, val string) {
 		}
 	case in.radio != nil:
 		c.let()
-		if in.radio.Horizontal {
-			c.inView(in.radio)
-		} else {
-			c.inViewPart(in.radio, slices.Index(in.choiceNames, val), len(in.choiceNames))
-		}
+		c.inView(item(in.radio, slices.Index(in.choiceNames, val)))
 		c.taps++
 		in.radio.SetSelected(in.label(val))
 	case in.sel != nil:
@@ -192,14 +189,11 @@ func (c *tapCounter) answer(in *fieldInput, val string) {
 		c.let()
 		var labels []string
 		for _, code := range strings.Fields(val) {
-			c.inViewPart(in.checks, slices.Index(in.choiceNames, code), len(in.choiceNames))
+			c.inView(item(in.checks, slices.Index(in.choiceNames, code)))
 			labels = append(labels, in.label(code))
 			c.taps++
 		}
 		in.checks.SetSelected(labels)
-	}
-	if in.check != nil && val == "false" && in.value() == "" {
-		return // a check box cannot say "no" apart from "not asked"
 	}
 	if in.value() != val {
 		c.u.t.Fatalf("%s: shows %q after answering %q", in.def.Name, in.value(), val)
