@@ -132,7 +132,11 @@ func (u *UI) mustForm(kind string) *registry.Form {
 func (s *registerScreen) show() {
 	u := s.u
 	r := s.reg
-	s.stepTitle.SetText(u.tr.T("register.step", r.Step+1, stepCount, u.tr.T(stepKeys[r.Step])))
+	step := u.tr.T(stepKeys[r.Step])
+	if r.Step == stepMembers {
+		step += " · " + s.personTitle() // the member form's heading scrolls out of view
+	}
+	s.stepTitle.SetText(u.tr.T("register.step", r.Step+1, stepCount, step))
 	setError(s.message, "")
 	s.back.Enable()
 	if r.Step == stepHousehold {
@@ -372,6 +376,9 @@ func (s *registerScreen) goNext() {
 	r.Step++
 	s.show()
 	s.saveDraft()
+	if r.Step == stepMembers && r.Editing < 0 && len(r.Members) == 0 {
+		s.focusGivenName()
+	}
 }
 
 // personEmpty reports whether nothing was typed in the person form beyond
@@ -439,7 +446,7 @@ func (s *registerScreen) focusGivenName() {
 	// The new member's form at the top of the page, the list above a
 	// swipe away, the heading just out of view (the step's title says
 	// which member): on a laptop every field up to the birth date shows.
-	if pos, ok := positionIn(s.scroll.Content, s.person.content); ok && len(s.reg.Members) > 0 {
+	if pos, ok := positionIn(s.scroll.Content, s.person.content); ok {
 		s.scroll.ScrollToOffset(fyne.NewPos(0, pos.Y))
 	}
 	if in := s.person.byName[registry.FieldGivenName]; in != nil && in.entry != nil {
