@@ -148,7 +148,7 @@ func (s *registerScreen) show() {
 	// Save takes Next's place at the review, in the same reach.
 	switch r.Step {
 	case stepMembers:
-		s.bar.Objects = []fyne.CanvasObject{u.row(s.discard, s.back, s.addMember, s.next)}
+		s.bar.Objects = []fyne.CanvasObject{u.wrapRowOf(s.discard, s.back, s.addMember, s.next)}
 	case stepReview:
 		s.bar.Objects = []fyne.CanvasObject{u.row(s.discard, s.back, s.save)}
 	default:
