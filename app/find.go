@@ -215,11 +215,22 @@ func (s *findScreen) load(toTop bool) {
 }
 
 // searchHouseholds turns name hits (persons and households) into the
-// households they belong to, best first, each once, passing the filters.
+// households they belong to, best first, each once, passing the filters;
+// households whose registration number starts with the query come first.
 func searchHouseholds(ws *store.Workspace, r *roster, query, site, status string) []uuid.UUID {
 	hits := ws.Search(query, searchLimit)
 	seen := make(map[uuid.UUID]bool, len(hits))
 	out := make([]uuid.UUID, 0, len(hits))
+	// A registration number read off a card or a receipt: those households
+	// first, then anyone whose name matches.
+	if prefix, ok := registrationPrefix(query); ok {
+		for _, id := range r.list(site, status) {
+			if hasRegistrationPrefix(id, prefix) {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
 	for _, h := range hits {
 		id := h.ID
 		if h.Kind == registry.KindPerson {

@@ -57,7 +57,7 @@ type fieldInput struct {
 	sel    *choiceSelect // a widget.Select guarded against fyne-io/fyne#5965
 	radio  *widget.RadioGroup
 	check  *widget.Check
-	checks *widget.CheckGroup
+	checks *checkColumns   // a widget.CheckGroup in columns
 	age    *fieldEntry     // birth dates: an age in years when the date is unknown
 	extra  *widget.Button  // a date's calendar, a geopoint's location
 	slot   *fyne.Container // a select_one's radio or list, rebuilt when a cascade narrows it
@@ -190,12 +190,20 @@ func (v *formView) newInput(d registry.FieldDef) *fieldInput {
 	}
 	switch d.Type {
 	case registry.TypeBoolean:
-		in.check = widget.NewCheck(u.tr.bidi(d.Label.In(lang)), func(bool) { changed() })
+		if d.MustBeTrue { // consent: one tick the family agrees to
+			in.check = widget.NewCheck(u.tr.bidi(d.Label.In(lang)), func(bool) { changed() })
+			break
+		}
+		// Yes and No, so "no" is an answer apart from "not asked".
+		in.choiceNames = []string{"true", "false"}
+		in.choiceLabels = []string{u.tr.T("yes"), u.tr.T("no")}
+		in.radio = widget.NewRadioGroup(in.choiceLabels, func(string) { changed() })
+		in.radio.Horizontal = true
 	case registry.TypeSelectOne:
 		in.slot = container.NewStack()
 		v.buildSelectOne(in)
 	case registry.TypeSelectMultiple:
-		in.checks = widget.NewCheckGroup(in.choiceLabels, func([]string) { changed() })
+		in.checks = newCheckColumns(in.choiceLabels, func([]string) { changed() }, u.tr.rtl())
 	case registry.TypeText:
 		in.entry = newFieldEntry()
 		if d.MaxLength > 200 {

@@ -45,6 +45,7 @@ type registerScreen struct {
 	back, next *widget.Button
 	discard    *widget.Button
 	message    *widget.Label
+	bar        *fyne.Container // discard, back, (add member,) next: fixed below the page
 
 	household  *formView
 	person     *formView
@@ -59,7 +60,8 @@ type registerScreen struct {
 	review     *fyne.Container
 	save       *widget.Button
 
-	membersPage *fyne.Container
+	membersPage   *fyne.Container
+	personHeading *widget.Label // the member form's title, scrolled to the top after a member is added
 
 	draftTimer *time.Timer
 }
@@ -105,10 +107,12 @@ func newRegisterScreen(u *UI) *registerScreen {
 	s.save.Importance = widget.HighImportance
 
 	s.body = container.NewStack()
-	bar := u.row(s.discard, s.back, s.next)
+	s.bar = container.NewStack()
+	// The duplicate warning shows below the page, above the buttons: the
+	// page keeps its place, so the next tap lands where the finger aims.
 	s.content = container.NewBorder(
 		container.NewPadded(s.stepTitle),
-		container.NewPadded(container.NewVBox(s.message, bar)),
+		container.NewPadded(container.NewVBox(s.dupCard, s.message, s.bar)),
 		nil, nil,
 		s.body,
 	)
@@ -131,13 +135,29 @@ func (u *UI) mustForm(kind string) *registry.Form {
 func (s *registerScreen) show() {
 	u := s.u
 	r := s.reg
-	s.stepTitle.SetText(u.tr.T("register.step", r.Step+1, stepCount, u.tr.T(stepKeys[r.Step])))
+	step := u.tr.T(stepKeys[r.Step])
+	if r.Step == stepMembers {
+		step += " · " + s.personTitle() // the member form's heading scrolls out of view
+	}
+	s.stepTitle.SetText(u.tr.T("register.step", r.Step+1, stepCount, step))
 	setError(s.message, "")
 	s.back.Enable()
 	if r.Step == stepHousehold {
 		s.back.Disable()
 	}
 	s.next.Show()
+	// Add member stays in reach below the page, beside Next, however long
+	// the member form and the list above it grow.
+	// Save takes Next's place at the review, in the same reach.
+	switch r.Step {
+	case stepMembers:
+		s.bar.Objects = []fyne.CanvasObject{u.wrapRowOf(s.discard, s.back, s.addMember, s.next)}
+	case stepReview:
+		s.bar.Objects = []fyne.CanvasObject{u.row(s.discard, s.back, s.save)}
+	default:
+		s.bar.Objects = []fyne.CanvasObject{u.row(s.discard, s.back, s.next)}
+	}
+	s.bar.Refresh()
 	var page fyne.CanvasObject
 	switch r.Step {
 	case stepHousehold:
@@ -149,18 +169,22 @@ func (s *registerScreen) show() {
 		page = s.household.content
 	case stepMembers:
 		s.showMembers()
-		s.person.setValues(r.Typing.Fields, len(r.Typing.Fields) == 0)
-		s.defaultRelationship()
+		fresh := len(r.Typing.Fields) == 0
+		s.person.setValues(r.Typing.Fields, fresh)
+		if fresh {
+			for name, v := range s.suggested() {
+				if in := s.person.byName[name]; in != nil && in.value() == "" {
+					in.setValue(v)
+				}
+			}
+		}
 		s.dupCard.Hide()
-		// Possible duplicates show above the form, where the enumerator
-		// looks while typing the names.
+		s.personHeading = u.heading(s.personTitle())
 		s.membersPage = container.NewVBox(
 			s.memberList,
 			widget.NewSeparator(),
-			u.heading(s.personTitle()),
-			s.dupCard,
+			s.personHeading,
 			s.person.content,
-			s.addMember,
 		)
 		page = s.membersPage
 	case stepAssessment:
@@ -172,10 +196,14 @@ func (s *registerScreen) show() {
 			}
 		}
 		page = container.NewVBox(u.text(u.tr.T("register.assessment_optional")), s.assessment.content)
+	default:
+		s.dupCard.Hide()
+	}
+	switch r.Step {
 	case stepReview:
 		s.next.Hide()
 		s.showReview()
-		page = container.NewVBox(s.review, s.save)
+		page = s.review
 	}
 	s.scroll = container.NewVScroll(container.NewPadded(page))
 	s.body.Objects = []fyne.CanvasObject{s.scroll}
@@ -189,16 +217,46 @@ func (s *registerScreen) personTitle() string {
 	return s.u.tr.T("register.new_member", len(s.reg.Members)+1)
 }
 
-// defaultRelationship makes the first person the head, as enumerators
-// register the head first.
-func (s *registerScreen) defaultRelationship() {
-	in := s.person.byName[registry.FieldRelationship]
-	if in == nil || in.value() != "" {
-		return
+// The built-in person form's codes for the suggestions after the head; a
+// form without them gets no suggestion (setValue shows nothing).
+const (
+	relationshipSpouse = "spouse"
+	relationshipChild  = "child"
+)
+
+// suggested is what a new member's form starts with, in the order
+// enumerators register a family: the head first, then the spouse, then the
+// children; and the family name of the member added last, which most of a
+// household shares. The enumerator changes either with a tap or by typing.
+func (s *registerScreen) suggested() map[string]string {
+	r := s.reg
+	if r.Editing >= 0 {
+		return nil
 	}
-	if len(s.reg.Members) == 0 {
-		in.setValue(registry.RelationshipHead)
+	out := map[string]string{}
+	head, spouse := false, false
+	for _, m := range r.Members {
+		switch m.Fields[registry.FieldRelationship] {
+		case registry.RelationshipHead:
+			head = true
+		case relationshipSpouse:
+			spouse = true
+		}
 	}
+	switch {
+	case !head:
+		out[registry.FieldRelationship] = registry.RelationshipHead
+	case !spouse && len(r.Members) == 1:
+		out[registry.FieldRelationship] = relationshipSpouse
+	default:
+		out[registry.FieldRelationship] = relationshipChild
+	}
+	if n := len(r.Members); n > 0 {
+		if f := r.Members[n-1].Fields[registry.FieldFamilyName]; f != "" {
+			out[registry.FieldFamilyName] = f
+		}
+	}
+	return out
 }
 
 // collect copies what is on screen into the registration.
@@ -321,13 +379,20 @@ func (s *registerScreen) goNext() {
 	r.Step++
 	s.show()
 	s.saveDraft()
+	if r.Step == stepMembers && r.Editing < 0 && len(r.Members) == 0 {
+		s.focusGivenName()
+	}
 }
 
 // personEmpty reports whether nothing was typed in the person form beyond
-// the relationship the app fills in.
+// what the app suggests (the relationship, the family name).
 func (s *registerScreen) personEmpty() bool {
+	suggested := s.suggested()
 	for name, v := range s.person.values() {
-		if name != registry.FieldRelationship && v != "" {
+		if name == registry.FieldRelationship || v == "" {
+			continue
+		}
+		if v != suggested[name] {
 			return false
 		}
 	}
@@ -370,7 +435,28 @@ func (s *registerScreen) saveMember() bool {
 	setError(s.message, "")
 	s.show()
 	s.saveDraft()
+	s.focusGivenName()
 	return true
+}
+
+// focusGivenName puts the keyboard in the next member's given name, the
+// first thing typed about them (the relationship and family name are
+// suggested), and scrolls it into view.
+func (s *registerScreen) focusGivenName() {
+	if s.reg.Step != stepMembers {
+		return
+	}
+	// The new member's form at the top of the page, the list above a
+	// swipe away, the heading just out of view (the step's title says
+	// which member): on a laptop every field up to the birth date shows.
+	if pos, ok := positionIn(s.scroll.Content, s.person.content); ok {
+		s.scroll.ScrollToOffset(fyne.NewPos(0, pos.Y))
+	}
+	if in := s.person.byName[registry.FieldGivenName]; in != nil && in.entry != nil {
+		if c := s.u.win.Canvas(); c != nil {
+			c.Focus(in.entry)
+		}
+	}
 }
 
 // checkSecondHead refuses a second head of household as soon as it is
