@@ -360,6 +360,8 @@ func (v *formView) fieldBox(in *fieldInput) fyne.CanvasObject {
 		}
 	case in.slot != nil:
 		input = in.slot
+	case in.radio != nil: // a yes/no question
+		input = newRadioFit(in.radio)
 	case in.checks != nil:
 		input = in.checks
 	case in.age != nil:
