@@ -266,3 +266,36 @@ func (c *Cluster) NewDBName(t testing.TB) string {
 func (c *Cluster) Env(db string) map[string]string {
 	return map[string]string{"PGHOST": c.Socket, "PGPORT": strconv.Itoa(c.Port), "PGUSER": c.User, "PGDATABASE": db, "PGSSLMODE": "disable"}
 }
+
+// Rerun runs a package's existing tests again with their HQ on PostgreSQL:
+// Database is what the package's HQ helper gives as its Config.Database.
+// Its zero value is ready to use.
+type Rerun struct{ on sync.Map } // testing.TB → bool
+
+// Database is a fresh PostgreSQL database's URL for a test Run runs, or for
+// every test when FIELDREG_HQ_ENGINE=postgres; else "" (the bbolt file).
+func (r *Rerun) Database(t testing.TB, c *Cluster) string {
+	t.Helper()
+	_, pg := r.on.Load(t)
+	if !pg && os.Getenv("FIELDREG_HQ_ENGINE") != "postgres" {
+		return ""
+	}
+	return Need(t, c).NewURL(t)
+}
+
+// Run runs tests as subtests of t, each with its HQ on PostgreSQL.
+func (r *Rerun) Run(t *testing.T, c *Cluster, tests map[string]func(*testing.T)) {
+	Need(t, c)
+	for name, test := range tests {
+		t.Run(name, func(t *testing.T) {
+			defer r.On(t)()
+			test(t)
+		})
+	}
+}
+
+// On puts t's HQ on PostgreSQL until the returned func is called.
+func (r *Rerun) On(t testing.TB) (off func()) {
+	r.on.Store(t, true)
+	return func() { r.on.Delete(t) }
+}

@@ -148,8 +148,7 @@ func BenchmarkHQIngest100Devices(b *testing.B) {
 	b.Run("bbolt", benchHQIngest)
 	b.Run("postgres", func(b *testing.B) {
 		pgtest.Need(b, cluster)
-		onPostgres.Store(b, true)
-		defer onPostgres.Delete(b)
+		defer onPostgres.On(b)()
 		benchHQIngest(b)
 	})
 }

@@ -23,43 +23,25 @@ var cluster *pgtest.Cluster
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &cluster)) }
 
-// onPostgres holds the tests runOnPostgres runs: newHQ puts their HQ's
-// buckets in a fresh PostgreSQL database.
-var onPostgres sync.Map // testing.TB → bool
+// onPostgres runs tests again with their HQ on PostgreSQL (newHQAt asks
+// it for the database).
+var onPostgres pgtest.Rerun
 
-// hqDatabase is the Config.Database of a test's HQ: a fresh PostgreSQL
-// database for a test runOnPostgres runs, or for every test when
-// FIELDREG_HQ_ENGINE=postgres; else "" (the bbolt file). A rapid.T
-// (no testing.TB) gets bbolt.
+// hqDatabase is onPostgres's database for t; a rapid.T (no testing.TB)
+// gets the bbolt file.
 func hqDatabase(f fataler) string {
 	t, ok := f.(testing.TB)
 	if !ok {
 		return ""
 	}
-	_, pg := onPostgres.Load(t)
-	if !pg && os.Getenv("FIELDREG_HQ_ENGINE") != "postgres" {
-		return ""
-	}
-	return pgtest.Need(t, cluster).NewURL(t)
-}
-
-// runOnPostgres runs existing tests again, their HQ on PostgreSQL.
-func runOnPostgres(t *testing.T, tests map[string]func(*testing.T)) {
-	pgtest.Need(t, cluster)
-	for name, test := range tests {
-		t.Run(name, func(t *testing.T) {
-			onPostgres.Store(t, true)
-			defer onPostgres.Delete(t)
-			test(t)
-		})
-	}
+	return onPostgres.Database(t, cluster)
 }
 
 // Devices and HQ end to end with HQ on PostgreSQL: convergence with a
 // conflict, many devices at once, a restart, scope moves, quarantined
 // changes.
 func TestSyncWithHQOnPostgres(t *testing.T) {
-	runOnPostgres(t, map[string]func(*testing.T){
+	onPostgres.Run(t, cluster, map[string]func(*testing.T){
 		"TwoDevicesConvergeAndSeeTheConflict":    TestTwoDevicesConvergeAndSeeTheConflict,
 		"ManyDevicesAtOnce":                      TestManyDevicesAtOnce,
 		"MoveSurvivesHQRestart":                  TestMoveSurvivesHQRestart,
@@ -113,8 +95,7 @@ func (r *recordingTransport) RoundTrip(ctx context.Context, body []byte) ([]byte
 // and nothing of another site.
 func TestHundredDevicesPullEveryChangeOnce(t *testing.T) {
 	pgtest.Need(t, cluster)
-	onPostgres.Store(t, true)
-	defer onPostgres.Delete(t)
+	defer onPostgres.On(t)()
 	const devices, sites, rounds, members = 100, 10, 3, 2
 	s := newHQ(t, nil, nil)
 	ws := make([]*store.Workspace, devices)
