@@ -60,7 +60,7 @@ func newFirstRunScreen(u *UI) *firstRunScreen {
 			widget.NewFormItem(u.tr.T("settings.language"), s.language),
 			widget.NewFormItem(u.tr.T("firstrun.admin"), s.admin),
 			widget.NewFormItem(u.tr.T("unlock.passphrase"), s.pass),
-			widget.NewFormItem("", s.strength),
+			widget.NewFormItem("", newHintHeight(s.strength, u.passphraseHints()...)),
 			widget.NewFormItem(u.tr.T("firstrun.repeat"), s.repeat),
 			widget.NewFormItem(u.tr.T("firstrun.code"), s.code),
 		),

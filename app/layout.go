@@ -148,3 +148,49 @@ func (l *fieldRow) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	input.Move(fyne.NewPos(0, y))
 	input.Resize(fyne.NewSize(size.Width, input.MinSize().Height))
 }
+
+// hintHeight keeps a hint label as tall as the tallest text it may show at
+// its width, so a hint that changes as the user types ("At least 10
+// characters…" becoming "Strong.") does not pull the fields below it up
+// under the finger that is about to tap one of them.
+type hintHeight struct {
+	box           *fyne.Container
+	texts         []string
+	scratch       *widget.Label // measures each text at the width laid out
+	width, height float32
+}
+
+func newHintHeight(l *widget.Label, texts ...string) *fyne.Container {
+	scratch := widget.NewLabel("")
+	scratch.Wrapping = l.Wrapping
+	h := &hintHeight{texts: texts, scratch: scratch}
+	h.box = container.New(h, l)
+	return h.box
+}
+
+func (l *hintHeight) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var min fyne.Size
+	for _, o := range objects {
+		min = min.Max(o.MinSize())
+	}
+	return fyne.NewSize(min.Width, max(min.Height, l.height))
+}
+
+func (l *hintHeight) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	if size.Width == l.width {
+		return
+	}
+	l.width, l.height = size.Width, 0
+	for _, t := range l.texts {
+		l.scratch.SetText(t)
+		l.scratch.Resize(fyne.NewSize(size.Width, 0))
+		l.height = max(l.height, l.scratch.MinSize().Height)
+	}
+	if l.height > size.Height {
+		l.box.Refresh() // ask for the taller height now that the width is known
+	}
+}

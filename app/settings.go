@@ -88,7 +88,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	passphrase := widget.NewCard(u.tr.T("settings.passphrase_title", u.ws.User()), "", container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(u.tr.T("settings.new_passphrase"), s.newPass),
-			widget.NewFormItem("", s.passStrength),
+			widget.NewFormItem("", newHintHeight(s.passStrength, u.passphraseHints()...)),
 			widget.NewFormItem(u.tr.T("firstrun.repeat"), s.repeatPass),
 		),
 		s.changePass, s.passMessage,

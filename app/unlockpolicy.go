@@ -80,3 +80,12 @@ func (s strength) key() string {
 	}
 	return "passphrase.strong"
 }
+
+// passphraseHints are every text the hint under a new passphrase may show.
+func (u *UI) passphraseHints() []string {
+	hints := []string{u.tr.T("passphrase.hint")}
+	for s := strengthTooShort; s <= strengthStrong; s++ {
+		hints = append(hints, u.tr.T(s.key()))
+	}
+	return hints
+}
