@@ -24,6 +24,34 @@ type registration struct {
 	Editing      int               `json:"editing"` // index in Members of the person being edited; -1 for a new one
 	AssessmentID uuid.UUID         `json:"assessment_id"`
 	Assessment   map[string]string `json:"assessment"`
+	// Carried are the answers taken over from the household saved before
+	// (carriedFields): a team registers a site's households one after the
+	// other, so the next one starts where the last one was.
+	Carried map[string]string `json:"carried,omitempty"`
+}
+
+// carriedFields are the household answers the next registration starts
+// with: where the team is.
+var carriedFields = []string{registry.FieldSite, registry.FieldAdmin1, registry.FieldAdmin2}
+
+// following is a new registration that starts where r was: at r's site
+// (carriedFields), as saved, or as carried into r if it is discarded.
+func (r *registration) following(saved bool) *registration {
+	next := newRegistration()
+	from := r.Carried
+	if saved {
+		from = r.Fields
+	}
+	for _, k := range carriedFields {
+		if v := from[k]; v != "" {
+			if next.Carried == nil {
+				next.Carried = map[string]string{}
+			}
+			next.Carried[k] = v
+			next.Fields[k] = v
+		}
+	}
+	return next
 }
 
 type member struct {
@@ -42,21 +70,32 @@ func newRegistration() *registration {
 	}
 }
 
+// householdUntouched reports whether the household form holds nothing but
+// what was carried from the household before: its defaults still apply.
+func (r *registration) householdUntouched() bool {
+	for k, v := range r.Fields {
+		if r.Carried[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
 // empty reports whether nothing was typed yet. Defaults the app fills in
-// (status, consent unticked, the head's relationship, today's date) do
-// not count.
+// (status, consent unticked, the head's relationship, today's date) and
+// answers carried from the household before do not count.
 func (r *registration) empty() bool {
-	typed := func(f map[string]string, defaults ...string) bool {
+	typed := func(f, carried map[string]string, defaults ...string) bool {
 		for k, v := range f {
 			unticked := k == registry.FieldConsent && v == "false"
-			if v != "" && !unticked && !contains(defaults, k) {
+			if v != "" && !unticked && carried[k] != v && !contains(defaults, k) {
 				return true
 			}
 		}
 		return false
 	}
 	return r.Step == stepHousehold && len(r.Members) == 0 &&
-		!typed(r.Fields, registry.FieldStatus, registry.FieldConsentDate) && !typed(r.Typing.Fields, registry.FieldRelationship) && !typed(r.Assessment, registry.FieldDate)
+		!typed(r.Fields, r.Carried, registry.FieldStatus, registry.FieldConsentDate) && !typed(r.Typing.Fields, nil, registry.FieldRelationship) && !typed(r.Assessment, nil, registry.FieldDate)
 }
 
 func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }

@@ -161,7 +161,7 @@ func (s *registerScreen) show() {
 	var page fyne.CanvasObject
 	switch r.Step {
 	case stepHousehold:
-		fresh := len(r.Fields) == 0
+		fresh := r.householdUntouched()
 		s.household.setValues(r.Fields, fresh)
 		if in := s.household.byName[registry.FieldConsentDate]; in != nil && fresh {
 			in.setValue(u.cfg.Now().Format("2006-01-02")) // consent is asked at the door, today
@@ -738,7 +738,7 @@ func (s *registerScreen) saveHousehold() {
 				setError(s.message, u.plainError(err))
 				return
 			}
-			s.reg = newRegistration()
+			s.reg = r.following(true)
 			s.show()
 			s.message.Importance = widget.SuccessImportance
 			setError(s.message, u.tr.T("register.saved_number", number, u.tr.plural("register.members_n", n)))
@@ -755,7 +755,7 @@ func (s *registerScreen) discardNow() {
 	if err := s.u.ws.DeleteDraft(draftName); err != nil && !errors.Is(err, store.ErrNotFound) {
 		fyne.LogError("delete registration draft", err)
 	}
-	s.reg = newRegistration()
+	s.reg = s.reg.following(false)
 	s.show()
 }
 
