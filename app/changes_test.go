@@ -35,7 +35,7 @@ func TestScreensFollowRecordsFromAnyWriter(t *testing.T) {
 	})
 	u.wait()
 
-	if got, want := u.find.count.Text, "1 households"; got != want {
+	if got, want := u.find.count.Text, "1 household"; got != want {
 		t.Errorf("after a household arrived, the list says %q, want %q", got, want)
 	}
 	if got, want := u.home.households.Text, "Households: 1 today, 1 in all"; got != want {

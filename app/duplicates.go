@@ -221,7 +221,7 @@ func (r *dupReview) personColumn(caption string, p registry.Record) fyne.CanvasO
 		u.tr.raw("dupreview.sex", value(person, registry.FieldSex, p.Value(registry.FieldSex))),
 		u.tr.raw("dupreview.born", value(person, registry.FieldBirthDate, p.Value(registry.FieldBirthDate))),
 		u.tr.raw("dupreview.site", value(household, registry.FieldSite, site)),
-		u.tr.raw("dupreview.household", size),
+		u.tr.plural("dupreview.household", size),
 	}, "\n")))
 	return container.NewVBox(captionLabel, nameLabel, details)
 }

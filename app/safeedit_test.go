@@ -1,6 +1,9 @@
 package app
 
 import (
+	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -117,6 +120,42 @@ func TestFrenchElidesDeBeforeAVowel(t *testing.T) {
 	for name, want := range map[string]string{"amina": "Phrase secrète d’amina", "Omar": "Phrase secrète d’Omar", "karim": "Phrase secrète de karim"} {
 		if got := tr.T("settings.passphrase_title", name); got != want {
 			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestCountsOfThingsUsePluralForms: "1 households" was on the find screen.
+// An English message that puts a count before a plural noun must come in
+// plural forms (key.one, key.other; Arabic's six), or one of them reads wrong.
+func TestCountsOfThingsUsePluralForms(t *testing.T) {
+	data, err := os.ReadFile("../assets/i18n/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cat map[string]string
+	if err := json.Unmarshal(data, &cat); err != nil {
+		t.Fatal(err)
+	}
+	countOfThings := regexp.MustCompile(`%d (\w+s|people)\b`)
+	for k, v := range cat {
+		plural := strings.HasSuffix(k, ".other") || strings.HasSuffix(k, ".one")
+		_, singular := cat[strings.TrimSuffix(k, "s")] // duration.days beside duration.day
+		if countOfThings.MatchString(v) && !plural && !singular {
+			t.Errorf("%s = %q counts things without plural forms", k, v)
+		}
+	}
+	for _, c := range []struct {
+		lang, key string
+		n         int
+		want      string
+	}{
+		{"en", "find.count", 1, "1 household"}, {"en", "find.count", 2, "2 households"},
+		{"ar", "find.count", 1, "أسرة واحدة"}, {"ar", "find.count", 3, "3 أسر"}, {"ar", "find.count", 11, "11 أسرة"},
+		{"en", "sync.imported", 1, "1 change applied from the file."},
+		{"fr", "dupreview.household", 1, "Ménage : 1 personne"},
+	} {
+		if got := newTranslator(c.lang).plural(c.key, c.n); got != c.want {
+			t.Errorf("%s %s %d: %q, want %q", c.lang, c.key, c.n, got, c.want)
 		}
 	}
 }
