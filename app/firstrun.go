@@ -56,7 +56,7 @@ func newFirstRunScreen(u *UI) *firstRunScreen {
 	s.content = centered(container.NewVBox(
 		u.heading(u.tr.T("firstrun.title")),
 		u.text(u.tr.T("firstrun.intro")),
-		widget.NewForm(
+		u.form(
 			widget.NewFormItem(u.tr.T("settings.language"), s.language),
 			widget.NewFormItem(u.tr.T("firstrun.admin"), s.admin),
 			widget.NewFormItem(u.tr.T("unlock.passphrase"), s.pass),

@@ -143,7 +143,7 @@ func newOverdueScreen(u *UI, days int) *overdueScreen {
 	device := widget.NewCard("", "", container.NewVBox(
 		u.heading(u.tr.T("settings.device")),
 		u.text(u.tr.T("settings.wipe_hint")),
-		widget.NewForm(widget.NewFormItem(u.tr.T("settings.language"), s.language)),
+		u.form(widget.NewFormItem(u.tr.T("settings.language"), s.language)),
 		u.row(s.lockNow, s.wipe),
 	))
 	s.content = centered(container.NewVBox(

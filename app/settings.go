@@ -79,14 +79,14 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	s.changePass = u.button(u.tr.T("settings.change_passphrase"), theme.ConfirmIcon(), s.setPassphrase)
 	s.passMessage = u.text("")
 
-	general := widget.NewCard(u.tr.T("settings.general"), "", widget.NewForm(
+	general := widget.NewCard(u.tr.T("settings.general"), "", u.form(
 		widget.NewFormItem(u.tr.T("settings.language"), s.language),
 		widget.NewFormItem(u.tr.T("settings.theme"), s.theme),
 		widget.NewFormItem(u.tr.T("settings.autolock"), s.autoLock),
 		widget.NewFormItem(u.tr.T("settings.sync_lock"), s.syncLock),
 	))
 	passphrase := widget.NewCard(u.tr.T("settings.passphrase_title", u.ws.User()), "", container.NewVBox(
-		widget.NewForm(
+		u.form(
 			widget.NewFormItem(u.tr.T("settings.new_passphrase"), s.newPass),
 			widget.NewFormItem("", newHintHeight(s.passStrength, u.passphraseHints()...)),
 			widget.NewFormItem(u.tr.T("firstrun.repeat"), s.repeatPass),
@@ -244,7 +244,7 @@ func (s *settingsScreen) usersCard() fyne.CanvasObject {
 	s.listUsers()
 	return widget.NewCard(u.tr.T("settings.users"), "", container.NewVBox(
 		s.users,
-		widget.NewForm(
+		u.form(
 			widget.NewFormItem(u.tr.T("unlock.user"), s.userName),
 			widget.NewFormItem(u.tr.T("settings.role"), s.userRole),
 			widget.NewFormItem(u.tr.T("unlock.passphrase"), s.userPass),

@@ -46,7 +46,7 @@ func newUnlockScreen(u *UI) *unlockScreen {
 	form := container.NewVBox(
 		u.heading(u.tr.T("app.title")),
 		u.text(u.tr.T("unlock.intro")),
-		widget.NewForm(
+		u.form(
 			widget.NewFormItem(u.tr.T("settings.language"), s.language),
 			widget.NewFormItem(u.tr.T("unlock.user"), s.user),
 			widget.NewFormItem(u.tr.T("unlock.passphrase"), s.pass),
