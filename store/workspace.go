@@ -59,6 +59,7 @@ type Workspace struct {
 	clock        *change.Clock
 	seal         map[string]*sealer
 	names        namer
+	keyer        keyer // the keys of records and seen entries: keys.go
 
 	deviceSeq  uint64 // last sequence number this device used
 	clockHigh  uint64 // highest stamp (HLC) of any change held: see clock.go
@@ -294,6 +295,9 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 		return nil, err
 	}
 	w.names = namer{key: nk}
+	if w.keyer, err = newKeyer(master, k.device); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -338,6 +342,7 @@ func (w *Workspace) forget() {
 	clear(w.ownSecret)
 	w.adminSecret, w.ownSecret = nil, nil
 	w.seal = nil
+	w.keyer = keyer{}
 	w.idx = newIndex()
 	w.drafts = map[string]bool{}
 	w.watch = watchers{}
