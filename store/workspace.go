@@ -174,6 +174,7 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 		}
 		st = w.begin()
 		w.put(tx, st, bucketState, stateRoleAnchor, encode(newRoleAnchor(adminSecret)))
+		w.put(tx, st, bucketState, stateKeyFormat, encode(storedKeyFormat{Version: keyFormat}))
 		w.appendAudit(tx, st, "create-workspace", uuid.Nil, "", nil, "")
 		w.flush(tx, st)
 		return st.err
@@ -253,6 +254,12 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	if err := w.openDB(); err != nil {
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
+	if err := w.settleKeyFormat(); err != nil {
+		if w.db != nil {
+			w.db.Close()
+		}
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	if err := w.load(); err != nil {
