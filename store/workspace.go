@@ -22,8 +22,9 @@ const (
 	KeyFile = "workspace.key"
 )
 
-// Bucket names. Keys in them are record ids, sequence numbers, device ids
-// with sequence numbers, or keyed hashes of names: never personal data.
+// Bucket names. Keys in them are sequence numbers, fixed names, encrypted
+// record ids or keyed hashes (keys.go): never personal data, no record or
+// device id.
 const (
 	bucketRecords    = "records"
 	bucketChanges    = "changes"
