@@ -474,3 +474,32 @@ func copyDir(t *testing.T, from, to string) {
 		}
 	}
 }
+
+// A format 1 bbolt workspace moved to PostgreSQL as it is (MoveToPostgres
+// copies keys without reading them) is moved to the new keys there, at its
+// first open.
+func TestFormat1MovedToPostgresOpens(t *testing.T) {
+	c := pgtest.Need(t, PGCluster)
+	dir := t.TempDir()
+	w, err := Create(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fill(t, w, 5)
+	toFormat1(t, w)
+	w.Close()
+	url := c.NewURL(t)
+	if _, err := MoveToPostgres(dir, url, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	w, err = Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatalf("open the moved format 1 workspace: %v", err)
+	}
+	defer w.Close()
+	if _, bolt := w.db.(*kv.Bolt); bolt {
+		t.Fatal("opened the bbolt file, not the database")
+	}
+	checkKeysTellNothing(t, w, f)
+	checkReadsBack(t, w, f)
+}
