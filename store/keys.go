@@ -135,6 +135,9 @@ func (w *Workspace) recordID(key []byte) uuid.UUID {
 func (w *Workspace) recordName(key []byte) string {
 	id, ok := w.keyer.recordID(key)
 	if !ok {
+		if len(key) > 32 { // a damaged page's length: do not read it all
+			return fmt.Sprintf("%x… (%d bytes)", key[:32], len(key))
+		}
 		return fmt.Sprintf("%x", key)
 	}
 	return id.String()

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/google/uuid"
+
 	"fieldreg/registry"
 	"fieldreg/store/kv"
 )
@@ -151,6 +153,8 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 	const batch = 4096
 	type item struct {
 		key, val []byte
+		name     string    // the key as Damage names it, made where a fault is caught
+		id       uuid.UUID // the record the key stands for
 		rec      registry.Record
 		entry    indexEntry
 		err      error
@@ -161,8 +165,9 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 	// copy what they keep out of it.
 	prepare := func(it *item, buf *[]byte) error {
 		id, ok := w.keyer.recordID(it.key)
+		it.name, it.id = w.recordName(it.key), id
 		if !ok {
-			return damageError{what: fmt.Sprintf("record key %x", it.key), reason: "not a record key"}
+			return damageError{what: "record key " + it.name, reason: "not a record key"}
 		}
 		plain, err := s.openTo((*buf)[:0], it.key, it.val)
 		if err != nil {
@@ -220,7 +225,7 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 						err = it.err
 						break
 					}
-					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: w.recordName(it.key), Record: w.recordID(it.key), Reason: reason})
+					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: it.name, Record: it.id, Reason: reason})
 					continue
 				}
 				fn(it.rec, it.entry)
