@@ -221,12 +221,16 @@
 //     evicted. Meta and draft keys show only how many entries there are.
 //   - Every value's size: roughly how much each record, change and audit
 //     entry holds (nothing is padded), and which bucket grows when.
-//   - bbolt's page layout: a write transaction copies every page it
-//     touches to a free one, so which pages of which buckets were written
-//     together can be read off the file until Compact — a household's
-//     commit touches a few record pages (random ones: keys have no order),
-//     a change-log page and an audit page. A page holds many records, so
-//     this points at pages, not at records.
+//   - bbolt's history: a write transaction writes each page it changes to
+//     a free page, often side by side with the others it writes, and the
+//     older copy stays among the free pages until reused. Comparing the
+//     two copies of a leaf shows which keys the transaction added, and
+//     pages written side by side hint at which transaction that was, so
+//     for recent commits (until their pages are reused, or Compact runs:
+//     after the key move, erasure and eviction, and at HQ after
+//     revocations) which records were created together, and so a
+//     household's size, can still be guessed. The keys no longer tell it;
+//     the file's recent history may, for a while.
 //   - bbolt's free pages keep older sealed values (earlier versions of
 //     records, deleted drafts) until reused or compacted: unreadable
 //     without the key, but there for whoever later has a passphrase.

@@ -149,9 +149,11 @@ func (w *Workspace) seenKey(device uuid.UUID, deviceSeq uint64) []byte {
 
 // RecordKey returns the database key record id is stored under, in the
 // records bucket (store/doc.go): for tests and tools that inspect or
-// damage the file itself.
+// damage the file itself. Nil once the workspace is closed.
 func (w *Workspace) RecordKey(id uuid.UUID) []byte {
-	w.mu.RLock()
+	if w.rlock() != nil {
+		return nil
+	}
 	defer w.mu.RUnlock()
 	return w.recordKey(id)
 }

@@ -102,3 +102,18 @@ func TestRecordKeys(t *testing.T) {
 		t.Error("a seen key made for another own device taken for this one's")
 	}
 }
+
+func TestRecordKeyOfClosedWorkspace(t *testing.T) {
+	w, err := Create(t.TempDir(), "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.New()
+	if len(w.RecordKey(id)) != recordKeySize {
+		t.Fatal("no record key from the open workspace")
+	}
+	w.Close()
+	if k := w.RecordKey(id); k != nil {
+		t.Errorf("a closed workspace still makes record keys: %x", k)
+	}
+}
