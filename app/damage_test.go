@@ -32,6 +32,7 @@ func TestHomeSaysWhenARecordIsDamaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	key := u.ws.RecordKey(person)
 	u.lock()
 
 	db, err := bolt.Open(filepath.Join(u.cfg.Dir, store.DBFile), 0o600, &bolt.Options{Timeout: time.Second})
@@ -40,9 +41,9 @@ func TestHomeSaysWhenARecordIsDamaged(t *testing.T) {
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("records"))
-		v := bytes.Clone(b.Get(person[:]))
+		v := bytes.Clone(b.Get(key))
 		v[len(v)/2] ^= 0x20
-		return b.Put(person[:], v)
+		return b.Put(key, v)
 	})
 	db.Close()
 	if err != nil {

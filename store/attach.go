@@ -12,7 +12,8 @@ import (
 
 // Attach adds an indexer to the open workspace, as if it had been given in
 // Options.Indexes: ix hears every record once (every kind, deleted ones
-// too, in id order), and from then on every change, exactly like those.
+// too, in no order a caller may rely on), and from then on every change,
+// exactly like those.
 //
 // It is for an index the caller can do without at first: unlock with
 // Options.Indexes that need whole records decodes every record whole, where

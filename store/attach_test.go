@@ -233,9 +233,9 @@ func TestAttachCorruptRecord(t *testing.T) {
 	damaged := e[1].Record
 	err = w.db.Update(func(tx kv.Tx) error {
 		b := tx.Bucket(bucketRecords)
-		v := append([]byte(nil), b.Get(damaged[:])...)
+		v := append([]byte(nil), b.Get(w.recordKey(damaged))...)
 		v[len(v)-1] ^= 1
-		return b.Put(damaged[:], v)
+		return b.Put(w.recordKey(damaged), v)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -196,16 +196,16 @@ func (w *Workspace) Verify() (rep VerifyReport, err error) {
 		rc := tx.Bucket(bucketRecords).Cursor()
 		for k, v := rc.First(); k != nil; k, v = rc.Next() {
 			var s storedRecord
-			err := w.openValue(bucketRecords, k, v, &s, "record "+recordName(k))
+			err := w.openValue(bucketRecords, k, v, &s, "record "+w.recordName(k))
 			if err == nil && len(k) != 16 {
 				err = fmt.Errorf("record key %x: %w", k, ErrCorrupt)
 			}
 			if err != nil {
 				problem(err)
-				delete(logs, recordID(k)) // its changes are not a second problem
+				delete(logs, w.recordID(k)) // its changes are not a second problem
 				continue
 			}
-			id := uuid.UUID(k)
+			id := w.recordID(k)
 			rep.Records++
 			want, ok := logs[id]
 			delete(logs, id)

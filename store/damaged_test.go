@@ -37,11 +37,12 @@ func damagedWorkspace(t *testing.T, damage func(t *testing.T, dir string, id uui
 
 // flipRecordByte flips one byte of a record's sealed value in the file.
 func flipRecordByte(t *testing.T, dir string, id uuid.UUID) {
+	key := keysOf(t, dir).record(id)
 	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
 		b := tx.Bucket(bucketRecords)
-		v := bytes.Clone(b.Get(id[:]))
+		v := bytes.Clone(b.Get(key))
 		v[len(v)/2] ^= 0x40
-		return b.Put(id[:], v)
+		return b.Put(key, v)
 	})
 }
 
@@ -59,10 +60,11 @@ func sealNotUTF8(t *testing.T, dir string, id uuid.UUID) {
 	f := rec.Fields["given_name"]
 	f.Versions[0].Value = "Ren\xe9"
 	rec.Fields["given_name"] = f
-	sealed := w.seal[bucketRecords].seal(id[:], encode(toStoredRecord(rec, []uint64{2})))
+	key := w.recordKey(id)
+	sealed := w.seal[bucketRecords].seal(key, encode(toStoredRecord(rec, []uint64{2})))
 	w.Close()
 	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
-		return tx.Bucket(bucketRecords).Put(id[:], sealed)
+		return tx.Bucket(bucketRecords).Put(key, sealed)
 	})
 }
 
@@ -389,9 +391,9 @@ func TestRecordDamagedWhileOpenIsSkipped(t *testing.T) {
 	victim := e[1].Record
 	if err := w.db.Update(func(tx kv.Tx) error {
 		b := tx.Bucket(bucketRecords)
-		v := bytes.Clone(b.Get(victim[:]))
+		v := bytes.Clone(b.Get(w.recordKey(victim)))
 		v[len(v)-1] ^= 1
-		return b.Put(victim[:], v)
+		return b.Put(w.recordKey(victim), v)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -471,9 +473,9 @@ func TestDamagedSeenEntryDoesNotStopPulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
+	k := keysOf(t, dir).seen(first.Device, first.DeviceSeq)
 	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
 		b := tx.Bucket(bucketSeen)
-		k := seenKey(first.Device, first.DeviceSeq)
 		v := bytes.Clone(b.Get(k))
 		v[0] ^= 1
 		return b.Put(k, v)

@@ -12,7 +12,8 @@
 //     Argon2id derives from the user's passphrase. Changing a passphrase
 //     rewraps one slot; removing a user zeroes one slot.
 //   - Subkey: a key for one purpose (one per bucket, one for naming drafts
-//     and meta entries), derived from the master key with HKDF-SHA256.
+//     and meta entries, one each for record and seen keys), derived from
+//     the master key with HKDF-SHA256.
 //   - Sealed value: nonce ‖ XChaCha20-Poly1305 ciphertext ‖ tag, with the
 //     bucket name and the value's key as associated data.
 //   - Device seq: the number of this device's changes so far; (device id,
@@ -136,9 +137,12 @@
 // deterministic encoding, integer map keys; the stored types are in codec.go).
 //
 //	bucket      key                           value (sealed)
-//	records     record id (16)                kind, every version of every field, the record's log seqs
+//	records     AES-256(record key, id) (16)  kind, every version of every field, the record's log seqs
 //	changes     log seq (u64)                 the change: device, device seq, record, kind, author, stamp, writes
-//	seen        device id (16) ‖ dev seq (u64) log seq (u64): makes received changes idempotent
+//	seen        another device's change:      log seq (u64): makes received changes idempotent
+//	              HMAC(seen key, device id ‖ dev seq), first 16 bytes
+//	            this device's change:         log seq (u64)
+//	              HMAC(seen key, "own" ‖ device id), first 16 bytes, ‖ dev seq (u64)
 //	audit       audit seq (u64)               audit seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
 //	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
@@ -147,15 +151,50 @@
 //	state       "evicted"                     ids of the records evicted (their own changes stay in the log)
 //	state       "commit-seq"                  write transactions committed: compared with the key file's rollback mark
 //	state       "role-anchor"                 one-way checks of the admin and supervisor role secrets (key slots v2)
+//	state       "key-format"                  2, and whether the move from format 1 still has to be compacted away
 //	meta        HMAC(name) (16)               name and value (sync cursor, settings, "store/set-aside")
 //	drafts      HMAC(name) (16)               name and value (the app's half-done registrations)
 //	quarantine  quarantine seq (u64)          time, the refused change (large writes zstd-compressed), the reason, its unit, released or dropped and when
 //	forms       publish seq (u64)             a form version: ref (id@version), kind, its JSON (forms.go; made by its first write)
 //
-// Keys are ids, sequence numbers and keyed hashes: no name, phone or document
-// number appears anywhere in the file in clear. Meta and draft names are
-// chosen by callers and might hold anything, hence the HMAC (keyed with its
-// own subkey) instead of the name.
+// Keys are sequence numbers, keyed hashes and encrypted ids (keys.go, the
+// one place that makes record and seen keys): no name, phone or document
+// number, no record id and no device id appears anywhere in the file in
+// clear. The record key is HKDF-SHA256(master, info "fieldreg store v1
+// record keys"), used as an AES-256 key on the one block a record id is:
+// a permutation, so two records never share a key, the key looks random
+// (records made in one millisecond or one commit share no prefix), and with
+// the master key it gives the id back, which is how unlock, Verify and
+// damage reports name a record from its key. The seen key is HKDF-SHA256(master,
+// info "fieldreg store v1 seen keys"). Received changes are only ever
+// looked up one by one (HQ's batched SeenChanges, ApplyRemote, eviction),
+// so their keys are point hashes; this device's own keep a prefix so that
+// unlock finds its last device seq and the outgoing queue reads them in
+// order, both as one range read. Meta and draft names are chosen by
+// callers and might hold anything, hence the HMAC (keyed with its own
+// subkey) instead of the name.
+//
+// Key format. Key format 1 (a database without "key-format") kept records
+// under their ids and seen entries under device id ‖ device seq. Open
+// moves such a database to format 2 before it reads anything: every record
+// and seen value is opened under its old key and sealed again under its
+// new one (a value that does not open moves as it is, and stays reported
+// as damaged under the same record id), in one transaction that also
+// writes "key-format" — a crash leaves the old layout or the new one,
+// never a mix. Then the bbolt file is compacted, so that its free pages
+// keep no old key, and "key-format" is rewritten without the compaction
+// due (a crash before that compacts at the next Open). The move writes no
+// commit seq and no audit entry: it changes where values are kept, not
+// what they say. On PostgreSQL the same transaction moves the rows; the
+// old keys stay in dead tuples until vacuum, and in the WAL. A database
+// with a newer format is refused with ErrNewerFormat. MoveToPostgres
+// copies keys as they are, of either format.
+//
+// Key rotation (re-sealing under a new master key) must also rename these
+// keys: newKeyer(new master, device) gives the new keyer; a record's new
+// key is recordKey of its id (recordID of its old key under the old
+// keyer), a seen entry's is seenKey of the device and device seq of the
+// change at the log seq its value holds.
 //
 // # What the files reveal without a passphrase
 //
@@ -163,26 +202,48 @@
 //
 //   - workspace.key: the device id, each user's name and role, their KDF
 //     parameters, how many users there are; in the mark, the number of
-//     write transactions and the last log, device and audit seqs (the
-//     same counts the database's keys give).
-//   - Record keys are UUIDv7 ids in clear: each record's creation time to
-//     the millisecond, and which records were created in one commit — a
-//     household registered with its members shares one millisecond, so the
-//     file tells household sizes and when each was registered.
-//   - The seen bucket's keys are (device id, device seq) in clear: every
-//     device whose changes this workspace holds, and how many of each.
-//   - changes, audit and quarantine keys are seqs: how many changes, audit
-//     entries and refused changes there are; state keys are the fixed names
-//     above; meta and draft keys show only how many entries there are.
+//     write transactions and the last log, device and audit seqs.
+//   - records: how many records there are (tombstones of erased records
+//     included), nothing else from the keys — no id, no creation time, no
+//     order, nothing that groups a household. Each value's size says
+//     roughly how much the record holds, which tells households from
+//     persons and a tombstone from a record.
+//   - seen: how many of this device's own changes it holds (its keys share
+//     one prefix and carry the device seq, 1 to the last — the number the
+//     key file's mark gives anyway) and how many received changes, in all:
+//     not which devices sent them, how many devices there are, or how many
+//     each sent.
+//   - changes, audit, quarantine and forms keys are seqs: how many changes,
+//     audit entries, refused changes and published form versions there
+//     are (the change log's values are sealed, so which change belongs to
+//     which record is not visible). State keys are the fixed names above:
+//     whether a sync lock was set, the device reached HQ, households were
+//     evicted. Meta and draft keys show only how many entries there are.
 //   - Every value's size: roughly how much each record, change and audit
 //     entry holds (nothing is padded), and which bucket grows when.
+//   - bbolt's history: a write transaction writes each page it changes to
+//     a free page, often side by side with the others it writes, and the
+//     older copy stays among the free pages until reused. Comparing the
+//     two copies of a leaf shows which keys the transaction added, and
+//     pages written side by side hint at which transaction that was, so
+//     for recent commits (until their pages are reused, or Compact runs:
+//     after the key move, erasure and eviction, and at HQ after
+//     revocations) which records were created together, and so a
+//     household's size, can still be guessed. The keys no longer tell it;
+//     the file's recent history may, for a while.
 //   - bbolt's free pages keep older sealed values (earlier versions of
 //     records, deleted drafts) until reused or compacted: unreadable
 //     without the key, but there for whoever later has a passphrase.
 //   - File size and modification time.
 //
-// Hiding the first two needs keyed hashes or sealed ids as bbolt keys
-// (issue 10, "no metadata in keys"), not done yet.
+// On PostgreSQL (HQ) the kv table shows the same keys and values, and the
+// database adds what PostgreSQL keeps about rows: each row's inserting
+// transaction (xmin) and place in the table, so a DBA can tell which rows
+// one transaction wrote — which records a commit or a sync created or
+// changed together, and so the size of a household registered at once —
+// and dead row versions and the WAL keep older keys and values until
+// vacuum and WAL recycling. Keys hide what a row is; they cannot hide
+// when rows were written together.
 //
 // The audit hash of entry n is SHA-256(hash(n-1) ‖ CBOR(entry n)), with 32
 // zero bytes before the first entry. Verify walks the chain and compares its
@@ -377,7 +438,7 @@
 // a new master key to every remaining slot's public key (each user takes
 // it up at their next unlock), followed by re-sealing every value under
 // the new subkeys and renaming every keyed bbolt key (the "names" subkey
-// and any keyed hash), in one transaction or a fresh file renamed into
+// and the record and seen keys, keys.go), in one transaction or a fresh file renamed into
 // place, then Compact so free pages keep no value under the old key. That
 // needs a larger key slot (256 bytes hold the current fields with about
 // 90 to spare), so it waits for the slot-format change role binding brings.

@@ -105,12 +105,12 @@ func wipeDatabase(dir string) error {
 // prefetchRemote tells the engine which keys applying changes will read
 // first — each change's seen entry and its record — so that PostgreSQL
 // answers them in one query instead of one round trip each.
-func prefetchRemote(tx kv.Tx, changes []change.Change) {
+func (w *Workspace) prefetchRemote(tx kv.Tx, changes []change.Change) {
 	seen := make([][]byte, 0, len(changes))
 	records := make([][]byte, 0, len(changes))
 	for _, c := range changes {
-		seen = append(seen, seenKey(c.Device, c.DeviceSeq))
-		records = append(records, append([]byte(nil), c.Record[:]...))
+		seen = append(seen, w.seenKey(c.Device, c.DeviceSeq))
+		records = append(records, w.recordKey(c.Record))
 	}
 	if b := tx.Bucket(bucketSeen); b != nil {
 		kv.Prefetch(b, seen)

@@ -102,7 +102,7 @@ func recordCiphertexts(t *testing.T, w *Workspace, id uuid.UUID) [][]byte {
 		if err != nil {
 			return err
 		}
-		out = append(out, bytes.Clone(tx.Bucket(bucketRecords).Get(id[:])))
+		out = append(out, bytes.Clone(tx.Bucket(bucketRecords).Get(w.recordKey(id))))
 		for _, seq := range log {
 			out = append(out, bytes.Clone(tx.Bucket(bucketChanges).Get(seqKey(seq))))
 		}

@@ -82,12 +82,13 @@ func (w *Workspace) evict(households []uuid.UUID) (int, error) {
 
 // evictRecord deletes one record and the other devices' changes to it.
 func (w *Workspace) evictRecord(tx kv.Tx, st *txState, id uuid.UUID) error {
-	sealed := tx.Bucket(bucketRecords).Get(id[:])
+	rkey := w.recordKey(id)
+	sealed := tx.Bucket(bucketRecords).Get(rkey)
 	if sealed == nil {
 		return nil
 	}
 	var s storedRecord
-	if err := w.openValue(bucketRecords, id[:], sealed, &s, "record "+id.String()); err != nil {
+	if err := w.openValue(bucketRecords, rkey, sealed, &s, "record "+id.String()); err != nil {
 		if damageOf(err) == "" {
 			return err
 		}
@@ -113,12 +114,12 @@ func (w *Workspace) evictRecord(tx kv.Tx, st *txState, id uuid.UUID) error {
 			return fmt.Errorf("evict change %d: %w", seq, err)
 		}
 		if c.Device != uuid.Nil {
-			if err := seen.Delete(seenKey(c.Device, c.DeviceSeq)); err != nil {
+			if err := seen.Delete(w.seenKey(c.Device, c.DeviceSeq)); err != nil {
 				return fmt.Errorf("evict change %d: %w", seq, err)
 			}
 		}
 	}
-	if err := tx.Bucket(bucketRecords).Delete(id[:]); err != nil {
+	if err := tx.Bucket(bucketRecords).Delete(rkey); err != nil {
 		return fmt.Errorf("evict record %s: %w", id, err)
 	}
 	return nil

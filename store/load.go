@@ -52,14 +52,14 @@ func (w *Workspace) load() error {
 // loadDeviceSeq finds this device's last sequence number: the last seen key
 // with the device's prefix.
 func (w *Workspace) loadDeviceSeq(tx kv.Tx) error {
-	dev := w.keys.device
+	last := w.seenKey(w.keys.device, ^uint64(0))
 	c := tx.Bucket(bucketSeen).Cursor()
-	k, _ := c.Seek(seenKey(dev, ^uint64(0)))
-	if k == nil || !bytes.Equal(k, seenKey(dev, ^uint64(0))) {
+	k, _ := c.Seek(last)
+	if k == nil || !bytes.Equal(k, last) {
 		k, _ = c.Prev()
 	}
-	if len(k) == 24 && bytes.Equal(k[:16], dev[:]) {
-		w.deviceSeq = binary.BigEndian.Uint64(k[16:])
+	if seq, ok := w.keyer.ownSeq(k); ok {
+		w.deviceSeq = seq
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func seqName(k []byte) string {
 }
 
 // loadRecords decrypts every record and feeds it to the index and the
-// caller's indexers in id order. Without indexers, most records are only
+// caller's indexers in key order (keys.go: no order a reader could use). Without indexers, most records are only
 // summarized, not decoded whole (see summarize). A record that cannot be
 // read is left out of the index and listed as damaged.
 func (w *Workspace) loadRecords(tx kv.Tx) error {
@@ -147,12 +147,14 @@ func (w *Workspace) loadRecords(tx kv.Tx) error {
 type recordNeeds struct{ whole, entry bool }
 
 // scanRecords decrypts every record, in parallel batches, and calls fn with
-// each in id order, from one goroutine. Unlock (loadRecords) and Attach share
+// each in key order, from one goroutine. Unlock (loadRecords) and Attach share
 // it. Records that cannot be read are not given to fn but returned.
 func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry.Record, e indexEntry)) ([]Damage, error) {
 	const batch = 4096
 	type item struct {
 		key, val []byte
+		name     string    // the key as Damage names it, made where a fault is caught
+		id       uuid.UUID // the record the key stands for
 		rec      registry.Record
 		entry    indexEntry
 		err      error
@@ -162,10 +164,11 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 	// buf is the worker's plaintext buffer: summaries and decoded records
 	// copy what they keep out of it.
 	prepare := func(it *item, buf *[]byte) error {
-		if len(it.key) != 16 {
-			return damageError{what: fmt.Sprintf("record key %x", it.key), reason: "not a record id"}
+		id, ok := w.keyer.recordID(it.key)
+		it.name, it.id = w.recordName(it.key), id
+		if !ok {
+			return damageError{what: "record key " + it.name, reason: "not a record key"}
 		}
-		id := uuid.UUID(it.key)
 		plain, err := s.openTo((*buf)[:0], it.key, it.val)
 		if err != nil {
 			return damageError{what: "record " + id.String(), reason: "authentication failed: the stored bytes were changed"}
@@ -222,7 +225,7 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 						err = it.err
 						break
 					}
-					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: recordName(it.key), Record: recordID(it.key), Reason: reason})
+					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: it.name, Record: it.id, Reason: reason})
 					continue
 				}
 				fn(it.rec, it.entry)
@@ -263,20 +266,4 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 	queueOpen = false
 	err := <-consumed
 	return damaged, err
-}
-
-// recordName is a record key as people read it: the id, or hex when the
-// key is not one.
-func recordName(k []byte) string {
-	if len(k) != 16 {
-		return fmt.Sprintf("%x", k)
-	}
-	return uuid.UUID(k).String()
-}
-
-func recordID(k []byte) uuid.UUID {
-	if len(k) != 16 {
-		return uuid.Nil
-	}
-	return uuid.UUID(k)
 }

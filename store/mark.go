@@ -256,7 +256,7 @@ func (w *Workspace) checkMark(tx kv.Tx) (found bool, err error) {
 
 // verifyMark is Verify's check of the mark, against the state in tx.
 func (w *Workspace) verifyMark(tx kv.Tx) error {
-	probe := &Workspace{dir: w.dir, keys: w.keys, master: w.master, seal: w.seal}
+	probe := &Workspace{dir: w.dir, keys: w.keys, master: w.master, seal: w.seal, keyer: w.keyer}
 	if k, _ := tx.Bucket(bucketChanges).Cursor().Last(); len(k) == 8 {
 		probe.lastLogSeq = binary.BigEndian.Uint64(k)
 	}

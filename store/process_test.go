@@ -42,6 +42,9 @@ func TestMain(m *testing.M) {
 	case "unlock":
 		unlockChild(os.Getenv("FIELDREG_STORE_DIR"))
 		os.Exit(0)
+	case "migrate":
+		migrateChild(os.Getenv("FIELDREG_STORE_DIR"))
+		os.Exit(0)
 	}
 	code := pgtest.Main(m, &PGCluster)
 	for _, dir := range fixtureCleanup {

@@ -28,7 +28,7 @@ func (w *Workspace) GetMany(ids []uuid.UUID) ([]registry.Record, error) {
 	err := w.view(func(tx kv.Tx) error {
 		keys := make([][]byte, len(ids))
 		for i, id := range ids {
-			keys[i] = append([]byte(nil), id[:]...)
+			keys[i] = w.recordKey(id)
 		}
 		kv.Prefetch(tx.Bucket(bucketRecords), keys)
 		for _, id := range ids {
@@ -437,8 +437,11 @@ func (w *Workspace) ownChangesAfter(deviceSeq uint64, limit int) ([]change.Chang
 	err := w.view(func(tx kv.Tx) error {
 		next := deviceSeq + 1
 		c := tx.Bucket(bucketSeen).Cursor()
-		for k, v := c.Seek(seenKey(dev, next)); len(k) == 24 && uuid.UUID(k[:16]) == dev && !full(); k, v = c.Next() {
-			seq := binary.BigEndian.Uint64(k[16:])
+		for k, v := c.Seek(w.seenKey(dev, next)); !full(); k, v = c.Next() {
+			seq, ok := w.keyer.ownSeq(k)
+			if !ok {
+				break
+			}
 			for ; next < seq && !full(); next++ {
 				setAside(next, SetAsideEntry{Reason: "missing from the change log"})
 			}

@@ -59,7 +59,7 @@ func (w *Workspace) ApplyRemoteUnits(changes []change.Change, units []uint64, me
 func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[int]string, results []Result, meta map[string][]byte) ([]change.Stamp, error) {
 	var accepted []change.Stamp
 	_, err := w.update(func(tx kv.Tx, st *txState) error {
-		prefetchRemote(tx, changes)
+		w.prefetchRemote(tx, changes)
 		accepted = accepted[:0]
 		unitSeqs := map[uint64]uint64{}
 		for i, c := range changes {
@@ -182,7 +182,7 @@ func (w *Workspace) refusal(tx kv.Tx, st *txState, c change.Change) (string, err
 }
 
 func (w *Workspace) seenLogSeq(tx kv.Tx, c change.Change) (uint64, error) {
-	plain, err := w.get(tx, bucketSeen, seenKey(c.Device, c.DeviceSeq))
+	plain, err := w.get(tx, bucketSeen, w.seenKey(c.Device, c.DeviceSeq))
 	if err != nil || plain == nil {
 		return 0, err
 	}

@@ -167,8 +167,9 @@ func TestTamperedValuesAreCorrupt(t *testing.T) {
 	}
 	// Truncated value.
 	os.WriteFile(path, pristine, 0o600)
-	tamper(t, path, func(tx kv.Tx) error { return tx.Bucket(bucketRecords).Put(h[:], []byte{1, 2, 3}) })
-	checkCorrupt(t, dir, sealedValue{bucketRecords, string(h[:])}, -1, h, want)
+	hk := keysOf(t, dir).record(h)
+	tamper(t, path, func(tx kv.Tx) error { return tx.Bucket(bucketRecords).Put(hk, []byte{1, 2, 3}) })
+	checkCorrupt(t, dir, sealedValue{bucketRecords, string(hk)}, -1, h, want)
 }
 
 func checkCorrupt(t *testing.T, dir string, sv sealedValue, pos int, h uuid.UUID, want registry.Record) {
@@ -213,11 +214,13 @@ func TestSwappedRecordsAreCorrupt(t *testing.T) {
 	}
 	w.Close()
 	a, b := edits[1].Record, edits[2].Record
+	keys := keysOf(t, dir)
+	ka, kb := keys.record(a), keys.record(b)
 	tamper(t, filepath.Join(dir, DBFile), func(tx kv.Tx) error {
 		bk := tx.Bucket(bucketRecords)
-		va, vb := bytes.Clone(bk.Get(a[:])), bytes.Clone(bk.Get(b[:]))
-		bk.Put(a[:], vb)
-		return bk.Put(b[:], va)
+		va, vb := bytes.Clone(bk.Get(ka)), bytes.Clone(bk.Get(kb))
+		bk.Put(ka, vb)
+		return bk.Put(kb, va)
 	})
 	// Both fail authentication: the workspace opens without them, lists
 	// them as damaged and never returns one's data as the other's.
@@ -319,7 +322,7 @@ func TestVerifyNoticesRemovedValues(t *testing.T) {
 		bucket string
 		key    func(h []byte) []byte
 	}{
-		{"record", bucketRecords, func(h []byte) []byte { return h }},
+		{"record", bucketRecords, nil},
 		{"last change", bucketChanges, func([]byte) []byte { return seqKey(2) }},
 		{"audit entry", bucketAudit, func([]byte) []byte { return seqKey(2) }},
 		{"last audit entry", bucketAudit, func([]byte) []byte { return seqKey(3) }},

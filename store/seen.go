@@ -47,7 +47,7 @@ func (w *Workspace) SeenChanges(asked []change.Change) (held []change.Change, se
 	err = w.view(func(tx kv.Tx) error {
 		keys := make([][]byte, len(asked))
 		for i, c := range asked {
-			keys[i] = seenKey(c.Device, c.DeviceSeq)
+			keys[i] = w.seenKey(c.Device, c.DeviceSeq)
 		}
 		if b := tx.Bucket(bucketSeen); b != nil {
 			kv.Prefetch(b, keys)

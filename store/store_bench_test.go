@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -235,7 +236,7 @@ func (p *plainStore) commit(edits []Edit) error {
 				return err
 			}
 			tx.Bucket([]byte(bucketChanges)).Put(seqKey(p.log), encode(toStoredChange(c)))
-			tx.Bucket([]byte(bucketSeen)).Put(seenKey(c.Device, c.DeviceSeq), seqKey(p.log))
+			tx.Bucket([]byte(bucketSeen)).Put(binary.BigEndian.AppendUint64(c.Device[:], c.DeviceSeq), seqKey(p.log))
 			p.auditSeq++
 			a := encode(storedAudit{AuditSeq: p.auditSeq, Time: time.Now().UnixMilli(), User: "admin", Action: "create", Record: e.Record, Kind: e.Kind, Fields: c.FieldNames(), Prev: p.auditHash})
 			p.auditHash = chainHash(p.auditHash, a)

@@ -49,10 +49,6 @@ func (w *Workspace) begin() *txState {
 
 func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
-func seenKey(device uuid.UUID, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(append([]byte(nil), device[:]...), seq)
-}
-
 // put seals value under key in bucket.
 func (w *Workspace) put(tx kv.Tx, st *txState, bucket string, key, plain []byte) {
 	if st.err != nil {
@@ -80,12 +76,13 @@ func (w *Workspace) get(tx kv.Tx, bucket string, key []byte) ([]byte, error) {
 
 // readRecord decrypts one record; found is false when there is none.
 func (w *Workspace) readRecord(tx kv.Tx, id uuid.UUID) (rec registry.Record, log []uint64, found bool, err error) {
-	sealed := tx.Bucket(bucketRecords).Get(id[:])
+	key := w.recordKey(id)
+	sealed := tx.Bucket(bucketRecords).Get(key)
 	if sealed == nil {
 		return registry.Record{}, nil, false, nil
 	}
 	var s storedRecord
-	if err := w.openValue(bucketRecords, id[:], sealed, &s, "record "+id.String()); err != nil {
+	if err := w.openValue(bucketRecords, key, sealed, &s, "record "+id.String()); err != nil {
 		return registry.Record{}, nil, false, err
 	}
 	return s.record(id), s.Log, true, nil
@@ -126,7 +123,7 @@ func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.
 		w.fail(st, fmt.Errorf("%s %s: change: %w", readable(c.Kind), c.Record, err))
 	}
 	w.put(tx, st, bucketChanges, seqKey(st.logSeq), enc)
-	w.put(tx, st, bucketSeen, seenKey(c.Device, c.DeviceSeq), seqKey(st.logSeq))
+	w.put(tx, st, bucketSeen, w.seenKey(c.Device, c.DeviceSeq), seqKey(st.logSeq))
 	detail := ""
 	if c.Device != w.keys.device {
 		detail = fmt.Sprintf("from device %s #%d", c.Device, c.DeviceSeq)
@@ -148,7 +145,7 @@ func (w *Workspace) flush(tx kv.Tx, st *txState) {
 			if err := readBack[storedRecord](enc); err != nil {
 				w.fail(st, fmt.Errorf("%s %s: %w", readable(p.rec.Kind), id, err))
 			}
-			w.put(tx, st, bucketRecords, id[:], enc)
+			w.put(tx, st, bucketRecords, w.recordKey(id), enc)
 		}
 	}
 	if st.auditSeq != w.auditSeq {

@@ -22,8 +22,9 @@ const (
 	KeyFile = "workspace.key"
 )
 
-// Bucket names. Keys in them are record ids, sequence numbers, device ids
-// with sequence numbers, or keyed hashes of names: never personal data.
+// Bucket names. Keys in them are sequence numbers, fixed names, encrypted
+// record ids or keyed hashes (keys.go): never personal data, no record or
+// device id.
 const (
 	bucketRecords    = "records"
 	bucketChanges    = "changes"
@@ -59,6 +60,7 @@ type Workspace struct {
 	clock        *change.Clock
 	seal         map[string]*sealer
 	names        namer
+	keyer        keyer // the keys of records and seen entries: keys.go
 
 	deviceSeq  uint64 // last sequence number this device used
 	clockHigh  uint64 // highest stamp (HLC) of any change held: see clock.go
@@ -173,6 +175,7 @@ func create(dir string, k *keyFile, master, adminSecret []byte, admin string, op
 		}
 		st = w.begin()
 		w.put(tx, st, bucketState, stateRoleAnchor, encode(newRoleAnchor(adminSecret)))
+		w.put(tx, st, bucketState, stateKeyFormat, encode(storedKeyFormat{Version: keyFormat}))
 		w.appendAudit(tx, st, "create-workspace", uuid.Nil, "", nil, "")
 		w.flush(tx, st)
 		return st.err
@@ -254,6 +257,12 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 	if err := w.openDB(); err != nil {
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
+	if err := w.settleKeyFormat(); err != nil {
+		if w.db != nil {
+			w.db.Close()
+		}
+		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
+	}
 	if err := w.load(); err != nil {
 		w.db.Close() // never nil here: openDB succeeded
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
@@ -294,6 +303,9 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 		return nil, err
 	}
 	w.names = namer{key: nk}
+	if w.keyer, err = newKeyer(master, k.device); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -338,6 +350,7 @@ func (w *Workspace) forget() {
 	clear(w.ownSecret)
 	w.adminSecret, w.ownSecret = nil, nil
 	w.seal = nil
+	w.keyer = keyer{}
 	w.idx = newIndex()
 	w.drafts = map[string]bool{}
 	w.watch = watchers{}

@@ -14,13 +14,20 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldreg/hq"
+	"fieldreg/store"
 )
 
 // damageRecord flips a byte of one record's sealed value in the closed
-// workspace (bucket and key as store/doc.go describes them).
+// workspace (bucket and key as store/doc.go describes them: the key comes
+// from the unlocked workspace).
 func damageRecord(t *testing.T, dir, id string) {
 	t.Helper()
-	key := uuid.MustParse(id)
+	ws, err := store.Open(dir, "admin", []byte(adminPass), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := ws.RecordKey(uuid.MustParse(id))
+	ws.Close()
 	db, err := bolt.Open(filepath.Join(dir, "workspace.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -28,9 +35,9 @@ func damageRecord(t *testing.T, dir, id string) {
 	defer db.Close()
 	err = db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("records"))
-		v := bytes.Clone(b.Get(key[:]))
+		v := bytes.Clone(b.Get(key))
 		v[len(v)/2] ^= 0x20
-		return b.Put(key[:], v)
+		return b.Put(key, v)
 	})
 	if err != nil {
 		t.Fatal(err)
