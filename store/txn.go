@@ -119,7 +119,7 @@ func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
 	st.clockHigh = max(st.clockHigh, c.Stamp.HLC)
-	enc := encode(toStoredChange(c))
+	enc := appendChange(nil, c)
 	if err := storable(c); err != nil {
 		w.fail(st, fmt.Errorf("%s %s: %w", readable(c.Kind), c.Record, err))
 	} else if err := readBack[storedChange](enc); err != nil {
@@ -144,7 +144,7 @@ func (w *Workspace) flush(tx kv.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
 		if p.dirty {
-			enc := encode(toStoredRecord(p.rec, p.log))
+			enc := appendRecord(nil, p.rec, p.log)
 			if err := readBack[storedRecord](enc); err != nil {
 				w.fail(st, fmt.Errorf("%s %s: %w", readable(p.rec.Kind), id, err))
 			}
@@ -193,7 +193,7 @@ func (w *Workspace) appendAuditAs(tx kv.Tx, st *txState, user, action string, re
 	if e.Prev == nil {
 		e.Prev = make([]byte, sha256.Size)
 	}
-	enc := encode(e)
+	enc := appendAudit(nil, &e)
 	st.auditHash = chainHash(e.Prev, enc)
 	w.put(tx, st, bucketAudit, seqKey(e.AuditSeq), enc)
 }
