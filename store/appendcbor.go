@@ -81,8 +81,17 @@ func appendStamps(b []byte, ss []change.Stamp) []byte {
 	return b
 }
 
+// A stamp takes at most 1+9+17 bytes, a head 9; the estimates below grow
+// the buffer once instead of doubling it as it fills.
+const stampSize = 27
+
 // appendChange is encode(toStoredChange(c)).
 func appendChange(b []byte, c change.Change) []byte {
+	est := 3*17 + 9 + stampSize + 3*9 + len(c.Kind) + len(c.Author) + len(c.Form)
+	for _, w := range c.Writes {
+		est += 1 + 2*9 + len(w.Field) + len(w.Value) + stampSize + 9 + stampSize*len(w.Resolves)
+	}
+	b = slices.Grow(b, est)
 	n := uint64(7)
 	if c.Form != "" {
 		n++
@@ -111,6 +120,14 @@ func appendChange(b []byte, c change.Change) []byte {
 // deterministic order: the bytewise order of their encodings, which for
 // text strings is by length, then bytewise.
 func appendRecord(b []byte, r registry.Record, log []uint64) []byte {
+	est := 6*9 + len(r.Kind) + len(r.Form) + stampSize + 9*len(log)
+	for name, f := range r.Fields {
+		est += 2*9 + len(name)
+		for _, v := range f.Versions {
+			est += 1 + 9 + len(v.Value) + 2*stampSize + 9 + stampSize*len(v.Resolves)
+		}
+	}
+	b = slices.Grow(b, est)
 	n := uint64(2)
 	if len(log) > 0 {
 		n++
@@ -162,6 +179,11 @@ func appendRecord(b []byte, r registry.Record, log []uint64) []byte {
 
 // appendAudit is encode(e) for an audit entry.
 func appendAudit(b []byte, e *storedAudit) []byte {
+	est := 9*9 + len(e.User) + len(e.Action) + 17 + len(e.Kind) + len(e.Detail) + len(e.Prev)
+	for _, f := range e.Fields {
+		est += 9 + len(f)
+	}
+	b = slices.Grow(b, est)
 	n := uint64(6)
 	if e.Kind != "" {
 		n++

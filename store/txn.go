@@ -37,6 +37,21 @@ type pendingRecord struct {
 	log   []uint64
 	isNew bool
 	dirty bool
+	// merged is rec with the change mergedBy names applied, as refusal
+	// merged it to check it: logChange, which comes right after, takes it
+	// instead of merging the same change again.
+	merged   *registry.Record
+	mergedBy mergeKey
+}
+
+// mergeKey names a change: a device numbers its changes once.
+type mergeKey struct {
+	dev   devSeq
+	stamp change.Stamp
+}
+
+func mergeKeyOf(c change.Change) mergeKey {
+	return mergeKey{devSeq{c.Device, c.DeviceSeq}, c.Stamp}
 }
 
 func (w *Workspace) begin() *txState {
@@ -113,8 +128,14 @@ func (w *Workspace) pending(tx kv.Tx, st *txState, id uuid.UUID, kind string) (*
 // logChange applies c to its pending record and appends it to the change
 // log, the seen table and the audit chain.
 func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
+	merged := p.merged
+	p.merged = nil
 	c, erasing := logErasing(p, c)
-	p.rec.Apply(c)
+	if merged != nil && p.mergedBy == mergeKeyOf(c) && !erasing && !p.rec.Erased() {
+		p.rec = *merged
+	} else {
+		p.rec.Apply(c)
+	}
 	st.logSeq++
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
