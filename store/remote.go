@@ -147,6 +147,7 @@ func (w *Workspace) refusal(tx kv.Tx, st *txState, c change.Change) (string, err
 	if err != nil {
 		return "", err
 	}
+	p.merged = nil
 	if p.isNew && !p.dirty {
 		p.rec.Kind = c.Kind // a record nobody has written yet takes the kind of its first change
 	}
@@ -161,6 +162,7 @@ func (w *Workspace) refusal(tx kv.Tx, st *txState, c change.Change) (string, err
 	}
 	merged := p.rec.Clone()
 	merged.Apply(c)
+	p.merged, p.mergedBy = &merged, mergeKeyOf(c)
 	if err := checkWritten(merged.Fields, c); err != nil {
 		return fmt.Sprintf("%s %s: %v", c.Kind, c.Record, err), nil
 	}

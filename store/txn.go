@@ -37,6 +37,21 @@ type pendingRecord struct {
 	log   []uint64
 	isNew bool
 	dirty bool
+	// merged is rec with the change mergedBy names applied, as refusal
+	// merged it to check it: logChange, which comes right after, takes it
+	// instead of merging the same change again.
+	merged   *registry.Record
+	mergedBy mergeKey
+}
+
+// mergeKey names a change: a device numbers its changes once.
+type mergeKey struct {
+	dev   devSeq
+	stamp change.Stamp
+}
+
+func mergeKeyOf(c change.Change) mergeKey {
+	return mergeKey{devSeq{c.Device, c.DeviceSeq}, c.Stamp}
 }
 
 func (w *Workspace) begin() *txState {
@@ -110,13 +125,19 @@ func (w *Workspace) pending(tx kv.Tx, st *txState, id uuid.UUID, kind string) (*
 // logChange applies c to its pending record and appends it to the change
 // log, the seen table and the audit chain.
 func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.Change, action string) uint64 {
+	merged := p.merged
+	p.merged = nil
 	c, erasing := logErasing(p, c)
-	p.rec.Apply(c)
+	if merged != nil && p.mergedBy == mergeKeyOf(c) && !erasing && !p.rec.Erased() {
+		p.rec = *merged
+	} else {
+		p.rec.Apply(c)
+	}
 	st.logSeq++
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
 	st.clockHigh = max(st.clockHigh, c.Stamp.HLC)
-	enc := encode(toStoredChange(c))
+	enc := appendChange(nil, c)
 	if err := storable(c); err != nil {
 		w.fail(st, fmt.Errorf("%s %s: %w", readable(c.Kind), c.Record, err))
 	} else if err := readBack[storedChange](enc); err != nil {
@@ -141,7 +162,7 @@ func (w *Workspace) flush(tx kv.Tx, st *txState) {
 	for _, id := range st.order {
 		p := st.records[id]
 		if p.dirty {
-			enc := encode(toStoredRecord(p.rec, p.log))
+			enc := appendRecord(nil, p.rec, p.log)
 			if err := readBack[storedRecord](enc); err != nil {
 				w.fail(st, fmt.Errorf("%s %s: %w", readable(p.rec.Kind), id, err))
 			}
@@ -190,7 +211,7 @@ func (w *Workspace) appendAuditAs(tx kv.Tx, st *txState, user, action string, re
 	if e.Prev == nil {
 		e.Prev = make([]byte, sha256.Size)
 	}
-	enc := encode(e)
+	enc := appendAudit(nil, &e)
 	st.auditHash = chainHash(e.Prev, enc)
 	w.put(tx, st, bucketAudit, seqKey(e.AuditSeq), enc)
 }
