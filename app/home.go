@@ -305,9 +305,11 @@ func (g *responsiveGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(w, h)
 }
 
-// showClock warns when the device's date is behind the latest change the
-// workspace holds: work is still saved in the right order, but dates typed
-// as "today" and the sync lock go by that clock.
+// showClock warns when the device's date is behind the last change this
+// device itself saved (its date was set back): work is still saved in the
+// right order, but dates typed as "today" and the sync lock go by that
+// clock. A change received from a device whose clock runs ahead is no
+// sign that this one is wrong, and gets no warning (store.ClockBehind).
 func (s *homeScreen) showClock() {
 	u := s.u
 	if d, behind := u.ws.ClockBehind(); behind {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -201,7 +202,7 @@ func (cr *CSVReader) resolve(header []string, m Mapping) error {
 		}
 		t, ok := cr.lookup(name)
 		if !ok {
-			unknown = append(unknown, strconv.Quote(h))
+			unknown = append(unknown, h)
 			continue
 		}
 		if prev, dup := used[name]; dup {
@@ -217,9 +218,49 @@ func (cr *CSVReader) resolve(header []string, m Mapping) error {
 		return fmt.Errorf("%w: line 1: none of its %d cells names a field: the header line is missing (the first line must name the columns), or the columns need a mapping", ErrInput, len(header))
 	}
 	if len(unknown) > 0 {
-		return fmt.Errorf("%w: no field for column(s) %s: map them to a field, or to \"-\" to skip them", ErrInput, strings.Join(unknown, ", "))
+		return fmt.Errorf("%w: no field for %s: map them to a field, or to \"-\" to skip them", ErrInput, columnList(unknown))
 	}
 	return nil
+}
+
+// How much of a list of unknown columns an error quotes: a header of 100,000
+// made-up columns must not become a megabyte of error text.
+const (
+	quotedColumns    = 5
+	quotedColumnName = 60 // bytes of one name
+)
+
+// columnList names the first few columns, each shortened, then how many more.
+func columnList(names []string) string {
+	var b strings.Builder
+	if len(names) == 1 {
+		b.WriteString("column ")
+	} else {
+		fmt.Fprintf(&b, "%d columns: ", len(names))
+	}
+	for i, n := range names {
+		if i == quotedColumns {
+			fmt.Fprintf(&b, " and %d more", len(names)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(shorten(n, quotedColumnName)))
+	}
+	return b.String()
+}
+
+// shorten cuts s to at most max bytes on a rune boundary, marking the cut.
+func shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func (cr *CSVReader) lookup(name string) (target, bool) {

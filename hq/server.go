@@ -42,6 +42,12 @@ type Config struct {
 	// record-level rules are the author's. nil: Validate checks the record
 	// a change produces instead.
 	ValidateChange func(change.Change) error
+	// ValidateUnit checks the records a pushed household brings into being
+	// by its author's record-level rules, which ValidateChange leaves out
+	// (store.Options.ValidateUnit; the CLI passes formrun.UnitRules.Check):
+	// an old or buggy client's household without consent, or with two
+	// heads, is held in quarantine whole. nil: not checked.
+	ValidateUnit func(records []registry.Record, forms []string) error
 	// Validate checks every record HQ's own changes produce (an erasure),
 	// and the records pushed changes produce when ValidateChange is nil;
 	// nil checks nothing but the change's shape.
@@ -96,7 +102,7 @@ func (c Config) now() time.Time {
 
 func (c Config) storeOptions(indexes ...store.Indexer) store.Options {
 	return store.Options{KDF: c.KDF, Now: c.Now, Timeout: c.Timeout, Validate: c.Validate, ValidateChange: c.ValidateChange,
-		FormRef: c.FormRef, Indexes: indexes, MaxAhead: MaxClockAhead, Forms: c.Forms}
+		ValidateUnit: c.ValidateUnit, FormRef: c.FormRef, Indexes: indexes, MaxAhead: MaxClockAhead, Forms: c.Forms}
 }
 
 // Init creates HQ in cfg.Dir: its workspace, its CA and its server

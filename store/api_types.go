@@ -8,10 +8,17 @@ import (
 	"fieldreg/change"
 )
 
-// User is one key slot of a workspace.
+// User is one key slot of a workspace. Role is the role the slot's unlock
+// grants, as far as the listing user can tell (see Workspace.Users). When
+// the slot's role byte says something else, Claimed holds the byte and
+// Problem why it does not hold; Tampered says the byte was rewritten (rather
+// than left unproven by an old-format slot).
 type User struct {
-	Name string
-	Role Role
+	Name     string
+	Role     Role
+	Claimed  Role
+	Problem  string
+	Tampered bool
 }
 
 // Edit is what a user changes in one record. Set holds only the fields to write.

@@ -3,34 +3,74 @@ package store
 import (
 	"time"
 
+	"fieldreg/change"
 	"fieldreg/store/kv"
 )
 
-// The clock's high-water mark is the highest stamp of any change the
-// workspace holds, local or remote. It is kept in the state bucket and
-// rewritten in the same transaction as every change logged, so at open the
-// clock is raised to it with one read: a device whose date was set back
-// still stamps new writes after everything it holds.
+// The workspace keeps two marks of time, in the state bucket, rewritten in
+// the same transaction as every change logged:
+//
+//   - The clock's high-water mark: the highest stamp of any change the
+//     workspace holds, local or remote. At open the clock is raised to it
+//     with one read, so a device whose date was set back still stamps new
+//     writes after everything it holds.
+//   - The device's own mark: the latest wall time at which this device wrote
+//     a change (not the change's stamp, which may have been pushed ahead by
+//     the stamp it replaced). Only a wall clock behind this mark shows that
+//     the device's date went back. A stamp received from another device may
+//     be up to change.MaxSkew ahead of ours (that device's clock is fast, or
+//     ours is a little slow); that says nothing about which one is wrong, so
+//     it is no reason to tell this device's user their date is wrong.
+//
+// Sync does not learn HQ's time, so HQ's clock is no reference here.
 
-// stateClock is the key, in the state bucket, of the clock's high-water mark.
+// stateClock is the key, in the state bucket, of the clock's marks.
 var stateClock = []byte("clock-high")
 
 type storedClock struct {
 	HLC uint64 `cbor:"1,keyasint"`
+	// Own is the device's own mark in Unix milliseconds; zero in a
+	// workspace from before it was kept, until the next local write.
+	Own int64 `cbor:"2,keyasint,omitempty"`
 }
 
-// ClockTolerance is how far the device clock may be behind the workspace's
-// high-water mark before ClockBehind reports it: devices that sync are a few
-// seconds or minutes apart, which is not worth a warning.
+// ClockTolerance is how far the device clock may be behind the latest time
+// this device wrote at before ClockBehind reports it: a clock corrected by a
+// few minutes (network time arriving) is not worth a warning.
 const ClockTolerance = 10 * time.Minute
 
 // ClockBehind reports how far this device's wall clock is behind the latest
-// change the workspace holds, and whether that is beyond ClockTolerance (the
-// device's date is wrong). New changes are stamped after the high-water mark
-// either way, so nothing is saved out of order; the report is for the user.
+// time this device itself wrote a change at, and whether that is beyond
+// ClockTolerance (the device's date was set back). New changes are stamped
+// after everything the workspace holds either way, so nothing is saved out
+// of order; the report is for the user. Changes received from other devices,
+// however far ahead, do not count.
 func (w *Workspace) ClockBehind() (time.Duration, bool) {
-	d := w.clock.Behind()
+	w.mu.RLock()
+	own := w.ownWall
+	w.mu.RUnlock()
+	d := time.Duration(own-w.opts.Now().UnixMilli()) * time.Millisecond
+	if d < 0 {
+		d = 0
+	}
 	return d, d > ClockTolerance
+}
+
+// noteOwnWrite raises the transaction's own mark for a change this device
+// made: to the wall clock now, or to the change's stamp if that is earlier
+// (one of this device's changes coming back from HQ after a restore).
+func (w *Workspace) noteOwnWrite(st *txState, c change.Change) {
+	if c.Device != w.keys.device {
+		return
+	}
+	st.ownWall = max(st.ownWall, min(c.Stamp.Millis(), w.opts.Now().UnixMilli()))
+}
+
+// flushClock stores the marks if the transaction moved either.
+func (w *Workspace) flushClock(tx kv.Tx, st *txState) {
+	if st.clockHigh != w.clockHigh || st.ownWall != w.ownWall {
+		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh, Own: st.ownWall}))
+	}
 }
 
 // loadClockHigh reads the high-water mark. A workspace made before it was
@@ -41,7 +81,7 @@ func (w *Workspace) loadClockHigh(tx kv.Tx) error {
 		var c storedClock
 		err := w.openValue(bucketState, stateClock, sealed, &c, "clock high-water mark")
 		if err == nil {
-			w.clockHigh = c.HLC
+			w.clockHigh, w.ownWall = c.HLC, c.Own
 			return nil
 		}
 		// Damaged: the change log says it again (damaged.go).

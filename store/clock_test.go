@@ -281,3 +281,55 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// The clock warning tells a date set back on this device from a change
+// received from a device whose clock runs ahead. A household pulled with a
+// stamp 20 h ahead (under the one-day limit), then edited here, is no reason
+// to tell this tablet's user their date is wrong — on that open or the next.
+// The same tablet's date set back a day, across a reopen, is.
+func TestClockBehindOnlyForThisDevicesOwnWrites(t *testing.T) {
+	wall := &wallClock{day0}
+	opts := testOptions()
+	opts.Now = wall.now
+	w, err := Create(t.TempDir(), "admin", testPass, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, edits := household("camp-a", "Amina")
+	made, err := w.Commit(edits...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := newRemoteDevice((&wallClock{day0.Add(20 * time.Hour)}).now)
+	remote := fast.change(h, registry.KindHousehold, map[string]change.Stamp{"site": made[0].Stamp}, map[string]string{"site": "camp-fast"})
+	if res, err := w.ApplyRemote([]change.Change{remote}, nil); err != nil || res[0].Outcome != Applied {
+		t.Fatalf("apply the change from 20 h ahead: %v %v", res, err)
+	}
+	check := func(when string, wantBehind bool, want time.Duration) {
+		t.Helper()
+		d, behind := w.ClockBehind()
+		if behind != wantBehind || d < want || d > want+time.Minute {
+			t.Errorf("%s: ClockBehind = %v, %v; want %v, %v", when, d, behind, want, wantBehind)
+		}
+	}
+	check("after receiving a change 20 h ahead", false, 0)
+	wall.t = day0.Add(time.Minute)
+	editSite(t, w, h, "camp-local") // stamped after the fast change: 20 h ahead too
+	if got := siteOf(t, w, h); got != "camp-local" {
+		t.Fatalf("the local edit after the fast change shows %q", got)
+	}
+	check("after editing over it", false, 0)
+	w = reopen(t, w, wall.now)
+	check("reopened with the right date", false, 0)
+
+	wall.t = day0.Add(time.Minute - 24*time.Hour) // the tablet's date set back a day
+	w = reopen(t, w, wall.now)
+	check("reopened with the date set back a day", true, 24*time.Hour)
+	editSite(t, w, h, "camp-back")
+	w = reopen(t, w, wall.now)
+	defer w.Close()
+	check("reopened again, still set back", true, 24*time.Hour)
+	if got := siteOf(t, w, h); got != "camp-back" {
+		t.Errorf("the edit made with the date set back shows %q", got)
+	}
+}

@@ -145,7 +145,7 @@
 //	              HMAC(seen key, "own" ‖ device id), first 16 bytes, ‖ dev seq (u64)
 //	audit       audit seq (u64)               audit seq, time, user, action, record, kind, field names, detail, prev hash
 //	state       "audit-head"                  last audit seq and hash: a cut-off tail is noticed
-//	state       "clock-high"                  the clock's high-water mark: highest stamp of any change held
+//	state       "clock-high"                  the clock's high-water mark (highest stamp of any change held) and the device's own mark
 //	state       "sync-lock"                   days the device may go without reaching HQ (admins set it)
 //	state       "hq-contact"                  when the device last reached HQ (enrolled or finished a sync)
 //	state       "evicted"                     ids of the records evicted (their own changes stay in the log)
@@ -260,9 +260,14 @@
 // before the mark was kept reads it once from the change log). Commit also
 // stamps each change after every base it replaces (change.Clock.After), and
 // accepted remote stamps advance the clock (the HLC receive rule), bounded by
-// the one-day-ahead refusal. Workspace.ClockBehind reports a wall clock more
-// than ClockTolerance behind the mark, for the user to fix the date; nothing
-// is refused for it.
+// the one-day-ahead refusal. Beside it the same value keeps the device's own
+// mark: the latest wall time at which this device wrote a change (not that
+// change's stamp, which a fast device's base may have pushed ahead).
+// Workspace.ClockBehind reports a wall clock more than ClockTolerance behind
+// the own mark — this device's date went back — for the user to fix the
+// date; a received stamp ahead of the wall clock (up to the one-day limit:
+// the other device may be the fast one) is not reported. Nothing is refused
+// for either.
 //
 // # Nothing written that will not read back
 //

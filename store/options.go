@@ -53,6 +53,15 @@ type Options struct {
 	// several versions. nil → Validate checks the merged record, as before
 	// forms were versioned.
 	ValidateChange func(change.Change) error
+	// ValidateUnit, when set, checks together the records a unit of
+	// received changes (ApplyRemoteUnits) brings into being — a household
+	// registered elsewhere, with its members — once each change passed on
+	// its own; forms[i] is the form version the last change of records[i]
+	// in the unit names (formrun.UnitRules.Check). An error quarantines
+	// every change of the unit, its message the reason (unitrules.go).
+	// HQ sets it: the author's record-level rules, checked once more where
+	// an old or buggy client's work first arrives. nil → not checked.
+	ValidateUnit func(records []registry.Record, forms []string) error
 	// ValidateWritten, when set, checks each record a Commit produces in
 	// place of Validate, told which fields the commit wrote
 	// (registry.Forms.ValidateWritten): a record holding a value of another

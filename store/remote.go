@@ -78,7 +78,7 @@ func (w *Workspace) applyPass(changes []change.Change, units []uint64, held map[
 				accepted = append(accepted, c.Stamp)
 			}
 		}
-		if holdUnits(changes, units, results, held) {
+		if holdUnits(changes, units, results, held) || w.holdBrokenUnits(st, changes, units, results, held) {
 			return errSplitUnit
 		}
 		for name, value := range meta {

@@ -19,6 +19,7 @@ type txState struct {
 	logSeq    uint64
 	deviceSeq uint64
 	clockHigh uint64
+	ownWall   int64 // see clock.go
 	auditSeq  uint64
 	auditHash []byte
 	quarSeq   uint64
@@ -56,7 +57,7 @@ func mergeKeyOf(c change.Change) mergeKey {
 
 func (w *Workspace) begin() *txState {
 	return &txState{
-		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, clockHigh: w.clockHigh, auditSeq: w.auditSeq,
+		logSeq: w.lastLogSeq, deviceSeq: w.deviceSeq, clockHigh: w.clockHigh, ownWall: w.ownWall, auditSeq: w.auditSeq,
 		auditHash: w.auditHash, quarSeq: w.quarSeq, commits: w.commits + 1,
 		records: make(map[uuid.UUID]*pendingRecord), drafts: make(map[string]bool),
 	}
@@ -137,6 +138,7 @@ func (w *Workspace) logChange(tx kv.Tx, st *txState, p *pendingRecord, c change.
 	p.log = append(p.log, st.logSeq)
 	p.dirty = true
 	st.clockHigh = max(st.clockHigh, c.Stamp.HLC)
+	w.noteOwnWrite(st, c)
 	enc := appendChange(nil, c)
 	if err := storable(c); err != nil {
 		w.fail(st, fmt.Errorf("%s %s: %w", readable(c.Kind), c.Record, err))
@@ -172,9 +174,7 @@ func (w *Workspace) flush(tx kv.Tx, st *txState) {
 	if st.auditSeq != w.auditSeq {
 		w.put(tx, st, bucketState, stateAuditHead, encode(storedAuditHead{AuditSeq: st.auditSeq, Hash: st.auditHash}))
 	}
-	if st.clockHigh != w.clockHigh {
-		w.put(tx, st, bucketState, stateClock, encode(storedClock{HLC: st.clockHigh}))
-	}
+	w.flushClock(tx, st)
 	// Every write transaction counts, so that the rollback mark covers
 	// writes that log nothing (HQ's device state, meta, drafts). Its few
 	// bytes are not counted for the size limit, so a transaction that only
@@ -258,7 +258,7 @@ func (w *Workspace) update(fn func(tx kv.Tx, st *txState) error) (*txState, erro
 }
 
 func (w *Workspace) commitState(st *txState) {
-	w.lastLogSeq, w.deviceSeq, w.clockHigh = st.logSeq, st.deviceSeq, st.clockHigh
+	w.lastLogSeq, w.deviceSeq, w.clockHigh, w.ownWall = st.logSeq, st.deviceSeq, st.clockHigh, st.ownWall
 	w.auditSeq, w.auditHash = st.auditSeq, st.auditHash
 	w.quarSeq, w.commits = st.quarSeq, st.commits
 	w.compactDue = w.compactDue || st.erased

@@ -3,16 +3,27 @@ package store
 import (
 	"fmt"
 	"slices"
+
+	"fieldreg/store/kv"
 )
 
-// Users lists the workspace's users, sorted by name.
+// Users lists the workspace's users, sorted by name, each with the role its
+// unlock grants rather than the role byte its slot holds: a user who
+// rewrote their own slot's byte (they hold its passphrase) is listed with the
+// role they actually get, marked Tampered. The unlocking user's own slot is
+// known exactly; an admin checks every other slot's role tag; a supervisor
+// or enumerator, who holds no admin secret, cannot check another user's tag
+// and sees that slot's byte, except where the rules alone settle it (an
+// old-format slot above enumerator opens as enumerator).
 func (w *Workspace) Users() []User {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
+	anchored := w.hasRoleAnchor()
 	var users []User
-	for _, s := range w.keys.slots {
+	for i := range w.keys.slots {
+		s := &w.keys.slots[i]
 		if s.used {
-			users = append(users, User{Name: s.name, Role: s.role})
+			users = append(users, w.listedUser(s, anchored))
 		}
 	}
 	slices.SortFunc(users, func(a, b User) int {
@@ -25,6 +36,42 @@ func (w *Workspace) Users() []User {
 		return 0
 	})
 	return users
+}
+
+// listedUser is slot s as Users lists it; anchored says whether the
+// workspace has a role anchor (one made before role secrets grants the byte).
+func (w *Workspace) listedUser(s *keySlot, anchored bool) User {
+	u := User{Name: s.name, Role: s.role}
+	const oldFormat = "old-format slot: its role %s is not proven until an admin sets its passphrase again"
+	const edited = "its role byte says %s, which no admin gave it (the key file was edited)"
+	switch {
+	case s.name == w.user:
+		if w.role == s.role {
+			return u
+		}
+		u.Role, u.Claimed, u.Tampered, u.Problem = w.role, s.role, s.bound, fmt.Sprintf(edited, s.role)
+		if !s.bound {
+			u.Problem = fmt.Sprintf(oldFormat, s.role)
+		}
+	case s.role == RoleEnumerator || !anchored:
+	case !s.bound:
+		u.Role, u.Claimed, u.Problem = RoleEnumerator, s.role, fmt.Sprintf(oldFormat, s.role)
+	case w.adminSecret != nil && roleTag(w.adminSecret, w.keys.device, s) != s.tag:
+		u.Role, u.Claimed, u.Tampered, u.Problem = RoleEnumerator, s.role, true, fmt.Sprintf(edited, s.role)
+	}
+	return u
+}
+
+// hasRoleAnchor reports whether the workspace keeps a role anchor; an
+// unreadable one counts as kept (it proves no role, as at unlock).
+func (w *Workspace) hasRoleAnchor() bool {
+	found := true
+	_ = w.view(func(tx kv.Tx) error {
+		plain, err := w.get(tx, bucketState, stateRoleAnchor)
+		found = plain != nil || err != nil
+		return nil
+	})
+	return found
 }
 
 // AddUser gives a new user a key slot. Admins only.

@@ -64,6 +64,7 @@ type Workspace struct {
 
 	deviceSeq  uint64 // last sequence number this device used
 	clockHigh  uint64 // highest stamp (HLC) of any change held: see clock.go
+	ownWall    int64  // latest wall time (Unix ms) this device wrote a change at: see clock.go
 	lastLogSeq uint64
 	auditSeq   uint64
 	auditHash  []byte

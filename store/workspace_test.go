@@ -190,7 +190,7 @@ func TestRoles(t *testing.T) {
 	if err := a.RemoveUser("enum"); err != nil {
 		t.Fatal(err)
 	}
-	if got := a.Users(); len(got) != 1 || got[0] != (User{"admin", RoleAdmin}) {
+	if got := a.Users(); len(got) != 1 || got[0] != (User{Name: "admin", Role: RoleAdmin}) {
 		t.Errorf("users %v", got)
 	}
 	a.Close()

@@ -9,8 +9,9 @@ import (
 )
 
 // warnClockBehind tells the user, on one line in their language, when this
-// device's date is behind the latest change the workspace holds (a flat
-// battery, a date set by hand). Nothing is refused: the store stamps new
+// device's date is behind the last change this device itself saved (a flat
+// battery, a date set by hand) — not when a change received from a device
+// whose clock runs ahead is (store.ClockBehind). Nothing is refused: the store stamps new
 // changes after the latest one anyway, so they are saved in the right order.
 func warnClockBehind(stderr io.Writer, lang string, ws *store.Workspace) {
 	if d, behind := ws.ClockBehind(); behind {

@@ -33,7 +33,7 @@ func TestEditWithDateSetBack(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("edit: exit %d\n%s", res.code, res.stderr)
 	}
-	want := "This device's date looks wrong: it is behind the latest change in this workspace by 1 day. Changes are still saved in the right order"
+	want := "This device's date looks wrong: it is 1 day behind the last change saved on this device. Changes are still saved in the right order"
 	if !strings.Contains(res.stderr, want) {
 		t.Errorf("stderr lacks the clock warning:\n%s", res.stderr)
 	}

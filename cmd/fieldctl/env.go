@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -165,7 +166,7 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 		return nil, err
 	}
 	if !store.Exists(dir) {
-		return nil, fmt.Errorf("no workspace in %s (create one with fieldctl init)", dir)
+		return nil, noWorkspaceError(dir)
 	}
 	forms, err := e.forms()
 	if err != nil {
@@ -196,6 +197,20 @@ func (e *env) open(indexes ...store.Indexer) (*session, error) {
 		warnDamaged(e.stderr, ws)
 	}
 	return &session{ws: ws, forms: set.Forms(), set: set, lang: e.lang()}, nil
+}
+
+// noWorkspaceError says why dir holds no workspace in the words that help:
+// a path that is a file (a mistyped --workspace naming the key file or an
+// export) is not the same mistake as a directory where none was created.
+func noWorkspaceError(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("%s is a file, not a workspace directory: pass the directory that holds the workspace to --workspace", dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("no workspace in %s: the directory does not exist (create one with fieldctl init)", dir)
+	}
+	return fmt.Errorf("no workspace in %s (create one with fieldctl init)", dir)
 }
 
 // warnDamaged tells the user, on one line, that the workspace holds values

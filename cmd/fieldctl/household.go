@@ -196,6 +196,7 @@ type planned struct {
 	edits   []store.Edit
 	records []ops.Planned        // the records stored, with what storing does to each
 	names   map[uuid.UUID]string // record id → "member 2"
+	line    int                  // the last line of the input it was read from; 0 when not from a list
 }
 
 // ready returns the household's edits, leaving out the records refused by

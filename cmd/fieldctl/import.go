@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -128,12 +129,14 @@ type importer struct {
 	dups       *addedDuplicates                // the persons stored, for the duplicates report
 	gone       map[uuid.UUID][]registry.Record // deleted persons by household; nil until needed
 	lastLine   int                             // the last line of the households handled so far
+	savedLine  int                             // the last line of the households stored so far
 }
 
 func (im *importer) run() error {
 	im.batch = &batcher{
 		ws: im.s.ws,
 		stored: func(p planned) {
+			im.savedLine = max(im.savedLine, p.line)
 			im.tally.countAll(p)
 			for _, rp := range p.records {
 				im.keys.stored(rp)
@@ -169,12 +172,12 @@ func (im *importer) run() error {
 			return fmt.Errorf("read csv: %w", encodingHint(r.err))
 		}
 		if err := im.add(r.household); err != nil {
-			return err
+			return im.stopped(err)
 		}
 		prog.update(r.rows)
 	}
 	if err := im.batch.flush(); err != nil {
-		return err
+		return im.stopped(err)
 	}
 	prog.done(last.rows)
 	if last.dropped > 0 {
@@ -266,7 +269,7 @@ func (rd *reading) stop() {
 // user learns which line to resume after.
 func (im *importer) stop() error {
 	if err := im.batch.flush(); err != nil {
-		return err
+		return im.stopped(err)
 	}
 	fmt.Fprintf(im.e.stdout, "imported %s\n%s\n", im.tally, im.tally.outcomes())
 	return fmt.Errorf("%w: the rows up to line %d were handled; the rows after it were not imported", errInterrupted, im.lastLine)
@@ -297,7 +300,7 @@ func (im *importer) add(h exchange.Household) error {
 			if err != nil {
 				return err
 			}
-			im.batch.stored(planned{label: label, records: records})
+			im.batch.stored(planned{label: label, records: records, line: lastLine(h)})
 			return nil
 		}
 		h.Fields[registry.FieldExternalKey] = key
@@ -348,7 +351,32 @@ func (im *importer) add(h exchange.Household) error {
 		im.batch.refused(hp.ready(linesLabel(hp, lines)), err)
 		return nil
 	}
-	return im.batch.add(hp.ready(label))
+	p := hp.ready(label)
+	p.line = lastLine(h)
+	return im.batch.add(p)
+}
+
+// stopped explains an import the workspace could not take any further (a
+// full disk, its size limit, a write error): how far it got, that what it
+// got is saved, and that running it again continues — the households stored
+// are found again by their ids and the other agency's keys, and left as
+// they are.
+func (im *importer) stopped(err error) error {
+	var cause, fix string
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		cause, fix = "the disk is full", "free some space"
+	case errors.Is(err, store.ErrTooLarge):
+		cause, fix = "the workspace reached its size limit", "make room (archive or erase what is no longer needed) or raise the limit"
+	default:
+		cause, fix = "the import stopped", "fix what the error at the end says"
+	}
+	n := len(im.tally.households)
+	if n == 0 {
+		return fmt.Errorf("%s before any household was stored; nothing was saved: %s and run the same import again: %w", cause, fix, err)
+	}
+	return fmt.Errorf("%s after %s (the list's rows up to line %s); those %s are saved: %s and run the same import again — it will continue after them without adding them twice: %w",
+		cause, plural(n, "household"), thousands(im.savedLine), thousands(n), fix, err)
 }
 
 // keyed returns the id of the household of the other agency's key: the one

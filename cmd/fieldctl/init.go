@@ -30,6 +30,9 @@ func runInit(e *env, args []string) error {
 	if store.Exists(dir) {
 		return fmt.Errorf("a workspace already exists in %s", dir)
 	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is a file, not a directory: pass a directory for the new workspace to --workspace", dir)
+	}
 	user := e.userName()
 	if err := checkUserName(user); err != nil {
 		return usagef("%v", err)

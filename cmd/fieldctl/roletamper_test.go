@@ -74,3 +74,23 @@ func TestRewrittenRoleByteGivesNothing(t *testing.T) {
 		t.Errorf("a user was added:\n%s", users)
 	}
 }
+
+// TestUserListShowsGrantedRole: after eve rewrites her role byte to admin,
+// `user list` — the admin's and her own — shows her as the enumerator she
+// unlocks as, marked as tampered, not as an admin.
+func TestUserListShowsGrantedRole(t *testing.T) {
+	w := newWorkspace(t)
+	w.withEnv("FIELDREG_NEW_PASSPHRASE", "enumerator pass").ok(append([]string{"user", "add", "eve", "--role", "enumerator"}, cheapKDF...)...)
+	promoteOwnSlot(t, w.dir, "eve", "enumerator pass")
+	for who, ws := range map[string]*testWorkspace{"admin": w, "eve": w.as("eve", "enumerator pass")} {
+		var eve string
+		for _, l := range lines(ws.ok("user", "list")) {
+			if strings.HasPrefix(l, "eve\t") {
+				eve = l
+			}
+		}
+		if !strings.HasPrefix(eve, "eve\tenumerator\t") || !strings.Contains(eve, "TAMPERED") || !strings.Contains(eve, "admin") {
+			t.Errorf("%s's user list shows eve as %q, want enumerator, marked TAMPERED, naming the admin claim", who, eve)
+		}
+	}
+}

@@ -120,7 +120,14 @@ func runUserList(e *env, args []string) error {
 	}
 	return e.withWorkspace(func(s *session) error {
 		for _, u := range s.ws.Users() {
-			fmt.Fprintf(e.stdout, "%s\t%s\n", u.Name, u.Role)
+			switch {
+			case u.Tampered:
+				fmt.Fprintf(e.stdout, "%s\t%s\tTAMPERED: %s\n", u.Name, u.Role, u.Problem)
+			case u.Problem != "":
+				fmt.Fprintf(e.stdout, "%s\t%s\t(%s)\n", u.Name, u.Role, u.Problem)
+			default:
+				fmt.Fprintf(e.stdout, "%s\t%s\n", u.Name, u.Role)
+			}
 		}
 		return nil
 	})

@@ -25,7 +25,7 @@ func runWipe(e *env, args []string) error {
 		return err
 	}
 	if !store.Exists(dir) {
-		return fmt.Errorf("no workspace in %s", dir)
+		return noWorkspaceError(dir)
 	}
 	// No passphrase: at a checkpoint, erasing must not wait for one. Anyone
 	// who can run this could delete the files anyway; the crypto-erase makes

@@ -15,6 +15,7 @@ import (
 	"fieldreg/hq"
 	"fieldreg/internal/cli"
 	"fieldreg/registry"
+	"fieldreg/registry/formrun"
 	"fieldreg/store"
 )
 
@@ -107,7 +108,8 @@ func (e *env) config(pass []byte) (hq.Config, error) {
 	// does not hold is held in quarantine until it does.
 	set := store.NewFormSet(forms)
 	return hq.Config{Dir: e.dataDir, Passphrase: pass, Now: e.now, KDF: e.kdf, Forms: set, Validate: set.Validator(e.now),
-		ValidateChange: set.ChangeValidator(e.now), FormRef: set.CurrentRef}, nil
+		ValidateChange: set.ChangeValidator(e.now), FormRef: set.CurrentRef,
+		ValidateUnit: formrun.NewUnitRules(set.Forms, e.now).Check}, nil
 }
 
 // open unlocks HQ's data for a command run without a server.

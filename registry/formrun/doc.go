@@ -59,4 +59,11 @@
 // on every change it receives, evaluates no expression: FORMS.md leaves
 // record-level rules to the author, and a record merged from changes of
 // several authors must not be refused for them.
+//
+// UnitRules is the receiver's part: HQ judges the records a pushed unit
+// brings into being (a household registered on a device, with its members)
+// by the record-level rules an old or buggy client may not have kept —
+// required answers and consent, constraints, at most one head — each by the
+// form version its changes name, and holds a unit that breaks them in
+// quarantine for a supervisor (store.Options.ValidateUnit).
 package formrun
