@@ -46,7 +46,7 @@ const (
 	slotName    = 32
 	slotNonce   = slotName + maxNameLen // 96: the authenticated part ends here
 	slotWrapped = slotNonce + chacha20poly1305.NonceSizeX
-	slotTag     = slotWrapped + slotBoundLen // 200: a v2 slot's role tag
+	slotTag     = slotWrapped + slotBoundLen                // 200: a v2 slot's role tag
 	slotPrivLen = x25519KeySize + chacha20poly1305.Overhead // a v3 slot's wrapped private key
 	slotPublic  = slotWrapped + slotPrivLen                 // 168: a v3 slot's public key
 

@@ -423,7 +423,7 @@ func Wipe(dir string) (time.Duration, error) {
 	if err := wipeDatabase(dir); err != nil {
 		errs = append(errs, err)
 	}
-	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix, databasePath(dir)} {
+	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix, dbPath(dir) + rotateSuffix, databasePath(dir)} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
