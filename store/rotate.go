@@ -296,7 +296,12 @@ func (w *Workspace) nextEpoch() uint32 {
 // named in dropped (bucket/key hex). The file is fsynced.
 func (w *Workspace) rewrite(path string, nw *Workspace, state map[string][]byte, progress func(done, total int)) (n int, dropped []string, err error) {
 	os.Remove(path) // a leftover of an interrupted rotation
-	dst, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: w.opts.Timeout, FreelistType: bolt.FreelistMapType})
+	// Not synced per batch: the file is nobody's until it is synced below
+	// and renamed into place. Mapped at the old file's size from the start,
+	// so that it is not mapped again and again as it grows.
+	mmap := min(w.fileSize()+w.fileSize()/8, 256<<20)
+	dst, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: w.opts.Timeout, FreelistType: bolt.FreelistMapType,
+		NoSync: true, NoFreelistSync: true, InitialMmapSize: int(mmap)})
 	if err != nil {
 		return 0, nil, err
 	}

@@ -418,3 +418,35 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// BenchmarkRemoveUser: removing a user from a workspace of 10k and 100k
+// persons, which re-seals every value under the new master key.
+func BenchmarkRemoveUser(b *testing.B) {
+	for _, persons := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("persons=%d", persons), func(b *testing.B) {
+			src := Fixture(b, persons)
+			var values int
+			for range b.N {
+				b.StopTimer()
+				dir := filepath.Join(b.TempDir(), "ws")
+				copyWorkspace(b, src, dir)
+				opts := testOptions()
+				opts.Validate = nil
+				w, err := Open(dir, "admin", testPass, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := w.AddUser("bob", RoleEnumerator, bobPass); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := w.RemoveUserProgress("bob", func(_, total int) { values = total }); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				w.Close()
+			}
+			b.ReportMetric(float64(values), "values")
+		})
+	}
+}
