@@ -101,7 +101,9 @@
 //	    168 32  X25519 public key
 //	    200 56  zero
 //	seal section at 8512; slot i's copy c (0 or 1) at 8512 + 144·(2i + c);
-//	all zero when empty, and every copy of a slot that is not v3 is empty
+//	all zero when empty; a copy next to a slot that is not v3 (a crash
+//	between writing a new slot's seal and the slot) opens nothing and is
+//	cleared at the next unlock
 //	  0  1  state: 0 empty, 1 sealed
 //	  1  3  zero
 //	  4  4  key epoch

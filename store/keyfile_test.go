@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ecdh"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -157,5 +158,45 @@ func TestOldKeyFilesOpenAndUpgrade(t *testing.T) {
 	defer w.Close()
 	if rep, err := w.Verify(); err != nil {
 		t.Errorf("verify after the upgrades: %v %v", err, rep.Problems)
+	}
+}
+
+// TestCrashWhileAddingAUser: a crash after a new slot's seal is written and
+// before the slot itself leaves a seal next to a free slot. The key file
+// still opens, and the stray seal is cleared.
+func TestCrashWhileAddingAUser(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := *w.keys
+	s := keySlot{used: true, name: "eve", role: RoleEnumerator, kdf: cheapKDF}
+	if err := k.wrapPrivate(&s, enumPass); err != nil {
+		t.Fatal(err)
+	}
+	s.seals[0] = keySeal{epoch: w.epoch}
+	if err := k.seal(&s, &s.seals[0], w.master, nil); err != nil {
+		t.Fatal(err)
+	}
+	k.slots[5] = s
+	if err := writeKeyBytes(keyPath(dir), sealPart(&k, 5, 0)); err != nil { // the seal only
+		t.Fatal(err)
+	}
+	w.Close()
+	w, err = Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatalf("open after a crash while adding a user: %v", err)
+	}
+	w.Close()
+	kf, err := readKeyFile(keyPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kf.slots[5].used || kf.slots[5].seals[0].used {
+		t.Error("the stray seal is still there")
+	}
+	if _, err := Open(dir, "eve", enumPass, testOptions()); !errors.Is(err, ErrWrongPassphrase) {
+		t.Errorf("eve, never added: %v", err)
 	}
 }

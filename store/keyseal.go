@@ -71,8 +71,8 @@ func sealOffset(slot, copy int) int64 {
 	return int64(sealSectionOff + (2*slot+copy)*sealCopySize)
 }
 
-// parseSeals reads the seal section into the v3 slots of k. A seal of a
-// slot that is not v3 is damage; so is any reserved byte set.
+// parseSeals reads the seal section into the slots of k; a reserved byte
+// set is damage.
 func (k *keyFile) parseSeals(b []byte) error {
 	for i := range k.slots {
 		for c := range 2 {
@@ -84,8 +84,12 @@ func (k *keyFile) parseSeals(b []byte) error {
 				}
 				continue
 			}
+			// A seal next to a slot that is not v3 is kept as it is: a
+			// crash between writing a new slot's seal and the slot leaves
+			// one. It opens nothing (it is bound to a key pair no slot
+			// has) and the next unlock clears it.
 			s := &k.slots[i]
-			if cb[sealState] != 1 || !s.v3 {
+			if cb[sealState] != 1 {
 				return fmt.Errorf("key file: slot %d seal %d: bad state: %w", i, c, ErrCorrupt)
 			}
 			sc := &s.seals[c]
@@ -345,14 +349,9 @@ func sealPart(k *keyFile, i, c int) keyPart {
 // leaves the old slot or the new one, both whole.
 func (k *keyFile) putV3Slot(path string, i int, s keySlot, master, secret []byte, epoch uint32, tag [roleTagSize]byte) error {
 	old := k.slots[i]
-	c := 0
-	if old.v3 {
-		c = old.spareSeal(epoch)
-	}
+	c := old.spareSeal(epoch)
 	s.seals = [2]keySeal{}
-	if old.v3 {
-		s.seals[1-c] = old.seals[1-c] // until the slot is written
-	}
+	s.seals[1-c] = old.seals[1-c] // until the slot is written
 	sc := &s.seals[c]
 	sc.epoch, sc.tag = epoch, tag
 	if err := k.seal(&s, sc, master, secret); err != nil {

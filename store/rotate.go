@@ -419,6 +419,14 @@ func (w *Workspace) settleSlots(audit bool) ([]string, error) {
 	var cleared []string
 	for j := range w.keys.slots {
 		s := &w.keys.slots[j]
+		if !s.used || !s.v3 {
+			for c := range s.seals {
+				if s.seals[c].used { // left by a crash while the slot was written
+					s.seals[c] = keySeal{}
+					parts = append(parts, sealPart(w.keys, j, c))
+				}
+			}
+		}
 		if !s.used {
 			continue
 		}
