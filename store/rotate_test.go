@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+
+	"fieldreg/store/kv"
 )
 
 var (
@@ -449,4 +451,48 @@ func BenchmarkRemoveUser(b *testing.B) {
 			b.ReportMetric(float64(values), "values")
 		})
 	}
+}
+
+// TestRemoveUserLeavesOutDamagedValues: a value that no longer opens cannot
+// be sealed again; the removal goes through, says which it left out, and
+// the workspace verifies afterwards.
+func TestRemoveUserLeavesOutDamagedValues(t *testing.T) {
+	dir, ids := rotationSetup(t)
+	w, err := Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SaveDraft("to be damaged", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	key := w.names.key16(bucketDrafts + "\x00to be damaged")
+	err = w.db.Update(func(tx kv.Tx) error {
+		b := tx.Bucket(bucketDrafts)
+		v := slices.Clone(b.Get(key))
+		v[len(v)-1] ^= 1
+		return b.Put(key, v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RemoveUser("bob"); err != nil {
+		t.Fatal(err)
+	}
+	var detail string
+	w.Audit(func(e AuditEntry) error {
+		if e.Action == "user-remove" {
+			detail = e.Detail
+		}
+		return nil
+	})
+	if !strings.Contains(detail, "1 damaged values left out: drafts/"+hex.EncodeToString(key)) {
+		t.Errorf("audit of the removal: %q, want the damaged draft named", detail)
+	}
+	w.Close()
+	digest := ""
+	if w, err := Open(dir, "admin", testPass, testOptions()); err == nil {
+		digest, _ = w.KeyedDigest("row 7 of the import")
+		w.Close()
+	}
+	checkRemaining(t, dir, ids, digest)
 }
