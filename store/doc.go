@@ -8,9 +8,14 @@
 //     workspace.key (the key file). Unlocked, it is a *Workspace.
 //   - Master key: 256 random bits made at Create. Everything is encrypted
 //     under keys derived from it; it never touches the database file.
-//   - Key slot: one user's copy of the master key, wrapped under a key that
-//     Argon2id derives from the user's passphrase. Changing a passphrase
-//     rewraps one slot; removing a user zeroes one slot.
+//   - Key slot: one user's access to the master key: an X25519 key pair
+//     whose private key is wrapped under a key that Argon2id derives from
+//     the user's passphrase, and the master key sealed to its public key
+//     (older slots wrap the master key itself). Changing a passphrase
+//     rewrites one slot; removing a user clears one slot and rotates the
+//     master key.
+//   - Key epoch: how many times the master key was rotated; each seal of
+//     the master key names the epoch it belongs to.
 //   - Subkey: a key for one purpose (one per bucket, one for naming drafts
 //     and meta entries, one each for record and seen keys), derived from
 //     the master key with HKDF-SHA256.
@@ -58,11 +63,14 @@
 //
 // # Key file (workspace.key), format version 1
 //
-// Fixed size, 8512 bytes: a 64-byte header, 32 slots of 256 bytes and the
-// 256-byte rollback mark. It is written once, at Create, and afterwards only
-// overwritten in place — one slot or one mark copy at a time with WriteAt
-// and fsync, never renamed or replaced — so no old copy of a slot or of the
-// mark survives in the file system. Integers are big-endian.
+// Fixed size, 17728 bytes: a 64-byte header, 32 slots of 256 bytes, the
+// 256-byte rollback mark, and the seal section (32 slots × 2 copies × 144
+// bytes). It is written once, at Create, and afterwards only overwritten in
+// place — one slot, seal or mark copy at a time with WriteAt and fsync,
+// never renamed or replaced — so no old copy of a slot, a seal or the mark
+// survives in the file system. A key file from an older store ends after
+// the slots (8256 bytes) or after the mark (8512); the first write of a seal
+// extends it in place with zeros. Integers are big-endian.
 //
 //	header
 //	  0  8  magic "FRKEYS\x00\x01"
@@ -73,7 +81,7 @@
 //	 16 16  device id (UUID)
 //	 32 32  zero
 //	slot i at 64 + 256·i; a free slot is all zero and ignored
-//	  0  1  state: 0 free, 1 in use (v1: no role secret), 2 in use (v2)
+//	  0  1  state: 0 free, 1 in use (v1), 2 in use (v2), 3 in use (v3)
 //	  1  1  role: 1 enumerator, 2 supervisor, 3 admin
 //	  2  1  user name length (1..64)
 //	  3  1  zero
@@ -90,22 +98,56 @@
 //	    200 16  role tag: HMAC-SHA256(admin secret, "fieldreg role tag" 0x00 ‖
 //	            device id ‖ role byte ‖ user name), first 16 bytes
 //	    216 40  zero
+//	v3: 120 48  wrapped X25519 private key (32 bytes + 16-byte tag)
+//	    168 32  X25519 public key
+//	    200 56  zero
+//	seal section at 8512; slot i's copy c (0 or 1) at 8512 + 144·(2i + c);
+//	all zero when empty; a copy next to a slot that is not v3 (a crash
+//	between writing a new slot's seal and the slot) opens nothing and is
+//	cleared at the next unlock
+//	  0  1  state: 0 empty, 1 sealed
+//	  1  3  zero
+//	  4  4  key epoch
+//	  8 32  ephemeral X25519 public key
+//	 40 80  sealed master key ‖ role secret (32 + 32 bytes + 16-byte tag)
+//	120 16  role tag (as in v2, under this epoch's admin secret)
+//	136  8  zero
 //
 // The wrapping key is Argon2id(passphrase, salt, time, memory, threads, 32).
 // The associated data of the wrap is header bytes 0..32 followed by slot
-// bytes 0..96 (and, in v2, the role tag), so the device id, the slot's
-// format, the user's name, role and KDF parameters cannot be edited without
-// the slot failing to open. The role secret is the admin secret (32 random
-// bytes) in an admin's slot, HMAC-SHA256(admin secret, "fieldreg supervisor
-// secret") in a supervisor's, zeros in an enumerator's. The database's state
-// bucket keeps the role anchor (key "role-anchor"): SHA-256("fieldreg role
-// check <role>" 0x00 ‖ secret) for admin and supervisor. Unlock grants a role
-// above enumerator only to a v2 slot whose secret matches the anchor (a
+// bytes 0..96 and, in v2, the role tag, in v3 the public key; so the device
+// id, the slot's format, the user's name, role and KDF parameters cannot be
+// edited without the slot failing to open. A seal is XChaCha20-Poly1305
+// under HKDF-SHA256(X25519(ephemeral, public key), salt ephemeral public key
+// ‖ slot public key, info "fieldreg key seal v1"), a key used once, so with
+// a zero nonce; its associated data is header bytes 0..32 ‖ slot bytes
+// 0..96 ‖ public key ‖ seal bytes 0..8 ‖ role tag: name, role, KDF
+// parameters, key pair, epoch and tag are all bound. A seal is made with
+// the public key alone, so an admin can give every user a new master key
+// without their passphrases (rotate.go); the role tag lives in the seal
+// because the admin secret that makes it changes with the key.
+//
+// The role secret is the admin secret (32 random bytes) in an admin's
+// slot, HMAC-SHA256(admin secret, "fieldreg supervisor secret") in a
+// supervisor's, zeros in an enumerator's. The database's state bucket keeps
+// the role anchor (key "role-anchor"): SHA-256("fieldreg role check <role>"
+// 0x00 ‖ secret) for admin and supervisor. Unlock grants a role above
+// enumerator only to a v2 or v3 slot whose secret matches the anchor (a
 // workspace without an anchor keeps the v1 rule until an admin unlocks it
 // and migrates it: a new admin secret, the anchor, the admin's own slot
-// rewritten as v2; other v1 supervisor and admin slots open as enumerators
-// until an admin sets their passphrase). docs/design.md has the reasoning
-// and the threat model. Bounds on the KDF
+// rewritten; other v1 supervisor and admin slots open as enumerators until
+// an admin sets their passphrase). docs/design.md has the reasoning and the
+// threat model.
+//
+// Unlock opens the slot's seals (v3) or its wrap (v1, v2: epoch 0) and
+// uses the master key that opens the database's state bucket; a slot whose
+// keys open none fails with ErrKeyRotated. A v1 or v2 slot is rewritten as
+// v3 at its user's next unlock (its role proven, or an enumerator's): a new
+// key pair, the seal written first into copy 0, then the slot, so a crash
+// between leaves the old slot whole. An enumerator's slot upgraded without
+// an admin has a zero role tag. Every slot write after that (AddUser,
+// SetPassphrase) makes a new key pair the same way, the new seal into the
+// copy not in use and the other copy cleared after. Bounds on the KDF
 // parameters keep a damaged file from making unlock allocate gigabytes.
 // Usernames are stored in clear: they name staff, not beneficiaries.
 //
@@ -201,8 +243,10 @@
 // Exactly this, and it is more than "sizes and counts":
 //
 //   - workspace.key: the device id, each user's name and role, their KDF
-//     parameters, how many users there are; in the mark, the number of
-//     write transactions and the last log, device and audit seqs.
+//     parameters, how many users there are; each slot's public key and the
+//     key epoch of its seals (how many times a removal rotated the master
+//     key); in the mark, the number of write transactions and the last log,
+//     device and audit seqs.
 //   - records: how many records there are (tombstones of erased records
 //     included), nothing else from the keys — no id, no creation time, no
 //     order, nothing that groups a household. Each value's size says
@@ -420,37 +464,63 @@
 // older sealed values until Compact (HQ compacts after revocations and
 // wipe orders).
 //
-// # Removing a user does not rotate the master key
+// # Removing a user rotates the master key
 //
-// RemoveUser zeroes the user's slot in place, so the key file no longer
-// opens with their passphrase. It does not change the master key, and so
-// it does not cut off a removed user who kept something from before:
+// A removed user knew the master key (and, a supervisor or admin, a role
+// secret) and may have kept a copy of the key file. RemoveUser therefore
+// makes a new master key (and a new admin secret, hence supervisor secret
+// and role anchor, when the removed user had a role above enumerator),
+// seals it to every remaining slot's public key, and rewrites the
+// database under it (rotate.go):
 //
-//   - a copy of the key file taken while they were a user: with their
-//     passphrase it yields the master key, which opens the current database
-//     file and every later copy of it;
-//   - the master key itself, if they read it out of the process's memory.
+//  1. The new key is sealed into each remaining slot's seal copy not in
+//     use (epoch one higher), next to the current one.
+//  2. Every value of every bucket is opened and sealed again under the new
+//     subkeys into a fresh bbolt file (workspace.db.rotate). Keys derived
+//     from the master key are computed again from the plaintext by the
+//     bucket's rekey hook (meta and drafts: the HMAC of the name, which the
+//     value holds); keys that are ids and seqs stay. The state bucket gets
+//     the commit seq plus one, the new role anchor, and "digest-key": the
+//     key KeyedDigest used before the first rotation, kept so that digests
+//     stored in records (registry.FieldExternalKey) still match. A value
+//     that does not open under the old key is left out and named in the
+//     audit (bucket and key).
+//  3. The rollback mark for the new file is written, under the new key's
+//     mark key, into the older mark copy; the newer one still vouches for
+//     the old file.
+//  4. The new file is renamed over the old one and the directory fsynced.
+//  5. "user-remove" is audited: the name, the new epoch, how many values
+//     were re-sealed; never a key.
+//  6. The removed slot and every seal of the old epoch are cleared.
 //
-// Rotating it soundly needs what RemoveUser does not have. Every remaining
-// slot wraps the master key under a key derived from that user's
-// passphrase; the admin removing someone knows only their own, so a new
-// master key could be wrapped for the admin alone and would lock every
-// other user out. A second layer (slots wrap a slot key, the slot key
-// wraps the data key) does not help: the removed user knows the slot key,
-// so a new data key wrapped under it is theirs too. What would work, and
-// is not built: a key pair per slot, its private key wrapped under the
-// user's passphrase and its public key in clear, so that an admin can wrap
-// a new master key to every remaining slot's public key (each user takes
-// it up at their next unlock), followed by re-sealing every value under
-// the new subkeys and renaming every keyed bbolt key (the "names" subkey
-// and the record and seen keys, keys.go), in one transaction or a fresh file renamed into
-// place, then Compact so free pages keep no value under the old key. That
-// needs a larger key slot (256 bytes hold the current fields with about
-// 90 to spare), so it waits for the slot-format change role binding brings.
+// A crash before step 4 leaves the database under the old key, which every
+// slot still holds: unlock uses it and clears the unused new seals; the
+// user is not removed, and RemoveUser can be run again. A crash after it
+// leaves the database under the new key, which every remaining slot holds;
+// the removed slot holds only the old key, which opens nothing
+// (ErrKeyRotated), and the next unlock by anyone clears it and audits that.
+// Record and seen keys are made anew in the fresh file (keys.go: the old
+// keyer gives a record's id back, a received change's seen entry is found
+// again through the change its log seq names). The fresh file has no page under the old key, so no compaction is needed;
+// the old file is unlinked. The removed user's passphrase, their copy of the
+// key file and the old master key itself open nothing in the current
+// database or any later copy of it.
 //
-// Until then `fieldctl user remove` says so, and the way to cut a removed
-// user off completely is to sync, make a new workspace (new master key)
-// and enroll it again, then Wipe the old one.
+// Every other user's slot must be v3 at removal: a v1 or v2 slot wraps the
+// master key under its user's passphrase only, and nobody else can give it
+// a new one. RemoveUser refuses with ErrSlotsNotUpgraded naming those users
+// (they unlock once, or an admin sets their passphrase, or removes them
+// first) rather than lock them out. A workspace on PostgreSQL (HQ, whose
+// one slot "hq" is its only admin and so is never removed) is refused with
+// ErrNoRotation: rewriting it in one transaction is not built.
+//
+// What remains: a copy of the database taken before the removal stays
+// under the old key, which the removed user holds (a backup, or the old
+// file's blocks on flash until overwritten); a user who read the new
+// master key out of memory before being removed is not helped by anything
+// here; records the removed user synced to HQ are HQ's to protect.
+// A 32-bit process maps both files during the rewrite, so a workspace near
+// the 32-bit size limit may fail to rotate (it is refused, unchanged).
 //
 // # bbolt caveats
 //

@@ -23,11 +23,21 @@ func FuzzParseKeyFile(f *testing.F) {
 	}
 	good := k.encode()
 	f.Add(good)
+	v3 := &keyFile{device: uuid.New()}
+	v3.slots[0] = keySlot{used: true, name: "admin", role: RoleAdmin, kdf: cheapKDF}
+	if err := v3.wrapPrivate(&v3.slots[0], testPass); err != nil {
+		f.Fatal(err)
+	}
+	v3.slots[0].seals[1] = keySeal{epoch: 2}
+	if err := v3.seal(&v3.slots[0], &v3.slots[0].seals[1], make([]byte, masterKeySize), nil); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(v3.encodeFull())
 	f.Add(good[:keyHeaderSize])
 	f.Add([]byte{})
 	f.Add(bytes.Repeat([]byte{0xff}, keyFileSize))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		k, err := parseKeyFile(b)
+		k, err := parseKeyBytes(b)
 		if err != nil {
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("error %v does not wrap ErrCorrupt", err)
@@ -41,11 +51,14 @@ func FuzzParseKeyFile(f *testing.F) {
 		if !bytes.Equal(again.encode(), k.encode()) {
 			t.Fatal("key file does not round-trip")
 		}
+		if len(b) == keyFileFullSize && !bytes.Equal(k.encodeFull()[sealSectionOff:], b[sealSectionOff:]) {
+			t.Fatal("seal section does not round-trip")
+		}
 		for i := range k.slots {
 			// Must not panic whatever the parameters; only cheap ones are
 			// tried, so the fuzzer does not spend its time in Argon2.
 			if p := k.slots[i].kdf; k.slots[i].used && p.MemoryKiB <= 1024 && p.Time <= 4 {
-				k.unwrap(&k.slots[i], testPass)
+				k.unlockSlot(&k.slots[i], testPass)
 			}
 		}
 	})

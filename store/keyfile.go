@@ -46,7 +46,9 @@ const (
 	slotName    = 32
 	slotNonce   = slotName + maxNameLen // 96: the authenticated part ends here
 	slotWrapped = slotNonce + chacha20poly1305.NonceSizeX
-	slotTag     = slotWrapped + slotBoundLen // 200: a v2 slot's role tag
+	slotTag     = slotWrapped + slotBoundLen                // 200: a v2 slot's role tag
+	slotPrivLen = x25519KeySize + chacha20poly1305.Overhead // a v3 slot's wrapped private key
+	slotPublic  = slotWrapped + slotPrivLen                 // 168: a v3 slot's public key
 
 	// Slot states. A v1 slot wraps the master key alone and its role byte
 	// is vouched for by nobody but the slot's own passphrase; a v2 slot also
@@ -54,6 +56,7 @@ const (
 	slotFree  = 0
 	slotV1    = 1
 	slotBound = 2
+	slotV3    = 3 // a key pair: the master key is sealed to it (keyseal.go)
 
 	// Bounds on KDF parameters read from a key file, so a damaged file
 	// cannot make unlock allocate gigabytes or run for hours.
@@ -69,14 +72,17 @@ type keyFile struct {
 
 type keySlot struct {
 	used    bool
-	bound   bool // v2: the wrap holds master key and role secret
+	bound   bool // v2 or v3: the slot holds the role secret
+	v3      bool // the passphrase wraps a private key; the master is sealed to its public key
 	name    string
 	role    Role
 	kdf     KDFParams
 	salt    [slotSaltSize]byte
 	nonce   [chacha20poly1305.NonceSizeX]byte
-	wrapped []byte            // slotWrappedLen (v1) or slotBoundLen (v2) bytes
-	tag     [roleTagSize]byte // v2: the role's tag under the admin secret
+	wrapped []byte            // slotWrappedLen (v1), slotBoundLen (v2) or slotPrivLen (v3) bytes
+	tag     [roleTagSize]byte // v2: the role's tag under the admin secret (v3: in the seal)
+	public  [x25519KeySize]byte
+	seals   [2]keySeal // v3: the master key and role secret sealed to public, by key epoch
 
 	secret []byte // only on the way to wrap: the role secret to wrap
 }
@@ -108,7 +114,11 @@ func (s *keySlot) encode() []byte {
 		return b
 	}
 	b[slotState] = slotV1
-	if s.bound {
+	switch {
+	case s.v3:
+		b[slotState] = slotV3
+		copy(b[slotPublic:], s.public[:])
+	case s.bound:
 		b[slotState] = slotBound
 		copy(b[slotTag:], s.tag[:])
 	}
@@ -163,6 +173,9 @@ func parseKeyFile(b []byte) (*keyFile, error) {
 		case slotV1:
 		case slotBound:
 			s.bound = true
+		case slotV3:
+			s.bound, s.v3 = true, true
+			copy(s.public[:], sb[slotPublic:])
 		default:
 			return nil, bad(fmt.Sprintf("slot %d: bad state", i))
 		}
@@ -189,7 +202,7 @@ func parseKeyFile(b []byte) (*keyFile, error) {
 		copy(s.nonce[:], sb[slotNonce:])
 		s.wrapped = make([]byte, s.wrappedLen())
 		copy(s.wrapped, sb[slotWrapped:])
-		if s.bound {
+		if s.bound && !s.v3 {
 			copy(s.tag[:], sb[slotTag:])
 		}
 		if !bytes.Equal(s.encode(), sb) {
@@ -249,9 +262,16 @@ func (k *keyFile) find(name string) int {
 // slotAD binds a wrapped key to the file header (device id) and to the slot's
 // own format, name, role and KDF parameters, and in a v2 slot to its role
 // tag, so none of them can be edited without the slot's passphrase.
+//
+// A v3 slot binds its public key instead of the tag: the tag changes with
+// the admin secret, which an admin rotates without this user's passphrase,
+// so it is bound in the seal (keyseal.go).
 func (k *keyFile) slotAD(s *keySlot) []byte {
 	ad := append(k.header()[:32], s.encode()[:slotNonce]...)
-	if s.bound {
+	switch {
+	case s.v3:
+		ad = append(ad, s.public[:]...)
+	case s.bound:
 		ad = append(ad, s.tag[:]...)
 	}
 	return ad
@@ -262,7 +282,10 @@ func deriveKEK(passphrase []byte, s *keySlot) []byte {
 }
 
 func (s *keySlot) wrappedLen() int {
-	if s.bound {
+	switch {
+	case s.v3:
+		return slotPrivLen
+	case s.bound:
 		return slotBoundLen
 	}
 	return slotWrappedLen
@@ -313,10 +336,30 @@ func readKeyFile(path string) (*keyFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read key file: %w", err)
 	}
-	if len(b) == keyFileSize+markSectionSize {
+	return parseKeyBytes(b)
+}
+
+// parseKeyBytes parses a whole key file: the slots, and the seals when the
+// file has them (the mark, between the two, is mark.go's).
+func parseKeyBytes(b []byte) (*keyFile, error) {
+	var seals []byte
+	switch len(b) {
+	case keyFileFullSize:
+		seals = b[sealSectionOff:] // the seals of v3 slots follow the mark: keyseal.go
+		b = b[:keyFileSize]
+	case keyFileSize + markSectionSize:
 		b = b[:keyFileSize] // the rollback mark follows the slots: mark.go
 	}
-	return parseKeyFile(b)
+	k, err := parseKeyFile(b)
+	if err != nil {
+		return nil, err
+	}
+	if seals != nil {
+		if err := k.parseSeals(seals); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
 }
 
 // writeSlot overwrites slot i of the key file in place and syncs it.
@@ -347,7 +390,7 @@ func createKeyFile(path string, k *keyFile) error {
 		}
 		return fmt.Errorf("create key file: %w", err)
 	}
-	_, err = f.Write(k.encode())
+	_, err = f.Write(k.encodeFull())
 	if err == nil {
 		err = f.Sync()
 	}

@@ -141,5 +141,5 @@ func (w *Workspace) KeyedDigest(name string) (string, error) {
 		return "", err
 	}
 	defer w.mu.RUnlock()
-	return hex.EncodeToString(w.names.key16("input digest\x00" + name)), nil
+	return hex.EncodeToString(w.digest.key16("input digest\x00" + name)), nil
 }

@@ -43,22 +43,27 @@ func rewriteOwnSlot(t *testing.T, dir, user string, pass []byte, role Role, make
 		t.Fatal(err)
 	}
 	i := k.find(user)
-	master, secret, err := k.unwrap(&k.slots[i], pass)
-	if err != nil {
-		t.Fatal(err)
+	keys, err := k.unlockSlot(&k.slots[i], pass)
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("unlock %s: %v", user, err)
 	}
 	s := &k.slots[i]
+	secret, tag := keys[0].secret, s.seals[keys[0].copy].tag
 	s.role = role
 	if makeSecret {
 		secret = make([]byte, roleSecretSize)
 		rand.Read(secret)
-		s.tag = roleTag(secret, k.device, s)
+		tag = roleTag(secret, k.device, s)
 		secret = secretFor(role, secret)
 	}
-	if err := k.wrap(s, pass, master, secret); err != nil {
+	if err := k.wrapPrivate(s, pass); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeSlot(path, k, i); err != nil {
+	s.seals = [2]keySeal{{epoch: keys[0].epoch, tag: tag}}
+	if err := k.seal(s, &s.seals[0], keys[0].master, secret); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeKeyBytes(path, slotPart(k, i), sealPart(k, i, 0), sealPart(k, i, 1)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -262,18 +267,8 @@ func TestRolesMigrate(t *testing.T) {
 	}
 	w.Close()
 	path := filepath.Join(dir, KeyFile)
-	k, _ := readKeyFile(path)
 	for name, pass := range map[string][]byte{"admin": testPass, "sam": samPass, "eve": enumPass} {
-		i := k.find(name)
-		master, _, err := k.unwrap(&k.slots[i], pass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		k.slots[i].bound, k.slots[i].tag = false, [roleTagSize]byte{}
-		if err := k.wrap(&k.slots[i], pass, master, nil); err != nil {
-			t.Fatal(err)
-		}
-		writeSlot(path, k, i)
+		toOldFormat(t, dir, name, pass, false)
 	}
 
 	// Before an admin unlocks, the old rule holds.

@@ -101,15 +101,22 @@ func grantRole(s *keySlot, secret []byte, anchor *storedRoleAnchor) (Role, strin
 
 // slotProblems lists the slots whose role an admin did not sign, as an admin
 // (holding the admin secret) sees them.
-func (k *keyFile) slotProblems(admin []byte) []string {
+// A v3 slot's tag is in its seal of the current key epoch; an enumerator's
+// slot upgraded without an admin has none, which claims nothing.
+func (k *keyFile) slotProblems(admin []byte, epoch uint32) []string {
 	var out []string
 	for i := range k.slots {
 		s := &k.slots[i]
+		tag := s.tag
+		if c := s.sealFor(epoch); s.v3 && c != nil {
+			tag = c.tag
+		}
 		switch {
 		case !s.used:
 		case !s.bound && s.role != RoleEnumerator:
 			out = append(out, fmt.Sprintf("key slot %q is in the old format: its role %s is not proven until an admin sets its passphrase again", s.name, s.role))
-		case s.bound && roleTag(admin, k.device, s) != s.tag:
+		case s.v3 && s.role == RoleEnumerator && tag == [roleTagSize]byte{}:
+		case s.bound && roleTag(admin, k.device, s) != tag:
 			out = append(out, fmt.Sprintf("key slot %q: role %s was not set by an admin (the key file was edited)", s.name, s.role))
 		}
 	}
@@ -158,7 +165,7 @@ func (w *Workspace) settleRole(i int, secret, passphrase []byte) error {
 		}
 	}
 	w.adminSecret, w.ownSecret = secret, secret
-	w.roleProblems = append(w.roleProblems, w.keys.slotProblems(secret)...)
+	w.roleProblems = append(w.roleProblems, w.keys.slotProblems(secret, w.epoch)...)
 	return nil
 }
 

@@ -126,41 +126,24 @@ func (w *Workspace) SetPassphrase(name string, passphrase []byte) error {
 	if i < 0 {
 		return fmt.Errorf("set passphrase of %q: %w", name, ErrNotFound)
 	}
-	s := w.keys.slots[i]
-	s.kdf = w.opts.KDF
-	if w.adminSecret != nil {
-		s = w.signed(s) // also moves an old-format slot to v2
-	} else {
-		s.secret = w.ownSecret // one's own: the role stays as proven (or not)
+	old := w.keys.slots[i]
+	s := keySlot{used: true, name: old.name, role: old.role, kdf: w.opts.KDF}
+	switch {
+	case w.adminSecret != nil:
+		s = w.signed(s) // also moves an old-format slot to v3
+	case !old.bound && old.role != w.role:
+		// One's own slot of the old format, whose role is not proven: it
+		// stays in that format (an admin setting it proves the role).
+		s.bound = false
+		return w.writeOldSlot(i, s, passphrase, "user-passwd", name)
+	default:
+		s.secret = w.ownSecret // one's own: the role stays as proven
+		s.tag = old.tag
+		if c := old.sealFor(w.epoch); old.v3 && c != nil {
+			s.tag = c.tag
+		}
 	}
 	return w.writeSlot(i, s, passphrase, "user-passwd", name)
-}
-
-// RemoveUser zeroes a user's key slot. Admins only, and never the last admin.
-func (w *Workspace) RemoveUser(name string) error {
-	if !w.role.MayManageUsers() {
-		return fmt.Errorf("remove user %q: %w", name, ErrForbidden)
-	}
-	if err := w.lock(); err != nil {
-		return err
-	}
-	defer w.mu.Unlock()
-	i := w.keys.find(name)
-	if i < 0 {
-		return fmt.Errorf("remove user %q: %w", name, ErrNotFound)
-	}
-	if w.keys.slots[i].role == RoleAdmin {
-		admins := 0
-		for _, s := range w.keys.slots {
-			if s.used && s.role == RoleAdmin {
-				admins++
-			}
-		}
-		if admins == 1 {
-			return fmt.Errorf("remove user %q: the last admin cannot be removed: %w", name, ErrForbidden)
-		}
-	}
-	return w.writeSlot(i, keySlot{}, nil, "user-remove", name)
 }
 
 // signed makes s a v2 slot whose role an admin vouches for: it wraps the
@@ -172,20 +155,37 @@ func (w *Workspace) signed(s keySlot) keySlot {
 	return s
 }
 
-// writeSlot wraps the master key into slot s (unless it is being freed),
-// overwrites slot i of the key file in place, and audits it. The caller
-// holds w.mu.
+// writeSlot writes slot i as s, a v3 slot: a new key pair, its private
+// key wrapped under passphrase, the master key and s.secret sealed to it
+// with s.tag (keyseal.go), and audits it. The caller holds w.mu.
 func (w *Workspace) writeSlot(i int, s keySlot, passphrase []byte, action, detail string) error {
-	if s.used {
-		if err := s.kdf.checkNew(); err != nil {
-			return fmt.Errorf("%s: %w", action, err)
-		}
-		if err := w.keys.wrap(&s, passphrase, w.master, s.secret); err != nil {
-			return fmt.Errorf("%s: %w", action, err)
-		}
+	if err := s.kdf.checkNew(); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	secret, tag := s.secret, s.tag
+	s.secret = nil // sealed below; the key file holds no secret in the clear
+	if err := w.keys.wrapPrivate(&s, passphrase); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if err := w.keys.putV3Slot(keyPath(w.dir), i, s, w.master, secret, w.epoch, tag); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if err := w.auditEvent(action, detail); err != nil {
+		return fmt.Errorf("%s: done, but not audited: %w", action, err)
+	}
+	return nil
+}
+
+// writeOldSlot rewraps slot i in its old format (v1: the master key
+// wrapped under the passphrase) and audits it. The caller holds w.mu.
+func (w *Workspace) writeOldSlot(i int, s keySlot, passphrase []byte, action, detail string) error {
+	if err := s.kdf.checkNew(); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if err := w.keys.wrap(&s, passphrase, w.master, nil); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	old := w.keys.slots[i]
-	s.secret = nil // wrapped now; the key file holds no secret in the clear
 	w.keys.slots[i] = s
 	if err := writeSlot(keyPath(w.dir), w.keys, i); err != nil {
 		w.keys.slots[i] = old

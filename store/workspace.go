@@ -61,6 +61,11 @@ type Workspace struct {
 	seal         map[string]*sealer
 	names        namer
 	keyer        keyer // the keys of records and seen entries: keys.go
+	// digest is KeyedDigest's key: names' until the master key is first
+	// rotated, then kept in the state bucket (digestKept; rotate.go).
+	digest     namer
+	digestKept bool
+	epoch      uint32 // the master key's epoch: rotations so far (rotate.go)
 
 	deviceSeq  uint64 // last sequence number this device used
 	clockHigh  uint64 // highest stamp (HLC) of any change held: see clock.go
@@ -121,9 +126,12 @@ func Create(dir, admin string, passphrase []byte, opts Options) (*Workspace, err
 	secret := make([]byte, roleSecretSize)
 	rand.Read(secret)
 	s := &k.slots[0]
-	*s = keySlot{used: true, bound: true, name: admin, role: RoleAdmin, kdf: opts.KDF}
-	s.tag = roleTag(secret, k.device, s)
-	if err := k.wrap(s, passphrase, master, secret); err != nil {
+	*s = keySlot{used: true, name: admin, role: RoleAdmin, kdf: opts.KDF}
+	if err := k.wrapPrivate(s, passphrase); err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
+	s.seals[0] = keySeal{tag: roleTag(secret, k.device, s)}
+	if err := k.seal(s, &s.seals[0], master, secret); err != nil {
 		return nil, fmt.Errorf("create workspace: %w", err)
 	}
 	if err := createKeyFile(keyPath(dir), k); err != nil {
@@ -247,17 +255,29 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		}
 		return nil, fmt.Errorf("open workspace %q: %w", dir, ErrWrongPassphrase)
 	}
-	master, secret, err := k.unwrap(&k.slots[i], passphrase)
+	keys, err := k.unlockSlot(&k.slots[i], passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
-	w, err := newWorkspace(dir, k, master, user, k.slots[i].role, opts)
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("open workspace %q: key slot %q holds no master key: %w", dir, user, ErrKeyRotated)
+	}
+	w, err := newWorkspace(dir, k, keys[0].master, user, k.slots[i].role, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
 	if err := w.openDB(); err != nil {
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
+	key, err := w.pickKey(keys)
+	if err == nil {
+		err = w.useKey(key)
+	}
+	if err != nil {
+		w.db.Close()
+		return nil, fmt.Errorf("open workspace %q: key slot %q: %w", dir, user, err)
+	}
+	secret := key.secret
 	if err := w.settleKeyFormat(); err != nil {
 		if w.db != nil {
 			w.db.Close()
@@ -272,10 +292,15 @@ func Open(dir, user string, passphrase []byte, opts Options) (*Workspace, error)
 		w.db.Close()
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
+	if _, err := w.settleSlots(true); err != nil {
+		w.db.Close()
+		return nil, fmt.Errorf("open workspace %q: finish the last key rotation: %w", dir, err)
+	}
 	if err := w.settleRole(i, secret, passphrase); err != nil {
 		w.db.Close()
 		return nil, fmt.Errorf("open workspace %q: %w", dir, err)
 	}
+	_ = w.upgradeSlot(i, passphrase) // not done now, done at the next unlock
 	w.clock.Raise(w.clockHigh)
 	w.reloadForms()
 	releaseMapped(w.db)
@@ -307,6 +332,7 @@ func newWorkspace(dir string, k *keyFile, master []byte, user string, role Role,
 	if w.keyer, err = newKeyer(master, k.device); err != nil {
 		return nil, err
 	}
+	w.digest = w.names
 	return w, nil
 }
 
@@ -411,7 +437,7 @@ func Wipe(dir string) (time.Duration, error) {
 	if err := wipeDatabase(dir); err != nil {
 		errs = append(errs, err)
 	}
-	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix, databasePath(dir)} {
+	for _, p := range []string{keyPath(dir), dbPath(dir), dbPath(dir) + compactSuffix, dbPath(dir) + rotateSuffix, databasePath(dir)} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}

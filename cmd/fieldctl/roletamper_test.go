@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/ecdh"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -35,6 +38,14 @@ func promoteOwnSlot(t *testing.T, dir, user, pass string) {
 			wrapLen = 80
 			ad = func(s []byte) []byte { return append(append(bytes.Clone(b[:32]), s[:96]...), s[200:216]...) }
 		}
+		if s[0] == 3 { // v3: the private key wrapped, the master key sealed to the public key
+			ad = func(s []byte) []byte { return append(append(bytes.Clone(b[:32]), s[:96]...), s[168:200]...) }
+			promoteV3(t, b, (off-header)/slotSize, pass, ad)
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
 		kek := argon2.IDKey([]byte(pass), s[16:32], binary.BigEndian.Uint32(s[4:]), binary.BigEndian.Uint32(s[8:]), s[12], 32)
 		aead, _ := chacha20poly1305.NewX(kek)
 		plain, err := aead.Open(nil, s[96:120], s[120:120+wrapLen], ad(s))
@@ -49,6 +60,36 @@ func promoteOwnSlot(t *testing.T, dir, user, pass string) {
 		return
 	}
 	t.Fatalf("no slot for %s", user)
+}
+
+// promoteV3 is the attack on a v3 slot (slot n of key file b): unwrap the
+// private key, open the seal, set the role byte, wrap and seal again.
+func promoteV3(t *testing.T, b []byte, n int, pass string, ad func([]byte) []byte) {
+	t.Helper()
+	s := b[64+256*n : 64+256*(n+1)]
+	kek := argon2.IDKey([]byte(pass), s[16:32], binary.BigEndian.Uint32(s[4:]), binary.BigEndian.Uint32(s[8:]), s[12], 32)
+	aead, _ := chacha20poly1305.NewX(kek)
+	priv, err := aead.Open(nil, s[96:120], s[120:168], ad(s))
+	if err != nil {
+		t.Fatalf("unwrap own slot: %v", err)
+	}
+	seal := b[8512+2*n*144 : 8512+(2*n+1)*144]
+	sealAD := func() []byte {
+		return append(append(append(bytes.Clone(b[:32]), s[:96]...), s[168:200]...), append(bytes.Clone(seal[:8]), seal[120:136]...)...)
+	}
+	sk, _ := ecdh.X25519().NewPrivateKey(priv)
+	eph, _ := ecdh.X25519().NewPublicKey(seal[8:40])
+	shared, _ := sk.ECDH(eph)
+	key, _ := hkdf.Key(sha256.New, shared, append(bytes.Clone(seal[8:40]), s[168:200]...), "fieldreg key seal v1", 32)
+	box, _ := chacha20poly1305.NewX(key)
+	nonce := make([]byte, 24)
+	plain, err := box.Open(nil, nonce, seal[40:120], sealAD())
+	if err != nil {
+		t.Fatalf("open own seal: %v", err)
+	}
+	s[1] = 3
+	copy(s[120:], aead.Seal(nil, s[96:120], priv, ad(s)))
+	copy(seal[40:], box.Seal(nil, nonce, plain, sealAD()))
 }
 
 // TestRewrittenRoleByteGivesNothing: an enumerator who rewrites their own

@@ -143,13 +143,23 @@ func runUserRemove(e *env, args []string) error {
 		return usagef("want one user name")
 	}
 	return e.withWorkspace(func(s *session) error {
-		if err := s.ws.RemoveUser(args[0]); err != nil {
+		// The master key is rotated: every value is sealed again, which
+		// takes a while on a large workspace, so say how far it has got.
+		var prog *progress
+		err := s.ws.RemoveUserProgress(args[0], func(done, total int) {
+			if prog == nil {
+				prog = newProgress(e.stderr, e.now, "re-sealed", total, "values")
+			}
+			prog.update(done)
+			if done == total {
+				prog.done(done)
+			}
+		})
+		if err != nil {
 			return fmt.Errorf("remove user %s: %w", args[0], roleHint(err, "only admins manage users"))
 		}
 		fmt.Fprintf(e.stdout, "user %s removed\n", args[0])
-		// The master key stays the same (store/doc.go says why): say what
-		// that leaves to whoever removes a user who may not be trusted.
-		fmt.Fprintf(e.stderr, "note: the workspace key was not changed: a copy of the key file made while %s was a user still opens this workspace with their passphrase. To cut them off completely, sync, create a new workspace, enroll it and wipe this one.\n", args[0])
+		fmt.Fprintf(e.stderr, "note: the workspace key was changed: a copy of the key file %s may have kept, and their passphrase, open nothing in this workspace now. Copies of the database made before the removal are still under the old key.\n", args[0])
 		return nil
 	})
 }
