@@ -496,3 +496,49 @@ func TestRemoveUserLeavesOutDamagedValues(t *testing.T) {
 	}
 	checkRemaining(t, dir, ids, digest)
 }
+
+// TestRemoveUserMakesRecordAndSeenKeysAnew: record and seen keys come from
+// the master key (keys.go), so a rotation makes every one of them again
+// under the new key: records still found, received changes still known
+// as received (a resend is not applied twice), and the old master key's
+// keyer finds none of them in the new file.
+func TestRemoveUserMakesRecordAndSeenKeysAnew(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fill(t, w, 6)
+	if err := w.AddUser("bob", RoleEnumerator, bobPass); err != nil {
+		t.Fatal(err)
+	}
+	oldKeyer := w.keyer
+	if err := w.RemoveUser("bob"); err != nil {
+		t.Fatal(err)
+	}
+	checkKeysTellNothing(t, w, f)
+	checkReadsBack(t, w, f)
+	res, err := w.ApplyRemote(f.remote, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Outcome == Applied {
+			t.Errorf("remote change %d applied again after the rotation: %+v", i, r)
+		}
+	}
+	keys := allKeys(t, w.db)
+	for _, id := range f.ids() {
+		old := oldKeyer.recordKey(id)
+		if slices.ContainsFunc(keys[bucketRecords], func(k []byte) bool { return bytes.Equal(k, old) }) {
+			t.Errorf("record %s is still under its key of the old master key", id)
+		}
+	}
+	w.Close()
+	w, err = Open(dir, "admin", testPass, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	checkReadsBack(t, w, f)
+}
