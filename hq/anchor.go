@@ -2,6 +2,9 @@ package hq
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"strings"
 
 	"fieldreg/sync/wire"
 )
@@ -47,4 +50,30 @@ func (s *Server) compact(after string) {
 	if err := c.Compact(); err != nil {
 		s.logf("compact after %s: %v", after, err)
 	}
+}
+
+// ResetAnchor forgets the audit head HQ holds for a device, so that its
+// next sync or bundle sets a new one: for a tablet legitimately restored
+// from its own backup, which HQ otherwise refuses for ever as rolled back
+// (or which must enroll again). Until that next contact HQ checks nothing
+// for the device: an operator resets only a device they have in hand. The
+// reset is audited with who asked and why; reason is required.
+func (s *Server) ResetAnchor(ctx context.Context, key, reason string) (Device, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Device{}, fmt.Errorf("reset the audit anchor of %q: %w: give a reason (it goes in the audit log)", key, ErrInvalidRequest)
+	}
+	var was uint64
+	d, err := s.updateDevice(ctx, key, func(d *Device) {
+		was = d.AnchorSeq
+		d.AnchorSeq, d.AnchorHash = 0, nil
+	})
+	if err != nil {
+		return Device{}, fmt.Errorf("reset the audit anchor of %q: %w", key, err)
+	}
+	detail := fmt.Sprintf("device %s (%s), audit entry %d forgotten; reason: %s", d.Name, d.ID, was, reason)
+	if err := s.auditAdmin(ctx, "anchor reset", detail); err != nil {
+		return d, err
+	}
+	return d, nil
 }
