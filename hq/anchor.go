@@ -15,8 +15,10 @@ import (
 // hash) is a workspace put back to an older copy of both its files — which
 // the device's own rollback mark cannot see — and is refused with
 // CodeRolledBack. A device with a wipe order is not refused: the order must
-// reach it; its head is simply not kept. A request without an anchor (an
-// older device, a bundle) is not checked.
+// reach it; its head is simply not kept. A device's bundle carries its
+// anchor as a sync request does, checked the same way; a request without
+// one (an older device, an older bundle) is not checked. ResetAnchor
+// forgets the head after a legitimate restore.
 //
 // What HQ cannot see: a device that forks from a copy and then writes past
 // the seq HQ holds before it syncs (HQ keeps a head, not the chain), and a
