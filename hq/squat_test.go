@@ -108,4 +108,3 @@ func TestIDSquattingIsRefused(t *testing.T) {
 		t.Errorf("the second tablet's edit: stored %d, refused %d; want it stored", res.Stored, res.Refused)
 	}
 }
-
