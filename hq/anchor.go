@@ -54,6 +54,24 @@ func (s *Server) compact(after string) {
 	}
 }
 
+// oldNews reports whether a device's bundle is older than what HQ has
+// heard from the device since: it brings no change HQ has not stored, and
+// its anchor is behind the one HQ holds. Such a bundle was found on a
+// stick again, or carried after the device synced: its anchor is neither
+// checked nor kept. A workspace put back to an older copy is still refused
+// by the first bundle that brings anything new.
+func oldNews(d *Device, req *wire.SyncRequest) bool {
+	if req.Anchor == nil || req.Anchor.Seq >= d.AnchorSeq {
+		return false
+	}
+	for _, c := range req.Push {
+		if c.DeviceSeq > d.Acked {
+			return false
+		}
+	}
+	return true
+}
+
 // ResetAnchor forgets the audit head HQ holds for a device, so that its
 // next sync or bundle sets a new one: for a tablet legitimately restored
 // from its own backup, which HQ otherwise refuses for ever as rolled back

@@ -86,6 +86,9 @@ func (s *Server) ImportBundle(ctx context.Context, r io.Reader) (BundleResult, e
 	if p.Push == nil {
 		return BundleResult{}, fmt.Errorf("import bundle: it carries no changes from a device")
 	}
+	if d := st.Devices[p.From]; d != nil && oldNews(d, p.Push) {
+		p.Push.Anchor = nil
+	}
 	res, err := s.push(ctx, p.From, p.Push)
 	if err != nil {
 		return BundleResult{}, fmt.Errorf("import bundle from device %s: %w", p.From, err)

@@ -187,7 +187,13 @@ func TestBundleWithRolledBackAuditIsRefused(t *testing.T) {
 		t.Cleanup(func() { w.Close() })
 	}
 	household(t, w, "camp_north", 1)
-	bundleFrom(t, s, w)
+	var first bytes.Buffer
+	if _, err := client.ExportBundle(w, &first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportBundle(context.Background(), bytes.NewReader(first.Bytes())); err != nil {
+		t.Fatal(err)
+	}
 	w.Close()
 	backup := t.TempDir()
 	copyFiles(t, dir, backup, store.DBFile, store.KeyFile)
@@ -198,6 +204,11 @@ func TestBundleWithRolledBackAuditIsRefused(t *testing.T) {
 		}
 	}
 	bundleFrom(t, s, w)
+	// The first bundle, found on the stick again, is old news, not a
+	// rollback: it stores nothing and is not refused.
+	if res, err := s.ImportBundle(context.Background(), bytes.NewReader(first.Bytes())); err != nil || res.Stored != 0 {
+		t.Fatalf("the first bundle imported again: stored %d, %v; want nothing and no error", res.Stored, err)
+	}
 	w.Close()
 	copyFiles(t, backup, dir, store.DBFile, store.KeyFile)
 	reopen()
