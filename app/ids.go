@@ -10,7 +10,9 @@ import (
 	"fieldreg/registry"
 )
 
-func newID() uuid.UUID { return registry.NewID() }
+// newID is a new record id bound to the workspace device that makes it
+// (registry.NewIDFor): HQ lets no other device create a record under it.
+func newID(device uuid.UUID) uuid.UUID { return registry.NewIDFor(device) }
 
 // registrationNumber is how a household is named aloud and on paper: the
 // last eight hex digits of its id, in two groups ("4F2A-91C0"). They are
