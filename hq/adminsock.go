@@ -54,7 +54,7 @@ const (
 	opSetSites      adminOp = 16
 	opErase         adminOp = 17
 	opResetAnchor   adminOp = 18
-	// 15 to 19 are left to operations being added alongside.
+	// 19 is left to an operation being added alongside.
 	opExportAggregate adminOp = 20
 	opPublishForms    adminOp = 21
 	opForms           adminOp = 22
