@@ -86,6 +86,11 @@ func (s *Server) ImportBundle(ctx context.Context, r io.Reader) (BundleResult, e
 	if p.Push == nil {
 		return BundleResult{}, fmt.Errorf("import bundle: it carries no changes from a device")
 	}
+	if d := st.Devices[p.From]; d != nil && d.Revoked && d.WipeOrdered {
+		// As on sync: nothing a revoked device sends is stored; what it
+		// needs is its wipe order.
+		return BundleResult{}, fmt.Errorf("import bundle from device %q: %w; its return bundle (bundle export) carries its wipe order", d.Name, ErrDeviceRevoked)
+	}
 	if d := st.Devices[p.From]; d != nil && oldNews(d, p.Push) {
 		p.Push.Anchor = nil
 	}
