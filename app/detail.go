@@ -158,7 +158,7 @@ func (u *UI) arrow() string {
 // of this household.
 func (d *detailView) add(kind string) {
 	u := d.u
-	d.edit(registry.Record{ID: newID(), Kind: kind})
+	d.edit(registry.Record{ID: newID(u.ws.Device()), Kind: kind})
 	d.adding = true
 	d.editing.setValues(nil, true)
 	if in := d.editing.byName[registry.FieldDate]; in != nil && kind == registry.KindAssessment {

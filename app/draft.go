@@ -36,8 +36,8 @@ var carriedFields = []string{registry.FieldSite, registry.FieldAdmin1, registry.
 
 // following is a new registration that starts where r was: at r's site
 // (carriedFields), as saved, or as carried into r if it is discarded.
-func (r *registration) following(saved bool) *registration {
-	next := newRegistration()
+func (r *registration) following(device uuid.UUID, saved bool) *registration {
+	next := newRegistration(device)
 	from := r.Carried
 	if saved {
 		from = r.Fields
@@ -59,13 +59,13 @@ type member struct {
 	Fields map[string]string `json:"fields"`
 }
 
-func newRegistration() *registration {
+func newRegistration(device uuid.UUID) *registration {
 	return &registration{
-		Household:    newID(),
+		Household:    newID(device),
 		Fields:       map[string]string{},
-		Typing:       member{ID: newID(), Fields: map[string]string{}},
+		Typing:       member{ID: newID(device), Fields: map[string]string{}},
 		Editing:      -1,
-		AssessmentID: newID(),
+		AssessmentID: newID(device),
 		Assessment:   map[string]string{},
 	}
 }
@@ -100,8 +100,8 @@ func (r *registration) empty() bool {
 
 func (r *registration) encode() ([]byte, error) { return json.Marshal(r) }
 
-func decodeRegistration(data []byte) (*registration, error) {
-	r := newRegistration()
+func decodeRegistration(data []byte, device uuid.UUID) (*registration, error) {
+	r := newRegistration(device)
 	if err := json.Unmarshal(data, r); err != nil {
 		return nil, fmt.Errorf("decode registration draft: %w", err)
 	}
@@ -118,7 +118,7 @@ func decodeRegistration(data []byte) (*registration, error) {
 		r.Typing.Fields = map[string]string{}
 	}
 	if r.Typing.ID == uuid.Nil {
-		r.Typing.ID = newID()
+		r.Typing.ID = newID(device)
 	}
 	return r, nil
 }

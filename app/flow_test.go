@@ -191,6 +191,15 @@ func TestRegisterHouseholdWithThreeMembers(t *testing.T) {
 	if n := u.ws.Count(registry.KindPerson); n != 3 {
 		t.Errorf("persons stored = %d, want 3", n)
 	}
+	// Every record's id is bound to this device: HQ lets no other device
+	// create a record under it (registry.NewIDFor).
+	for _, kind := range []string{registry.KindHousehold, registry.KindPerson} {
+		for _, id := range u.ws.IDs(kind) {
+			if !registry.MadeBy(id, u.ws.Device()) {
+				t.Errorf("%s %s is not bound to this device", kind, id)
+			}
+		}
+	}
 	// The child's age became an estimated birth date.
 	var child registry.Record
 	u.ws.Each(registry.KindPerson, func(rec registry.Record) error {

@@ -10,11 +10,14 @@ import (
 	"fieldreg/registry"
 )
 
-func newID() uuid.UUID { return registry.NewID() }
+// newID is a new record id bound to the workspace device that makes it
+// (registry.NewIDFor): HQ lets no other device create a record under it.
+func newID(device uuid.UUID) uuid.UUID { return registry.NewIDFor(device) }
 
 // registrationNumber is how a household is named aloud and on paper: the
 // last eight hex digits of its id, in two groups ("4F2A-91C0"). They are
-// random bits of the UUIDv7; its first ones are the time, the same for
+// part of the id's device tag (registry.NewIDFor), a hash of its random
+// bits, so as good as random; its first ones are the time, the same for
 // every household registered within a minute. Eight digits are enough to
 // find the household again on this device's list (the search shows any
 // that share them); the full id stays the key.

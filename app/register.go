@@ -67,7 +67,7 @@ type registerScreen struct {
 }
 
 func newRegisterScreen(u *UI) *registerScreen {
-	s := &registerScreen{u: u, reg: newRegistration(), formRefs: currentFormRefs(u.forms)}
+	s := &registerScreen{u: u, reg: newRegistration(u.ws.Device()), formRefs: currentFormRefs(u.forms)}
 	s.stepTitle = u.heading("")
 	s.message = u.errorText()
 	// Arrows point the way the language reads.
@@ -315,7 +315,7 @@ func (s *registerScreen) restoreDraft() bool {
 		}
 		return false
 	}
-	r, err := decodeRegistration(data)
+	r, err := decodeRegistration(data, s.u.ws.Device())
 	if err != nil {
 		fyne.LogError("restore registration draft", err)
 		return false
@@ -431,7 +431,7 @@ func (s *registerScreen) saveMember() bool {
 		r.Members = append(r.Members, m)
 	}
 	r.Editing = -1
-	r.Typing = member{ID: newID(), Fields: map[string]string{}}
+	r.Typing = member{ID: newID(u.ws.Device()), Fields: map[string]string{}}
 	setError(s.message, "")
 	s.show()
 	s.saveDraft()
@@ -738,7 +738,7 @@ func (s *registerScreen) saveHousehold() {
 				setError(s.message, u.plainError(err))
 				return
 			}
-			s.reg = r.following(true)
+			s.reg = r.following(u.ws.Device(), true)
 			s.show()
 			s.message.Importance = widget.SuccessImportance
 			setError(s.message, u.tr.T("register.saved_number", number, u.tr.plural("register.members_n", n)))
@@ -755,7 +755,7 @@ func (s *registerScreen) discardNow() {
 	if err := s.u.ws.DeleteDraft(draftName); err != nil && !errors.Is(err, store.ErrNotFound) {
 		fyne.LogError("delete registration draft", err)
 	}
-	s.reg = s.reg.following(false)
+	s.reg = s.reg.following(s.u.ws.Device(), false)
 	s.show()
 }
 

@@ -35,6 +35,7 @@ type Admin interface {
 	Unrevoke(ctx context.Context, device string) (Device, error)
 	OrderWipe(ctx context.Context, device string) (Device, error)
 	SetSites(ctx context.Context, device string, sites []string) (Device, error)
+	ResetAnchor(ctx context.Context, device, reason string) (Device, error)
 	Conflicts() ([]Conflict, error)
 	Duplicates() ([]DuplicatePair, error)
 	ExportFile(ctx context.Context, format, path string) (households int, err error)

@@ -53,7 +53,8 @@ const (
 	opPulled        adminOp = 15
 	opSetSites      adminOp = 16
 	opErase         adminOp = 17
-	// 15 to 19 are left to operations being added alongside.
+	opResetAnchor   adminOp = 18
+	// 19 is left to an operation being added alongside.
 	opExportAggregate adminOp = 20
 	opPublishForms    adminOp = 21
 	opForms           adminOp = 22
@@ -79,6 +80,8 @@ type adminRequest struct {
 	Labels bool   `cbor:"31,keyasint,omitempty"`
 	Lang   string `cbor:"32,keyasint,omitempty"`
 	BOM    bool   `cbor:"33,keyasint,omitempty"`
+	// Reason is why an operator acts, for the audit log (anchor reset).
+	Reason string `cbor:"40,keyasint,omitempty"`
 	// Forms are the JSON of the form versions to publish.
 	Forms [][]byte `cbor:"21,keyasint,omitempty"`
 }
@@ -281,6 +284,8 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 		return s.SetSites(ctx, req.Device, req.Sites)
 	case opOrderWipe:
 		return s.OrderWipe(ctx, req.Device)
+	case opResetAnchor:
+		return s.ResetAnchor(ctx, req.Device, req.Reason)
 	case opConflicts:
 		return s.Conflicts()
 	case opDuplicates:
@@ -316,7 +321,7 @@ func (s *Server) runAdmin(ctx context.Context, req adminRequest) (any, error) {
 var opNames = map[adminOp]string{opNewEnrollment: "enroll", opDevices: "devices", opRevoke: "revoke", opUnrevoke: "unrevoke", opOrderWipe: "wipe",
 	opConflicts: "conflicts", opDuplicates: "duplicates", opExport: "export", opImportBundle: "bundle import",
 	opExportBundle: "bundle export", opStats: "stats", opQuarantine: "quarantine", opRelease: "quarantine release",
-	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opErase: "erase", opExportAggregate: "aggregate export",
+	opDrop: "quarantine drop", opPulled: "pulled", opSetSites: "scope", opResetAnchor: "anchor reset", opErase: "erase", opExportAggregate: "aggregate export",
 	opPublishForms: "form publish", opForms: "form list"}
 
 func (op adminOp) String() string {
@@ -427,6 +432,11 @@ func (a *AdminClient) Revoke(ctx context.Context, device string) (Device, error)
 // SetSites asks the server to re-scope a device.
 func (a *AdminClient) SetSites(ctx context.Context, device string, sites []string) (Device, error) {
 	return call[Device](ctx, a, adminRequest{Op: opSetSites, Device: device, Sites: sites})
+}
+
+// ResetAnchor asks the server to forget a device's audit anchor.
+func (a *AdminClient) ResetAnchor(ctx context.Context, device, reason string) (Device, error) {
+	return call[Device](ctx, a, adminRequest{Op: opResetAnchor, Device: device, Reason: reason})
 }
 
 // Unrevoke asks the server to serve a revoked device again.

@@ -28,15 +28,32 @@ import (
 // are the store's, on the device; HQ cannot tell which user made a change,
 // so at HQ a device's scope is the whole of its rights.
 //
+// Who may create a record. A record is created by the first change of it
+// HQ stores, and its creator may write it wherever it goes. A record id
+// made by registry.NewIDFor names the device that made it: HQ lets no
+// other device create a record under it, so a device that learns the id of
+// a record another has registered but not synced yet (from a paper card, a
+// screen, a QR code) cannot create it first at its own site, own it, and
+// have the rightful device's changes refused. The rightful device's record
+// arrives whole, and nothing the squatter sent is on it. An id of
+// registry.NewID (older records, and front ends that do not bind ids yet)
+// names nobody: its record is the first device's to create, as before.
+// Binding refuses nothing a device does honestly: it creates only the ids
+// it made, and writes others' records (a coordinator moving a household,
+// a second tablet of a site) as records HQ already holds.
+//
 // A refused change is not stored and not held in quarantine: nobody can
 // make it right by releasing it, since what is wrong is who sent it. The
 // device is told with wire.CodeForbidden, as an outcome it confirms (so a
 // lost response does not lose the word), and its acknowledged run moves
 // past it, so the rest of its work still flows.
 
-// refusedReason is what a device is told of a refused change. It names no
-// record and quotes no value, so that a run of refusals is one outcome.
-const refusedReason = "the record is not at this device's sites"
+// What a device is told of a refused change. It names no record and
+// quotes no value, so that a run of refusals is one outcome.
+const (
+	refusedReason = "the record is not at this device's sites"
+	squatReason   = "the record's id was made by another device: only it may create the record"
+)
 
 // writeCheck authorizes the changes of one push, in order: a change may
 // rest on a record an earlier change of the same push created.
@@ -47,6 +64,7 @@ type writeCheck struct {
 	device  *Device
 	pending map[uuid.UUID]pendingRecord // records this push wrote, as it left them
 	held    map[uuid.UUID]bool          // records of this device's changes held in quarantine; nil until needed
+	why     string                      // the reason of the last refusal
 }
 
 // pendingRecord is where a change of the push put a record.
@@ -60,13 +78,14 @@ func (s *Server) writeCheck(d *Device) *writeCheck {
 	return &writeCheck{scope: s.scope, log: &s.log, ws: s.ws, device: d, pending: map[uuid.UUID]pendingRecord{}}
 }
 
-// authorized reports whether the device may write c.
+// authorized reports whether the device may write c; reason says why not.
 func (w *writeCheck) authorized(c change.Change) bool {
+	w.why = refusedReason
 	if store.IsSetAside(c) {
 		// A placeholder writes no record: the store holds it as it is. A
 		// record it names that HQ does not hold was the device's own, new
 		// (its first change could not be read): its members may follow.
-		if id, ok := setAsideRecord(c); ok {
+		if id, ok := setAsideRecord(c); ok && w.mayCreate(id) {
 			if _, known := w.record(id); !known {
 				w.pending[id] = pendingRecord{mine: true}
 			}
@@ -75,6 +94,10 @@ func (w *writeCheck) authorized(c change.Change) bool {
 	}
 	p, known := w.record(c.Record)
 	if !known {
+		if !w.mayCreate(c.Record) {
+			w.why = squatReason
+			return false
+		}
 		return w.create(c)
 	}
 	if !w.mayWrite(c.Record, p) {
@@ -95,6 +118,15 @@ func (w *writeCheck) authorized(c change.Change) bool {
 	}
 	w.pending[c.Record] = p
 	return true
+}
+
+// reason is what the device is told of the change authorized last refused.
+func (w *writeCheck) reason() string { return w.why }
+
+// mayCreate reports whether the device may create a record under id: any
+// id but one bound to another device (registry.NewIDFor).
+func (w *writeCheck) mayCreate(id uuid.UUID) bool {
+	return !registry.DeviceBound(id) || registry.MadeBy(id, w.device.Replica)
 }
 
 // create authorizes a change to a record HQ does not store: its first, or

@@ -78,8 +78,10 @@
 //     with the move. `fieldreg-hq scope DEVICE --sites S1,S2` (SetSites)
 //     re-scopes a device: its next pulls evict the households of the sites
 //     it lost and start again from the beginning of the log until it
-//     confirms the new generation (SyncRequest.Scope). Bundles carry no
-//     evictions yet. Devices holding all sites ("*") are unaffected.
+//     confirms the new generation (SyncRequest.Scope). A return bundle
+//     carries the same evictions and generation (bundle.go), applied
+//     without waiting for HQ to hold the device's changes. Devices holding
+//     all sites ("*") are unaffected.
 //   - A wipe order goes out after HQ has stored what the device pushed in
 //     that same request, so nothing typed is lost to the order. A revoked
 //     device is told to wipe too (the order is checked before the

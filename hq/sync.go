@@ -242,7 +242,7 @@ func (s *Server) push(ctx context.Context, device uuid.UUID, req *wire.SyncReque
 			}
 			next++
 			if !check.authorized(c) {
-				addOutcome(d, c.DeviceSeq, wire.CodeForbidden, refusedReason)
+				addOutcome(d, c.DeviceSeq, wire.CodeForbidden, check.reason())
 				out.refused++
 				continue
 			}

@@ -143,6 +143,18 @@ func TestRevokedDeviceGetsItsWipeByBundle(t *testing.T) {
 	if _, err := s.OrderWipe(ctx, device.String()); err != nil {
 		t.Fatal(err)
 	}
+	// What the tablet sends meanwhile is not stored.
+	household(t, w, "camp_north", 1)
+	var from bytes.Buffer
+	if _, err := client.ExportBundle(w, &from); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportBundle(ctx, &from); !errors.Is(err, hq.ErrDeviceRevoked) {
+		t.Fatalf("the revoked tablet's bundle: %v, want ErrDeviceRevoked", err)
+	}
+	if n := s.Workspace().LastLogSeq(); n != 0 {
+		t.Fatalf("HQ stored %d changes of the revoked tablet's bundle", n)
+	}
 	if _, err := s.ExportBundle(ctx, device.String(), &out); err != nil {
 		t.Fatalf("a bundle for a revoked device ordered to wipe: %v", err)
 	}

@@ -28,12 +28,16 @@ type intake struct {
 	// earlier rows of the file: its later rows write over its fields as the
 	// first did.
 	own bool
+	// device is the workspace's id: new records get ids bound to it
+	// (registry.NewIDFor), which no other device may create at HQ.
+	device uuid.UUID
 }
 
 // planHousehold plans a household of the exchange shape. Its error is about
 // the input's ids (a malformed id, an id of another kind, a record it would
 // write over) or reading the store; the rules' verdicts are in the plan.
 func planHousehold(s *session, h exchange.Household, in intake, now time.Time) (householdPlan, error) {
+	in.device = s.ws.Device()
 	oh, err := in.household(h)
 	if err != nil {
 		return householdPlan{}, err
@@ -71,7 +75,7 @@ func (in intake) household(h exchange.Household) (ops.Household, error) {
 }
 
 func (in intake) entry(d exchange.Doc, name string) (ops.Entry, error) {
-	e := ops.Entry{ID: registry.NewID(), Fields: d.Fields, IfExists: ops.RefuseExisting}
+	e := ops.Entry{ID: registry.NewIDFor(in.device), Fields: d.Fields, IfExists: ops.RefuseExisting}
 	if in.update || (in.own && name == "") {
 		e.IfExists = ops.UpdateExisting
 	}

@@ -393,7 +393,7 @@ func (im *importer) keyed(h exchange.Household, in *intake) (uuid.UUID, error) {
 		return id, err
 	}
 	if !ok {
-		id = registry.NewID()
+		id = registry.NewIDFor(im.s.ws.Device())
 		in.own = true
 	}
 	im.households[h.Key] = id

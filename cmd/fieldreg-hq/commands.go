@@ -41,6 +41,7 @@ func commandTable() []command {
 		{"revoke", "DEVICE", "refuse every later request of a device (name or id)", runRevoke},
 		{"unrevoke", "DEVICE", "serve a revoked device again (a wipe order stays)", runUnrevoke},
 		{"scope", "DEVICE --sites S1,S2", "change the sites a device receives: at its next sync it removes what left them and receives what entered, whole", runScope},
+		{"anchor reset", "DEVICE --reason TEXT", "accept a device's older audit log once (it was restored from its own backup): its next sync or bundle sets a new anchor", runAnchorReset},
 		{"wipe", "DEVICE", "order a device to crypto-erase its workspace at its next contact (revoked or not)", runWipe},
 		{"conflicts", "", "list fields with concurrent values", runConflicts},
 		{"duplicates", "[--json]", "list persons likely or possibly registered twice, over every device", runDuplicates},

@@ -19,6 +19,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		"revoke":             nil,
 		"unrevoke":           nil,
 		"wipe":               nil,
+		"anchor reset":       {"-reason"},
 		"scope":              {"-sites"},
 		"conflicts":          nil,
 		"duplicates":         {"-json"},

@@ -53,6 +53,14 @@ func ExportBundle(w Workspace, out io.Writer) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
 	}
+	outcomeSeq, err := readU64(w, metaOutcomeSeq)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	scope, err := readU64(w, metaScope)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
 	own, err := w.OwnChangesAfter(acked, maxPushChanges)
 	if err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
@@ -74,7 +82,11 @@ func ExportBundle(w Workspace, out io.Writer) (int, error) {
 	}
 	p := bundle.Payload{
 		Version: bundle.Version, From: enr.Device, To: uuid.Nil, Created: w.Clock().Now().Time(),
-		Push: &wire.SyncRequest{Version: wire.Version, Device: w.Device(), Push: own, PushFrom: acked + 1, Cursor: cursor},
+		// As a sync request says it: the outcomes and the generation of its
+		// sites the device holds, and its audit head, which HQ checks (a
+		// workspace put back to an older copy is refused) and keeps.
+		Push: &wire.SyncRequest{Version: wire.Version, Device: w.Device(), Push: own, PushFrom: acked + 1, Cursor: cursor,
+			Outcomes: outcomeSeq, Scope: scope, Anchor: auditAnchor(w)},
 	}
 	if err := bundle.Seal(out, p, enr.key(), to); err != nil {
 		return 0, fmt.Errorf("export bundle: %w", err)
@@ -141,6 +153,9 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 		}
 		return 0, ErrWiped
 	}
+	if p.Pull.Order == wire.OrderRevoked {
+		return 0, ErrRevoked
+	}
 	if p.Pull.Acked > w.DeviceSeq() {
 		return 0, fmt.Errorf("import bundle: %w (HQ holds change %d, this workspace made %d)", ErrRestoredCopy, p.Pull.Acked, w.DeviceSeq())
 	}
@@ -156,10 +171,15 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 	for i, pc := range p.Pull.Pull {
 		changes[i] = pc.Change
 	}
+	scope, err := readU64(w, metaScope)
+	if err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
 	// A bundle older than the last sync must not move the cursor back.
 	meta := map[string][]byte{
 		metaCursor: u64(max(cursor, p.Pull.Cursor)),
 		metaAcked:  u64(max(acked, p.Pull.Acked)),
+		metaScope:  u64(max(scope, p.Pull.Scope)),
 	}
 	// What a supervisor did with changes HQ held; an old bundle never moves
 	// the outcome seq back (released and dropped are final either way).
@@ -189,6 +209,9 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 	if _, _, err := receiveForms(w, p.Pull.Forms, formsAfter); err != nil {
 		return 0, fmt.Errorf("import bundle: %w", err)
 	}
+	if err := evictBundled(w, p.Pull, cursor); err != nil {
+		return 0, fmt.Errorf("import bundle: %w", err)
+	}
 	results, err := w.ApplyRemote(changes, meta)
 	if err != nil {
 		return 0, fmt.Errorf("import bundle: %w", err)
@@ -200,4 +223,29 @@ func ImportBundle(w Workspace, in io.Reader) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// evictBundled removes the households that, HQ's return bundle says, left
+// this device's sites, before its changes are stored (a household that
+// left and came back comes back whole). cursor is where this device's
+// news from HQ stood before the bundle.
+//
+// Unlike a sync, a bundle's evictions do not wait for HQ to acknowledge
+// every change of this device: a device that syncs only by bundle has
+// nearly always made some since its last bundle left, and would keep what
+// left its sites for ever. Nothing is lost by it: Evict keeps this
+// device's own changes in its log, and the next bundle carries them; HQ
+// decides on them by where the record is at HQ, whichever came first.
+//
+// A bundle older than news this device already has (its cursor is behind
+// the device's) evicts nothing: what it says left may have come back
+// since, and a newer answer already did its evictions.
+func evictBundled(w Workspace, resp *wire.SyncResponse, cursor uint64) error {
+	if len(resp.Evict) == 0 || resp.Cursor < cursor {
+		return nil
+	}
+	if _, err := w.Evict(resp.Evict); err != nil {
+		return fmt.Errorf("remove households that left this device's sites: %w", err)
+	}
+	return nil
 }
