@@ -21,15 +21,7 @@ func keysOf(t *testing.T, dir string) fileKeys {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := kf.find("admin")
-	if i < 0 {
-		t.Fatal("no admin slot")
-	}
-	master, _, err := kf.unwrap(&kf.slots[i], testPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := newKeyer(master, kf.device)
+	k, err := newKeyer(masterOf(t, keyPath(dir), "admin", testPass), kf.device)
 	if err != nil {
 		t.Fatal(err)
 	}
