@@ -156,6 +156,8 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 		rec      registry.Record
 		entry    indexEntry
 		err      error
+		name     string    // of a damaged record: its key read by the worker
+		id       uuid.UUID // the same
 	}
 	workers := runtime.GOMAXPROCS(0)
 	s := w.seal[bucketRecords]
@@ -222,7 +224,7 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 						err = it.err
 						break
 					}
-					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: recordName(it.key), Record: recordID(it.key), Reason: reason})
+					damaged = append(damaged, Damage{Bucket: bucketRecords, Key: it.name, Record: it.id, Reason: reason})
 					continue
 				}
 				fn(it.rec, it.entry)
@@ -244,6 +246,9 @@ func (w *Workspace) scanRecords(tx kv.Tx, need recordNeeds, fn func(rec registry
 						defer recoverCorrupt(&items[i].err, "load record")
 						items[i].err = prepare(&items[i], &buf)
 					}()
+					if items[i].err != nil {
+						items[i].name, items[i].id = damagedKey(items[i].key)
+					}
 				}
 			}()
 		}
@@ -272,6 +277,18 @@ func recordName(k []byte) string {
 		return fmt.Sprintf("%x", k)
 	}
 	return uuid.UUID(k).String()
+}
+
+// damagedKey is recordName and recordID of the key of a record that did
+// not load, read where a fault is a panic (the key may point outside the
+// mapping of a damaged file): the consumer of scanRecords reads neither.
+func damagedKey(k []byte) (name string, id uuid.UUID) {
+	defer func() {
+		if recover() != nil {
+			name, id = "(unreadable key)", uuid.Nil
+		}
+	}()
+	return recordName(k), recordID(k)
 }
 
 func recordID(k []byte) uuid.UUID {
