@@ -67,7 +67,7 @@ func TestDuplicateReviewNotSameAndMerge(t *testing.T) {
 	}
 	shown := texts(r.content)
 	for _, want := range []string{"Pairs to review: 2", "Amina Yusuf", "Aminah Yousef", "Ibrahim Yusuf", "Ibrahem Yousef",
-		"Sex: Female", "Birth date: 1985-03-02", "Site: North camp", "Household: 2 people", "Household: 1 people",
+		"Sex: Female", "Birth date: 1985-03-02", "Site: North camp", "Household: 2 people", "Household: 1 person",
 		"same birth date", "Not the same person", "Merge", "Kept when merged"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("review does not show %q:\n%s", want, shown)

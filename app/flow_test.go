@@ -332,7 +332,7 @@ func TestFindByMisspelledNameAndEdit(t *testing.T) {
 	if len(f.results) != 1 {
 		t.Fatalf("search for a misspelled name found %d households", len(f.results))
 	}
-	if got := f.count.Text; got != "1 households" {
+	if got := f.count.Text; got != "1 household" {
 		t.Errorf("count = %q", got)
 	}
 	f.list.Select(0)
