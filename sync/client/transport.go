@@ -208,3 +208,89 @@ func (t *httpsTransport) postWatched(ctx context.Context, path string, body []by
 	// Not HQ speaking (a captive portal, a proxy): a link problem.
 	return nil, fmt.Errorf("%w: HQ answered HTTP %d with no protocol error", ErrGarbled, resp.StatusCode)
 }
+
+// errNoStream: HQ does not take streamed pushes (an HQ older than them
+// answers wire.PathPush with 404); the device pushes in rounds instead.
+var errNoStream = errors.New("HQ does not take streamed pushes")
+
+// streamTransport is a Transport that can also carry a push as one
+// streamed request (the HTTPS transport can; one of the caller's own is
+// used for rounds only).
+type streamTransport interface {
+	// pushStream posts body, read as it is written, to wire.PathPush and
+	// returns HQ's answer as it comes: its acknowledgements. Closing the
+	// answer ends the request.
+	pushStream(ctx context.Context, body io.Reader) (io.ReadCloser, error)
+}
+
+// pushStream implements streamTransport, under the same watchdog as a
+// round for the whole life of the stream.
+func (t *httpsTransport) pushStream(ctx context.Context, body io.Reader) (io.ReadCloser, error) {
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	s := &streamAnswer{ctx: ctx, reqCtx: reqCtx, cancel: cancel, stop: t.watch(cancel), stall: t.stall}
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, "https://"+t.addr+wire.PathPush, body)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("request to %s: %w", t.addr, err)
+	}
+	req.Header.Set("Content-Type", wire.ContentType)
+	resp, err := t.client.Do(req)
+	if err != nil {
+		err = s.why(fmt.Errorf("%w: %w", ErrLinkLost, err))
+		s.Close()
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK {
+		s.body = resp.Body
+		return s, nil
+	}
+	defer s.Close()
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, errNoStream
+	}
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, s.why(fmt.Errorf("%w: read HQ's answer: %w", ErrLinkLost, err))
+	}
+	if plain, err := wire.Decompress(out, 1<<20); err == nil {
+		if we, err := wire.DecodeError(plain, wire.DefaultLimits()); err == nil {
+			return nil, we
+		}
+	}
+	return nil, fmt.Errorf("%w: HQ answered HTTP %d with no protocol error", ErrGarbled, resp.StatusCode)
+}
+
+// streamAnswer is HQ's answer to a push stream, read while the push goes.
+type streamAnswer struct {
+	ctx, reqCtx context.Context
+	cancel      context.CancelCauseFunc
+	stop        func()
+	stall       time.Duration
+	body        io.ReadCloser
+}
+
+// why names a stall as the cause of err, when the watchdog ended the request.
+func (s *streamAnswer) why(err error) error {
+	if s.ctx.Err() == nil && errors.Is(context.Cause(s.reqCtx), ErrStalled) {
+		return fmt.Errorf("%w (nothing for %s)", ErrStalled, s.stall)
+	}
+	return err
+}
+
+func (s *streamAnswer) Read(p []byte) (int, error) {
+	n, err := s.body.Read(p)
+	if err != nil && err != io.EOF {
+		err = s.why(fmt.Errorf("%w: read HQ's acknowledgements: %w", ErrLinkLost, err))
+	}
+	return n, err
+}
+
+func (s *streamAnswer) Close() error {
+	s.stop()
+	s.cancel(nil)
+	if s.body != nil {
+		return s.body.Close()
+	}
+	return nil
+}
