@@ -57,7 +57,7 @@ func (s *Server) servePush(w http.ResponseWriter, r *http.Request, device uuid.U
 	defer frames.Close()
 	w.Header().Set("Content-Type", wire.ContentType)
 	w.WriteHeader(http.StatusOK)
-	acks := wire.NewFrameWriter(flushWriter{w, rc})
+	acks := wire.NewFrameWriter(flushWriter{w, rc}, wire.CompressFast)
 	send := func(kind wire.FrameKind, payload []byte) error {
 		rc.SetWriteDeadline(time.Now().Add(grace + time.Duration(len(payload)/minRate)*time.Second))
 		return acks.Write(kind, payload)

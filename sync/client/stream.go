@@ -25,32 +25,37 @@ import (
 // Transport of the caller's own.
 
 // Push stream sizes. A frame is at most frameBudget bytes as
-// wire.EstimateSize counts, about 1.5 KB once compressed in the stream (a
-// fifth of a second at 64 kbit/s). The window bounds the compressed bytes
-// sent and not yet acknowledged: what a cut costs, and what the link may
-// hold while HQ answers.
+// wire.EstimateSize counts: about 18 households of 6, 2.5 KB once
+// compressed in the stream, a third of a second at 64 kbit/s (smaller
+// frames cost more bytes: each flush of the stream costs about 130, so 8 KB
+// frames cost a fifth more than one body). The window bounds the compressed
+// bytes sent and not yet acknowledged: what a cut costs, and what the link
+// holds while HQ answers.
 const (
-	frameBudget     = 8 << 10
+	frameBudget     = 32 << 10
 	minStreamWindow = 4 << 10
-	firstWindow     = 16 << 10
+	firstWindow     = 8 << 10
 	maxStreamWindow = 4 << 20
 	streamReadAhead = 1000 // changes read from the store at a time
+	// Bytes the window may leave queued on the link beyond its round trip:
+	// under vegasAlpha it grows, over vegasBeta it shrinks, by vegasStep.
+	vegasAlpha, vegasBeta, vegasStep = 1 << 10, 3 << 10, 1 << 10
 )
 
 // window sizes the bytes a push stream keeps in flight, as TCP Vegas does:
-// it grows while acknowledgements come back as fast as the quickest did
-// (nothing queues on the link), and shrinks once they come back later by
-// more than a few frames' worth of the link's time (bytes queue: a cut
-// would lose them). A slow link then holds about its round trip's worth, a
-// fast one as much as it carries. The Client keeps it from one stream to
-// the next: the link after a cut is the link before it.
+// it grows while acknowledgements come back about as fast as the quickest
+// did (little queues on the link), and shrinks once they come back later
+// by more than a few KB of the link's time (bytes queue, and a cut would
+// lose them). A slow link then holds about its round trip's worth, a fast
+// one as much as it carries. The Client keeps it from one stream to the
+// next: the link after a cut is the link before it.
 type window struct {
 	size   int
 	minRTT time.Duration
 }
 
-// sample takes the round trip of one frame of frame bytes.
-func (w *window) sample(rtt time.Duration, frame int) {
+// sample takes the round trip of one frame.
+func (w *window) sample(rtt time.Duration) {
 	if w.size == 0 {
 		w.size = firstWindow
 	}
@@ -61,12 +66,11 @@ func (w *window) sample(rtt time.Duration, frame int) {
 		w.minRTT = rtt
 	}
 	queued := int(int64(w.size) * int64(rtt-w.minRTT) / int64(rtt))
-	step := max(frame, 1<<10)
 	switch {
-	case queued < step:
-		w.size = min(w.size+step, maxStreamWindow)
-	case queued > 3*step:
-		w.size = max(w.size-step, minStreamWindow)
+	case queued < vegasAlpha:
+		w.size = min(w.size+vegasStep, maxStreamWindow)
+	case queued > vegasBeta:
+		w.size = max(w.size-vegasStep, minStreamWindow)
 	}
 }
 
@@ -104,7 +108,7 @@ type pushSender struct {
 // run sends the frames to pw, then ends the body.
 func (s *pushSender) run(pw *io.PipeWriter) error {
 	cw := &countingWriter{w: pw}
-	fw := wire.NewFrameWriter(cw)
+	fw := wire.NewFrameWriter(cw, wire.CompressSmall)
 	next := s.template.PushFrom
 	var queue []change.Change
 	for first := true; ; first = false {
@@ -191,7 +195,7 @@ func (s *pushSender) ack(seq uint64) {
 		f := s.inFlight[0]
 		s.inFlight = s.inFlight[1:]
 		s.unacked -= f.bytes
-		s.c.window.sample(now.Sub(f.at), f.bytes)
+		s.c.window.sample(now.Sub(f.at))
 	}
 	s.acked = max(s.acked, seq)
 	s.mu.Unlock()

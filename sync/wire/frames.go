@@ -60,10 +60,28 @@ type FrameWriter struct {
 	zw *zstd.Encoder
 }
 
+// FrameCompression is how hard a FrameWriter compresses.
+type FrameCompression int
+
+const (
+	// CompressSmall is for a device's push: the link is the bottleneck, and
+	// frames that are flushed one by one cost a tenth more bytes than one
+	// body at zstd's "better" level; at its best they cost what that body
+	// does.
+	CompressSmall FrameCompression = iota
+	// CompressFast is for HQ's acknowledgements: a few bytes each, and HQ
+	// holds one encoder per stream.
+	CompressFast
+)
+
 // NewFrameWriter returns a writer of frames to w.
-func NewFrameWriter(w io.Writer) *FrameWriter {
+func NewFrameWriter(w io.Writer, c FrameCompression) *FrameWriter {
+	level := zstd.SpeedBestCompression
+	if c == CompressFast {
+		level = zstd.SpeedFastest
+	}
 	zw, err := zstd.NewWriter(w, zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(streamWindow),
-		zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
+		zstd.WithEncoderLevel(level))
 	if err != nil {
 		panic(err) // constant options: fails always or never
 	}

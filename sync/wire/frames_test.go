@@ -13,7 +13,7 @@ import (
 // device reads an acknowledgement while it still sends.
 func TestFrameIsReadableBeforeTheStreamEnds(t *testing.T) {
 	pr, pw := io.Pipe()
-	fw := NewFrameWriter(pw)
+	fw := NewFrameWriter(pw, CompressSmall)
 	got := make(chan []byte)
 	errs := make(chan error, 1)
 	go func() {
@@ -60,7 +60,7 @@ func TestFrameIsReadableBeforeTheStreamEnds(t *testing.T) {
 
 func frameStream(t testing.TB, frames ...[]byte) []byte {
 	var buf bytes.Buffer
-	fw := NewFrameWriter(&buf)
+	fw := NewFrameWriter(&buf, CompressFast)
 	for _, f := range frames {
 		if err := fw.Write(FrameAck, f); err != nil {
 			t.Fatal(err)

@@ -164,7 +164,7 @@ func FuzzFrameStream(f *testing.F) {
 			kinds, payloads = append(kinds, kind), append(payloads, p)
 		}
 		var buf bytes.Buffer
-		fw := NewFrameWriter(&buf)
+		fw := NewFrameWriter(&buf, CompressFast)
 		for i := range kinds {
 			fw.Write(kinds[i], payloads[i])
 		}
