@@ -246,7 +246,7 @@ func (c *Client) stream(ctx context.Context, st streamTransport, r *run) (progre
 		}
 		return err
 	}
-	answer, err := st.pushStream(ctx, counted)
+	answer, err := st.pushStream(ctx, counted, func(err error) { pr.CloseWithError(err) })
 	if err != nil {
 		return false, false, finish(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,8 @@ func (t *httpsTransport) touch() { t.lastIO.Store(int64(time.Since(t.epoch))) }
 type watchedConn struct {
 	net.Conn
 	t *httpsTransport
+	// failed, if set, is told when the connection fails (see pushStream).
+	failed atomic.Pointer[func(error)]
 }
 
 func (c *watchedConn) Read(p []byte) (int, error) {
@@ -115,6 +118,7 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.t.touch()
 	}
+	c.fail(err)
 	return n, err
 }
 
@@ -123,7 +127,17 @@ func (c *watchedConn) Write(p []byte) (int, error) {
 	if n > 0 {
 		c.t.touch()
 	}
+	c.fail(err)
 	return n, err
+}
+
+func (c *watchedConn) fail(err error) {
+	if err == nil {
+		return
+	}
+	if f := c.failed.Load(); f != nil {
+		(*f)(err)
+	}
 }
 
 // watch cancels a request with ErrStalled once t.stall passes with no
@@ -219,16 +233,34 @@ var errNoStream = errors.New("HQ does not take streamed pushes")
 type streamTransport interface {
 	// pushStream posts body, read as it is written, to wire.PathPush and
 	// returns HQ's answer as it comes: its acknowledgements. Closing the
-	// answer ends the request.
-	pushStream(ctx context.Context, body io.Reader) (io.ReadCloser, error)
+	// answer ends the request. abort is called, perhaps more than once,
+	// once the request has failed: it must make body's reads return (the
+	// HTTP client waits for the body's reader before it reports a failure,
+	// and the body waits for acknowledgements that will never come).
+	pushStream(ctx context.Context, body io.Reader, abort func(error)) (io.ReadCloser, error)
 }
 
 // pushStream implements streamTransport, under the same watchdog as a
 // round for the whole life of the stream.
-func (t *httpsTransport) pushStream(ctx context.Context, body io.Reader) (io.ReadCloser, error) {
+func (t *httpsTransport) pushStream(ctx context.Context, body io.Reader, abort func(error)) (io.ReadCloser, error) {
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	s := &streamAnswer{ctx: ctx, reqCtx: reqCtx, cancel: cancel, stop: t.watch(cancel), stall: t.stall}
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, "https://"+t.addr+wire.PathPush, body)
+	// Cancelled (by the watchdog, or the sync's end), or its connection
+	// failed (a cut): either way the body is over.
+	stopAfter := context.AfterFunc(reqCtx, func() { abort(fmt.Errorf("%w: %w", ErrLinkLost, context.Cause(reqCtx))) })
+	s.release = append(s.release, func() { stopAfter() })
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		tc, ok := info.Conn.(*tls.Conn)
+		if !ok {
+			return
+		}
+		if wc, ok := tc.NetConn().(*watchedConn); ok {
+			f := func(err error) { abort(fmt.Errorf("%w: %w", ErrLinkLost, err)) }
+			wc.failed.Store(&f)
+			s.release = append(s.release, func() { wc.failed.Store(nil) }) // the connection may serve a round next
+		}
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), http.MethodPost, "https://"+t.addr+wire.PathPush, body)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("request to %s: %w", t.addr, err)
@@ -268,6 +300,7 @@ type streamAnswer struct {
 	stop        func()
 	stall       time.Duration
 	body        io.ReadCloser
+	release     []func() // set before Do returns, run by Close
 }
 
 // why names a stall as the cause of err, when the watchdog ended the request.
@@ -289,6 +322,9 @@ func (s *streamAnswer) Read(p []byte) (int, error) {
 func (s *streamAnswer) Close() error {
 	s.stop()
 	s.cancel(nil)
+	for _, f := range s.release {
+		f()
+	}
 	if s.body != nil {
 		return s.body.Close()
 	}
