@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -96,15 +98,19 @@ func TestPushCutMidStreamResumesAtTheLastAcknowledgement(t *testing.T) {
 // and the device knows all are there.
 func TestPushCutAtRandomPointsStoresEveryChangeOnce(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
+	if v, err := strconv.ParseUint(os.Getenv("FIELDREG_TEST_SEED"), 10, 64); err == nil {
+		seed = v // to replay a failure
+	}
+	t.Logf("seed %d (FIELDREG_TEST_SEED replays it)", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	for range 4 {
 		// Past the first connection (the enrollment), each is cut after
-		// 6–30 KB (the push is about 30 KB): inside a frame, an
-		// acknowledgement, the answer at the end, a round. Less would cut
-		// connections inside their handshake (5 KB both ways, 2 KB
-		// resumed) and first frame until nothing got through.
-		low, span := 6000+rng.IntN(4000), 1+rng.IntN(20000)
+		// 10–40 KB (the push is about 43 KB): inside a frame, an
+		// acknowledgement, the answer at the end, a round. Less can cut
+		// every connection inside its handshake (5 KB both ways, when it
+		// is cut before the session ticket comes) and first frame (2.5 KB),
+		// and then nothing ever gets through, streams or rounds.
+		low, span := 10000+rng.IntN(6000), 1+rng.IntN(24000)
 		cutRng := rand.New(rand.NewPCG(rng.Uint64(), 0))
 		s := newHQ(t, nil, nil)
 		w, link, _, _ := linkedDevice(t, s, linksim.Config{Bandwidth: 256 << 10, Latency: 5 * time.Millisecond,
@@ -114,7 +120,7 @@ func TestPushCutAtRandomPointsStoresEveryChangeOnce(t *testing.T) {
 				}
 				return low + cutRng.IntN(span) // called by one connection at a time
 			}})
-		for range 300 {
+		for range 400 {
 			registerHousehold(t, w, "camp_north", 6)
 		}
 		committing := make(chan struct{})
@@ -129,9 +135,16 @@ func TestPushCutAtRandomPointsStoresEveryChangeOnce(t *testing.T) {
 				}
 			}
 		}()
-		syncThrough(t, w, link, client.Config{})
+		_, statuses, _ := syncThrough(t, w, link, client.Config{})
 		<-committing
-		syncThrough(t, w, link, client.Config{})
+		_, more, _ := syncThrough(t, w, link, client.Config{})
+		if testing.Verbose() {
+			for _, st := range append(statuses, more...) {
+				if st.Phase == client.Waiting {
+					t.Logf("retry after %d sent: %v", st.Sent, st.Err)
+				}
+			}
+		}
 		if link.Stats().Cuts == 0 {
 			t.Fatalf("cuts after %d+%d B: none happened", low, span)
 		}
