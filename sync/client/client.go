@@ -275,6 +275,7 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 			return r.sum, fmt.Errorf("sync: %w: %w", ErrUnreachable, err)
 		}
 		c.batcher.Cut()
+		c.window.cut()
 		failures++
 		wait := c.cfg.Backoff(failures)
 		r.st.Attempt++

@@ -74,6 +74,14 @@ func (w *window) sample(rtt time.Duration) {
 	}
 }
 
+// cut halves the window after a cut, as TCP does after a loss: what was in
+// flight was lost, and on a link cut by the bytes it carries (or the
+// time) a window the cuts keep catching before anything is acknowledged
+// would never get through.
+func (w *window) cut() {
+	w.size = max(w.bytes()/2, minStreamWindow)
+}
+
 func (w *window) bytes() int {
 	if w.size == 0 {
 		return firstWindow
