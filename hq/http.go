@@ -73,18 +73,31 @@ func (s *Server) Handler() http.Handler {
 		s.serve(w, r, maxEnrollBody, func(ctx context.Context, body []byte) ([]byte, error) { return s.Enroll(ctx, body) })
 	})
 	mux.HandleFunc("POST "+wire.PathSync, func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
-			writeError(w, &wire.Error{Code: wire.CodeUnauthorized, Message: "a device certificate is required: enroll this device first"})
-			return
+		if device, ok := s.device(w, r); ok {
+			s.serve(w, r, int64(syncLimits().MaxBody), func(ctx context.Context, body []byte) ([]byte, error) { return s.Sync(ctx, device, body) })
 		}
-		device, err := s.authenticate(r.TLS.VerifiedChains[0][0])
-		if err != nil {
-			writeError(w, wire.ErrorFor(err))
-			return
+	})
+	mux.HandleFunc("POST "+wire.PathPush, func(w http.ResponseWriter, r *http.Request) {
+		if device, ok := s.device(w, r); ok {
+			s.servePush(w, r, device)
 		}
-		s.serve(w, r, int64(syncLimits().MaxBody), func(ctx context.Context, body []byte) ([]byte, error) { return s.Sync(ctx, device, body) })
 	})
 	return mux
+}
+
+// device names the device a request comes from, or answers it with the
+// refusal.
+func (s *Server) device(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
+		writeError(w, &wire.Error{Code: wire.CodeUnauthorized, Message: "a device certificate is required: enroll this device first"})
+		return uuid.Nil, false
+	}
+	device, err := s.authenticate(r.TLS.VerifiedChains[0][0])
+	if err != nil {
+		writeError(w, wire.ErrorFor(err))
+		return uuid.Nil, false
+	}
+	return device, true
 }
 
 // authenticate names the device a verified client certificate stands for:

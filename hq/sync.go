@@ -139,6 +139,12 @@ func (s *Server) sync(ctx context.Context, device uuid.UUID, body []byte) (*wire
 	if err != nil {
 		return nil, err
 	}
+	return s.answer(ctx, device, req)
+}
+
+// answer stores req's push and answers it with the rest of a round:
+// outcomes, forms, the pull. A push stream ends with it too.
+func (s *Server) answer(ctx context.Context, device uuid.UUID, req *wire.SyncRequest) (*wire.SyncResponse, error) {
 	p, err := s.push(ctx, device, req)
 	if err != nil {
 		return nil, err

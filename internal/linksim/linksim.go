@@ -35,6 +35,10 @@ type Config struct {
 	CutMinBytes, CutMaxBytes int
 	// Each connection is cut after this much life; 0: never.
 	CutEvery time.Duration
+	// CutAfter, if set, is asked for each connection (numbered from 1 in
+	// the order accepted) after how many bytes, both directions together,
+	// it is cut; 0 or less: by CutMinBytes and CutMaxBytes as for any.
+	CutAfter func(conn int) int
 	// StallAfter, if set, is asked for each connection (numbered from 1 in
 	// the order accepted) after how many bytes, both directions together,
 	// it stalls; 0 or less: never.
@@ -136,6 +140,11 @@ func (l *Link) serve(client net.Conn, number int) {
 	c.cutAt, c.stallAt = -1, -1
 	if l.cfg.CutMinBytes > 0 {
 		c.cutAt = int64(l.cfg.CutMinBytes + l.rng.IntN(l.cfg.CutMaxBytes-l.cfg.CutMinBytes+1))
+	}
+	if l.cfg.CutAfter != nil {
+		if n := l.cfg.CutAfter(number); n > 0 {
+			c.cutAt = int64(n)
+		}
 	}
 	if l.cfg.StallAfter != nil {
 		if n := l.cfg.StallAfter(number); n > 0 {

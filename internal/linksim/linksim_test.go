@@ -313,3 +313,39 @@ func TestStallKeepsTheConnectionOpen(t *testing.T) {
 		t.Errorf("second connection: %v, want its echo", err)
 	}
 }
+
+// TestCutAfterNamesTheConnection checks CutAfter cuts the connection it
+// names at its byte count and leaves the others to the usual cut points.
+func TestCutAfterNamesTheConnection(t *testing.T) {
+	target, got := sinkServer(t)
+	l := start(t, Config{Target: target, CutAfter: func(conn int) int {
+		if conn == 2 {
+			return 700
+		}
+		return 0
+	}})
+	var delivered []int64
+	for range 3 {
+		c, err := net.Dial("tcp", l.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Write(make([]byte, 3000))
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.CloseWrite()
+		}
+		select {
+		case n := <-got:
+			delivered = append(delivered, n)
+		case <-time.After(5 * time.Second):
+			t.Fatal("the target never saw the connection end")
+		}
+		c.Close()
+	}
+	if delivered[0] != 3000 || delivered[1] != 700 || delivered[2] != 3000 {
+		t.Fatalf("delivered %v, want [3000 700 3000]: only the second connection cut, at 700 bytes", delivered)
+	}
+	if s := l.Stats(); s.Cuts != 1 {
+		t.Errorf("%d cuts, want 1", s.Cuts)
+	}
+}

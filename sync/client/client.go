@@ -122,6 +122,10 @@ type Client struct {
 	cfg     Config
 	w       Workspace
 	batcher *wire.Batcher
+	window  window // of push streams
+	// noStream: HQ answered that it takes no push streams (it is older
+	// than them); this client pushes in rounds.
+	noStream bool
 }
 
 // New returns a client for cfg.Workspace.
@@ -228,7 +232,23 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 	r.report(Connecting)
 	failures := 0 // in a row since HQ last answered
 	for {
-		done, err := c.round(ctx, t, r)
+		var done, progressed bool
+		if st, ok := t.(streamTransport); ok && !c.noStream {
+			var streamed bool
+			progressed, streamed, err = c.stream(ctx, st, r)
+			if errors.Is(err, errNoStream) {
+				c.noStream, err = true, nil
+			}
+			if progressed {
+				failures = 0
+			}
+			done = streamed
+			if err == nil && !streamed {
+				done, err = c.round(ctx, t, r)
+			}
+		} else {
+			done, err = c.round(ctx, t, r)
+		}
 		if err == nil {
 			failures = 0
 		}
@@ -255,6 +275,7 @@ func (c *Client) sync(ctx context.Context, r *run) (Summary, error) {
 			return r.sum, fmt.Errorf("sync: %w: %w", ErrUnreachable, err)
 		}
 		c.batcher.Cut()
+		c.window.cut()
 		failures++
 		wait := c.cfg.Backoff(failures)
 		r.st.Attempt++
@@ -329,6 +350,13 @@ func (c *Client) round(ctx context.Context, t Transport, r *run) (done bool, err
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", ErrGarbled, err)
 	}
+	return c.apply(r, resp, push, acked, outcomeSeq, formsAfter)
+}
+
+// apply stores HQ's answer to a request that pushed push after acked (and
+// said outcomeSeq and formsAfter): a round's, or the one that ends a push
+// stream (with push nil: its frames were acknowledged one by one).
+func (c *Client) apply(r *run, resp *wire.SyncResponse, push []change.Change, acked, outcomeSeq, formsAfter uint64) (done bool, err error) {
 	if resp.Order == wire.OrderWipe {
 		return false, c.wipe()
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,8 @@ func (t *httpsTransport) touch() { t.lastIO.Store(int64(time.Since(t.epoch))) }
 type watchedConn struct {
 	net.Conn
 	t *httpsTransport
+	// failed, if set, is told when the connection fails (see pushStream).
+	failed atomic.Pointer[func(error)]
 }
 
 func (c *watchedConn) Read(p []byte) (int, error) {
@@ -115,6 +118,7 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.t.touch()
 	}
+	c.fail(err)
 	return n, err
 }
 
@@ -123,7 +127,17 @@ func (c *watchedConn) Write(p []byte) (int, error) {
 	if n > 0 {
 		c.t.touch()
 	}
+	c.fail(err)
 	return n, err
+}
+
+func (c *watchedConn) fail(err error) {
+	if err == nil {
+		return
+	}
+	if f := c.failed.Load(); f != nil {
+		(*f)(err)
+	}
 }
 
 // watch cancels a request with ErrStalled once t.stall passes with no
@@ -207,4 +221,112 @@ func (t *httpsTransport) postWatched(ctx context.Context, path string, body []by
 	}
 	// Not HQ speaking (a captive portal, a proxy): a link problem.
 	return nil, fmt.Errorf("%w: HQ answered HTTP %d with no protocol error", ErrGarbled, resp.StatusCode)
+}
+
+// errNoStream: HQ does not take streamed pushes (an HQ older than them
+// answers wire.PathPush with 404); the device pushes in rounds instead.
+var errNoStream = errors.New("HQ does not take streamed pushes")
+
+// streamTransport is a Transport that can also carry a push as one
+// streamed request (the HTTPS transport can; one of the caller's own is
+// used for rounds only).
+type streamTransport interface {
+	// pushStream posts body, read as it is written, to wire.PathPush and
+	// returns HQ's answer as it comes: its acknowledgements. Closing the
+	// answer ends the request. abort is called, perhaps more than once,
+	// once the request has failed: it must make body's reads return (the
+	// HTTP client waits for the body's reader before it reports a failure,
+	// and the body waits for acknowledgements that will never come).
+	pushStream(ctx context.Context, body io.Reader, abort func(error)) (io.ReadCloser, error)
+}
+
+// pushStream implements streamTransport, under the same watchdog as a
+// round for the whole life of the stream.
+func (t *httpsTransport) pushStream(ctx context.Context, body io.Reader, abort func(error)) (io.ReadCloser, error) {
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	s := &streamAnswer{ctx: ctx, reqCtx: reqCtx, cancel: cancel, stop: t.watch(cancel), stall: t.stall}
+	// Cancelled (by the watchdog, or the sync's end), or its connection
+	// failed (a cut): either way the body is over.
+	stopAfter := context.AfterFunc(reqCtx, func() { abort(fmt.Errorf("%w: %w", ErrLinkLost, context.Cause(reqCtx))) })
+	s.release = append(s.release, func() { stopAfter() })
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		tc, ok := info.Conn.(*tls.Conn)
+		if !ok {
+			return
+		}
+		if wc, ok := tc.NetConn().(*watchedConn); ok {
+			f := func(err error) { abort(fmt.Errorf("%w: %w", ErrLinkLost, err)) }
+			wc.failed.Store(&f)
+			s.release = append(s.release, func() { wc.failed.Store(nil) }) // the connection may serve a round next
+		}
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(reqCtx, trace), http.MethodPost, "https://"+t.addr+wire.PathPush, body)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("request to %s: %w", t.addr, err)
+	}
+	req.Header.Set("Content-Type", wire.ContentType)
+	resp, err := t.client.Do(req)
+	if err != nil {
+		err = s.why(fmt.Errorf("%w: %w", ErrLinkLost, err))
+		s.Close()
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK {
+		s.body = resp.Body
+		return s, nil
+	}
+	defer s.Close()
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, errNoStream
+	}
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, s.why(fmt.Errorf("%w: read HQ's answer: %w", ErrLinkLost, err))
+	}
+	if plain, err := wire.Decompress(out, 1<<20); err == nil {
+		if we, err := wire.DecodeError(plain, wire.DefaultLimits()); err == nil {
+			return nil, we
+		}
+	}
+	return nil, fmt.Errorf("%w: HQ answered HTTP %d with no protocol error", ErrGarbled, resp.StatusCode)
+}
+
+// streamAnswer is HQ's answer to a push stream, read while the push goes.
+type streamAnswer struct {
+	ctx, reqCtx context.Context
+	cancel      context.CancelCauseFunc
+	stop        func()
+	stall       time.Duration
+	body        io.ReadCloser
+	release     []func() // set before Do returns, run by Close
+}
+
+// why names a stall as the cause of err, when the watchdog ended the request.
+func (s *streamAnswer) why(err error) error {
+	if s.ctx.Err() == nil && errors.Is(context.Cause(s.reqCtx), ErrStalled) {
+		return fmt.Errorf("%w (nothing for %s)", ErrStalled, s.stall)
+	}
+	return err
+}
+
+func (s *streamAnswer) Read(p []byte) (int, error) {
+	n, err := s.body.Read(p)
+	if err != nil && err != io.EOF {
+		err = s.why(fmt.Errorf("%w: read HQ's acknowledgements: %w", ErrLinkLost, err))
+	}
+	return n, err
+}
+
+func (s *streamAnswer) Close() error {
+	s.stop()
+	s.cancel(nil)
+	for _, f := range s.release {
+		f()
+	}
+	if s.body != nil {
+		return s.body.Close()
+	}
+	return nil
 }
