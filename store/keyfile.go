@@ -364,21 +364,7 @@ func parseKeyBytes(b []byte) (*keyFile, error) {
 
 // writeSlot overwrites slot i of the key file in place and syncs it.
 func writeSlot(path string, k *keyFile, i int) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("open key file: %w", err)
-	}
-	_, err = f.WriteAt(k.slots[i].encode(), int64(keyHeaderSize+i*keySlotSize))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write key slot: %w", err)
-	}
-	return nil
+	return writeKeyBytes(path, keyPart{off: int64(keyHeaderSize + i*keySlotSize), b: k.slots[i].encode()})
 }
 
 // createKeyFile writes a new key file; it fails if one exists.
