@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -48,7 +47,7 @@ func labelBeside(t *testing.T, root, o fyne.CanvasObject) *found {
 	op := d.AbsolutePositionForObject(o)
 	var best *found
 	var bestDist float32 = 1e9
-	walkRendered(root, func(c fyne.CanvasObject) {
+	walkObjects(root, func(c fyne.CanvasObject) {
 		var text string
 		switch l := c.(type) {
 		case *widget.Label:
@@ -75,23 +74,4 @@ func labelBeside(t *testing.T, root, o fyne.CanvasObject) *found {
 		t.Fatalf("no label beside %T at %v", o, op)
 	}
 	return best
-}
-
-// walkRendered visits o and everything drawn inside it, a form's labels too.
-func walkRendered(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch w := o.(type) {
-	case *fyne.Container:
-		for _, c := range w.Objects {
-			walkRendered(c, fn)
-		}
-	case *widget.Label, *widget.Entry:
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(w).Objects() {
-			walkRendered(c, fn)
-		}
-	}
 }

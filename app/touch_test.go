@@ -57,10 +57,6 @@ func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		walkObjects(w.Content, fn)
 	case *container.Scroll:
 		walkObjects(w.Content, fn)
-	case *widget.Form:
-		for _, it := range w.Items {
-			walkObjects(it.Widget, fn)
-		}
 	case *widget.Button, *widget.Entry, *choiceSelect, *widget.Check, *widget.Label:
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(w).Objects() {
