@@ -26,7 +26,7 @@ func commandTable() []command {
 		{"user add", "NAME --role enumerator|supervisor|admin", "add a user (admins only)", runUserAdd},
 		{"user passwd", "[NAME]", "change a user's passphrase (your own, or anyone's as admin)", runUserPasswd},
 		{"user list", "", "list users and their roles", runUserList},
-		{"user remove", "NAME", "remove a user's key slot (admins only)", runUserRemove},
+		{"user remove", "NAME", "remove a user and change the master key, so nothing they kept opens the workspace (admins only)", runUserRemove},
 		{"register", "--file F.json [--update]", "register households with their members (JSON, the export's shape)", runRegister},
 		{"import", "--csv F [--mapping M.json] [--encoding NAME] [--update]", "import a beneficiary list from CSV", runImport},
 		{"list", "[--kind K] [--names] [--json]", "list records", runList},
