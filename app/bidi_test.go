@@ -89,3 +89,33 @@ func rtlReading(s string) []string {
 	}
 	return lines
 }
+
+// TestArabicCountsReadRightToLeft: counts shown on their own (the auto-lock
+// and sync-lock choices, the find screen's count) go through bidi like any
+// other line; as plain plural text the settings drew "دقائق دون استخدام5",
+// its words in left-to-right order.
+func TestArabicCountsReadRightToLeft(t *testing.T) {
+	u := newTestUI(t)
+	u.create()
+	u.setLanguage("ar")
+	u.showTab(tabSettings)
+	for i, m := range autoLockChoices {
+		shown, logical := u.settings.autoLock.Options[i], u.tr.plural("settings.minutes", m)
+		if got, want := fyneDraws(t, shown), strings.Join(rtlReading(logical), "\n"); got != want {
+			t.Errorf("auto-lock choice %d drawn as %q, want %q", m, got, want)
+		}
+	}
+	for i, d := range syncLockChoices {
+		shown, logical := u.settings.syncLock.Options[i], u.tr.plural("settings.days", d)
+		if got, want := fyneDraws(t, shown), strings.Join(rtlReading(logical), "\n"); got != want {
+			t.Errorf("sync-lock choice %d drawn as %q, want %q", d, got, want)
+		}
+	}
+	u.registerHousehold(testHousehold, testHead)
+	u.showTab(tabFind)
+	u.wait()
+	logical := u.tr.plural("find.count", 1)
+	if got, want := fyneDraws(t, u.find.count.Text), strings.Join(rtlReading(logical), "\n"); got != want {
+		t.Errorf("find count drawn as %q, want %q", got, want)
+	}
+}

@@ -205,7 +205,7 @@ func (s *findScreen) load(toTop bool) {
 				return
 			}
 			s.results = ids
-			s.count.SetText(u.tr.plural("find.count", len(ids)))
+			s.count.SetText(u.tr.N("find.count", len(ids)))
 			s.list.Refresh()
 			if toTop {
 				s.list.ScrollToTop()

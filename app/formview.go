@@ -657,13 +657,13 @@ func (v *formView) apply(cause *fieldInput) {
 		v.noticed = nil
 	}
 	if cleared > 0 && cause != nil {
-		setError(cause.notice, v.u.tr.plural("form.cleared", cleared))
+		setError(cause.notice, v.u.tr.N("form.cleared", cleared))
 		v.noticed = cause
 	}
 	if cleared > 0 && cause == nil {
 		// A draft reopened under a form that no longer asks some of it.
 		if in := v.byName[st.Cleared()[0]]; in != nil {
-			setError(in.notice, v.u.tr.plural("form.no_longer_fit", cleared))
+			setError(in.notice, v.u.tr.N("form.no_longer_fit", cleared))
 			v.noticed = in
 		}
 	}

@@ -94,6 +94,9 @@ var languageNames = map[string]string{
 	"ar": "العربية",
 }
 
+// N is plural's text ready to show on its own, as T is raw's.
+func (t *translator) N(key string, n int) string { return t.bidi(t.plural(key, n)) }
+
 // plural is the text of key for the count n, in the plural form the
 // language uses for n: the catalogue holds key.one, key.other and, for
 // Arabic, key.zero, key.two, key.few and key.many (CLDR's categories), each

@@ -148,7 +148,7 @@ func TestSyncLockLimit(t *testing.T) {
 				if u.settings.syncLock.Disabled() {
 					t.Fatal("an admin cannot change the limit")
 				}
-				u.settings.syncLock.SetSelected(u.tr.plural("settings.days", tc.chooseDays))
+				u.settings.syncLock.SetSelected(u.tr.N("settings.days", tc.chooseDays))
 			}
 			u.clock.Add(tc.after)
 			if tc.syncedAgo != 0 {
@@ -169,7 +169,7 @@ func TestSyncLockIgnoresThePreference(t *testing.T) {
 	u.create()
 	u.enroll()
 	u.showTab(tabSettings)
-	u.settings.syncLock.SetSelected(u.tr.plural("settings.days", 7))
+	u.settings.syncLock.SetSelected(u.tr.N("settings.days", 7))
 	u.app.Preferences().SetInt(prefSyncLockDay, 90)
 	u.clock.Add(8 * day)
 	if days, over := u.syncOverdue(); !over || days != 8 {

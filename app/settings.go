@@ -54,7 +54,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 	var minutes []string
 	for _, m := range autoLockChoices {
-		minutes = append(minutes, u.tr.plural("settings.minutes", m))
+		minutes = append(minutes, u.tr.N("settings.minutes", m))
 	}
 	s.autoLock = newChoiceSelect(u.win, minutes, func(string) {
 		u.touch()
@@ -145,7 +145,7 @@ func (s *settingsScreen) syncLockSelect() *choiceSelect {
 	u := s.u
 	var days []string
 	for _, d := range syncLockChoices {
-		days = append(days, u.tr.plural("settings.days", d))
+		days = append(days, u.tr.N("settings.days", d))
 	}
 	sel := newChoiceSelect(u.win, days, nil)
 	current := u.syncLockDays()

@@ -201,7 +201,7 @@ func (s *syncScreen) exportTo(w io.WriteCloser) {
 				return
 			}
 			s.message.Importance = widget.SuccessImportance
-			s.message.SetText(u.tr.plural("sync.exported", n))
+			s.message.SetText(u.tr.N("sync.exported", n))
 		}
 	})
 }
@@ -220,7 +220,7 @@ func (s *syncScreen) importFrom(r io.ReadCloser) {
 				return
 			}
 			s.message.Importance = widget.SuccessImportance
-			s.message.SetText(u.tr.plural("sync.imported", n))
+			s.message.SetText(u.tr.N("sync.imported", n))
 			s.refresh()
 			u.resumeIfSynced()
 		}
